@@ -1,0 +1,27 @@
+"""Rank metrics over the 1-based rank of the first relevant result (None: not retrieved)."""
+from __future__ import annotations
+
+RECALL_CUTOFFS = (1, 5, 10)
+MRR_CUTOFF = 10
+
+
+def recall_at(ranks: list[int | None], k: int) -> float:
+    return sum(1 for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def mrr_at(ranks: list[int | None], k: int = MRR_CUTOFF) -> float:
+    return sum(1.0 / r for r in ranks if r is not None and r <= k) / len(ranks) if ranks else 0.0
+
+
+def summarize(ranks: list[int | None]) -> dict[str, float]:
+    out = {"MRR@10": mrr_at(ranks)}
+    out.update({f"R@{k}": recall_at(ranks, k) for k in RECALL_CUTOFFS})
+    out["n"] = len(ranks)
+    return out
+
+
+def first_relevant_rank(relevance: list[bool]) -> int | None:
+    for rank, relevant in enumerate(relevance, 1):
+        if relevant:
+            return rank
+    return None

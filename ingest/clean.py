@@ -1,0 +1,76 @@
+"""Strip scraped-page boilerplate (breadcrumbs, timestamps, SEO lines, link lists, Q&A fillers).
+
+Patterns are matched on the Simplified match text of each line so one pattern
+covers both scripts; the kept lines are returned in their original form.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.normalize import normalize
+
+BREADCRUMB = re.compile(r"^(当前位置|您的位置|你的位置|你现在的位置)\s*[:：]")
+PUBLISHED = re.compile(r"^(发布时间|发表时间|更新时间|发布日期|时间)\s*[:：]\s*\d{4}")
+SEO_EXTENDED_READING = re.compile(r"^\(?\d+\)?.{0,40}(扩展阅读|延伸阅读|拓展阅读)\s*[:：]?$")
+LINK_LIST_MAX_LINE = 30  # titles in a "hot content" list are short; a longer line means real text resumed
+LINK_LIST_HEADINGS = {"热点内容", "相关文章", "相关内容", "猜你喜欢", "热门推荐", "热门文章", "推荐阅读", "最新文章"}
+LISTING_LINE = re.compile(r"(发布|发表)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}.*(浏览|阅读|点击)\s*[:：]\s*\d+")
+VIEW_COUNT = re.compile(r"^(浏览|阅读|点击)(次数|量)?\s*[:：]?\s*\d+\s*(次)?$")
+AD_LINE = re.compile(r"^(广告|赞助|点击下载|扫码关注|版权所有|copyright)", re.I)
+QA_FILLERS = re.compile(
+    r"^[,，。.]?\s*(这个问题也许我能帮上点忙|希望对你有所帮助|希望能帮到你|希望对您有所帮助|以上回答希望对你有帮助|满意请采纳)[。!！.]*$"
+)
+
+
+@dataclass
+class CleanResult:
+    text: str
+    removed: list[str] = field(default_factory=list)
+
+
+def _is_link_list_heading(match_line: str) -> bool:
+    return match_line.rstrip(":：") in LINK_LIST_HEADINGS
+
+
+def _drop_reason(match_line: str) -> str | None:
+    if BREADCRUMB.match(match_line):
+        return "breadcrumb"
+    if PUBLISHED.match(match_line):
+        return "timestamp"
+    if SEO_EXTENDED_READING.match(match_line):
+        return "seo"
+    if LISTING_LINE.search(match_line) or VIEW_COUNT.match(match_line):
+        return "listing"
+    if AD_LINE.match(match_line):
+        return "ad"
+    if QA_FILLERS.match(match_line):
+        return "filler"
+    return None
+
+
+def clean_text(text: str) -> CleanResult:
+    """Remove boilerplate lines; a link-list heading drops itself and the listing below it."""
+    kept: list[str] = []
+    removed: list[str] = []
+    in_link_list = False
+    for line in text.split("\n"):
+        match_line = normalize(line)
+        if not match_line:
+            kept.append("")
+            continue
+        if _is_link_list_heading(match_line):
+            in_link_list = True
+            removed.append(line)
+            continue
+        reason = _drop_reason(match_line)
+        if in_link_list and (reason == "listing" or len(match_line) <= LINK_LIST_MAX_LINE):
+            removed.append(line)
+            continue
+        in_link_list = False
+        if reason:
+            removed.append(line)
+            continue
+        kept.append(line)
+    return CleanResult(text="\n".join(kept).strip("\n"), removed=removed)
+

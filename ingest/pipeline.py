@@ -1,0 +1,185 @@
+"""The ingest job: load → process → embed (cached) → write a new build → publish → clean up.
+
+Each step reports what it did into an IngestReport. One writer at a time
+(file lock); readers keep using the live build until the manifest flips.
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from filelock import FileLock, Timeout
+from tqdm import tqdm
+
+from ingest.build import build_and_publish, cleanup
+from kb.buildfiles import load_chunks, load_docs, load_roles
+from ingest.chunk import ChunkLimits
+from ingest.load import LoadError, discover, doc_id_for, read_document
+from ingest.process import ProcessedDocument, process_document
+from kb.manifest import Manifest, ManifestError, read_manifest
+from kb.records import Chunk, Role
+from kb.settings import Settings
+from kb.tokenize import add_words
+from kb.vectorstore import VectorStore
+
+LOCK_NAME = "ingest.lock"
+PIPELINE_VERSION = "1"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
+
+
+class IngestBusy(Exception):
+    """Another ingest holds the lock."""
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+    kept_previous: bool = False
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    roles: int = 0
+    embedded: int = 0
+    reused: int = 0
+    retired: int = 0
+    boilerplate_lines: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    build_id: str | None = None
+    up_to_date: bool = False
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        state = "unchanged, nothing to do" if self.up_to_date else f"published build {self.build_id}"
+        lines = [
+            f"{state} in {self.seconds:.1f}s: {self.documents} documents, {self.chunks} chunks, {self.roles} roles; "
+            f"embedded {self.embedded}, reused {self.reused} from cache; "
+            f"{self.boilerplate_lines} boilerplate lines removed; {self.retired} retired documents left out",
+        ]
+        for s in self.skipped:
+            kept = " (previous version kept in the index)" if s.kept_previous else ""
+            lines.append(f"skipped {s.path}: {s.reason}{kept}")
+        return "\n".join(lines)
+
+
+def _fingerprint(settings: Settings, fingerprints: dict[str, str]) -> str:
+    basis = [PIPELINE_VERSION, settings.embedder, settings.lexical_tokenizer,
+             str(settings.max_chunk_chars), str(settings.role_chunk_max_chars)]
+    basis += [f"{k}={v}" for k, v in sorted(fingerprints.items())]
+    return hashlib.sha256("\n".join(basis).encode()).hexdigest()
+
+
+def _previous_build(home: Path, manifest: Manifest | None) -> tuple[dict[str, list[Chunk]], dict[str, list[Role]], dict]:
+    """Chunks and roles of the live build by document, to keep a document that is now unreadable."""
+    if manifest is None or not manifest.build_dir(home).is_dir():
+        return {}, {}, {}
+    build_dir = manifest.build_dir(home)
+    chunks: dict[str, list[Chunk]] = {}
+    for chunk in load_chunks(build_dir):
+        chunks.setdefault(chunk.doc_id, []).append(chunk)
+    roles: dict[str, list[Role]] = {}
+    for role in load_roles(build_dir):
+        roles.setdefault(role.source, []).append(role)
+    return chunks, roles, load_docs(build_dir)
+
+
+def _load_all(files: list[Path], roots: list[Path], report: IngestReport, show: bool):
+    loaded = []
+    for path in tqdm(files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
+        try:
+            loaded.append(read_document(path, roots))
+        except LoadError as exc:
+            report.skipped.append(Skipped(exc.path, exc.reason))
+    return loaded
+
+
+def _check_live(home: Path, manifest: Manifest | None) -> bool:
+    return manifest is not None and manifest.build_dir(home).is_dir()
+
+
+def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
+               show_progress: bool = True) -> IngestReport:
+    """Build and publish an index of the corpus; raises IngestBusy if another ingest runs."""
+    home = settings.home
+    home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(home / LOCK_NAME), timeout=settings.lock_wait)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise IngestBusy(
+            f"another dutykb ingest is running on {home} (lock {home / LOCK_NAME}); "
+            "wait for it to finish or pass --wait SECONDS"
+        ) from None
+    try:
+        return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress)
+    finally:
+        lock.release()
+
+
+def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: bool) -> IngestReport:
+    started = time.perf_counter()
+    home = settings.home
+    report = IngestReport()
+    store = VectorStore(home)
+    try:
+        manifest = read_manifest(home)
+    except ManifestError:
+        if not rebuild:
+            raise
+        manifest = None
+    missing = [str(r) for r in roots if not r.exists()]
+    if missing:
+        raise FileNotFoundError(f"corpus path not found: {', '.join(missing)}")
+
+    documents = _load_all(discover(roots), roots, report, show)
+    active = [d for d in documents if not d.retired]
+    report.retired = len(documents) - len(active)
+    prev_chunks, prev_roles, prev_docs = _previous_build(home, manifest) if not rebuild else ({}, {}, {})
+    kept_ids = _keep_unreadable(report, prev_docs, roots)
+    fingerprints = {d.doc_id: d.fingerprint for d in active}
+    fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
+    corpus_fp = _fingerprint(settings, fingerprints)
+    if not rebuild and _check_live(home, manifest) and manifest.corpus_fingerprint == corpus_fp:
+        report.up_to_date = True
+        report.build_id = manifest.build_id
+        report.documents, report.chunks = len(fingerprints), manifest.chunks
+        report.roles = sum(len(v) for v in prev_roles.values())
+        report.seconds = time.perf_counter() - started
+        cleanup(home, store, settings.keep_builds)
+        return report
+
+    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    processed: list[ProcessedDocument] = [process_document(d, limits) for d in active]
+    chunks = [c for p in processed for c in p.chunks]
+    roles = [r for p in processed for r in p.roles]
+    for doc_id in kept_ids:
+        chunks += prev_chunks.get(doc_id, [])
+        roles += prev_roles.get(doc_id, [])
+    report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
+    add_words(name for role in roles for name in [role.name, *role.aliases])
+
+    docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
+            for p in processed}
+    docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
+    published, computed = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show)
+    report.embedded, report.reused = computed, len(chunks) - computed
+    report.build_id = published.build_id
+    report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -> list[str]:
+    """Documents that failed to load now but are in the live build keep their indexed version."""
+    kept = []
+    for skipped in report.skipped:
+        doc_id = doc_id_for(Path(skipped.path), roots)
+        if doc_id in prev_docs:
+            skipped.kept_previous = True
+            kept.append(doc_id)
+    return kept

@@ -1,0 +1,69 @@
+"""Benchmarks: `dutykb bench retrieval` (quality) and `dutykb bench search` (latency)."""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from kb.settings import Settings
+
+WARMUP_QUERIES = 5
+DEFAULT_SEARCH_ROUNDS = 200
+PERCENT = 100
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="bench", required=True, metavar="BENCH")
+    p = sub.add_parser("retrieval", help="MRR@10 and Recall@1/5/10 for BM25, dense and fused")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--squad", metavar="FILE", help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
+    src.add_argument("--suite", metavar="FILE", help="a dutykb eval suite (YAML) against the live index")
+    p.add_argument("--sample", type=int, help="score a seeded random sample of N questions")
+    p.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
+    p.add_argument("--cross-script", action="store_true",
+                   help="(--squad) also run with questions converted to the other script")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("search", help="warm search latency on the live index")
+    p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(pct / PERCENT * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.bench == "search":
+        return bench_search(settings, args.rounds)
+    from evals import retrieval_bench
+
+    return retrieval_bench.run(args, settings)
+
+
+def bench_search(settings: Settings, rounds: int) -> int:
+    from kb.knowledge import KnowledgeBase
+    from kb.retrieve import HybridRetriever
+
+    kb = KnowledgeBase(settings)
+    retriever = HybridRetriever(kb)
+    queries = [f"{role.name}的职责" for role in kb.roles] + [d.text[:12] for r in kb.roles for d in r.duties[:2]]
+    queries = queries or [c.text[:12] for c in kb.build.chunks[:20]]
+    for q in queries[:WARMUP_QUERIES]:
+        retriever.search(q)
+    timings = {"hybrid": [], "bm25": [], "dense": []}
+    for i in range(rounds):
+        q = queries[i % len(queries)]
+        for mode, bucket in timings.items():
+            start = time.perf_counter()
+            retriever.search(q, mode=mode)
+            bucket.append((time.perf_counter() - start) * 1000)
+    print(f"warm search latency over {rounds} queries on {len(kb.build.chunks)} chunks (ms):")
+    for mode, values in timings.items():
+        print(f"  {mode:7s} p50 {statistics.median(values):6.2f}  p95 {percentile(values, 95):6.2f}  "
+              f"max {max(values):6.2f}")
+    return 0

@@ -1,0 +1,25 @@
+"""File names inside a build directory and their readers (the writers live in ingest.build)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from kb.records import Chunk, Role
+
+CHUNKS_FILE = "chunks.jsonl"
+ROLES_FILE = "roles.json"
+DOCS_FILE = "docs.json"
+
+
+def load_chunks(build_dir: Path) -> list[Chunk]:
+    with (build_dir / CHUNKS_FILE).open(encoding="utf-8") as handle:
+        return [Chunk.from_dict(json.loads(line)) for line in handle if line.strip()]
+
+
+def load_roles(build_dir: Path) -> list[Role]:
+    return [Role.from_dict(d) for d in json.loads((build_dir / ROLES_FILE).read_text(encoding="utf-8"))]
+
+
+def load_docs(build_dir: Path) -> dict:
+    path = build_dir / DOCS_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}

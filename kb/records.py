@@ -1,0 +1,112 @@
+"""Records that flow from ingest to the index and back out of search."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+BREADCRUMB_SEP = " › "
+
+
+@dataclass(frozen=True)
+class LoadedDocument:
+    """A corpus file decoded to text, with its front matter (empty for raw files)."""
+
+    doc_id: str
+    path: str
+    kind: str
+    encoding: str
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    fingerprint: str = ""
+
+    @property
+    def title(self) -> str | None:
+        title = self.meta.get("title")
+        return str(title) if title else None
+
+    @property
+    def retired(self) -> bool:
+        return str(self.meta.get("status", "active")).lower() == "retired"
+
+
+@dataclass(frozen=True)
+class DutyItem:
+    n: int
+    text: str
+
+
+@dataclass
+class Role:
+    name: str
+    aliases: list[str]
+    source: str
+    title: str
+    section: str
+    department: str | None
+    duties: list[DutyItem]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Role":
+        duties = [DutyItem(**d) for d in data.get("duties", [])]
+        return cls(**{**data, "duties": duties})
+
+
+@dataclass(frozen=True)
+class ChunkPart:
+    """One numbered item (or an unnumbered paragraph, n=None) inside a chunk, original text."""
+
+    n: int | None
+    text: str
+
+
+@dataclass
+class Chunk:
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    role: str | None
+    items: list[int]
+    text: str
+    match_text: str
+    parts: list[ChunkPart]
+
+    @property
+    def breadcrumb(self) -> str:
+        return BREADCRUMB_SEP.join(p for p in (self.title, self.section) if p)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Chunk":
+        parts = [ChunkPart(**p) for p in data.get("parts", [])]
+        return cls(**{**data, "parts": parts})
+
+
+@dataclass
+class Hit:
+    """A chunk returned by a retriever, with the ranks and scores behind its place."""
+
+    chunk: Chunk
+    score: float
+    rank: int = 0
+    ranks: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.chunk
+        return {
+            "rank": self.rank,
+            "chunk_id": c.chunk_id,
+            "doc_id": c.doc_id,
+            "title": c.title,
+            "section": c.section,
+            "role": c.role,
+            "items": list(c.items),
+            "text": c.text,
+            "score": round(float(self.score), 6),
+        }

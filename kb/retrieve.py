@@ -1,0 +1,131 @@
+"""Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal-rank fusion.
+
+When the question names a role ("值班长要做什么"), the chunks of that role's
+duty list join the fusion as a third ranking: a 2-character role name is a
+weak lexical signal next to the many words a duty list shares with others.
+
+The weights (BM25 2 : dense 1, k=60) were chosen with `dutykb bench retrieval`
+on the seed suite and DRCD/CMRC dev; see README "Retrieval choices".
+"""
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from kb.knowledge import KnowledgeBase
+from kb.normalize import normalize
+from kb.records import Hit
+
+Mode = Literal["hybrid", "bm25", "dense"]
+MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
+MAX_QUERY_CHARS = 2000
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched (empty, whitespace only)."""
+
+
+def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) -> list[tuple[int, float]]:
+    """Weighted RRF: score(d) = sum_r w_r / (k + rank_r(d)), ranks from 1; best first, ties by index."""
+    scores: dict[int, float] = {}
+    for name, ranking in rankings.items():
+        weight = weights.get(name, 1.0)
+        for rank, idx in enumerate(ranking, 1):
+            scores[idx] = scores.get(idx, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def clean_query(query: str) -> str:
+    text = "".join(ch for ch in query if ch.isprintable() or ch in "\n\t")
+    text = text.strip()
+    if not text:
+        raise QueryError("query is empty")
+    return text[:MAX_QUERY_CHARS]
+
+
+class HybridRetriever:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+
+    def _allowed(self, role: str | None) -> np.ndarray | None:
+        if not role:
+            return None
+        names = self.kb.resolve_role(role)
+        return np.array([c.role in names for c in self.kb.build.chunks], dtype=bool)
+
+    def bm25_ranking(self, match_query: str, n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
+        scores = self.kb.build.lexical.scores(match_query)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")][:n]
+        return order.tolist(), scores
+
+    def dense_ranking(self, match_query: str, n: int, role: str | None) -> tuple[list[int], dict[int, float]]:
+        build = self.kb.build
+        where = None
+        if role:
+            names = sorted(self.kb.resolve_role(role))
+            where = {"role": names[0]} if len(names) == 1 else {"role": {"$in": names}}
+        vector = self.kb.query_vector(match_query)
+        hits = self.kb.store.query(build.manifest.collection, vector, n, where)
+        ranking = [build.position[h.chunk_id] for h in hits if h.chunk_id in build.position]
+        sims = {build.position[h.chunk_id]: h.similarity for h in hits if h.chunk_id in build.position}
+        return ranking, sims
+
+    def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid") -> list[Hit]:
+        settings = self.kb.settings
+        k = k or settings.top_k
+        match_query = normalize(clean_query(query))
+        build = self.kb.build
+        n = max(settings.candidates, k)
+        rankings: dict[str, list[int]] = {}
+        bm25_scores = None
+        dense_sims: dict[int, float] = {}
+        if mode in ("hybrid", "bm25"):
+            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role))
+        if mode in ("hybrid", "dense"):
+            rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role)
+        mentioned = self.kb.roles_mentioned(match_query) if mode == "hybrid" and not role else set()
+        if mentioned:
+            candidates = dict.fromkeys(rankings["bm25"] + rankings["dense"])
+            rankings["role"] = [i for i in candidates if build.chunks[i].role in mentioned]
+        if mode == "bm25":
+            fused = [(i, float(bm25_scores[i])) for i in rankings["bm25"]]
+        elif mode == "dense":
+            fused = [(i, dense_sims[i]) for i in rankings["dense"]]
+        else:
+            weights = {"bm25": settings.bm25_weight, "dense": settings.dense_weight, "role": settings.role_weight}
+            fused = rrf_fuse(rankings, weights, settings.rrf_k)
+        hits = []
+        for rank, (idx, score) in enumerate(fused[:k], 1):
+            ranks = {name: r.index(idx) + 1 for name, r in rankings.items() if idx in r}
+            scores = {}
+            if bm25_scores is not None:
+                scores["bm25"] = float(bm25_scores[idx])
+            if idx in dense_sims:
+                scores["dense"] = dense_sims[idx]
+            hits.append(Hit(build.chunks[idx], score, rank, ranks, scores))
+        return hits
+
+
+class KBRetriever(BaseRetriever):
+    """The hybrid retriever as a langchain `BaseRetriever` (chunk text as page_content)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+    kb: KnowledgeBase
+    k: int = 5
+    role: str | None = None
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        hits = HybridRetriever(self.kb).search(query, k=self.k, role=self.role)
+        documents = []
+        for hit in hits:
+            metadata = {k: v for k, v in hit.to_json().items() if k != "text"}
+            documents.append(Document(page_content=hit.chunk.text, metadata={**metadata, "breadcrumb": hit.chunk.breadcrumb}))
+        return documents

