@@ -1,6 +1,6 @@
 """Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal-rank fusion.
 
-When the question names a role ("值班长要做什么"), the chunks of that role's
+When the question asks for a role's duties ("值班长要做什么"), the chunks of that role's
 duty list join the fusion as a third ranking: a 2-character role name is a
 weak lexical signal next to the many words a duty list shares with others.
 
@@ -9,6 +9,7 @@ on the seed suite and DRCD/CMRC dev; see README "Retrieval choices".
 """
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import numpy as np
@@ -24,6 +25,7 @@ from kb.records import Hit
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
 MAX_QUERY_CHARS = 2000
+DUTY_QUESTION = re.compile(r"职责|职能|守则|负责(什么|哪些|啥)|做(什么|哪些|啥)|干(什么|啥|嘛)|工作内容|任务|分工|本职")
 
 
 class QueryError(ValueError):
@@ -91,7 +93,8 @@ class HybridRetriever:
             rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role))
         if mode in ("hybrid", "dense"):
             rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role)
-        mentioned = self.kb.roles_mentioned(match_query) if mode == "hybrid" and not role else set()
+        asks_duties = mode == "hybrid" and not role and DUTY_QUESTION.search(match_query)
+        mentioned = self.kb.roles_mentioned(match_query) if asks_duties else set()
         if mentioned:
             candidates = dict.fromkeys(rankings["bm25"] + rankings["dense"])
             rankings["role"] = [i for i in candidates if build.chunks[i].role in mentioned]
