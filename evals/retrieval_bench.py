@@ -30,6 +30,7 @@ def score_queries(retriever: HybridRetriever, queries: list[tuple[str, object]],
     """Metrics per mode plus hybrid latency; `is_relevant(chunk, target)` decides a hit."""
     ranks: dict[str, list[int | None]] = {m: [] for m in MODES}
     latency: list[float] = []
+    retriever.kb.clear_query_cache()  # latency must include embedding each question
     for question, target in tqdm(queries, desc=label, unit="q", disable=not show, file=sys.stderr):
         for mode in MODES:
             start = time.perf_counter()
@@ -56,18 +57,23 @@ def evidence_relevant(chunk: Chunk, evidence: list[str]) -> bool:
     return any(normalize(e) in chunk.match_text for e in evidence)
 
 
-def run_suite(args: argparse.Namespace, settings: Settings) -> dict:
+def suite_queries(args: argparse.Namespace, settings: Settings):
+    """(retriever, [(question, evidence)], relevance function, suite, cases) for a suite on the live index."""
     suite = load_suite(Path(args.suite))
     cases = [c for c in suite.cases if c.answerable]
     if args.sample:
         cases = random.Random(args.seed).sample(cases, min(args.sample, len(cases)))
     retriever = HybridRetriever(KnowledgeBase(settings))
-    out = {"suite": suite.name, "all": score_queries(retriever, [(c.question, c.evidence) for c in cases],
-                                                      evidence_relevant, suite.name)}
+    return retriever, [(c.question, c.evidence) for c in cases], evidence_relevant, suite.name, cases
+
+
+def run_suite(args: argparse.Namespace, settings: Settings) -> dict:
+    retriever, queries, relevant, name, cases = suite_queries(args, settings)
+    out = {"suite": name, "all": score_queries(retriever, queries, relevant, name)}
     for script in ("simplified", "traditional"):
         subset = [(c.question, c.evidence) for c in cases if script in c.tags]
         if subset:
-            out[script] = score_queries(retriever, subset, evidence_relevant, script, show=False)
+            out[script] = score_queries(retriever, subset, relevant, script, show=False)
     return out
 
 
@@ -101,7 +107,8 @@ def squad_kb(settings: Settings, path: Path, chunks: list[Chunk]) -> KnowledgeBa
     return KnowledgeBase(bench_settings)
 
 
-def run_squad(args: argparse.Namespace, settings: Settings) -> dict:
+def squad_queries(args: argparse.Namespace, settings: Settings):
+    """(retriever, [(question, paragraph index)], relevance function, chunks) for a SQuAD-format file."""
     path = Path(args.squad)
     chunks, questions = squad_paragraphs(path)
     if args.sample:
@@ -112,14 +119,36 @@ def run_squad(args: argparse.Namespace, settings: Settings) -> dict:
     def relevant(chunk: Chunk, target: int) -> bool:
         return position[chunk.chunk_id] == target
 
+    return retriever, questions, relevant, chunks
+
+
+def run_squad(args: argparse.Namespace, settings: Settings) -> dict:
+    path = Path(args.squad)
+    retriever, questions, relevant, chunks = squad_queries(args, settings)
     out = {"file": str(path), "paragraphs": len(chunks), "questions": len(questions),
            "same_script": score_queries(retriever, questions, relevant, path.stem)}
     if args.cross_script:
-        traditional = sum(is_traditional(q) for q, _ in questions[:200]) > len(questions[:200]) / 2
+        traditional = sum(is_traditional(q) for q, _ in questions) > len(questions) / 2
         convert = to_simplified if traditional else to_traditional
         crossed = [(convert(q), t) for q, t in questions]
         out["cross_script"] = score_queries(retriever, crossed, relevant, f"{path.stem} (cross-script)")
     return out
+
+
+def run_fusion(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.fusion_grid import collect, format_grid, score_grid
+
+    if args.suite:
+        retriever, queries, relevant, label, _ = suite_queries(args, settings)
+    else:
+        retriever, queries, relevant, _ = squad_queries(args, settings)
+        label = Path(args.squad).stem
+    results = score_grid(collect(retriever, queries, relevant, label))
+    if args.json:
+        print(json.dumps({"source": label, "questions": len(queries), "variants": results}, ensure_ascii=False))
+    else:
+        print(format_grid(f"fusion grid on {label} ({len(queries)} questions)", results))
+    return 0
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

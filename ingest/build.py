@@ -15,14 +15,20 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from kb.buildfiles import CHUNKS_FILE, DOCS_FILE, PART_VECTORS_FILE, ROLES_FILE
 from kb.embed import EmbeddingCache, embed_with_cache, make_embedder
 from kb.lexical import LexicalIndex
-from kb.manifest import BUILDS_DIRNAME, Manifest, atomic_write_text, read_manifest, write_manifest
-from kb.buildfiles import CHUNKS_FILE, DOCS_FILE, ROLES_FILE
+from kb.manifest import (
+    BUILDS_DIRNAME,
+    Manifest,
+    atomic_write_text,
+    read_manifest,
+    write_manifest,
+)
+from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.vectorstore import COLLECTION_PREFIX, VectorStore
-
 
 
 def new_build_id() -> str:
@@ -42,6 +48,12 @@ def write_build_files(build_dir: Path, chunks: list[Chunk], roles: list[Role], d
     atomic_write_text(build_dir / ROLES_FILE, json.dumps([r.to_dict() for r in roles], ensure_ascii=False, indent=1))
     atomic_write_text(build_dir / DOCS_FILE, json.dumps(docs, ensure_ascii=False, indent=1))
     LexicalIndex.build([c.match_text for c in chunks], tokenizer).save(build_dir)
+
+
+def save_vectors(path: Path, vectors: np.ndarray) -> None:
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, np.asarray(vectors, dtype=np.float32))
+    tmp.replace(path)
 
 
 def write_collection(store: VectorStore, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
@@ -81,17 +93,26 @@ def cleanup(home: Path, store: VectorStore, keep_previous: int) -> list[str]:
 
 
 def embed_chunks(settings: Settings, chunks: list[Chunk], show: bool):
-    """Vectors for the chunks' match text, from the cache where possible: (embedder, vectors, computed)."""
+    """Vectors for chunks and for their parts (items/paragraphs), from the cache where possible.
+
+    Part vectors let the answerer pick the item that answers a question without embedding at query time.
+    Returns (embedder, chunk vectors, part vectors, chunks that had to be embedded).
+    """
     embedder = make_embedder(settings.embedder)
     cache = EmbeddingCache(settings.embedding_cache_path)
+    part_texts = [normalize(p.text) for c in chunks for p in c.parts]
     try:
-        with tqdm(total=len(chunks), desc="向量化", unit="chunk", disable=not show, file=sys.stderr) as bar:
+        with tqdm(total=len(chunks) + len(part_texts), desc="向量化", unit="text", disable=not show,
+                  file=sys.stderr) as bar:
             vectors, computed = embed_with_cache(
                 embedder, cache, [c.match_text for c in chunks], settings.embed_batch_size, progress=bar.update
             )
+            bar.update(len(chunks) - computed)
+            part_vectors, _ = embed_with_cache(embedder, cache, part_texts, settings.embed_batch_size,
+                                               progress=bar.update)
     finally:
         cache.close()
-    return embedder, vectors, computed
+    return embedder, vectors, part_vectors, computed
 
 
 def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role], docs: dict,
@@ -102,7 +123,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     """
     home = settings.home
     store = VectorStore(home)
-    embedder, vectors, computed = embed_chunks(settings, chunks, show)
+    embedder, vectors, part_vectors, computed = embed_chunks(settings, chunks, show)
     build_id = new_build_id()
     manifest = Manifest(
         build_id=build_id, collection=collection_name(build_id), embedder=settings.embedder,
@@ -111,6 +132,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
         previous=([previous.build_id] + previous.previous)[: settings.keep_builds] if previous else [],
     )
     write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer)
+    save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, part_vectors)
     write_collection(store, manifest.collection, chunks, vectors)
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)

@@ -15,10 +15,10 @@ from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from ingest.build import build_and_publish, cleanup
-from kb.buildfiles import load_chunks, load_docs, load_roles
 from ingest.chunk import ChunkLimits
 from ingest.load import LoadError, discover, doc_id_for, read_document
 from ingest.process import ProcessedDocument, process_document
+from kb.buildfiles import load_chunks, load_docs, load_roles
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.records import Chunk, Role
 from kb.settings import Settings

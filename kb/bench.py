@@ -14,7 +14,15 @@ PERCENT = 100
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="bench", required=True, metavar="BENCH")
-    p = sub.add_parser("retrieval", help="MRR@10 and Recall@1/5/10 for BM25, dense and fused")
+    for name, help_text in [("retrieval", "MRR@10 and Recall@1/5/10 for BM25, dense and fused"),
+                            ("fusion", "compare fusion methods and weights on the same questions")]:
+        _add_source_arguments(sub.add_parser(name, help=help_text))
+    p = sub.add_parser("search", help="warm search latency on the live index")
+    p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+
+
+def _add_source_arguments(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--squad", metavar="FILE", help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
     src.add_argument("--suite", metavar="FILE", help="a dutykb eval suite (YAML) against the live index")
@@ -23,9 +31,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--cross-script", action="store_true",
                    help="(--squad) also run with questions converted to the other script")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
-    p = sub.add_parser("search", help="warm search latency on the live index")
-    p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
 
 
@@ -42,6 +47,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return bench_search(settings, args.rounds)
     from evals import retrieval_bench
 
+    if args.bench == "fusion":
+        return retrieval_bench.run_fusion(args, settings)
     return retrieval_bench.run(args, settings)
 
 

@@ -9,6 +9,7 @@ from kb.records import Chunk, Role
 CHUNKS_FILE = "chunks.jsonl"
 ROLES_FILE = "roles.json"
 DOCS_FILE = "docs.json"
+PART_VECTORS_FILE = "parts.npy"
 
 
 def load_chunks(build_dir: Path) -> list[Chunk]:
@@ -23,3 +24,11 @@ def load_roles(build_dir: Path) -> list[Role]:
 def load_docs(build_dir: Path) -> dict:
     path = build_dir / DOCS_FILE
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def load_part_vectors(build_dir: Path):
+    """Vectors of every chunk part, in chunk then part order; None for builds made without them."""
+    import numpy as np
+
+    path = build_dir / PART_VECTORS_FILE
+    return np.load(path) if path.exists() else None

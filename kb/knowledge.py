@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.buildfiles import load_chunks, load_docs, load_part_vectors, load_roles
 from kb.embed import Embedder, make_embedder
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
@@ -14,7 +14,6 @@ from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
 from kb.vectorstore import VectorStore
-
 
 QUERY_VECTOR_CACHE = 512
 MIN_ROLE_MENTION_CHARS = 2
@@ -39,6 +38,8 @@ class Build:
     lexical: LexicalIndex
     position: dict[str, int]
     role_names: dict[str, set[str]]
+    part_vectors: object = None
+    part_offsets: list[int] = field(default_factory=list)
 
 
 def load_build(home: Path, manifest: Manifest) -> Build:
@@ -61,8 +62,15 @@ def load_build(home: Path, manifest: Manifest) -> Build:
     for role in roles:
         for form in [role.name, *role.aliases]:
             role_names.setdefault(normalize(form), set()).add(role.name)
+    offsets, total = [], 0
+    for chunk in chunks:
+        offsets.append(total)
+        total += len(chunk.parts)
+    part_vectors = load_part_vectors(build_dir)
+    if part_vectors is not None and len(part_vectors) != total:
+        part_vectors = None
     return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
-                 {c.chunk_id: i for i, c in enumerate(chunks)}, role_names)
+                 {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets)
 
 
 class KnowledgeBase:
@@ -115,6 +123,9 @@ class KnowledgeBase:
                 self._query_vectors.pop(next(iter(self._query_vectors)))
             self._query_vectors[match_query] = vector
         return vector
+
+    def clear_query_cache(self) -> None:
+        self._query_vectors.clear()
 
     @property
     def roles(self) -> list[Role]:

@@ -1,11 +1,11 @@
-"""Hybrid retrieval: BM25 and dense rankings fused by weighted reciprocal-rank fusion.
+"""Hybrid retrieval: BM25 and dense results fused (convex score fusion by default, or weighted RRF).
 
 When the question asks for a role's duties ("值班长要做什么"), the chunks of that role's
 duty list join the fusion as a third ranking: a 2-character role name is a
 weak lexical signal next to the many words a duty list shares with others.
 
-The weights (BM25 2 : dense 1, k=60) were chosen with `dutykb bench retrieval`
-on the seed suite and DRCD/CMRC dev; see README "Retrieval choices".
+The method and weights were chosen with `dutykb bench fusion` on the seed suite
+and DRCD/CMRC dev; see README "Retrieval choices" for the figures.
 """
 from __future__ import annotations
 
@@ -40,6 +40,20 @@ def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) 
         for rank, idx in enumerate(ranking, 1):
             scores[idx] = scores.get(idx, 0.0) + weight / (k + rank)
     return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def convex_fuse(scored: dict[str, list[tuple[int, float]]], weights: dict[str, float]) -> list[tuple[int, float]]:
+    """Weighted sum of min-max normalised scores (a list's missing documents count 0); best first."""
+    fused: dict[int, float] = {}
+    for name, items in scored.items():
+        if not items:
+            continue
+        values = [s for _, s in items]
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        for idx, score in items:
+            fused[idx] = fused.get(idx, 0.0) + weights.get(name, 1.0) * (score - low) / span
+    return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def clean_query(query: str) -> str:
@@ -80,6 +94,19 @@ class HybridRetriever:
         sims = {build.position[h.chunk_id]: h.similarity for h in hits if h.chunk_id in build.position}
         return ranking, sims
 
+    def _fuse(self, rankings: dict[str, list[int]], bm25_scores: np.ndarray,
+              dense_sims: dict[int, float]) -> list[tuple[int, float]]:
+        settings = self.kb.settings
+        weights = {"bm25": settings.bm25_weight, "dense": settings.dense_weight, "role": settings.role_weight}
+        if settings.fusion == "rrf":
+            return rrf_fuse(rankings, weights, settings.rrf_k)
+        scored = {"bm25": [(i, float(bm25_scores[i])) for i in rankings["bm25"]],
+                  "dense": [(i, dense_sims[i]) for i in rankings["dense"]]}
+        fused = dict(convex_fuse(scored, weights))
+        for i in rankings.get("role", []):  # a named role's duty list: a flat bonus, it has no score scale
+            fused[i] = fused.get(i, 0.0) + weights["role"]
+        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
     def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid") -> list[Hit]:
         settings = self.kb.settings
         k = k or settings.top_k
@@ -103,8 +130,7 @@ class HybridRetriever:
         elif mode == "dense":
             fused = [(i, dense_sims[i]) for i in rankings["dense"]]
         else:
-            weights = {"bm25": settings.bm25_weight, "dense": settings.dense_weight, "role": settings.role_weight}
-            fused = rrf_fuse(rankings, weights, settings.rrf_k)
+            fused = self._fuse(rankings, bm25_scores, dense_sims)
         hits = []
         for rank, (idx, score) in enumerate(fused[:k], 1):
             ranks = {name: r.index(idx) + 1 for name, r in rankings.items() if idx in r}

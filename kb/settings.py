@@ -47,15 +47,16 @@ class Settings(BaseSettings):
         description="How match text is split into BM25 terms; chosen by `dutykb bench retrieval` "
         "on the seed suite and DRCD/CMRC dev (see README).",
     )
-    bm25_weight: float = Field(
-        default=2.0, description="Weight of the BM25 ranking in weighted reciprocal-rank fusion."
+    fusion: Literal["convex", "rrf"] = Field(
+        default="convex",
+        description="How BM25 and dense results are combined: 'convex' (weighted sum of min-max normalised "
+        "scores) or 'rrf' (weighted reciprocal-rank fusion).",
     )
-    dense_weight: float = Field(
-        default=1.0, description="Weight of the dense ranking in weighted reciprocal-rank fusion."
-    )
+    bm25_weight: float = Field(default=0.7, description="Weight of BM25 in the fusion.")
+    dense_weight: float = Field(default=0.3, description="Weight of the dense retriever in the fusion.")
     role_weight: float = Field(
-        default=1.0,
-        description="Weight, in the fusion, of the ranking of chunks belonging to a role the question names.",
+        default=0.3,
+        description="Bonus, in the fusion, for the duty-list chunks of a role that a duty question names.",
     )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."

@@ -1,0 +1,73 @@
+"""`dutykb bench fusion`: score fusion methods and weights offline, on cached per-retriever rankings.
+
+Each question is searched once per retriever (top-N with scores); every fusion
+variant is then computed from those lists, so the grid costs no extra searches.
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+from tqdm import tqdm
+
+from evals.metrics import first_relevant_rank, summarize
+from kb.retrieve import HybridRetriever, convex_fuse, rrf_fuse
+
+GRID_CANDIDATES = 50
+RRF_KS = (10, 60)
+RRF_BM25_WEIGHTS = (1.0, 2.0, 3.0, 4.0, 6.0)
+CONVEX_ALPHAS = (0.5, 0.6, 0.7, 0.8, 0.9)
+
+
+@dataclass
+class Lists:
+    bm25: list[tuple[int, float]]
+    dense: list[tuple[int, float]]
+    relevant: set[int]
+
+
+def collect(retriever: HybridRetriever, queries, is_relevant, label: str) -> list[Lists]:
+    chunks = retriever.kb.build.chunks
+    out = []
+    for question, target in tqdm(queries, desc=label, unit="q", file=sys.stderr):
+        per_mode = {}
+        for mode in ("bm25", "dense"):
+            hits = retriever.search(question, k=GRID_CANDIDATES, mode=mode)
+            per_mode[mode] = [(retriever.kb.build.position[h.chunk.chunk_id], h.score) for h in hits]
+        candidates = {i for lst in per_mode.values() for i, _ in lst}
+        relevant = {i for i in candidates if is_relevant(chunks[i], target)}
+        out.append(Lists(per_mode["bm25"], per_mode["dense"], relevant))
+    return out
+
+
+def variants() -> dict[str, callable]:
+    table = {
+        "bm25 only": lambda L: [i for i, _ in L.bm25],
+        "dense only": lambda L: [i for i, _ in L.dense],
+    }
+    for k in RRF_KS:
+        for w in RRF_BM25_WEIGHTS:
+            table[f"rrf k={k} bm25:dense={w:g}:1"] = (
+                lambda L, k=k, w=w: [i for i, _ in rrf_fuse(
+                    {"bm25": [i for i, _ in L.bm25], "dense": [i for i, _ in L.dense]},
+                    {"bm25": w, "dense": 1.0}, k)])
+    for a in CONVEX_ALPHAS:
+        table[f"convex alpha(bm25)={a:g}"] = (
+            lambda L, a=a: [i for i, _ in convex_fuse({"bm25": L.bm25, "dense": L.dense},
+                                                       {"bm25": a, "dense": 1 - a})])
+    return table
+
+
+def score_grid(lists: list[Lists]) -> dict[str, dict]:
+    results = {}
+    for name, fuse in variants().items():
+        ranks = [first_relevant_rank([i in L.relevant for i in fuse(L)[:10]]) for L in lists]
+        results[name] = summarize(ranks)
+    return results
+
+
+def format_grid(title: str, results: dict[str, dict]) -> str:
+    lines = [title, f"  {'variant':30s} {'MRR@10':>7s} {'R@1':>7s} {'R@5':>7s} {'R@10':>7s}"]
+    for name, m in results.items():
+        lines.append(f"  {name:30s} {m['MRR@10']:7.3f} {m['R@1']:7.3f} {m['R@5']:7.3f} {m['R@10']:7.3f}")
+    return "\n".join(lines)
