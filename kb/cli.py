@@ -1,4 +1,4 @@
-"""`dutykb` command line: ingest, search, roles, bench.
+"""`dutykb` command line: ingest, search, ask, roles, bench.
 
 JSON shapes printed with --json are a stable contract (see README "CLI").
 """
@@ -97,6 +97,54 @@ def _interactive(run) -> int:
         run(line)
 
 
+def _print_answer(answer) -> None:
+    print(answer.answer)
+    if answer.citations:
+        print("\n来源：")
+        for c in answer.citations:
+            print(f"[{c.n}] {c.label}\n    {c.quote}")
+    if answer.suggestions:
+        print("\n相关主题：" + "、".join(answer.suggestions))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from kb.answer import Answerer
+    from kb.knowledge import KnowledgeBase
+    from kb.llm import LLMSpec
+    from kb.retrieve import QueryError
+
+    settings = _settings(args).with_overrides(llm=args.llm)
+    answerer = Answerer(KnowledgeBase(settings))
+    llm = LLMSpec.parse(settings.llm) if settings.llm else None
+    as_json = args.json or bool(args.questions)
+
+    def run(question: str) -> None:
+        try:
+            answer = answerer.answer(question, role=args.role, llm=llm)
+        except QueryError as exc:
+            if as_json:
+                _print_json({"question": question, "answer": "", "abstained": True, "mode": "extractive",
+                             "citations": [], "suggestions": [], "error": str(exc)})
+            else:
+                print(f"无法回答: {exc}", file=sys.stderr)
+            return
+        if as_json:
+            _print_json(answer.to_json())
+        else:
+            _print_answer(answer)
+
+    if args.questions:
+        with open(args.questions, encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    run(line.strip())
+        return EXIT_OK
+    if not args.question:
+        return _interactive(run)
+    run(" ".join(args.question))
+    return EXIT_OK
+
+
 def cmd_roles(args: argparse.Namespace) -> int:
     from kb.knowledge import KnowledgeBase
 
@@ -150,6 +198,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", metavar="FILE", help="one query per line; prints one JSON object per line")
     p.set_defaults(func=cmd_search)
 
+    p = sub.add_parser("ask", parents=[home], help="answer a question with cited sources",
+                       description="Extractive answer quoting the duty items that answer the question, each cited "
+                                   "(or a plain 'not covered'). With --llm, an OpenAI-compatible model writes the "
+                                   "answer and its citations are checked.")
+    p.add_argument("question", nargs="*", help="the question")
+    p.add_argument("--role", help="answer as this role (name or alias): 'my duties' questions use it")
+    p.add_argument("--llm", metavar="SPEC", help="MODEL@BASE_URL of an OpenAI-compatible endpoint (or $DUTYKB_LLM)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--questions", metavar="FILE", help="one question per line; prints one JSON object per line")
+    p.set_defaults(func=cmd_ask)
+
     p = sub.add_parser("roles", parents=[home], help="list roles and their duty items")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_roles)
@@ -171,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, FileNotFoundError) as exc:
+    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, FileNotFoundError, ValueError) as exc:
         print(f"dutykb: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -110,3 +110,43 @@ class Hit:
             "text": c.text,
             "score": round(float(self.score), 6),
         }
+
+
+@dataclass
+class Citation:
+    """One numbered source of an answer: the chunk, the item numbers and the exact quoted text."""
+
+    n: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    section: str
+    items: list[int]
+    quote: str
+
+    @property
+    def label(self) -> str:
+        """《title》 section › 第k條 — the clause a new hire can look up."""
+        where = f"《{self.title}》" + (f" {self.section}" if self.section else "")
+        if self.items:
+            where += BREADCRUMB_SEP + "、".join(f"第{n}條" for n in self.items)
+        return where
+
+    def to_json(self) -> dict[str, Any]:
+        return {"n": self.n, "chunk_id": self.chunk_id, "doc_id": self.doc_id, "title": self.title,
+                "section": self.section, "items": list(self.items), "quote": self.quote}
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    mode: str
+    citations: list[Citation] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+    confidence: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"question": self.question, "answer": self.answer, "abstained": self.abstained, "mode": self.mode,
+                "citations": [c.to_json() for c in self.citations], "suggestions": list(self.suggestions)}

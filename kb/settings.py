@@ -58,6 +58,12 @@ class Settings(BaseSettings):
         default=0.3,
         description="Bonus, in the fusion, for the duty-list chunks of a role that a duty question names.",
     )
+    llm: str | None = Field(
+        default=None,
+        description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "
+        "(e.g. qwen2.5:7b@http://127.0.0.1:11434/v1); the key comes from DUTYKB_LLM_API_KEY. "
+        "Unset: extractive answers only.",
+    )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."
     )
