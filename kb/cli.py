@@ -226,11 +226,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from ingest.pipeline import IngestBusy
     from kb.knowledge import NoIndexError, UnknownRoleError
+    from kb.llm import LLMError
     from kb.manifest import ManifestError
 
     try:
         return args.func(args)
-    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, FileNotFoundError, ValueError) as exc:
+    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, LLMError, FileNotFoundError,
+            ValueError) as exc:
         print(f"dutykb: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

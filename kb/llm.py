@@ -33,6 +33,10 @@ SYSTEM_PROMPT = """你是企业岗位职责知识库的问答助手。只根据�
 4. 用提问者使用的文字（简体或繁体）回答，简洁、准确。"""
 
 
+class LLMError(Exception):
+    """The LLM endpoint failed (unreachable, refused, timed out); the message names it."""
+
+
 @dataclass(frozen=True)
 class LLMSpec:
     model: str
@@ -65,13 +69,19 @@ def chat_model(spec: LLMSpec, streaming: bool):
 
 
 def stream_completion(spec: LLMSpec, question: str, hits: list[Hit]) -> Iterator[str]:
-    for piece in chat_model(spec, streaming=True).stream(build_messages(question, hits)):
-        if piece.content:
-            yield str(piece.content)
+    try:
+        for piece in chat_model(spec, streaming=True).stream(build_messages(question, hits)):
+            if piece.content:
+                yield str(piece.content)
+    except Exception as exc:  # the client raises many transport/API error types; callers need one
+        raise LLMError(f"LLM {spec.model} at {spec.base_url} failed: {exc}") from exc
 
 
 def complete(spec: LLMSpec, question: str, hits: list[Hit]) -> str:
-    return str(chat_model(spec, streaming=False).invoke(build_messages(question, hits)).content)
+    try:
+        return str(chat_model(spec, streaming=False).invoke(build_messages(question, hits)).content)
+    except Exception as exc:  # see stream_completion
+        raise LLMError(f"LLM {spec.model} at {spec.base_url} failed: {exc}") from exc
 
 
 def supported(sentence: str, source_text: str) -> bool:
