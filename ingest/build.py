@@ -15,16 +15,11 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from kb.atomic import atomic_write_text
 from kb.buildfiles import CHUNKS_FILE, DOCS_FILE, PART_VECTORS_FILE, ROLES_FILE
 from kb.embed import EmbeddingCache, embed_with_cache, make_embedder
 from kb.lexical import LexicalIndex
-from kb.manifest import (
-    BUILDS_DIRNAME,
-    Manifest,
-    atomic_write_text,
-    read_manifest,
-    write_manifest,
-)
+from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings

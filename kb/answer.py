@@ -29,8 +29,6 @@ LEXICAL_WEIGHT = 0.5
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 SELF_DUTY = re.compile(r"我的(岗位)?(职责|工作)|我(该|要|应该|需要)(做|干)(什么|啥|哪些)|我负责(什么|哪些)")
 MAX_SUGGESTIONS = 3
-# Calibrated with `dutykb bench answers` on evals/suites/seed.yaml (README, "Answers").
-ABSTAIN_BELOW = 0.0
 
 
 @dataclass
@@ -102,7 +100,7 @@ class Answerer:
                 return self.duty_list(query, roles)
         hits = self.retriever.search(query, k=ANSWER_CANDIDATES)
         units = self.rank_units(match_query, hits)
-        if not units or units[0].score < ABSTAIN_BELOW:
+        if not units or units[0].score < self.kb.settings.abstain_below:
             return self.abstain(query, hits, units[0].score if units else 0.0)
         best = units[0].score
         chosen = [u for u in units[:MAX_UNITS] if u.score >= best * KEEP_RATIO]

@@ -17,6 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     for name, help_text in [("retrieval", "MRR@10 and Recall@1/5/10 for BM25, dense and fused"),
                             ("fusion", "compare fusion methods and weights on the same questions")]:
         _add_source_arguments(sub.add_parser(name, help=help_text))
+    p = sub.add_parser("answers", help="answer quality, abstention and latency on a suite")
+    p.add_argument("--suite", required=True, metavar="FILE", help="a dutykb eval suite (YAML)")
+    p.add_argument("--calibrate", action="store_true", help="choose the abstention threshold on this suite")
+    p.add_argument("--verbose", action="store_true", help="one line per case")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("search", help="warm search latency on the live index")
     p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -45,6 +50,10 @@ def percentile(values: list[float], pct: float) -> float:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
+    if args.bench == "answers":
+        from evals import answer_bench
+
+        return answer_bench.run(args, settings)
     from evals import retrieval_bench
 
     if args.bench == "fusion":

@@ -10,10 +10,10 @@ Layout under DUTYKB_HOME:
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from kb.atomic import atomic_write_text
 
 MANIFEST_NAME = "manifest.json"
 BUILDS_DIRNAME = "builds"
@@ -39,21 +39,6 @@ class Manifest:
 
     def build_dir(self, home: Path) -> Path:
         return home / BUILDS_DIRNAME / self.build_id
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_manifest(home: Path, manifest: Manifest) -> None:

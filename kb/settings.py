@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         default=0.3,
         description="Bonus, in the fusion, for the duty-list chunks of a role that a duty question names.",
     )
+    abstain_below: float = Field(
+        default=0.0,
+        description="Extractive answers abstain when the best quotable item scores below this "
+        "(item-embedding similarity + lexical coverage); calibrated with `dutykb bench answers`.",
+    )
     llm: str | None = Field(
         default=None,
         description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "
