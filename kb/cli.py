@@ -163,6 +163,12 @@ def cmd_roles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from kb import cli_corpus
+
+    return cli_corpus.run(args, _settings(args))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from kb import bench
 
@@ -212,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("roles", parents=[home], help="list roles and their duty items")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_roles)
+
+    p = sub.add_parser("corpus", help="curate corpus entries: list, show, add, edit, retire, history",
+                       description="Curated entries are Markdown files with YAML front matter. Every change keeps "
+                                   "the previous version and an audit record; the index is updated afterwards.")
+    from kb import cli_corpus
+
+    cli_corpus.add_arguments(p, home)
+    p.set_defaults(func=cmd_corpus)
 
     p = sub.add_parser("bench", parents=[home], help="benchmarks: retrieval quality and search latency",
                        description="bench retrieval --squad FILE | --suite FILE ; bench search")

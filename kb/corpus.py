@@ -1,0 +1,216 @@
+"""Curated corpus entries: create, edit, retire, with every previous version and an audit trail.
+
+Entries are Markdown files with YAML front matter under the corpus directory.
+Writes are atomic (temp file + rename). Before a file changes, its current
+content is copied to `.history/<doc_id>/v<N>.md` and an audit record (who, when,
+why, diff) is appended, so nothing a trainer wrote is ever lost. An edit must
+name the content hash it started from; if the file changed since, the edit is
+refused instead of overwriting someone else's work.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import os
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from ingest.load import (
+    KIND_BY_SUFFIX,
+    LoadError,
+    discover,
+    parse_front_matter,
+    read_document,
+)
+from kb.atomic import atomic_write_text
+
+HISTORY_DIRNAME = ".history"
+AUDIT_FILE = "audit.jsonl"
+ENTRY_FIELDS = ("title", "department", "roles", "source", "version", "effective", "status", "tags", "visibility")
+REQUIRED_FIELDS = ("title",)
+DOC_ID_PATTERN = re.compile(r"^[\w\-./\u4e00-\u9fff]+\.md$")
+RETIRED, ACTIVE = "retired", "active"
+
+
+class EntryError(ValueError):
+    """An entry operation that cannot be done; the message says why."""
+
+
+class StaleEditError(EntryError):
+    """The entry changed since the editor loaded it."""
+
+
+@dataclass
+class Entry:
+    doc_id: str
+    meta: dict[str, Any]
+    body: str
+    sha: str
+    kind: str = "markdown"
+
+    @property
+    def status(self) -> str:
+        return str(self.meta.get("status", ACTIVE))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "meta": _jsonable(self.meta), "body": self.body, "sha": self.sha,
+                "kind": self.kind, "status": self.status}
+
+
+@dataclass
+class AuditRecord:
+    version: int
+    action: str
+    who: str
+    why: str
+    when: str
+    sha: str
+    previous_sha: str | None
+    diff: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(meta, ensure_ascii=False, default=str))
+
+
+def sha_of(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def render_entry(meta: dict[str, Any], body: str) -> str:
+    ordered = {k: meta[k] for k in ENTRY_FIELDS if k in meta and meta[k] not in (None, "", [])}
+    ordered.update({k: v for k, v in meta.items() if k not in ENTRY_FIELDS})
+    front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False).strip()
+    return f"---\n{front}\n---\n{body.strip()}\n"
+
+
+def validate_meta(meta: dict[str, Any]) -> None:
+    for name in REQUIRED_FIELDS:
+        if not str(meta.get(name) or "").strip():
+            raise EntryError(f"front matter field '{name}' is required")
+    status = str(meta.get("status", ACTIVE))
+    if status not in (ACTIVE, RETIRED):
+        raise EntryError(f"status must be '{ACTIVE}' or '{RETIRED}', not '{status}'")
+    for name in ("roles", "tags", "visibility"):
+        if name in meta and not isinstance(meta[name], list):
+            raise EntryError(f"front matter field '{name}' must be a list")
+
+
+class CorpusStore:
+    def __init__(self, corpus_dir: Path) -> None:
+        self.root = corpus_dir
+        self.history_root = corpus_dir / HISTORY_DIRNAME
+
+    def path_of(self, doc_id: str) -> Path:
+        pure = PurePosixPath(doc_id)
+        if pure.is_absolute() or ".." in pure.parts or pure.parts[0].startswith("."):
+            raise EntryError(f"invalid entry id '{doc_id}'")
+        return self.root / pure
+
+    def list(self) -> list[dict[str, Any]]:
+        rows = []
+        for path in discover([self.root]):
+            doc_id = path.relative_to(self.root).as_posix()
+            row: dict[str, Any] = {"doc_id": doc_id, "kind": KIND_BY_SUFFIX.get(path.suffix.lower(), "unknown")}
+            try:
+                doc = read_document(path, [self.root])
+                row.update(title=doc.title or PurePosixPath(doc_id).stem,
+                           status=str(doc.meta.get("status", ACTIVE)), roles=doc.meta.get("roles") or [],
+                           versions=len(self.history(doc_id)))
+            except LoadError as exc:
+                row.update(title=None, status="unreadable", error=exc.reason)
+            rows.append(row)
+        return rows
+
+    def show(self, doc_id: str) -> Entry:
+        path = self.path_of(doc_id)
+        if not path.is_file():
+            raise EntryError(f"no entry '{doc_id}' in {self.root}")
+        text = path.read_text(encoding="utf-8") if path.suffix.lower() == ".md" else None
+        if text is None:
+            doc = read_document(path, [self.root])
+            return Entry(doc_id, dict(doc.meta), doc.text, doc.fingerprint[:16], doc.kind)
+        try:
+            meta, body = parse_front_matter(text)
+        except ValueError as exc:
+            raise EntryError(f"{doc_id}: {exc}") from None
+        return Entry(doc_id, meta, body, sha_of(text))
+
+    def add(self, doc_id: str, meta: dict[str, Any], body: str, who: str, why: str) -> Entry:
+        if not DOC_ID_PATTERN.match(doc_id):
+            raise EntryError(f"entry id must be a relative path ending in .md, not '{doc_id}'")
+        path = self.path_of(doc_id)
+        if path.exists():
+            raise EntryError(f"entry '{doc_id}' already exists; edit it instead")
+        meta = {**meta, "status": meta.get("status", ACTIVE), "version": 1}
+        return self._write(doc_id, meta, body, who, why, "add", previous=None)
+
+    def edit(self, doc_id: str, meta: dict[str, Any], body: str, base_sha: str, who: str, why: str,
+             action: str = "edit") -> Entry:
+        current = self.show(doc_id)
+        if current.kind != "markdown":
+            raise EntryError(f"'{doc_id}' is an imported {current.kind} file; add a curated .md entry instead")
+        if current.sha != base_sha:
+            raise StaleEditError(
+                f"'{doc_id}' changed since you opened it (now {current.sha}, you edited {base_sha}); "
+                "reload it and apply your change again"
+            )
+        version = int(current.meta.get("version") or len(self.history(doc_id)) or 1) + 1
+        return self._write(doc_id, {**meta, "version": version}, body, who, why, action, previous=current)
+
+    def retire(self, doc_id: str, base_sha: str, who: str, why: str) -> Entry:
+        current = self.show(doc_id)
+        return self.edit(doc_id, {**current.meta, "status": RETIRED}, current.body, base_sha, who, why, "retire")
+
+    def history(self, doc_id: str) -> list[AuditRecord]:
+        path = self.history_root / doc_id / AUDIT_FILE
+        if not path.exists():
+            return []
+        with path.open(encoding="utf-8") as handle:
+            return [AuditRecord(**json.loads(line)) for line in handle if line.strip()]
+
+    def version_text(self, doc_id: str, version: int) -> str:
+        path = self.history_root / doc_id / f"v{version}.md"
+        if not path.exists():
+            raise EntryError(f"'{doc_id}' has no saved version {version}")
+        return path.read_text(encoding="utf-8")
+
+    def _write(self, doc_id: str, meta: dict[str, Any], body: str, who: str, why: str, action: str,
+               previous: Entry | None) -> Entry:
+        validate_meta(meta)
+        if not who.strip():
+            raise EntryError("say who makes the change")
+        text = render_entry(meta, body)
+        path = self.path_of(doc_id)
+        old_text = path.read_text(encoding="utf-8") if previous is not None else ""
+        history = self.history_root / doc_id
+        version = int(meta["version"])
+        if previous is not None and not (history / f"v{version - 1}.md").exists():
+            atomic_write_text(history / f"v{version - 1}.md", old_text)  # a file written by hand, first edit
+        atomic_write_text(history / f"v{version}.md", text)
+        record = AuditRecord(
+            version=version, action=action, who=who.strip(), why=why.strip(),
+            when=datetime.now(timezone.utc).isoformat(timespec="seconds"), sha=sha_of(text),
+            previous_sha=previous.sha if previous else None,
+            diff="".join(difflib.unified_diff(old_text.splitlines(True), text.splitlines(True),
+                                              f"{doc_id}@{previous.sha if previous else 'none'}",
+                                              f"{doc_id}@{sha_of(text)}")),
+        )
+        atomic_write_text(path, text)
+        self._append_audit(history / AUDIT_FILE, record)
+        return Entry(doc_id, meta, body.strip() + "\n", record.sha)
+
+    @staticmethod
+    def _append_audit(path: Path, record: AuditRecord) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
