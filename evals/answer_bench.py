@@ -10,9 +10,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from evals.metrics import percentile
 from evals.suite import Case, load_suite
 from kb.answer import Answerer
-from kb.bench import percentile
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Answer

@@ -25,3 +25,24 @@ def first_relevant_rank(relevance: list[bool]) -> int | None:
         if relevant:
             return rank
     return None
+
+
+def ndcg_at(flags: list[bool], relevant_total: int, k: int = MRR_CUTOFF) -> float:
+    """Binary-relevance nDCG@k; the ideal ranking puts min(relevant_total, k) relevant results first."""
+    import math
+
+    ideal_hits = min(relevant_total, k)
+    if ideal_hits == 0:
+        return 0.0
+    dcg = sum(1.0 / math.log2(i + 1) for i, rel in enumerate(flags[:k], 1) if rel)
+    idcg = sum(1.0 / math.log2(i + 1) for i in range(1, ideal_hits + 1))
+    return dcg / idcg
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """Nearest-rank percentile (0 for no values)."""
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]

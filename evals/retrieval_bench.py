@@ -11,18 +11,18 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from evals.metrics import first_relevant_rank, summarize
+from evals.metrics import first_relevant_rank, percentile, summarize
 from evals.suite import load_suite
-from kb.bench import percentile
 from kb.knowledge import KnowledgeBase
 from kb.normalize import is_traditional, normalize, to_simplified, to_traditional
-from kb.records import Chunk
+from kb.records import Chunk, ChunkPart
 from kb.retrieve import MODES, HybridRetriever
 from kb.settings import Settings
 
 CUTOFF = 10
 BENCH_DIRNAME = "bench"
 FINGERPRINT_CHARS = 12
+SQUAD_LAYOUT = "paragraph-chunks-with-parts-v1"  # bump when squad_paragraphs changes what a chunk holds
 
 
 def score_queries(retriever: HybridRetriever, queries: list[tuple[str, object]], is_relevant, label: str,
@@ -86,7 +86,7 @@ def squad_paragraphs(path: Path) -> tuple[list[Chunk], list[tuple[str, int]]]:
             idx = len(chunks)
             context = para["context"]
             chunks.append(Chunk(chunk_id=f"p{idx}", doc_id=title, title=title, section="", role=None, items=[],
-                                text=context, match_text=normalize(context), parts=[]))
+                                text=context, match_text=normalize(context), parts=[ChunkPart(None, context)]))
             questions.extend((qa["question"], idx) for qa in para["qas"])
     return chunks, questions
 
@@ -98,7 +98,7 @@ def squad_kb(settings: Settings, path: Path, chunks: list[Chunk]) -> KnowledgeBa
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     fingerprint = hashlib.sha256(
-        f"{digest}|{settings.embedder}|{settings.lexical_tokenizer}".encode()).hexdigest()
+        f"{digest}|{settings.embedder}|{settings.lexical_tokenizer}|{SQUAD_LAYOUT}".encode()).hexdigest()
     home = settings.home / BENCH_DIRNAME / f"{path.stem}-{digest[:FINGERPRINT_CHARS]}"
     bench_settings = settings.with_overrides(home=home)
     manifest = read_manifest(home)

@@ -1,14 +1,43 @@
-"""Question suites (YAML): loading and validation with errors that name the file and case."""
+"""Question suites (YAML): schema, loading, and validation errors that name the file and line.
+
+A suite:
+    suite: seed                      # name (default: file stem)
+    description: …
+    defaults: {role: null, tags: []} # merged into every case
+    cases:
+      - id: b10-duty-01              # unique
+        question: 值班长要负责哪些事情？
+        role: 值班長                  # optional: the asker's role, and the role the case is about
+        expect:
+          evidence: [負責漫遊客戶投訴的處理]   # phrases a relevant chunk / the answer must contain
+          sources: [{doc: 000_….txt, section: 三、值班長崗位職責, item: 6}]
+          answer_contains: [漫游]             # phrases the answer text must contain
+          abstain: true                       # the corpus cannot answer: the answer must abstain
+        tags: [b10, simplified, duty]
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+CASE_KEYS = {"id", "question", "role", "expect", "tags"}
+EXPECT_KEYS = {"evidence", "sources", "answer_contains", "abstain"}
+SOURCE_KEYS = {"doc", "section", "item"}
+SUITE_KEYS = {"suite", "description", "defaults", "cases"}
 
 
 class SuiteError(ValueError):
     pass
+
+
+@dataclass
+class Source:
+    doc: str
+    section: str | None = None
+    item: int | None = None
 
 
 @dataclass
@@ -17,8 +46,12 @@ class Case:
     question: str
     role: str | None = None
     evidence: list[str] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+    answer_contains: list[str] = field(default_factory=list)
     abstain: bool = False
     tags: list[str] = field(default_factory=list)
+    suite: str = ""
+    line: int = 0
 
     @property
     def answerable(self) -> bool:
@@ -30,33 +63,100 @@ class Suite:
     name: str
     path: Path
     cases: list[Case]
+    description: str = ""
+
+
+def _lines_of_cases(text: str) -> list[int]:
+    """1-based line of each case, from the YAML node tree, for error messages."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    for key, value in root.value:
+        if key.value == "cases" and isinstance(value, yaml.SequenceNode):
+            return [item.start_mark.line + 1 for item in value.value]
+    return []
+
+
+def _strings(value: Any, where: str, name: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+        return [str(v) for v in value]
+    raise SuiteError(f"{where}: '{name}' must be a string or a list of strings")
+
+
+def _sources(value: Any, where: str) -> list[Source]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SuiteError(f"{where}: 'sources' must be a list of {{doc, section, item}}")
+    out = []
+    for source in value:
+        if not isinstance(source, dict) or "doc" not in source or set(source) - SOURCE_KEYS:
+            raise SuiteError(f"{where}: each source needs 'doc' and may have 'section' and 'item'")
+        item = source.get("item")
+        if item is not None and not isinstance(item, int):
+            raise SuiteError(f"{where}: source 'item' must be a whole number")
+        out.append(Source(str(source["doc"]), source.get("section"), item))
+    return out
+
+
+def _case(raw: Any, where: str, defaults: dict, suite: str, line: int) -> Case:
+    if not isinstance(raw, dict):
+        raise SuiteError(f"{where}: a case must be a mapping")
+    unknown = set(raw) - CASE_KEYS
+    if unknown:
+        raise SuiteError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(CASE_KEYS)}")
+    if not raw.get("id") or not str(raw.get("question") or "").strip():
+        raise SuiteError(f"{where}: every case needs 'id' and 'question'")
+    expect = raw.get("expect") or {}
+    if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
+        raise SuiteError(f"{where} ({raw['id']}): 'expect' may hold only {sorted(EXPECT_KEYS)}")
+    case = Case(
+        id=str(raw["id"]), question=str(raw["question"]), role=raw.get("role", defaults.get("role")),
+        evidence=_strings(expect.get("evidence"), where, "evidence"),
+        sources=_sources(expect.get("sources"), where),
+        answer_contains=_strings(expect.get("answer_contains"), where, "answer_contains"),
+        abstain=bool(expect.get("abstain", False)),
+        tags=_strings(defaults.get("tags"), where, "tags") + _strings(raw.get("tags"), where, "tags"),
+        suite=suite, line=line,
+    )
+    if case.abstain and (case.evidence or case.sources or case.answer_contains):
+        raise SuiteError(f"{where} ({case.id}): an abstain case cannot also expect evidence or sources")
+    if not case.abstain and not (case.evidence or case.sources):
+        raise SuiteError(f"{where} ({case.id}): expect needs 'evidence' or 'sources', or 'abstain: true'")
+    return case
 
 
 def load_suite(path: Path) -> Suite:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except OSError as exc:
+        raise SuiteError(f"{path}: cannot read ({exc.strerror})") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
         raise SuiteError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise SuiteError(f"{path}: a suite is a mapping with a 'cases' list")
+    unknown = set(data) - SUITE_KEYS
+    if unknown:
+        raise SuiteError(f"{path}: unknown top-level field(s) {sorted(unknown)}")
+    name = str(data.get("suite") or path.stem)
+    defaults = data.get("defaults") or {}
+    lines = _lines_of_cases(text)
     cases, seen = [], set()
-    for i, raw in enumerate(data["cases"], 1):
-        where = f"{path}: case {i}"
-        if not isinstance(raw, dict) or not raw.get("id") or not raw.get("question"):
-            raise SuiteError(f"{where}: every case needs 'id' and 'question'")
-        if raw["id"] in seen:
-            raise SuiteError(f"{where}: duplicate id '{raw['id']}'")
-        seen.add(raw["id"])
-        expect = raw.get("expect") or {}
-        evidence = expect.get("evidence") or []
-        if isinstance(evidence, str):
-            evidence = [evidence]
-        abstain = bool(expect.get("abstain", False))
-        if not evidence and not abstain:
-            raise SuiteError(f"{where} ({raw['id']}): expect needs 'evidence' or 'abstain: true'")
-        cases.append(Case(id=str(raw["id"]), question=str(raw["question"]), role=raw.get("role"),
-                          evidence=[str(e) for e in evidence], abstain=abstain,
-                          tags=[str(t) for t in raw.get("tags") or []]))
-    return Suite(name=str(data.get("suite") or path.stem), path=path, cases=cases)
+    for i, raw in enumerate(data["cases"]):
+        line = lines[i] if i < len(lines) else 0
+        case = _case(raw, f"{path} line {line} (case {i + 1})", defaults, name, line)
+        if case.id in seen:
+            raise SuiteError(f"{path} line {line}: duplicate case id '{case.id}'")
+        seen.add(case.id)
+        cases.append(case)
+    return Suite(name=name, path=path, cases=cases, description=str(data.get("description") or ""))

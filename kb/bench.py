@@ -5,11 +5,11 @@ import argparse
 import statistics
 import time
 
+from evals.metrics import percentile
 from kb.settings import Settings
 
 WARMUP_QUERIES = 5
 DEFAULT_SEARCH_ROUNDS = 200
-PERCENT = 100
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,14 +37,6 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
                    help="(--squad) also run with questions converted to the other script")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(pct / PERCENT * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -169,6 +169,12 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return cli_corpus.run(args, _settings(args))
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals import cli_eval
+
+    return cli_eval.run(args, _settings(args))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from kb import bench
 
@@ -226,6 +232,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_corpus.add_arguments(p, home)
     p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("eval", parents=[home], help="run evaluation suites: metrics, reports, regression gate",
+                       description="Score retrieval (per retriever) and answers on question suites; write JSON, "
+                                   "Markdown and HTML reports; compare with the previous run; exit 4 when a "
+                                   "--fail-under threshold is missed.")
+    from evals import cli_eval
+
+    cli_eval.add_arguments(p)
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", parents=[home], help="benchmarks: retrieval quality and search latency",
                        description="bench retrieval --squad FILE | --suite FILE ; bench search")

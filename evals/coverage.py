@@ -1,0 +1,30 @@
+"""Which roles and duty items no case asks about."""
+from __future__ import annotations
+
+from evals.suite import Case
+from kb.normalize import normalize
+from kb.records import Role
+
+
+def coverage(roles: list[Role], cases: list[Case]) -> dict:
+    asked_roles = {normalize(c.role) for c in cases if c.role}
+    evidence = [normalize(e) for c in cases if c.answerable for e in c.evidence]
+    sourced = {(s.section, s.item) for c in cases for s in c.sources}
+    roles_uncovered, items_uncovered, items_total = [], [], 0
+    for role in roles:
+        names = {normalize(n) for n in [role.name, *role.aliases]}
+        if not names & asked_roles:
+            roles_uncovered.append(role.name)
+        for duty in role.duties:
+            items_total += 1
+            text = normalize(duty.text)
+            hit = any(e in text or text in e for e in evidence) or any(
+                item == duty.n and section and normalize(section) in normalize(role.section)
+                for section, item in sourced)
+            if not hit:
+                items_uncovered.append({"role": role.name, "n": duty.n, "text": duty.text})
+    return {
+        "roles_total": len(roles), "roles_covered": len(roles) - len(roles_uncovered),
+        "roles_uncovered": roles_uncovered, "items_total": items_total,
+        "items_covered": items_total - len(items_uncovered), "items_uncovered": items_uncovered,
+    }

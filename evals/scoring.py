@@ -1,0 +1,73 @@
+"""Aggregate per-case results into retrieval and answer metrics, overall and per suite/tag/role."""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable, Iterable
+
+from evals.metrics import mrr_at, ndcg_at, percentile, recall_at
+from evals.runner import CaseResult
+from kb.retrieve import MODES
+
+RECALL_KS = (1, 5, 10)
+P50, P95 = 50, 95
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
+    answerable = [r for r in results if r.answerable]
+    out = {}
+    for mode in MODES:
+        ranks = [r.ranks.get(mode) for r in answerable]
+        metrics = {f"R@{k}": recall_at(ranks, k) for k in RECALL_KS}
+        metrics["MRR@10"] = mrr_at(ranks)
+        metrics["nDCG@10"] = (statistics.fmean(ndcg_at(r.relevance.get(mode, []), r.relevant_total)
+                                               for r in answerable) if answerable else 0.0)
+        out[mode] = metrics
+    return out
+
+
+def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    abstained = [r for r in results if r.abstained]
+    citations = sum(len(r.citations) for r in answerable)
+    latencies = [r.latency_ms for r in results]
+    return {
+        "pass_rate": _ratio(sum(r.passed for r in results), len(results)),
+        "evidence_in_answer": _ratio(sum(r.evidence_in_answer and not r.abstained for r in answerable),
+                                     len(answerable)),
+        "citation_precision": _ratio(sum(r.supported_citations for r in answerable), citations),
+        "abstain_precision": _ratio(sum(not r.answerable for r in abstained), len(abstained)),
+        "abstain_recall": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
+        "false_abstain_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
+        "latency_p50_ms": percentile(latencies, P50),
+        "latency_p95_ms": percentile(latencies, P95),
+    }
+
+
+def summarize(results: list[CaseResult]) -> dict:
+    return {"cases": len(results), "answerable": sum(r.answerable for r in results),
+            "retrieval": retrieval_metrics(results), "answers": answer_metrics(results)}
+
+
+def breakdown(results: list[CaseResult], keys: Callable[[CaseResult], Iterable[str]]) -> dict[str, dict]:
+    groups: dict[str, list[CaseResult]] = {}
+    for result in results:
+        for key in keys(result):
+            groups.setdefault(key, []).append(result)
+    return {key: summarize(group) for key, group in sorted(groups.items())}
+
+
+def flatten(metrics: dict, prefix: str = "") -> dict[str, float]:
+    """{'retrieval': {'hybrid': {'R@5': x}}} → {'retrieval.hybrid.R@5': x}; None values dropped."""
+    flat: dict[str, float] = {}
+    for key, value in metrics.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, name + "."))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            flat[name] = float(value)
+    return flat
