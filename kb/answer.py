@@ -21,11 +21,14 @@ from kb.records import Answer, Chunk, Citation, Hit, Role
 from kb.retrieve import DUTY_QUESTION, HybridRetriever, clean_query
 from kb.tokenize import tokenize
 
-ANSWER_CANDIDATES = 5
+ANSWER_CANDIDATES = 8
 MAX_UNITS = 3
-KEEP_RATIO = 0.92  # further units must score this close to the best one
-SENTENCE_SPLIT_CHARS = 90  # longer paragraphs are quoted sentence by sentence
-LEXICAL_WEIGHT = 0.5
+MAX_LIST_UNITS = 12
+LIST_QUESTION = re.compile(r"哪些|哪几|分别|都有什么|都有哪|包括什么|包含什么|什么内容|几个方面")
+KEEP_RATIO = 0.85  # further units must score this close to the best one
+SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
+LEXICAL_WEIGHT = 0.15
+ROLE_WEIGHT = 0.1  # prior for units of a role the question names
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 SELF_DUTY = re.compile(r"我的(岗位)?(职责|工作)|我(该|要|应该|需要)(做|干)(什么|啥|哪些)|我负责(什么|哪些)")
 MAX_SUGGESTIONS = 3
@@ -100,20 +103,37 @@ class Answerer:
                 return self.duty_list(query, roles)
         hits = self.retriever.search(query, k=ANSWER_CANDIDATES)
         units = self.rank_units(match_query, hits)
-        if not units or units[0].score < self.kb.settings.abstain_below:
-            return self.abstain(query, hits, units[0].score if units else 0.0)
+        # Confidence is the best item similarity: of the features measured on the seed suite (BM25 score,
+        # unknown-term share, score peakedness, coverage) it separated unanswerable questions best.
+        confidence = max((u.dense for u in units), default=0.0)
+        if confidence < self.kb.settings.abstain_below:
+            return self.abstain(query, hits, confidence)
         best = units[0].score
         chosen = [u for u in units[:MAX_UNITS] if u.score >= best * KEEP_RATIO]
+        if LIST_QUESTION.search(match_query):
+            chosen = self.whole_list(units[0], units) or chosen
         chosen.sort(key=lambda u: (u.hit_rank, u.chunk.parts and u.n or 0))
         citations, lines = [], []
         for i, unit in enumerate(chosen, 1):
             citations.append(Citation(i, unit.chunk.chunk_id, unit.chunk.doc_id, unit.chunk.title,
                                       unit.chunk.section, [unit.n] if unit.n is not None else [], unit.text))
             lines.append(f"{to_script_of(strip_marker(unit.text), query)}[{i}]")
-        return Answer(query, "\n".join(lines), False, "extractive", citations, [], round(best, 4))
+        return Answer(query, "\n".join(lines), False, "extractive", citations, [], round(confidence, 4))
+
+    @staticmethod
+    def whole_list(best: Unit, units: list[Unit]) -> list[Unit]:
+        """For 'which ones' questions: every numbered item of the best unit's chunk, in order."""
+        same = [u for u in units if u.chunk.chunk_id == best.chunk.chunk_id and u.n is not None]
+        if len({u.n for u in same}) < 2:
+            return []
+        by_item = {}
+        for unit in same:
+            by_item.setdefault(unit.n, unit)
+        return [by_item[n] for n in sorted(by_item)][:MAX_LIST_UNITS]
 
     def rank_units(self, match_query: str, hits: list[Hit]) -> list[Unit]:
         build = self.kb.build
+        named = self.kb.roles_mentioned(match_query)
         question_terms = set(tokenize(match_query, build.manifest.tokenizer))
         query_vector = self.kb.query_vector(match_query)
         units: list[Unit] = []
@@ -128,6 +148,8 @@ class Answerer:
                 for piece in pieces:
                     coverage = self.coverage(question_terms, piece)
                     score = dense + LEXICAL_WEIGHT * coverage
+                    if chunk.role and chunk.role in named:
+                        score += ROLE_WEIGHT
                     units.append(Unit(hit.rank, chunk, part.n, piece.strip(), score, dense, coverage))
         units.sort(key=lambda u: -u.score)
         return units

@@ -103,8 +103,6 @@ def _print_answer(answer) -> None:
         print("\n来源：")
         for c in answer.citations:
             print(f"[{c.n}] {c.label}\n    {c.quote}")
-    if answer.suggestions:
-        print("\n相关主题：" + "、".join(answer.suggestions))
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -59,9 +59,10 @@ class Settings(BaseSettings):
         description="Bonus, in the fusion, for the duty-list chunks of a role that a duty question names.",
     )
     abstain_below: float = Field(
-        default=0.0,
-        description="Extractive answers abstain when the best quotable item scores below this "
-        "(item-embedding similarity + lexical coverage); calibrated with `dutykb bench answers`.",
+        default=0.88,
+        description="Extractive answers abstain when the best item similarity to the question is below this; "
+        "calibrated with `dutykb bench answers --calibrate` on evals/suites/seed.yaml (≤5% of answerable "
+        "questions abstain).",
     )
     llm: str | None = Field(
         default=None,

@@ -1,0 +1,112 @@
+"""Thumbs up/down on answers, kept in SQLite under DUTYKB_HOME.
+
+Each row keeps the whole answer as it was shown (text, citations as JSON, role,
+mode), because the index may have changed by the time anyone reads it. Rows
+start with status 'new' so a later tool can turn thumbs-down answers into
+evaluation cases and mark them as handled.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kb.records import Answer
+
+FEEDBACK_FILENAME = "feedback.sqlite"
+UP, DOWN = "up", "down"
+RATINGS = (UP, DOWN)
+STATUS_NEW = "new"
+BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    created TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    citations TEXT NOT NULL,
+    role TEXT,
+    mode TEXT NOT NULL,
+    abstained INTEGER NOT NULL,
+    rating TEXT NOT NULL CHECK (rating IN ('{UP}', '{DOWN}')),
+    status TEXT NOT NULL DEFAULT '{STATUS_NEW}'
+)
+"""
+COLUMNS = "id, created, question, answer, citations, role, mode, abstained, rating, status"
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    id: int
+    created: str
+    question: str
+    answer: str
+    citations: list[dict[str, Any]]
+    role: str | None
+    mode: str
+    abstained: bool
+    rating: str
+    status: str
+
+
+def check_rating(rating: str) -> str:
+    if rating not in RATINGS:
+        raise ValueError(f"rating must be one of {RATINGS}, not {rating!r}")
+    return rating
+
+
+class FeedbackStore:
+    """One SQLite file; a connection per call, so it can be shared by the app's session threads."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # closing() closes the file; `with conn` makes the call one transaction (rolled back on error)
+        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn, conn:
+            conn.execute(SCHEMA)
+            yield conn
+
+    def add(self, answer: Answer, rating: str, role: str | None = None) -> int:
+        """Store a rating of `answer` (asked with `role` picked, if any); returns the row id."""
+        citations = json.dumps([c.to_json() for c in answer.citations], ensure_ascii=False)
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as conn:
+            cursor = conn.execute(
+                "INSERT INTO feedback (created, question, answer, citations, role, mode, abstained, rating) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (created, answer.question, answer.answer, citations, role, answer.mode, int(answer.abstained),
+                 check_rating(rating)),
+            )
+            return int(cursor.lastrowid)
+
+    def set_rating(self, feedback_id: int, rating: str) -> None:
+        """A user who changes their mind replaces the rating rather than adding a second row."""
+        with self._connect() as conn:
+            conn.execute("UPDATE feedback SET rating = ? WHERE id = ?", (check_rating(rating), feedback_id))
+
+    def remove(self, feedback_id: int) -> None:
+        """A rating the user took back (clicked the selected thumb again)."""
+        with self._connect() as conn:
+            conn.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,))
+
+    def list(self, rating: str | None = None) -> list[FeedbackRecord]:
+        """All rows oldest first, or only those with `rating`."""
+        query, params = f"SELECT {COLUMNS} FROM feedback", ()
+        if rating is not None:
+            query, params = query + " WHERE rating = ?", (check_rating(rating),)
+        with self._connect() as conn:
+            rows = conn.execute(query + " ORDER BY id", params).fetchall()
+        return [
+            FeedbackRecord(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], bool(row[7]),
+                           row[8], row[9])
+            for row in rows
+        ]

@@ -1,0 +1,1 @@
+"""The Streamlit front end: page scripts (`*_page.py`), their registry, cached services and rendering."""

@@ -1,0 +1,150 @@
+"""对话 page: questions in Simplified or Traditional Chinese, answers that quote the documents with sources.
+
+Streamlit runs this file as the page script (`__name__ == "__main__"`); app.py has
+already checked that an index is live.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.llm import LLMError
+from kb.normalize import to_script_of
+from kb.records import Answer, Role
+from kb.retrieve import QueryError
+from kb.ui import conversation, pages, render, resources
+from kb.ui.conversation import Turn
+from kb.ui.resources import Services
+
+ROLE_KEY = "role"
+NEW_CHAT_KEY = "new_chat"
+STARTER_ROLES = 4
+STARTER_TEMPLATE = "{name}的岗位职责是什么"
+SELF_DUTY_QUESTION = "我的岗位职责是什么"
+INPUT_PLACEHOLDER = "输入问题，简体、繁体都可以，例如：交接班要提前多久到"
+
+
+def starter_questions(roles: list[Role], picked: str | None) -> list[str]:
+    """Duty questions about the roles with the longest duty lists, in each role name's own script."""
+    fullest = sorted(roles, key=lambda r: -len(r.duties))[:STARTER_ROLES]
+    questions = [to_script_of(STARTER_TEMPLATE.format(name=r.name), r.name) for r in fullest]
+    return ([to_script_of(SELF_DUTY_QUESTION, picked)] if picked else []) + questions
+
+
+def mode_caption(turn: Turn, services: Services) -> str:
+    if turn.answer.mode == "llm":
+        return f"回答方式：大模型 {services.llm.model} 生成，引用已逐句核对"
+    if services.llm and not turn.notice:  # the LLM answered, but no sentence of it was supported by the sources
+        return "回答方式：原文摘录（大模型的回答无法用原文核实）"
+    return "回答方式：原文摘录"
+
+
+def sidebar(services: Services) -> str | None:
+    with st.sidebar:
+        role = st.selectbox(
+            "我是…", [r.name for r in services.kb.roles], index=None, key=ROLE_KEY,
+            placeholder="选择你的岗位（可不选）",
+            help="选定岗位后，“我的岗位职责是什么”这类问题按这个岗位回答。",
+        )
+        st.button("新对话", key=NEW_CHAT_KEY, icon=":material/add_comment:", on_click=conversation.clear, width="stretch")
+        if services.llm:
+            st.caption(render.escape_markdown(f"回答模式：大模型 {services.llm.model}，引用逐句核对"))
+        else:
+            st.caption("回答模式：原文摘录（未配置大模型）")
+        if services.llm_problem:
+            st.warning(render.escape_markdown(f"大模型设置无效，已改用原文摘录：{services.llm_problem}"))
+    return role
+
+
+def welcome(services: Services, role: str | None) -> None:
+    st.markdown("用简体或繁体中文提问岗位职责、管理制度和工作流程。回答逐条引用原文，并注明出自哪份文件的哪一条。")
+    st.caption("可以从这些问题开始：")
+    with st.container(horizontal=True):
+        for i, question in enumerate(starter_questions(services.kb.roles, role)):
+            st.button(render.escape_markdown(question), key=f"starter-{i}", on_click=conversation.ask,
+                      args=(question,))
+
+
+def show_sources(turn: Turn, services: Services) -> None:
+    citations = turn.answer.citations
+    if not citations:
+        return
+    terms = render.question_terms(turn.question, services.kb.build.manifest.tokenizer)
+    st.caption(f"出处（{len(citations)}）")
+    for citation in citations:
+        with st.expander(render.source_label(citation), icon=":material/format_quote:"):
+            st.markdown(render.highlight(citation.quote, terms))
+            st.caption(f"文件：{render.escape_markdown(citation.doc_id)}")
+
+
+def show_answer(turn: Turn, services: Services) -> None:
+    if turn.notice:
+        st.warning(render.escape_markdown(turn.notice))
+    st.markdown(render.answer_markdown(turn.answer.answer))
+    if turn.answer.abstained and turn.answer.suggestions:
+        with st.container(horizontal=True):
+            for i, suggestion in enumerate(turn.answer.suggestions):
+                st.button(render.escape_markdown(suggestion), key=f"suggest-{turn.id}-{i}", icon=":material/search:",
+                          on_click=conversation.ask, args=(suggestion,))
+    show_sources(turn, services)
+    caption = mode_caption(turn, services)
+    if turn.role:
+        caption += f" · 已选岗位：{turn.role}"
+    st.caption(render.escape_markdown(caption))
+    st.feedback("thumbs", key=turn.feedback_key, on_change=conversation.record_feedback,
+                args=(turn, services.feedback))
+
+
+def show_turn(turn: Turn, services: Services) -> None:
+    with st.chat_message("user"):
+        st.markdown(render.escape_markdown(turn.question))
+    with st.chat_message("assistant"):
+        show_answer(turn, services)
+
+
+def stream_answer(question: str, role: str | None, services: Services) -> tuple[Answer, str | None]:
+    """Stream the answer as it is produced; (checked answer, notice for the user)."""
+    stream = services.answerer.stream(question, role=role, llm=services.llm)
+    try:
+        st.write_stream(render.escape_stream(stream))
+        return stream.result, None
+    except LLMError as exc:
+        return services.answerer.answer(question, role=role), f"大模型暂时无法回答，以下是原文摘录。（{exc}）"
+
+
+def answer_new(question: str, role: str | None, services: Services) -> Turn | None:
+    with st.chat_message("user"):
+        st.markdown(render.escape_markdown(question))
+    with st.chat_message("assistant"):
+        streamed = st.empty()
+        try:
+            with streamed.container():
+                answer, notice = stream_answer(question, role, services)
+        except QueryError:
+            streamed.warning("问题里没有可以检索的文字，请换个说法。")
+            return None
+        # the streamed text was plain; replace it with the rendered answer, citations and sources
+        streamed.empty()
+        turn = Turn(question, role, answer, notice)
+        show_answer(turn, services)
+    return turn
+
+
+def main() -> None:
+    services = resources.services()
+    role = sidebar(services)
+    st.title(pages.APP_TITLE)
+    typed = st.chat_input(INPUT_PLACEHOLDER)
+    question = (conversation.take_pending() or typed or "").strip()
+    turns = conversation.history()
+    if not turns and not question:
+        welcome(services, role)
+    for turn in turns:
+        show_turn(turn, services)
+    if question:
+        turn = answer_new(question, role, services)
+        if turn:
+            turns.append(turn)
+
+
+if __name__ == "__main__":
+    main()

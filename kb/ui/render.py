@@ -1,0 +1,116 @@
+"""Turn corpus and user text into safe Streamlit markdown: escaping, highlights, citation markers.
+
+Corpus and user text is never trusted as markdown or HTML: every ASCII
+punctuation character is backslash-escaped (CommonMark allows that for all of
+them), so `*`, `[`, `<`, `$` or `:` in a duty item cannot turn into emphasis,
+links, HTML, LaTeX or Streamlit directives. Only the markup added here survives.
+"""
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Iterator
+
+from kb.llm import CITATION, UNCITED_MARK, UNSUPPORTED_MARK
+from kb.normalize import fold_width, normalize, to_simplified
+from kb.records import Citation
+from kb.tokenize import tokenize
+
+MARKDOWN_SPECIALS = frozenset(string.punctuation)
+HARD_BREAK = "  \n"
+MIN_HIGHLIGHT_CHARS = 2  # single characters (到, 的) would light up half of every sentence
+BIGRAM_PREFIX = "#"  # tokenize() marks character bigrams this way to keep them apart from words
+CHECK_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (UNSUPPORTED_MARK, UNCITED_MARK)) + ")")
+
+
+def escape_markdown(text: str) -> str:
+    """`text` shown literally by st.markdown; line breaks are kept."""
+    escaped = "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+    return escaped.replace("\r\n", "\n").replace("\n", HARD_BREAK)
+
+
+def escape_stream(pieces: Iterable[str]) -> Iterator[str]:
+    """Escape streamed pieces one by one (escaping is per character, so pieces can be cut anywhere)."""
+    for piece in pieces:
+        yield escape_markdown(piece)
+
+
+def _fold_char(ch: str) -> str:
+    folded = fold_width(to_simplified(ch)).lower()
+    return folded if len(folded) == 1 else ch
+
+
+def match_form(text: str) -> str:
+    """Normalised text with exactly one character per character of `text`, so positions carry over.
+
+    `normalize` may change the length (phrase conversions, collapsed spaces); highlighting
+    needs positions in the original text, so this folds character by character where needed.
+    """
+    simplified = to_simplified(text)
+    if len(simplified) == len(text):
+        folded = fold_width(simplified).lower()
+        if len(folded) == len(text):
+            return folded
+    return "".join(_fold_char(ch) for ch in text)
+
+
+def question_terms(question: str, tokenizer: str) -> set[str]:
+    """The question's words and bigrams (match form) worth highlighting in a quote."""
+    terms = (t.removeprefix(BIGRAM_PREFIX) for t in tokenize(normalize(question), tokenizer))
+    return {t for t in terms if len(t) >= MIN_HIGHLIGHT_CHARS}
+
+
+def highlight(text: str, terms: Iterable[str]) -> str:
+    """Escaped markdown of `text` with every occurrence of a term (match form) on an orange background."""
+    form = match_form(text)
+    marked = [False] * len(text)
+    for term in {t for t in terms if t}:
+        start = form.find(term)
+        while start >= 0:
+            marked[start:start + len(term)] = [True] * len(term)
+            start = form.find(term, start + 1)
+    out, i = [], 0
+    while i < len(text):
+        j = i
+        while j < len(text) and marked[j] == marked[i]:
+            j += 1
+        piece = escape_markdown(text[i:j])
+        out.append(mark(piece) if marked[i] and text[i:j].strip() else piece)
+        i = j
+    return "".join(out)
+
+
+def mark(markdown: str) -> str:
+    """Highlight already-escaped markdown (bold too: the pale background alone is easy to miss)."""
+    return f":orange-background[**{markdown}**]"
+
+
+def citation_marker(n: int) -> str:
+    return f":blue-badge[{n}]"
+
+
+def answer_markdown(text: str) -> str:
+    """An answer's text (one item or sentence a line, [n] markers) as markdown with badges for citations."""
+    lines = []
+    for line in text.split("\n"):
+        out, last = [], 0
+        for match in CITATION.finditer(line):
+            out.append(_plain_with_marks(line[last:match.start()]))
+            out.append(citation_marker(int(match.group(1))))
+            last = match.end()
+        out.append(_plain_with_marks(line[last:]))
+        lines.append("".join(out))
+    return HARD_BREAK.join(lines)
+
+
+def _plain_with_marks(text: str) -> str:
+    """Escaped text whose checker marks (unsupported / uncited sentence) stand out in red."""
+    return "".join(
+        f":red[{escape_markdown(part)}]" if CHECK_MARKS.fullmatch(part) else escape_markdown(part)
+        for part in CHECK_MARKS.split(text) if part
+    )
+
+
+def source_label(citation: Citation) -> str:
+    """Expander label: the citation number and where the clause is (《title》 section › 第k條)."""
+    return escape_markdown(f"[{citation.n}] {citation.label}")

@@ -1,0 +1,56 @@
+"""岗位 page: every role in the registry with its numbered duties and where they are written.
+
+The search box matches role names, aliases and duty text in either script (both
+sides go through `normalize`), and highlights what it matched.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from kb.normalize import normalize
+from kb.records import Role
+from kb.ui import render, resources
+
+SEARCH_KEY = "roles_search"
+
+
+def role_matches(role: Role, match_query: str) -> bool:
+    texts = [role.name, *role.aliases, *(d.text for d in role.duties)]
+    return any(match_query in normalize(text) for text in texts)
+
+
+def show_role(role: Role, terms: set[str]) -> None:
+    with st.container(border=True):
+        st.subheader(render.highlight(role.name, terms), anchor=False)
+        where = f"《{role.title}》" + (f" {role.section}" if role.section else "")
+        details = [f"出处：{where}", f"文件：{role.source}"]
+        if role.department:
+            details.append(f"部门：{role.department}")
+        if role.aliases:
+            details.append("别名：" + "、".join(role.aliases))
+        st.caption(render.HARD_BREAK.join(render.escape_markdown(d) for d in details))
+        # numbers as written (not a markdown list, which would renumber from the first item)
+        st.markdown(render.HARD_BREAK.join(f"**{d.n}\\.** {render.highlight(d.text, terms)}" for d in role.duties))
+
+
+def main() -> None:
+    services = resources.services()
+    roles = services.kb.roles
+    st.title("岗位职责一览")
+    query = st.text_input("搜索岗位或职责", key=SEARCH_KEY, placeholder="例如：值班长、投诉、交接班",
+                          help="按岗位名称、别名和职责内容查找，简体繁体都可以。")
+    match_query = normalize(query)
+    shown = [r for r in roles if role_matches(r, match_query)] if match_query else roles
+    if match_query:
+        st.caption(f"找到 {len(shown)} 个岗位（共 {len(roles)} 个）")
+    else:
+        st.caption(f"共 {len(roles)} 个岗位")
+    if not shown:
+        st.info("没有找到匹配的岗位，换个关键词试试。")
+    terms = {match_query} if match_query else set()
+    for role in shown:
+        show_role(role, terms)
+
+
+if __name__ == "__main__":
+    main()

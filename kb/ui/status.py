@@ -1,0 +1,25 @@
+"""What the app says about its index: which build is live, or why there is none and how to make one."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from kb.knowledge import Build
+from kb.ui import pages, render
+from kb.ui.resources import IndexProblem
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def show_index(build: Build) -> None:
+    """A sidebar line, so trainers can see that a new ingest has been picked up."""
+    published = datetime.fromisoformat(build.manifest.created).astimezone().strftime(TIME_FORMAT)
+    st.sidebar.caption(f"知识库：{len(build.roles)} 个岗位，{build.manifest.chunks} 个片段，更新于 {published}")
+
+
+def show_problem(problem: IndexProblem) -> None:
+    st.title(pages.APP_TITLE)
+    st.error(render.escape_markdown(problem.message))
+    st.code(problem.command, language="bash")
+    st.caption(render.escape_markdown(problem.detail))
