@@ -1,0 +1,116 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.metrics import mrr_at, ndcg_at, recall_at
+from evals.report import check_thresholds, compare, to_html, to_markdown
+from evals.suite import SuiteError, load_suite
+from kb.cli import main
+
+GOOD = """suite: tiny
+defaults: {tags: [t]}
+cases:
+  - id: a
+    question: 交接班要提前多久到岗
+    expect:
+      evidence: [提前10-15分鍾到達工作崗位]
+      sources: [{doc: 000_916eb7e6a919f6ca.txt, section: 一、交制度, item: 1}]
+    tags: [procedure]
+  - id: b
+    question: 值班长的职责
+    role: 值班長
+    expect: {evidence: [負責漫遊客戶投訴的處理], answer_contains: [漫游]}
+  - id: c
+    question: 公司年终奖怎么发
+    expect: {abstain: true}
+"""
+
+
+def _write(tmp_path, text, name="s.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_hand_computed_rank_metrics():
+    ranks = [1, 3, None, 12]
+    assert recall_at(ranks, 1) == 0.25 and recall_at(ranks, 5) == 0.5 and recall_at(ranks, 10) == 0.5
+    assert mrr_at(ranks) == pytest.approx((1 + 1 / 3) / 4)
+    # relevant at ranks 2 and 3 of 2 relevant overall: (1/log2 3 + 1/log2 4) / (1 + 1/log2 3)
+    assert ndcg_at([False, True, True], 2) == pytest.approx((0.6309298 + 0.5) / (1 + 0.6309298))
+    assert ndcg_at([True], 1) == 1.0 and ndcg_at([False], 0) == 0.0
+
+
+def test_suite_loads_with_defaults_and_lines(tmp_path):
+    suite = load_suite(_write(tmp_path, GOOD))
+    a, b, c = suite.cases
+    assert a.tags == ["t", "procedure"] and a.sources[0].item == 1 and a.line == 4
+    assert b.role == "值班長" and b.answer_contains == ["漫游"] and c.abstain
+
+
+@pytest.mark.parametrize("text,message", [
+    ("cases: [\n  {id: a, question: q\n", "invalid YAML"),
+    ("suite: x\n", "'cases' list"),
+    ("cases:\n  - id: a\n    question: q\n", "line 2"),
+    ("cases:\n  - id: a\n    question: q\n    expect: {abstain: true, evidence: [x]}\n", "cannot also expect"),
+    ("cases:\n  - id: a\n    question: q\n    expect: {evidence: [x]}\n  - id: a\n    question: r\n"
+     "    expect: {evidence: [y]}\n", "line 5: duplicate case id"),
+    ("cases:\n  - id: a\n    question: q\n    expct: {evidence: [x]}\n", "unknown field"),
+    ("cases:\n  - id: a\n    question: q\n    expect: {sources: [{section: s}]}\n", "needs 'doc'"),
+])
+def test_schema_errors_point_at_the_problem(tmp_path, text, message):
+    with pytest.raises(SuiteError, match=message.replace("(", r"\(")) as info:
+        load_suite(_write(tmp_path, text))
+    assert str(tmp_path / "s.yaml") in str(info.value)
+
+
+def _report(passes: dict[str, bool], r5: float) -> dict:
+    return {"run_id": "r", "summary": {"cases": 2, "answerable": 2,
+                                       "retrieval": {"hybrid": {"R@5": r5}}, "answers": {"pass_rate": 0.5}},
+            "cases": [{"id": k, "passed": v} for k, v in passes.items()]}
+
+
+def test_baseline_diff_lists_deltas_and_changed_cases():
+    diff = compare(_report({"a": True, "b": False, "c": True}, 0.9), _report({"a": False, "b": True, "c": True}, 1.0))
+    assert diff["deltas"]["retrieval.hybrid.R@5"]["delta"] == pytest.approx(-0.1)
+    assert diff["newly_failing"] == ["b"] and diff["newly_passing"] == ["a"]
+
+
+def test_thresholds():
+    report = _report({"a": True}, 0.9)
+    ok, missed = check_thresholds(report, ["retrieval.hybrid.R@5=0.85", "answers.pass_rate=0.6"])
+    assert ok["ok"] and not missed["ok"]
+    with pytest.raises(ValueError, match="unknown metric"):
+        check_thresholds(report, ["nope=1"])
+
+
+def test_eval_cli_reports_baseline_and_exit_codes(seed_settings, tmp_path, capsys):
+    suite = _write(tmp_path, GOOD)
+    home = ["--home", str(seed_settings.home)]
+    assert main(["eval", str(suite), "-q", "--report", str(tmp_path / "rep"), "--no-baseline", *home]) == 0
+    report = json.loads((tmp_path / "rep" / "report.json").read_text(encoding="utf-8"))
+    assert [c["passed"] for c in report["cases"]] == [True, True, True]
+    assert report["summary"]["retrieval"]["hybrid"]["R@1"] == 1.0
+    assert report["summary"]["answers"]["abstain_recall"] == 1.0
+    assert report["by_tag"]["procedure"]["cases"] == 1 and "值班長" in report["by_role"]
+    assert report["coverage"]["roles_total"] == 16 and "話務班長" in report["coverage"]["roles_uncovered"]
+    html = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3 and "<script" not in html
+    assert "| ✅ | a |" in (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    capsys.readouterr()
+    code = main(["eval", str(suite), "-q", "--fail-under", "answers.pass_rate=1.01", *home])
+    out = capsys.readouterr().out
+    assert code == 4 and "MISSED answers.pass_rate" in out and "newly failing none" in out
+    assert main(["eval", str(tmp_path / "missing.yaml"), "-q", *home]) == 2
+
+
+def test_markdown_and_html_escape_corpus_text():
+    report = {"run_id": "r", "created": "now", "suites": [{"name": "s"}], "index": {"build_id": "b"},
+              "summary": {"cases": 1, "answerable": 1, "retrieval": {"hybrid": {m: 1.0 for m in
+                          ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")}}, "answers": {"pass_rate": 1.0}},
+              "by_tag": {}, "cases": [{"id": "x", "passed": True, "question": "<script>alert(1)</script>|",
+                                       "reason": "r", "answer": "<b>a</b>", "citations": [], "retrieved": [],
+                                       "latency_ms": 1.0}]}
+    assert "<script>" not in to_html(report) and "&lt;script&gt;" in to_html(report)
+    assert "\\|" in to_markdown(report)
