@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export HF_HUB_OFFLINE := 1
 
-.PHONY: start test install install-test ingest bench clean
+.PHONY: start test gate install install-test ingest bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,17 @@ start: install
 	$(BIN)/dutykb ingest
 	$(BIN)/dutykb search
 
-test: install-test
+# Regression gate on the shipped suites: thresholds a little under the figures in README "Quality".
+GATE_HOME := test-output/gate-home
+GATE := --fail-under retrieval.hybrid.R@5=0.95 --fail-under retrieval.hybrid.MRR@10=0.86 \
+	--fail-under answers.evidence_in_answer=0.89 --fail-under answers.abstain_recall=0.65 \
+	--fail-under answers.pass_rate=0.85
+
+gate: install-test
+	$(BIN)/dutykb ingest --quiet --home $(GATE_HOME)
+	$(BIN)/dutykb eval --quiet --no-baseline --home $(GATE_HOME) --report test-output/eval $(GATE)
+
+test: gate
 	$(BIN)/python -m pytest
 
 bench: install
