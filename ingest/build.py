@@ -16,9 +16,16 @@ import numpy as np
 from tqdm import tqdm
 
 from kb.atomic import atomic_write_text
-from kb.buildfiles import CHUNKS_FILE, DOCS_FILE, PART_VECTORS_FILE, ROLES_FILE
+from kb.buildfiles import (
+    CHUNKS_FILE,
+    DOCS_FILE,
+    LEXICON_FILE,
+    PART_VECTORS_FILE,
+    ROLES_FILE,
+)
 from kb.embed import EmbeddingCache, embed_with_cache, make_embedder
 from kb.lexical import LexicalIndex
+from kb.lexicon import Lexicon
 from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
@@ -36,13 +43,14 @@ def collection_name(build_id: str) -> str:
 
 
 def write_build_files(build_dir: Path, chunks: list[Chunk], roles: list[Role], docs: dict,
-                      tokenizer: str) -> None:
+                      tokenizer: str, lexicon: Lexicon) -> None:
     build_dir.mkdir(parents=True, exist_ok=True)
     lines = "\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in chunks)
     atomic_write_text(build_dir / CHUNKS_FILE, lines + ("\n" if lines else ""))
     atomic_write_text(build_dir / ROLES_FILE, json.dumps([r.to_dict() for r in roles], ensure_ascii=False, indent=1))
     atomic_write_text(build_dir / DOCS_FILE, json.dumps(docs, ensure_ascii=False, indent=1))
-    LexicalIndex.build([c.match_text for c in chunks], tokenizer).save(build_dir)
+    atomic_write_text(build_dir / LEXICON_FILE, json.dumps(lexicon.to_dict(), ensure_ascii=False))
+    LexicalIndex.build([c.match_text for c in chunks], tokenizer, lexicon.canonical_map()).save(build_dir)
 
 
 def save_vectors(path: Path, vectors: np.ndarray) -> None:
@@ -111,7 +119,8 @@ def embed_chunks(settings: Settings, chunks: list[Chunk], show: bool):
 
 
 def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role], docs: dict,
-                      corpus_fingerprint: str, previous: Manifest | None, show: bool) -> tuple[Manifest, int]:
+                      corpus_fingerprint: str, previous: Manifest | None, show: bool,
+                      lexicon: Lexicon | None = None) -> tuple[Manifest, int]:
     """Embed, write a new build beside the live one, flip the manifest, drop stale builds.
 
     Returns the published manifest and how many chunks had to be embedded (not cached).
@@ -126,7 +135,8 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
         corpus_fingerprint=corpus_fingerprint,
         previous=([previous.build_id] + previous.previous)[: settings.keep_builds] if previous else [],
     )
-    write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer)
+    write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer,
+                      lexicon or Lexicon())
     save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, part_vectors)
     write_collection(store, manifest.collection, chunks, vectors)
     publish(home, manifest)

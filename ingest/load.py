@@ -24,6 +24,7 @@ KIND_BY_SUFFIX = {
     ".htm": "html",
     ".docx": "docx",
 }
+RESERVED_FILES = {"lexicon.yaml"}  # corpus-level settings, not documents (see kb.lexicon)
 CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5"]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
@@ -51,7 +52,9 @@ def discover(paths: list[Path]) -> list[Path]:
             found.append(root)
             continue
         for p in sorted(root.rglob("*")):
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts):
+            relative = p.relative_to(root)
+            if p.is_file() and not any(part.startswith(".") for part in relative.parts) \
+                    and relative.as_posix() not in RESERVED_FILES:
                 found.append(p)
     return sorted(set(found))
 

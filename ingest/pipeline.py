@@ -19,6 +19,7 @@ from ingest.chunk import ChunkLimits
 from ingest.load import LoadError, discover, doc_id_for, read_document
 from ingest.process import ProcessedDocument, process_document
 from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.records import Chunk, Role
 from kb.settings import Settings
@@ -67,9 +68,9 @@ class IngestReport:
         return "\n".join(lines)
 
 
-def _fingerprint(settings: Settings, fingerprints: dict[str, str]) -> str:
+def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexicon) -> str:
     basis = [PIPELINE_VERSION, settings.embedder, settings.lexical_tokenizer,
-             str(settings.max_chunk_chars), str(settings.role_chunk_max_chars)]
+             str(settings.max_chunk_chars), str(settings.role_chunk_max_chars), lexicon.fingerprint()]
     basis += [f"{k}={v}" for k, v in sorted(fingerprints.items())]
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()
 
@@ -143,7 +144,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     kept_ids = _keep_unreadable(report, prev_docs, roots)
     fingerprints = {d.doc_id: d.fingerprint for d in active}
     fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
-    corpus_fp = _fingerprint(settings, fingerprints)
+    lexicon = _load_lexicon(roots, report)
+    corpus_fp = _fingerprint(settings, fingerprints, lexicon)
     if not rebuild and _check_live(home, manifest) and manifest.corpus_fingerprint == corpus_fp:
         report.up_to_date = True
         report.build_id = manifest.build_id
@@ -161,17 +163,29 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         chunks += prev_chunks.get(doc_id, [])
         roles += prev_roles.get(doc_id, [])
     report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
-    add_words(name for role in roles for name in [role.name, *role.aliases])
+    add_words([name for role in roles for name in [role.name, *role.aliases]] + lexicon.all_words())
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
             for p in processed}
     docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
-    published, computed = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show)
+    published, computed = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
     report.embedded, report.reused = computed, len(chunks) - computed
     report.build_id = published.build_id
     report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:
+    """The lexicon of the first corpus directory; a broken one is reported and left out."""
+    root = next((r for r in roots if r.is_dir()), None)
+    if root is None:
+        return Lexicon()
+    try:
+        return load_lexicon(root)
+    except LexiconError as exc:
+        report.skipped.append(Skipped(str(root / LEXICON_FILE), str(exc).split(": ", 1)[-1]))
+        return Lexicon()
 
 
 def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -> list[str]:

@@ -19,7 +19,6 @@ from kb.llm import LLMSpec, complete, llm_answer, stream_completion
 from kb.normalize import normalize, to_script_of
 from kb.records import Answer, Chunk, Citation, Hit, Role
 from kb.retrieve import DUTY_QUESTION, HybridRetriever, clean_query
-from kb.tokenize import tokenize
 
 ANSWER_CANDIDATES = 8
 MAX_UNITS = 3
@@ -64,7 +63,7 @@ class Answerer:
         if self._idf is None or self._idf[0] != build.manifest.build_id:
             df: dict[str, int] = {}
             for chunk in build.chunks:
-                for term in set(tokenize(chunk.match_text, build.manifest.tokenizer)):
+                for term in set(build.lexical.terms(chunk.match_text)):
                     df[term] = df.get(term, 0) + 1
             total = len(build.chunks) + 1
             table = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
@@ -76,7 +75,7 @@ class Answerer:
         if not question_terms:
             return 0.0
         table, unknown = self.idf()
-        terms = set(tokenize(normalize(text), self.kb.build.manifest.tokenizer))
+        terms = set(self.kb.build.lexical.terms(normalize(text)))
         total = sum(table.get(t, unknown) for t in question_terms)
         return sum(table.get(t, unknown) for t in question_terms if t in terms) / total
 
@@ -134,7 +133,7 @@ class Answerer:
     def rank_units(self, match_query: str, hits: list[Hit]) -> list[Unit]:
         build = self.kb.build
         named = self.kb.roles_mentioned(match_query)
-        question_terms = set(tokenize(match_query, build.manifest.tokenizer))
+        question_terms = set(build.lexical.terms(match_query))
         query_vector = self.kb.query_vector(match_query)
         units: list[Unit] = []
         for hit in hits:

@@ -10,6 +10,7 @@ CHUNKS_FILE = "chunks.jsonl"
 ROLES_FILE = "roles.json"
 DOCS_FILE = "docs.json"
 PART_VECTORS_FILE = "parts.npy"
+LEXICON_FILE = "lexicon.json"
 
 
 def load_chunks(build_dir: Path) -> list[Chunk]:
@@ -32,3 +33,11 @@ def load_part_vectors(build_dir: Path):
 
     path = build_dir / PART_VECTORS_FILE
     return np.load(path) if path.exists() else None
+
+
+def load_build_lexicon(build_dir: Path):
+    """The lexicon the build was indexed with (empty for builds made without one)."""
+    from kb.lexicon import Lexicon
+
+    path = build_dir / LEXICON_FILE
+    return Lexicon(**json.loads(path.read_text(encoding="utf-8"))) if path.exists() else Lexicon()

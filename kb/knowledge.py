@@ -5,7 +5,13 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kb.buildfiles import load_chunks, load_docs, load_part_vectors, load_roles
+from kb.buildfiles import (
+    load_build_lexicon,
+    load_chunks,
+    load_docs,
+    load_part_vectors,
+    load_roles,
+)
 from kb.embed import Embedder, make_embedder
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
@@ -52,7 +58,9 @@ def load_build(home: Path, manifest: Manifest) -> Build:
     try:
         chunks = load_chunks(build_dir)
         roles = load_roles(build_dir)
-        lexical = LexicalIndex.load(build_dir, manifest.tokenizer, len(chunks))
+        lexicon = load_build_lexicon(build_dir)
+        add_words(lexicon.all_words())
+        lexical = LexicalIndex.load(build_dir, manifest.tokenizer, len(chunks), lexicon.canonical_map())
     except (OSError, ValueError) as exc:
         raise ManifestError(
             f"build {manifest.build_id} is damaged ({exc}); rebuild with: dutykb ingest --rebuild"

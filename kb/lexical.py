@@ -11,41 +11,45 @@ BM25_DIRNAME = "bm25"
 
 
 class LexicalIndex:
-    def __init__(self, retriever, tokenizer: str, size: int) -> None:
+    def __init__(self, retriever, tokenizer: str, size: int, synonyms: dict[str, str] | None = None) -> None:
         self._retriever = retriever
         self.tokenizer = tokenizer
         self.size = size
+        self.synonyms = synonyms or {}
+
+    def terms(self, match_text: str) -> list[str]:
+        return tokenize(match_text, self.tokenizer, self.synonyms)
 
     @classmethod
-    def build(cls, match_texts: list[str], tokenizer: str) -> "LexicalIndex":
+    def build(cls, match_texts: list[str], tokenizer: str, synonyms: dict[str, str] | None = None) -> "LexicalIndex":
         import bm25s
 
-        retriever = bm25s.BM25()
-        tokens = [tokenize(t, tokenizer) or [""] for t in match_texts]
+        index = cls(bm25s.BM25(), tokenizer, len(match_texts), synonyms)
+        tokens = [index.terms(t) or [""] for t in match_texts]
         if tokens:
-            retriever.index(tokens, show_progress=False)
-        return cls(retriever, tokenizer, len(match_texts))
+            index._retriever.index(tokens, show_progress=False)
+        return index
 
     def save(self, directory: Path) -> None:
         if self.size:
             self._retriever.save(str(directory / BM25_DIRNAME))
 
     @classmethod
-    def load(cls, directory: Path, tokenizer: str, size: int) -> "LexicalIndex":
+    def load(cls, directory: Path, tokenizer: str, size: int, synonyms: dict[str, str] | None = None) -> "LexicalIndex":
         import bm25s
 
         if not size:
-            return cls(None, tokenizer, 0)
+            return cls(None, tokenizer, 0, synonyms)
         path = directory / BM25_DIRNAME
         if not path.is_dir():
             raise FileNotFoundError(f"BM25 index missing: {path}")
-        return cls(bm25s.BM25.load(str(path)), tokenizer, size)
+        return cls(bm25s.BM25.load(str(path)), tokenizer, size, synonyms)
 
     def scores(self, match_query: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no query term is known)."""
         if not self.size:
             return np.zeros(0, dtype=np.float32)
-        tokens = [t for t in tokenize(match_query, self.tokenizer) if t in self._retriever.vocab_dict]
+        tokens = [t for t in self.terms(match_query) if t in self._retriever.vocab_dict]
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)

@@ -43,10 +43,11 @@ def add_words(words: Iterable[str]) -> None:
                 tokenizer.add_word(form, freq=USER_WORD_FREQ)
 
 
-def jieba_words(match_text: str, for_search: bool = False) -> list[str]:
+def jieba_words(match_text: str, for_search: bool = False, synonyms: dict[str, str] | None = None) -> list[str]:
     tokenizer = _jieba()
     cut = tokenizer.cut_for_search(match_text) if for_search else tokenizer.cut(match_text)
-    return [w for w in (t.strip() for t in cut) if w and _WORDISH.search(w) and w not in STOPWORDS]
+    words = [w for w in (t.strip() for t in cut) if w and _WORDISH.search(w) and w not in STOPWORDS]
+    return [synonyms.get(w, w) for w in words] if synonyms else words
 
 
 def char_bigrams(match_text: str) -> list[str]:
@@ -59,7 +60,7 @@ def char_bigrams(match_text: str) -> list[str]:
     return grams
 
 
-def content_bigrams(match_text: str) -> list[str]:
+def content_bigrams(match_text: str, synonyms: dict[str, str] | None = None) -> list[str]:
     """Character bigrams inside runs of non-stopword jieba words, so 的/是什么 never form bigrams."""
     grams: list[str] = []
     run = ""
@@ -68,19 +69,19 @@ def content_bigrams(match_text: str) -> list[str]:
             grams.extend(char_bigrams(run))
             run = ""
         else:
-            run += word
+            run += synonyms.get(word, word) if synonyms else word
     grams.extend(char_bigrams(run))
     return grams
 
 
-def tokenize(match_text: str, method: str) -> list[str]:
-    """Tokens of already-normalised text by the configured method."""
+def tokenize(match_text: str, method: str, synonyms: dict[str, str] | None = None) -> list[str]:
+    """Tokens of already-normalised text by the configured method; synonyms map words to a canonical form."""
     if method == "jieba":
-        return jieba_words(match_text)
+        return jieba_words(match_text, synonyms=synonyms)
     if method == "search":
-        return jieba_words(match_text, for_search=True)
+        return jieba_words(match_text, for_search=True, synonyms=synonyms)
     if method == "bigram":
         return char_bigrams(match_text)
     if method == "jieba+bigram":
-        return jieba_words(match_text) + ["#" + g for g in content_bigrams(match_text)]
+        return jieba_words(match_text, synonyms=synonyms) + ["#" + g for g in content_bigrams(match_text, synonyms)]
     raise ValueError(f"unknown lexical tokenizer '{method}'")
