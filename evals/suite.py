@@ -160,3 +160,27 @@ def load_suite(path: Path) -> Suite:
         seen.add(case.id)
         cases.append(case)
     return Suite(name=name, path=path, cases=cases, description=str(data.get("description") or ""))
+
+
+def append_case(path: Path, case_id: str, question: str, evidence: list[str], tags: list[str],
+                source: Source | None = None, role: str | None = None) -> Case:
+    """Add a case to a suite file (created if missing); it is validated before the file is replaced."""
+    from kb.atomic import atomic_write_text
+
+    existing = load_suite(path) if path.exists() else None
+    if existing and any(c.id == case_id for c in existing.cases):
+        raise SuiteError(f"{path}: a case with id '{case_id}' already exists")
+    entry: dict[str, Any] = {"id": case_id, "question": question}
+    if role:
+        entry["role"] = role
+    expect: dict[str, Any] = {"evidence": evidence}
+    if source is not None:
+        expect["sources"] = [{k: v for k, v in {"doc": source.doc, "section": source.section,
+                                                 "item": source.item}.items() if v is not None}]
+    entry["expect"] = expect
+    entry["tags"] = tags
+    case = _case(entry, f"{path} (new case)", {}, existing.name if existing else path.stem, 0)
+    text = path.read_text(encoding="utf-8") if existing else f"suite: {path.stem}\ncases:\n"
+    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, default_flow_style=None)
+    atomic_write_text(path, text.rstrip("\n") + "\n" + "".join(f"  {line}\n" for line in block.splitlines()))
+    return case

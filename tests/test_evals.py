@@ -114,3 +114,31 @@ def test_markdown_and_html_escape_corpus_text():
                                        "latency_ms": 1.0}]}
     assert "<script>" not in to_html(report) and "&lt;script&gt;" in to_html(report)
     assert "\\|" in to_markdown(report)
+
+
+def test_append_case_creates_and_extends_a_suite(tmp_path):
+    from evals.suite import Source, append_case
+
+    path = tmp_path / "curated.yaml"
+    append_case(path, "hit-1", "夜班多久巡检一次", ["每两小时巡检一次"], ["hit-test"],
+                Source("night.md", "# 夜班值守员岗位职责", 1))
+    append_case(path, "hit-2", "值班长管什么", ["現場管理"], ["feedback"], role="值班長")
+    suite = load_suite(path)
+    assert [c.id for c in suite.cases] == ["hit-1", "hit-2"]
+    assert suite.cases[0].sources[0].item == 1 and suite.cases[1].role == "值班長"
+    with pytest.raises(SuiteError, match="already exists"):
+        append_case(path, "hit-1", "q", ["e"], [])
+    with pytest.raises(SuiteError):
+        append_case(path, "hit-3", "q", [], [])
+    assert len(load_suite(path).cases) == 2
+
+
+def test_hit_test_rows(seed_kb):
+    from kb.hittest import hit_test
+
+    rows = hit_test(seed_kb, "交接班要提前多久到岗", k=3)
+    assert len(rows) == 3
+    top = rows[0]
+    assert "提前10-15分鍾" in top.chunk.text
+    assert top.ranks["hybrid"] == 1 and top.ranks["bm25"] is not None and top.ranks["dense"] is not None
+    assert "交接" in top.matched_terms or "提前" in top.matched_terms
