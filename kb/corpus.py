@@ -28,7 +28,7 @@ from ingest.load import (
     parse_front_matter,
     read_document,
 )
-from kb.atomic import atomic_write_text
+from kb.atomic import atomic_write_bytes, atomic_write_text
 
 HISTORY_DIRNAME = ".history"
 AUDIT_FILE = "audit.jsonl"
@@ -168,6 +168,28 @@ class CorpusStore:
     def retire(self, doc_id: str, base_sha: str, who: str, why: str) -> Entry:
         current = self.show(doc_id)
         return self.edit(doc_id, {**current.meta, "status": RETIRED}, current.body, base_sha, who, why, "retire")
+
+    def import_file(self, name: str, data: bytes, who: str, why: str) -> Entry:
+        """Add an uploaded TXT/MD/HTML/DOCX file as a raw document, checked exactly as ingest reads it."""
+        doc_id = PurePosixPath(name).name
+        path = self.path_of(doc_id)
+        if path.exists():
+            raise EntryError(f"'{doc_id}' already exists in the corpus; rename the file or edit the entry")
+        probe = self.root / f".import-{doc_id}"
+        try:
+            atomic_write_bytes(probe, data)
+            doc = read_document(probe, [self.root])
+        except LoadError as exc:
+            raise EntryError(f"{doc_id}: {exc.reason}") from None
+        finally:
+            probe.unlink(missing_ok=True)
+        atomic_write_bytes(path, data)
+        digest = hashlib.sha256(data).hexdigest()[:16]
+        self._append_audit(self.history_root / doc_id / AUDIT_FILE, AuditRecord(
+            version=1, action="import", who=who.strip() or "unknown", why=why.strip(),
+            when=datetime.now(timezone.utc).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
+            diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})"))
+        return Entry(doc_id, dict(doc.meta), doc.text, digest, doc.kind)
 
     def history(self, doc_id: str) -> list[AuditRecord]:
         path = self.history_root / doc_id / AUDIT_FILE

@@ -115,3 +115,17 @@ def test_cli_corpus_round_trip(seed_copy, tmp_path, capsys, embedding_cache, mon
     assert main(["corpus", "history", "night.md", "--json", *home]) == 0
     history = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["history"]
     assert [h["action"] for h in history] == ["add", "retire"]
+
+
+def test_import_checks_the_file_like_ingest(tmp_path):
+    store = CorpusStore(tmp_path)
+    entry = store.import_file("班长.txt", "二、話務班長崗位職責\n1、負責中心內工作。\n".encode("big5"), "王", "导入")
+    assert entry.kind == "text" and "話務班長" in entry.body
+    assert (tmp_path / "班长.txt").read_bytes().decode("big5").startswith("二、話務班長")
+    assert store.history("班长.txt")[0].action == "import"
+    with pytest.raises(EntryError, match="already exists"):
+        store.import_file("班长.txt", b"x", "a", "")
+    with pytest.raises(EntryError, match="not a zip"):
+        store.import_file("bad.docx", b"not a zip", "a", "")
+    assert not (tmp_path / "bad.docx").exists()
+    assert [p.name for p in discover([tmp_path])] == ["班长.txt"]
