@@ -27,7 +27,7 @@ ingest: install
 
 start: install
 	$(BIN)/dutykb ingest
-	$(BIN)/dutykb search
+	$(BIN)/streamlit run app.py --server.address 127.0.0.1
 
 # Regression gate on the shipped suites: thresholds a little under the figures in README "Quality".
 GATE_HOME := test-output/gate-home

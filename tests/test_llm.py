@@ -40,16 +40,16 @@ def test_cited_llm_answer_non_streaming(answerer):
 
 
 def test_streaming_yields_pieces_then_the_checked_answer(answerer):
-    with FakeLLM(lambda m: first_item_citing_source_one(m) + "另外公司提供免费午餐。[7]") as llm:
+    with FakeLLM(lambda m: first_item_citing_source_one(m) + "另外公司提供免费午餐。[99]") as llm:
         stream = answerer.stream("交接班要提前多久", llm=LLMSpec.parse(llm.spec()))
         pieces = list(stream)
-    assert len(pieces) > 3 and "".join(pieces).endswith("[7]")
+    assert len(pieces) > 3 and "".join(pieces).endswith("[99]")
     assert llm.requests[0]["stream"] is True
     result = stream.result
     assert result.mode == "llm"
     lines = result.answer.splitlines()
     assert lines[0].endswith("[1]")
-    assert lines[1] == "另外公司提供免费午餐。" + UNCITED_MARK  # [7] points at no source: removed, flagged
+    assert lines[1] == "另外公司提供免费午餐。" + UNCITED_MARK  # [99] points at no source: removed, flagged
 
 
 def test_unsupported_sentence_is_flagged(answerer):
