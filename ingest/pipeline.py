@@ -21,6 +21,7 @@ from ingest.process import ProcessedDocument, process_document
 from kb.buildfiles import load_chunks, load_docs, load_roles
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
+from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
@@ -163,6 +164,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         chunks += prev_chunks.get(doc_id, [])
         roles += prev_roles.get(doc_id, [])
     report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
+    _merge_lexicon_aliases(roles, lexicon)
     add_words([name for role in roles for name in [role.name, *role.aliases]] + lexicon.all_words())
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
@@ -174,6 +176,15 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _merge_lexicon_aliases(roles: list[Role], lexicon: Lexicon) -> None:
+    """A synonym group holding a role's name gives the role its other forms as aliases (curated aliases)."""
+    for role in roles:
+        key = normalize(role.name)
+        for group in lexicon.synonyms:
+            if key in {normalize(w) for w in group}:
+                role.aliases += [w for w in group if normalize(w) != key and w not in role.aliases]
 
 
 def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:

@@ -53,3 +53,13 @@ def test_round_trip(tmp_path):
     save_lexicon(tmp_path, lexicon)
     assert load_lexicon(tmp_path) == lexicon
     assert lexicon.canonical_map() == {"负责人": "主管"}
+
+
+def test_a_synonym_group_with_a_role_name_adds_aliases(make_settings, seed_copy):
+    save_lexicon(seed_copy, Lexicon(synonyms=[["值班長", "值班主任", "现场主管"]]))
+    settings = make_settings(seed_copy)
+    run_ingest(settings, show_progress=False)
+    kb = KnowledgeBase(settings)
+    role = next(r for r in kb.roles if r.name == "值班長")
+    assert {"值班主任", "现场主管"} <= set(role.aliases)
+    assert kb.resolve_role("值班主任") == {"值班長"}
