@@ -30,7 +30,7 @@ from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
-from kb.vectorstore import COLLECTION_PREFIX, VectorStore
+from kb.vectorstore import COLLECTION_PREFIX, VectorStore, store_for
 
 
 def new_build_id() -> str:
@@ -126,7 +126,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     Returns the published manifest and how many chunks had to be embedded (not cached).
     """
     home = settings.home
-    store = VectorStore(home)
+    store = store_for(settings)
     embedder, vectors, part_vectors, computed = embed_chunks(settings, chunks, show)
     build_id = new_build_id()
     manifest = Manifest(

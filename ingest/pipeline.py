@@ -25,7 +25,7 @@ from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
-from kb.vectorstore import VectorStore
+from kb.vectorstore import store_for
 
 LOCK_NAME = "ingest.lock"
 PIPELINE_VERSION = "1"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
@@ -127,7 +127,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     started = time.perf_counter()
     home = settings.home
     report = IngestReport()
-    store = VectorStore(home)
+    store = store_for(settings)
     try:
         manifest = read_manifest(home)
     except ManifestError:

@@ -255,11 +255,12 @@ def main(argv: list[str] | None = None) -> int:
     from kb.knowledge import NoIndexError, UnknownRoleError
     from kb.llm import LLMError
     from kb.manifest import ManifestError
+    from kb.vectorstore import VectorStoreUnavailable
 
     try:
         return args.func(args)
-    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, LLMError, FileNotFoundError,
-            ValueError) as exc:
+    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, LLMError, VectorStoreUnavailable,
+            FileNotFoundError, ValueError) as exc:
         print(f"dutykb: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

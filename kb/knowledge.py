@@ -19,7 +19,7 @@ from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
-from kb.vectorstore import VectorStore
+from kb.vectorstore import store_for
 
 QUERY_VECTOR_CACHE = 512
 MIN_ROLE_MENTION_CHARS = 2
@@ -87,7 +87,7 @@ class KnowledgeBase:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.home = settings.home
-        self.store = VectorStore(self.home)
+        self.store = store_for(settings)
         self._embedder = embedder
         self._build: Build | None = None
         self._lock = threading.Lock()
@@ -113,7 +113,7 @@ class KnowledgeBase:
             if manifest is None or (self._build and self._build.manifest.build_id == manifest.build_id):
                 return False
             self._build = load_build(self.home, manifest)
-            self.store = VectorStore(self.home)
+            self.store = store_for(self.settings)
             return True
 
     @property

@@ -85,6 +85,14 @@ class Settings(BaseSettings):
         description="Upper size of a chunk holding one role's duty list; kept whole up to this size "
         "so a role's duties come back in one piece.",
     )
+    chroma_url: str | None = Field(
+        default=None,
+        description="Chroma server, e.g. http://127.0.0.1:8000 (started with `chroma run --path DIR --host "
+        "127.0.0.1 --port 8000`); unset: embedded Chroma under <home>/chroma.",
+    )
+    chroma_token: str | None = Field(
+        default=None, description="Token sent as 'Authorization: Bearer …' to a Chroma server that requires one."
+    )
     embedding_cache: Path | None = Field(
         default=None,
         description="SQLite file of cached embeddings by (model, text hash); default <home>/cache/embeddings.sqlite. "

@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 
 CHROMA_DIRNAME = "chroma"
 COLLECTION_PREFIX = "dutykb-"
 SPACE = "cosine"
+DEFAULT_PORT = 8000
 
 
 @dataclass(frozen=True)
@@ -22,11 +24,17 @@ class VectorHit:
     similarity: float
 
 
-class VectorStore:
-    """Embedded Chroma under DUTYKB_HOME/chroma."""
+class VectorStoreUnavailable(Exception):
+    """The Chroma server cannot be reached; the message names it."""
 
-    def __init__(self, home: Path) -> None:
+
+class VectorStore:
+    """Chroma: embedded under DUTYKB_HOME/chroma, or a `chroma run` server when a URL is given."""
+
+    def __init__(self, home: Path, url: str | None = None, token: str | None = None) -> None:
         self.path = home / CHROMA_DIRNAME
+        self.url = url
+        self.token = token
         self._client = None
 
     @property
@@ -36,10 +44,19 @@ class VectorStore:
             from chromadb.config import Settings as ChromaSettings
 
             logging.getLogger("chromadb").setLevel(logging.ERROR)
-            self.path.mkdir(parents=True, exist_ok=True)
-            self._client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            settings = ChromaSettings(anonymized_telemetry=False)
+            if self.url:
+                parsed = urlparse(self.url)
+                headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
+                try:
+                    self._client = chromadb.HttpClient(
+                        host=parsed.hostname or "127.0.0.1", port=parsed.port or DEFAULT_PORT,
+                        ssl=parsed.scheme == "https", headers=headers, settings=settings)
+                except Exception as exc:  # the client raises bare ValueError/ConnectError types when down
+                    raise VectorStoreUnavailable(f"Chroma server {self.url} is not reachable: {exc}") from exc
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
         return self._client
 
     def create(self, name: str):
@@ -60,11 +77,19 @@ class VectorStore:
                               documents=documents[start:end])
 
     def query(self, name: str, vector: np.ndarray, n: int, where: dict | None = None) -> list[VectorHit]:
-        collection = self.get(name)
-        n = min(n, collection.count())
-        if n <= 0:
-            return []
-        result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        try:
+            collection = self.get(name)
+            n = min(n, collection.count())
+            if n <= 0:
+                return []
+            result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
+        except VectorStoreUnavailable:
+            raise
+        except Exception as exc:
+            if self.url and _is_connection_error(exc):
+                self._client = None  # reconnect on the next call: the server may be back
+                raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
+            raise
         return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
 
     def names(self) -> list[str]:
@@ -72,3 +97,13 @@ class VectorStore:
 
     def drop(self, name: str) -> None:
         self.client.delete_collection(name)
+
+
+def _is_connection_error(exc: Exception) -> bool:
+    import httpx
+
+    return isinstance(exc, (httpx.TransportError, ConnectionError)) or "connect" in str(exc).lower()
+
+
+def store_for(settings) -> VectorStore:
+    return VectorStore(settings.home, settings.chroma_url, settings.chroma_token)

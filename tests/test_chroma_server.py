@@ -1,0 +1,84 @@
+"""Server mode: a real `chroma run` on loopback, started and stopped by the test."""
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ingest.pipeline import run_ingest
+from kb.cli import main
+from kb.knowledge import KnowledgeBase
+from kb.retrieve import HybridRetriever
+from kb.vectorstore import VectorStoreUnavailable
+
+STARTUP_TIMEOUT_S = 60
+CHROMA = Path(sys.executable).with_name("chroma")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ChromaServer:
+    def __init__(self, path: Path, port: int):
+        self.path, self.port, self.proc = path, port, None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen([str(CHROMA), "run", "--path", str(self.path), "--host", "127.0.0.1",
+                                      "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError("chroma server did not start")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+
+
+@pytest.fixture
+def server(tmp_path):
+    if not CHROMA.exists() and not shutil.which("chroma"):
+        pytest.skip("the chroma CLI (from the chromadb package) is not installed")
+    srv = ChromaServer(tmp_path / "chroma-server", _free_port())
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+def test_ingest_search_and_recovery_against_a_chroma_server(make_settings, seed_copy, server, capsys, monkeypatch):
+    settings = make_settings(seed_copy, chroma_url=server.url)
+    report = run_ingest(settings, show_progress=False)
+    assert report.chunks == 60
+    assert not (settings.home / "chroma").exists()  # vectors live in the server, not embedded
+    kb = KnowledgeBase(settings)
+    retriever = HybridRetriever(kb)
+    assert retriever.search("值班长的职责", k=1, mode="dense")[0].chunk.role == "值班長"
+
+    server.stop()
+    kb.clear_query_cache()
+    with pytest.raises(VectorStoreUnavailable, match=server.url):
+        retriever.search("交接班要提前多久", k=1, mode="dense")
+    monkeypatch.setenv("DUTYKB_CHROMA_URL", server.url)
+    monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(settings.embedding_cache_path))
+    assert main(["search", "机房能带易燃物品吗", "--home", str(settings.home)]) == 1
+    assert f"Chroma server {server.url}" in capsys.readouterr().err
+
+    server.start()
+    hits = retriever.search("交接班要提前多久", k=1)
+    assert "提前10-15分鍾" in hits[0].chunk.text
