@@ -57,12 +57,15 @@ class IngestReport:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        state = "unchanged, nothing to do" if self.up_to_date else f"published build {self.build_id}"
-        lines = [
-            f"{state} in {self.seconds:.1f}s: {self.documents} documents, {self.chunks} chunks, {self.roles} roles; "
-            f"embedded {self.embedded}, reused {self.reused} from cache; "
-            f"{self.boilerplate_lines} boilerplate lines removed; {self.retired} retired documents left out",
-        ]
+        if self.up_to_date:
+            head = (f"corpus unchanged since build {self.build_id} ({self.seconds:.1f}s): {self.documents} documents, "
+                    f"{self.chunks} chunks, {self.roles} roles; nothing to embed")
+        else:
+            head = (f"published build {self.build_id} in {self.seconds:.1f}s: {self.documents} documents, "
+                    f"{self.chunks} chunks, {self.roles} roles; embedded {self.embedded}, reused {self.reused} "
+                    f"from cache; {self.boilerplate_lines} boilerplate lines removed; "
+                    f"{self.retired} retired documents left out")
+        lines = [head]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
             lines.append(f"skipped {s.path}: {s.reason}{kept}")
