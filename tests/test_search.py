@@ -121,6 +121,7 @@ def test_seed_suite_retrieval_gate(seed_settings):
     import argparse
 
     from conftest import SEED_SUITE
+
     from evals.retrieval_bench import run_suite
 
     args = argparse.Namespace(suite=str(SEED_SUITE), sample=None, seed=13)
