@@ -23,6 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--calibrate", action="store_true", help="choose the abstention threshold on this suite")
     p.add_argument("--verbose", action="store_true", help="one line per case")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("load", help="concurrent readers while an ingest publishes a new build")
+    p.add_argument("--threads", type=int, default=4, help="reader threads sharing one knowledge base")
+    p.add_argument("--processes", type=int, default=2, help="reader processes, each with its own")
+    p.add_argument("--seconds", type=float, default=20.0, help="how long the readers run")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("search", help="warm search latency on the live index")
     p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -43,6 +48,18 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
+    if args.bench == "load":
+        from kb.loadbench import run_load
+
+        result = run_load(settings, args.threads, args.processes, args.seconds)
+        print(f"{result['readers']} readers ({result['threads']} threads, {result['processes']} processes), "
+              f"{result['seconds']:.0f} s, a new build published during the run:")
+        print(f"  {result['calls']} calls, {result['throughput_per_s']:.1f}/s; latency p50 {result['p50_ms']:.1f} ms, "
+              f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
+        print(f"  errors: {result['errors']} {result['first_errors']}")
+        print(f"  build {result['build_before']} → {result['build_published']}; "
+              f"readers that moved to the new build: {result['readers_on_new_build']}/{result['readers']}")
+        return 1 if result["errors"] else 0
     if args.bench in ("ask", "answers"):
         from evals import answer_bench
 

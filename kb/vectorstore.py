@@ -6,7 +6,9 @@ so every call passes `embedding_function=None` and explicit vectors.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -55,8 +57,7 @@ class VectorStore:
                 except Exception as exc:  # the client raises bare ValueError/ConnectError types when down
                     raise VectorStoreUnavailable(f"Chroma server {self.url} is not reachable: {exc}") from exc
             else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(self.path), settings=settings)
+                self._client = _persistent_client(str(self.path.resolve()))
         return self._client
 
     def create(self, name: str):
@@ -97,6 +98,29 @@ class VectorStore:
 
     def drop(self, name: str) -> None:
         self.client.delete_collection(name)
+
+
+_CLIENT_LOCK = threading.Lock()
+
+
+def _persistent_client(path: str):
+    """One embedded client per store path per process, created under a lock.
+
+    Chroma keeps one system per path and its client constructor is not thread-safe: two threads
+    creating clients at once can make one fail, and the failing constructor stops the shared system
+    under the other (KeyError on the path, 'no attribute bindings'). Measured with `dutykb bench load`.
+    """
+    with _CLIENT_LOCK:
+        return _cached_persistent_client(path)
+
+
+@lru_cache(maxsize=None)
+def _cached_persistent_client(path: str):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
 
 
 def _is_connection_error(exc: Exception) -> bool:
