@@ -72,16 +72,21 @@ def cmd_search(args: argparse.Namespace) -> int:
         else:
             _print_hits(query, hits)
 
-    if args.queries:
-        with open(args.queries, encoding="utf-8") as handle:
+    return _dispatch(run, args.queries, args.query)
+
+
+def _dispatch(run, lines_file: str | None, words: list[str]) -> int:
+    """One question from the command line, one per line of a file, or an interactive prompt."""
+    if lines_file:
+        with open(lines_file, encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
                     run(line.strip())
-        return EXIT_OK
-    if args.query:
-        run(" ".join(args.query))
-        return EXIT_OK
-    return _interactive(run)
+    elif words:
+        run(" ".join(words))
+    else:
+        return _interactive(run)
+    return EXIT_OK
 
 
 def _interactive(run) -> int:
@@ -131,16 +136,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             _print_answer(answer)
 
-    if args.questions:
-        with open(args.questions, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    run(line.strip())
-        return EXIT_OK
-    if not args.question:
-        return _interactive(run)
-    run(" ".join(args.question))
-    return EXIT_OK
+    return _dispatch(run, args.questions, args.question)
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
