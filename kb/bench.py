@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--processes", type=int, default=2, help="reader processes, each with its own")
     p.add_argument("--seconds", type=float, default=20.0, help="how long the readers run")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("scale", help="synthetic corpus of N chunks: ingest throughput, search latency, memory, size")
+    p.add_argument("--chunks", type=int, default=10_000, help="about how many chunks (default 10000)")
+    p.add_argument("--source", default="corpus", help="corpus whose sentences seed the generator")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("search", help="warm search latency on the live index")
     p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -48,6 +52,19 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
+    if args.bench == "scale":
+        from pathlib import Path
+
+        from kb.scalebench import run_scale
+
+        r = run_scale(settings, args.chunks, Path(args.source))
+        print(f"scale benchmark: {r['chunks']} chunks in {r['documents']} documents")
+        print(f"  ingest: {r['ingest_s']:.1f} s ({r['ingest_chunks_per_s']:.1f} chunks/s, "
+              f"{r['embedded_first_run']} embedded); with cached embeddings {r['ingest_cached_s']:.1f} s "
+              f"({r['ingest_cached_chunks_per_s']:.1f} chunks/s)")
+        print(f"  search p50 {r['search_p50_ms']:.1f} ms, p95 {r['search_p95_ms']:.1f} ms; "
+              f"max RSS {r['max_rss_mib']:.0f} MiB; index on disk {r['index_mib']:.1f} MiB")
+        return 0
     if args.bench == "load":
         from kb.loadbench import run_load
 

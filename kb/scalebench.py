@@ -1,0 +1,83 @@
+"""`dutykb bench scale --chunks N`: a synthetic duty-style corpus of about N chunks, ingest and search figures.
+
+The corpus is generated deterministically from clause fragments of the shipped
+document, one role per file with numbered duties, so chunking, roles and BM25
+see realistic text. Its home and embedding cache persist under
+<home>/bench/scale-N, so a rerun measures ingest with cached embeddings.
+"""
+from __future__ import annotations
+
+import random
+import re
+import resource
+import statistics
+import time
+from pathlib import Path
+
+from evals.metrics import percentile
+from kb.settings import Settings
+
+ITEMS_PER_ROLE = 6
+ROLE_PREFIXES = ["客服", "热线", "营业", "机房", "稽核", "金库", "质检", "外呼", "大客户", "后台"]
+ROLE_SUFFIXES = ["专员", "班长", "主管", "值守员", "协调员", "管理员", "助理", "调度员"]
+SEARCH_ROUNDS = 200
+SEED = 7
+KIB = 1024
+
+
+def _fragments(corpus: Path) -> list[str]:
+    text = "".join(p.read_text(encoding="utf-8", errors="ignore") for p in sorted(corpus.glob("*.txt")))
+    pieces = re.split(r"[，,；;。\n]", text)
+    return [p.strip() for p in pieces if 6 <= len(p.strip()) <= 40]
+
+
+def generate(target: Path, chunks: int, source_corpus: Path) -> int:
+    """Write about `chunks` one-chunk role documents; returns how many files were written."""
+    rng = random.Random(SEED)
+    fragments = _fragments(source_corpus)
+    target.mkdir(parents=True, exist_ok=True)
+    for i in range(chunks):
+        role = f"{rng.choice(ROLE_PREFIXES)}{rng.choice(ROLE_SUFFIXES)}{i}"
+        items = "\n".join(f"{n}、{rng.choice(fragments)}，{rng.choice(fragments)}。" for n in range(1, ITEMS_PER_ROLE + 1))
+        (target / f"role-{i:06d}.md").write_text(f"---\ntitle: {role}岗位说明\n---\n# {role}岗位职责\n{items}\n",
+                                                 encoding="utf-8")
+    return chunks
+
+
+def _size_mib(path: Path, skip: Path) -> float:
+    total = sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and skip not in p.parents)
+    return total / KIB / KIB
+
+
+def run_scale(settings: Settings, chunks: int, source_corpus: Path) -> dict:
+    from ingest.pipeline import run_ingest
+    from kb.knowledge import KnowledgeBase
+    from kb.retrieve import HybridRetriever
+
+    base = settings.home / "bench" / f"scale-{chunks}"
+    corpus = base / "corpus"
+    if not corpus.exists():
+        generate(corpus, chunks, source_corpus)
+    scale = settings.with_overrides(home=base / "home", corpus=corpus, embedding_cache=base / "embeddings.sqlite")
+    first = run_ingest(scale, rebuild=True, show_progress=True)  # embeds all only on the first ever run
+    again = run_ingest(scale, rebuild=True, show_progress=False)
+    kb = KnowledgeBase(scale)
+    retriever = HybridRetriever(kb)
+    rng = random.Random(SEED)
+    queries = [f"{r.name}的职责" if i % 2 else rng.choice(r.duties).text[:14]
+               for i, r in enumerate(rng.sample(kb.roles, min(SEARCH_ROUNDS, len(kb.roles))))]
+    timings = []
+    for query in queries:
+        kb.clear_query_cache()
+        start = time.perf_counter()
+        retriever.search(query)
+        timings.append((time.perf_counter() - start) * 1000)
+    return {
+        "chunks": first.chunks, "documents": first.documents,
+        "ingest_s": first.seconds, "ingest_chunks_per_s": first.chunks / first.seconds if first.seconds else 0.0,
+        "embedded_first_run": first.embedded,
+        "ingest_cached_s": again.seconds, "ingest_cached_chunks_per_s": again.chunks / again.seconds,
+        "search_p50_ms": statistics.median(timings), "search_p95_ms": percentile(timings, 95),
+        "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB,
+        "index_mib": _size_mib(scale.home, scale.home / "cache"),
+    }
