@@ -12,11 +12,13 @@ from evals.coverage import coverage
 from evals.report import REPORT_VERSION, check_thresholds, compare, write_reports
 from evals.runner import run_cases
 from evals.scoring import breakdown, summarize
-from evals.suite import SuiteError, load_suite
+from evals.suite import Suite, SuiteError, load_suite
 from kb.knowledge import KnowledgeBase
 from kb.settings import Settings
 
 RUNS_DIRNAME = Path("evals") / "runs"
+RUN_ID_TIME = "%Y%m%dT%H%M%S"
+RUN_ID_SUFFIX_CHARS = 4
 EXIT_THRESHOLD_MISSED = 4
 
 
@@ -48,16 +50,15 @@ def _default_suites() -> list[Path]:
     return sorted(Path("evals/suites").glob("*.yaml"))
 
 
-def build_report(settings: Settings, suite_paths: list[Path], show: bool) -> dict:
-    suites = [load_suite(p) for p in suite_paths]
+def assemble_report(kb: KnowledgeBase, settings: Settings, suites: list[Suite], results: list) -> dict:
+    """The run JSON (stable, documented in README "Evaluation") from scored cases."""
     cases = [c for s in suites for c in s.cases]
-    kb = KnowledgeBase(settings)
-    results = run_cases(kb, cases, show=show)
     manifest = kb.build.manifest
+    now = datetime.now(timezone.utc)
     return {
         "version": REPORT_VERSION,
-        "run_id": datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:4],
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "run_id": now.strftime(RUN_ID_TIME) + "-" + uuid.uuid4().hex[:RUN_ID_SUFFIX_CHARS],
+        "created": now.isoformat(timespec="seconds"),
         "suites": [{"name": s.name, "path": str(s.path), "cases": len(s.cases)} for s in suites],
         "index": {"build_id": manifest.build_id, "embedder": manifest.embedder, "chunks": manifest.chunks,
                   "fusion": settings.fusion},
@@ -70,6 +71,21 @@ def build_report(settings: Settings, suite_paths: list[Path], show: bool) -> dic
         "baseline": None,
         "thresholds": [],
     }
+
+
+def compare_with_previous(report: dict, settings: Settings, baseline: Path | None = None) -> None:
+    """Fill report['baseline'] from the given run, else from the latest earlier run, if any."""
+    previous = list_runs(settings)
+    path = baseline or (previous[-1] if previous else None)
+    if path:
+        report["baseline"] = compare(report, json.loads(Path(path).read_text(encoding="utf-8")))
+
+
+def build_report(settings: Settings, suite_paths: list[Path], show: bool) -> dict:
+    suites = [load_suite(p) for p in suite_paths]
+    kb = KnowledgeBase(settings)
+    results = run_cases(kb, [c for s in suites for c in s.cases], show=show)
+    return assemble_report(kb, settings, suites, results)
 
 
 def print_summary(report: dict, paths: dict) -> None:
@@ -97,10 +113,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return run_squad_eval(args, settings)
     try:
         report = build_report(settings, args.suites or _default_suites(), show=not args.quiet)
-        previous = list_runs(settings)
-        baseline_path = args.baseline or (previous[-1] if previous and not args.no_baseline else None)
-        if baseline_path:
-            report["baseline"] = compare(report, json.loads(Path(baseline_path).read_text(encoding="utf-8")))
+        if not args.no_baseline:
+            compare_with_previous(report, settings, args.baseline)
         report["thresholds"] = check_thresholds(report, args.fail_under)
     except (SuiteError, ValueError, OSError) as exc:
         print(f"dutykb eval: {exc}", file=sys.stderr)

@@ -2,8 +2,8 @@
 
 Each row keeps the whole answer as it was shown (text, citations as JSON, role,
 mode), because the index may have changed by the time anyone reads it. Rows
-start with status 'new' so a later tool can turn thumbs-down answers into
-evaluation cases and mark them as handled.
+start with status 'new'; the evaluation page's inbox turns thumbs-down answers
+into evaluation cases ('approved') or sets them aside ('dismissed').
 """
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ from kb.records import Answer
 FEEDBACK_FILENAME = "feedback.sqlite"
 UP, DOWN = "up", "down"
 RATINGS = (UP, DOWN)
-STATUS_NEW = "new"
+STATUS_NEW, STATUS_APPROVED, STATUS_DISMISSED = "new", "approved", "dismissed"
+STATUSES = (STATUS_NEW, STATUS_APPROVED, STATUS_DISMISSED)
 BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
 
 SCHEMA = f"""
@@ -61,6 +62,12 @@ def check_rating(rating: str) -> str:
     return rating
 
 
+def check_status(status: str) -> str:
+    if status not in STATUSES:
+        raise ValueError(f"status must be one of {STATUSES}, not {status!r}")
+    return status
+
+
 class FeedbackStore:
     """One SQLite file; a connection per call, so it can be shared by the app's session threads."""
 
@@ -98,13 +105,25 @@ class FeedbackStore:
         with self._connect() as conn:
             conn.execute("DELETE FROM feedback WHERE id = ?", (feedback_id,))
 
-    def list(self, rating: str | None = None) -> list[FeedbackRecord]:
-        """All rows oldest first, or only those with `rating`."""
-        query, params = f"SELECT {COLUMNS} FROM feedback", ()
-        if rating is not None:
-            query, params = query + " WHERE rating = ?", (check_rating(rating),)
+    def set_status(self, feedback_id: int, status: str) -> None:
+        """Mark a row as handled by an editor (or back to 'new'); an unknown id is an error."""
         with self._connect() as conn:
-            rows = conn.execute(query + " ORDER BY id", params).fetchall()
+            cursor = conn.execute("UPDATE feedback SET status = ? WHERE id = ?", (check_status(status), feedback_id))
+            if cursor.rowcount == 0:
+                raise KeyError(f"no feedback row {feedback_id}")
+
+    def list(self, rating: str | None = None, status: str | None = None) -> list[FeedbackRecord]:
+        """All rows oldest first, or only those with `rating` and/or `status`."""
+        conditions, params = [], []
+        if rating is not None:
+            conditions.append("rating = ?")
+            params.append(check_rating(rating))
+        if status is not None:
+            conditions.append("status = ?")
+            params.append(check_status(status))
+        where = " WHERE " + " AND ".join(conditions) if conditions else ""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {COLUMNS} FROM feedback{where} ORDER BY id", params).fetchall()
         return [
             FeedbackRecord(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], bool(row[7]),
                            row[8], row[9])

@@ -8,6 +8,7 @@ from kb.normalize import normalize
 from kb.records import Chunk
 from kb.retrieve import MODES, HybridRetriever, clean_query
 
+MIN_TERM_CHARS = 2  # a single shared character (到, 的) says nothing about why a chunk matched
 DEPTH = 20  # ranks looked up per retriever so a fused hit shows where BM25 and dense put it
 
 
@@ -34,6 +35,6 @@ def hit_test(kb: KnowledgeBase, question: str, k: int = 5, role: str | None = No
             ranks[mode] = found.rank if found else None
             scores[mode] = round(float(found.score), 4) if found else None
         chunk_terms = set(kb.build.lexical.terms(hit.chunk.match_text))
-        matched = [t.lstrip("#") for t in terms if t in chunk_terms]
+        matched = [t.lstrip("#") for t in terms if t in chunk_terms and len(t.lstrip("#")) >= MIN_TERM_CHARS]
         rows.append(HitRow(hit.chunk, ranks, scores, list(dict.fromkeys(matched))))
     return rows

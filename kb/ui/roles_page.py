@@ -1,15 +1,18 @@
 """岗位 page: every role in the registry with its numbered duties and where they are written.
 
 The search box matches role names, aliases and duty text in either script (both
-sides go through `normalize`), and highlights what it matched.
+sides go through `normalize`), and highlights what it matched. Each role can open
+its detail: related rules, its file's revisions and an alias editor (`role_detail`).
 """
 from __future__ import annotations
 
 import streamlit as st
 
+from kb.corpus import CorpusStore
 from kb.normalize import normalize
 from kb.records import Role
-from kb.ui import render, resources
+from kb.ui import publish, render, resources, role_detail
+from kb.ui.resources import Services
 
 SEARCH_KEY = "roles_search"
 
@@ -19,7 +22,7 @@ def role_matches(role: Role, match_query: str) -> bool:
     return any(match_query in normalize(text) for text in texts)
 
 
-def show_role(role: Role, terms: set[str]) -> None:
+def show_role(role: Role, terms: set[str], services: Services, store: CorpusStore) -> None:
     with st.container(border=True):
         st.subheader(render.highlight(role.name, terms), anchor=False)
         where = f"《{role.title}》" + (f" {role.section}" if role.section else "")
@@ -31,12 +34,15 @@ def show_role(role: Role, terms: set[str]) -> None:
         st.caption(render.HARD_BREAK.join(render.escape_markdown(d) for d in details))
         # numbers as written (not a markdown list, which would renumber from the first item)
         st.markdown(render.HARD_BREAK.join(f"**{d.n}\\.** {render.highlight(d.text, terms)}" for d in role.duties))
+        if st.toggle("相关规定、修订记录与别名", key=role_detail.key_of(role, "detail")):
+            role_detail.show(services, store, role)
 
 
 def main() -> None:
     services = resources.services()
     roles = services.kb.roles
     st.title("岗位职责一览")
+    publish.show_flashes()
     query = st.text_input("搜索岗位或职责", key=SEARCH_KEY, placeholder="例如：值班长、投诉、交接班",
                           help="按岗位名称、别名和职责内容查找，简体繁体都可以。")
     match_query = normalize(query)
@@ -48,8 +54,9 @@ def main() -> None:
     if not shown:
         st.info("没有找到匹配的岗位，换个关键词试试。")
     terms = {match_query} if match_query else set()
+    store = CorpusStore(services.settings.corpus)
     for role in shown:
-        show_role(role, terms)
+        show_role(role, terms, services, store)
 
 
 if __name__ == "__main__":

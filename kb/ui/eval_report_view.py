@@ -1,0 +1,236 @@
+"""Show an evaluation run: answer metrics, retrieval per retriever, latency, per-tag table, each case.
+
+Case questions, answers and quotes come from suites and the corpus: they are shown
+through `render` (escaped markdown), `st.dataframe` cells or chart data only.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from kb.records import Citation
+from kb.ui import eval_run, render
+from kb.ui.hit_view import MODE_LABELS
+from kb.ui.status import TIME_FORMAT
+
+RETRIEVAL_METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
+ANSWER_METRICS = {
+    "pass_rate": "通过率", "evidence_in_answer": "回答含证据", "citation_precision": "引用准确率",
+    "abstain_precision": "拒答准确率", "abstain_recall": "拒答召回率", "false_abstain_rate": "误拒答率",
+}
+LATENCY_METRICS = {"latency_p50_ms": "延迟 P50（毫秒）", "latency_p95_ms": "延迟 P95（毫秒）"}
+LOWER_IS_BETTER = {"false_abstain_rate", "latency_p50_ms", "latency_p95_ms"}
+METRICS_PER_ROW = 4
+HISTOGRAM_BINS = 12
+REASON_LABELS = {
+    "evidence cited": "引用了证据",
+    "abstained as expected": "按预期拒答",
+    "answered an unanswerable question": "回答了无法回答的问题",
+    "abstained on an answerable question": "能回答却拒答",
+    "expected evidence not in the answer or its citations": "回答和引用里没有预期的证据",
+    "answer text lacks an expected phrase": "回答缺少预期的短语",
+}
+PASSED, FAILED = "通过", "未通过"  # words, not emoji: emoji fonts are missing on many servers
+HISTORY_SERIES = {"混合 MRR@10": ("retrieval", "hybrid", "MRR@10"), "混合 R@5": ("retrieval", "hybrid", "R@5"),
+                  "通过率": ("answers", "pass_rate")}
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def run_label(report_path: Path) -> str:
+    run_id = report_path.parent.name
+    try:
+        return f"{eval_run.run_time(report_path).astimezone().strftime(TIME_FORMAT)}（{run_id}）"
+    except ValueError:
+        return run_id
+
+
+def load(report_path: Path) -> dict | None:
+    try:
+        return json.loads(report_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _delta(report: dict, name: str) -> float | None:
+    baseline = report.get("baseline") or {}
+    change = baseline.get("deltas", {}).get(f"answers.{name}")
+    return None if change is None else round(change["delta"], 3)
+
+
+def answer_metrics(report: dict) -> None:
+    answers = report["summary"]["answers"]
+    labels = {**ANSWER_METRICS, **LATENCY_METRICS}
+    names = [name for name in labels if name in answers]
+    for start in range(0, len(names), METRICS_PER_ROW):
+        for column, name in zip(st.columns(METRICS_PER_ROW), names[start:start + METRICS_PER_ROW]):
+            digits = 0 if name in LATENCY_METRICS else 3
+            column.metric(labels[name], number(answers[name], digits), delta=_delta(report, name),
+                          delta_color="inverse" if name in LOWER_IS_BETTER else "normal")
+
+
+def retrieval_chart(report: dict) -> None:
+    retrieval = report["summary"]["retrieval"]
+    data = pd.DataFrame([{"metric": metric, "retriever": MODE_LABELS.get(mode, mode), "value": values[metric]}
+                         for mode, values in retrieval.items() for metric in RETRIEVAL_METRICS])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("metric:N", sort=list(RETRIEVAL_METRICS), title=None),
+        xOffset=alt.XOffset("retriever:N", sort=list(MODE_LABELS.values())),
+        y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 1]), title="得分"),
+        color=alt.Color("retriever:N", sort=list(MODE_LABELS.values()), title="检索方式"),
+        tooltip=[alt.Tooltip("retriever:N", title="检索方式"), alt.Tooltip("metric:N", title="指标"),
+                 alt.Tooltip("value:Q", title="得分", format=".3f")],
+    )
+    st.altair_chart(chart, width="stretch")
+    st.dataframe(pd.DataFrame({MODE_LABELS.get(mode, mode): values for mode, values in retrieval.items()})
+                 .reindex(list(RETRIEVAL_METRICS)).T.round(3), width="stretch")
+
+
+def latency_histogram(report: dict) -> None:
+    latencies = [case["latency_ms"] for case in report["cases"]]
+    if not latencies:
+        return
+    chart = alt.Chart(pd.DataFrame({"latency": latencies})).mark_bar().encode(
+        x=alt.X("latency:Q", bin=alt.Bin(maxbins=HISTOGRAM_BINS), title="回答延迟（毫秒）"),
+        y=alt.Y("count():Q", title="用例数"),
+    )
+    st.altair_chart(chart, width="stretch")
+
+
+def breakdown_table(groups: dict[str, dict], name: str) -> None:
+    """Cases, pass rate and hybrid retrieval per tag (or role)."""
+    if not groups:
+        st.caption(f"没有按{name}分组的用例。")
+        return
+    st.dataframe(
+        [{name: key, "用例数": g["cases"], "通过率": g["answers"]["pass_rate"],
+          "回答含证据": g["answers"]["evidence_in_answer"], "混合 R@5": g["retrieval"]["hybrid"]["R@5"],
+          "混合 MRR@10": g["retrieval"]["hybrid"]["MRR@10"]} for key, g in groups.items()],
+        hide_index=True, width="stretch",
+        column_config={col: st.column_config.NumberColumn(format="%.3f")
+                       for col in ("通过率", "回答含证据", "混合 R@5", "混合 MRR@10")})
+
+
+def baseline_note(report: dict) -> None:
+    baseline = report.get("baseline")
+    if not baseline:
+        st.caption("这是第一次运行，没有可比较的上一次结果。")
+        return
+    failing, passing = baseline["newly_failing"], baseline["newly_passing"]
+    text = (f"与上一次运行 {baseline['run_id']} 相比：新失败 {len(failing)} 个"
+            + (f"（{'、'.join(failing)}）" if failing else "")
+            + f"，新通过 {len(passing)} 个" + (f"（{'、'.join(passing)}）" if passing else ""))
+    (st.warning if failing else st.caption)(render.escape_markdown(text))
+
+
+def coverage_note(report: dict) -> None:
+    cov = report.get("coverage") or {}
+    if not cov:
+        return
+    text = (f"覆盖：评测问到了 {cov['roles_covered']}/{cov['roles_total']} 个岗位，"
+            f"{cov['items_covered']}/{cov['items_total']} 条职责有证据。")
+    if cov["roles_uncovered"]:
+        text += "没有用例问到的岗位：" + "、".join(cov["roles_uncovered"])
+    st.caption(render.escape_markdown(text))
+
+
+def rank_text(ranks: dict[str, int | None]) -> str:
+    return " · ".join(f"{MODE_LABELS.get(mode, mode)} " + (f"第 {rank} 名" if rank else "前 10 未找到")
+                      for mode, rank in ranks.items())
+
+
+def show_case(case: dict) -> None:
+    role = f"（岗位：{case['role']}）" if case.get("role") else ""
+    st.markdown(f"**问题**：{render.escape_markdown(case['question'] + role)}")
+    reason = REASON_LABELS.get(case["reason"], case["reason"])
+    st.caption(render.escape_markdown(f"{PASSED if case['passed'] else FAILED}：{reason} · "
+                                      f"用时 {case['latency_ms']:.0f} 毫秒 · 相关片段排名：{rank_text(case['ranks'])}"))
+    st.markdown("**回答**")
+    st.markdown(render.answer_markdown(case["answer"]))
+    for citation in case["citations"]:
+        with st.expander(render.source_label(Citation(**citation)), icon=":material/format_quote:"):
+            st.markdown(render.escape_markdown(citation["quote"]))
+    st.markdown("**检索到的片段（混合检索前几名，✔ 为相关片段）**")
+    for hit in case["retrieved"]:
+        mark = "✔" if hit["relevant"] else "·"
+        st.markdown(f"{mark} **{hit['rank']}\\.** {render.escape_markdown(hit['section'])}"
+                    + render.HARD_BREAK + render.escape_markdown(hit["text"]))
+
+
+def cases_section(report: dict) -> None:
+    cases = report["cases"]
+    if not cases:
+        return
+    st.dataframe(
+        [{"结果": PASSED if c["passed"] else FAILED, "用例": c["id"], "问题": c["question"],
+          "原因": REASON_LABELS.get(c["reason"], c["reason"]), "毫秒": round(c["latency_ms"])} for c in cases],
+        hide_index=True, width="stretch")
+    first_failing = next((i for i, c in enumerate(cases) if not c["passed"]), 0)
+    picked = st.selectbox("查看用例详情", range(len(cases)), index=first_failing, key=f"eval-case-{report['run_id']}",
+                          format_func=lambda i: f"[{PASSED if cases[i]['passed'] else FAILED}] {cases[i]['id']} · "
+                                                f"{cases[i]['question']}")
+    with st.container(border=True):
+        show_case(cases[picked])
+
+
+def show(report: dict) -> None:
+    summary = report["summary"]
+    suites = "、".join(s["name"] for s in report["suites"])
+    st.caption(render.escape_markdown(
+        f"评测集：{suites} · {summary['cases']} 个用例（{summary['answerable']} 个可回答） · "
+        f"索引 {report['index'].get('build_id')}"))
+    baseline_note(report)
+    st.markdown("**回答**")
+    answer_metrics(report)
+    st.markdown("**检索（各检索方式分别评分）**")
+    retrieval_chart(report)
+    st.markdown("**回答延迟分布**")
+    latency_histogram(report)
+    st.markdown("**按标签**")
+    breakdown_table(report.get("by_tag", {}), "标签")
+    st.markdown("**按岗位**")
+    breakdown_table(report.get("by_role", {}), "岗位")
+    coverage_note(report)
+    st.markdown("**用例**")
+    cases_section(report)
+
+
+def history(report_paths: list[Path]) -> None:
+    """Headline metrics of every run over time (runs may cover different suites: see the table)."""
+    rows = []
+    for path in report_paths:
+        report = load(path)
+        if report is None:
+            continue
+        row = {"时间": datetime.fromisoformat(report["created"]).astimezone(), "运行": report["run_id"],
+               "评测集": "、".join(s["name"] for s in report["suites"]), "用例数": report["summary"]["cases"]}
+        for label, keys in HISTORY_SERIES.items():
+            value = report["summary"]
+            for key in keys:
+                value = value[key]
+            row[label] = value
+        rows.append(row)
+    if not rows:
+        st.info("还没有运行过评测。")
+        return
+    frame = pd.DataFrame(rows)
+    series = frame.melt(id_vars=["时间"], value_vars=list(HISTORY_SERIES), var_name="series", value_name="value")
+    # points as well as lines: a single run is otherwise invisible
+    chart = alt.Chart(series.rename(columns={"时间": "time"})).mark_line(point=True).encode(
+        x=alt.X("time:T", title=None),
+        y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 1]), title="得分"),
+        color=alt.Color("series:N", title=None),
+        tooltip=[alt.Tooltip("time:T", title="时间", format="%Y-%m-%d %H:%M"), alt.Tooltip("series:N", title="指标"),
+                 alt.Tooltip("value:Q", title="得分", format=".3f")],
+    )
+    st.altair_chart(chart, width="stretch")
+    frame["时间"] = frame["时间"].map(lambda t: t.strftime(TIME_FORMAT))
+    st.dataframe(frame.iloc[::-1], hide_index=True, width="stretch",
+                 column_config={label: st.column_config.NumberColumn(format="%.3f") for label in HISTORY_SERIES})
