@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
+from app_driver import click, open_page, switch
 from conftest import SEED_NAME
 from streamlit.testing.v1 import AppTest
 
@@ -19,13 +19,11 @@ from kb.ui import curation_page as cur
 from kb.ui import lexicon_page, suites
 from kb.ui.hittest_page import QUESTION_KEY
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 CHAT_PAGE = "kb/ui/chat_page.py"
 CURATION_PAGE = "kb/ui/curation_page.py"
 HITTEST_PAGE = "kb/ui/hittest_page.py"
 LEXICON_PAGE = "kb/ui/lexicon_page.py"
 ROLES_PAGE = "kb/ui/roles_page.py"
-TIMEOUT_S = 180  # a save re-ingests (jieba, embeddings of new chunks, Chroma) inside the run
 ESCAPE = re.compile(r"\\(.)")
 
 NIGHT_BODY = """# 夜班值守员岗位职责
@@ -56,23 +54,6 @@ def settings(make_settings, seed_copy, tmp_path, monkeypatch, embedding_cache):
     monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(embedding_cache))
     monkeypatch.setenv(suites.SUITES_ENV, str(tmp_path / "suites"))
     return settings
-
-
-def open_page(page: str) -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
-    return switch(at, page)
-
-
-def switch(at: AppTest, page: str) -> AppTest:
-    at.switch_page(page).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    at.button(key=key).click().run()
-    assert not at.exception, at.exception
-    return at
 
 
 def ask(at: AppTest, question: str) -> str:

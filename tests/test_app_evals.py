@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from app_driver import click, open_page
 from conftest import CORPUS
 from streamlit.testing.v1 import AppTest
 
@@ -23,9 +24,7 @@ from kb.feedback import (
 )
 from kb.ui import evals_page, suites
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
 EVALS_PAGE = "kb/ui/evals_page.py"
-TIMEOUT_S = 180  # a run answers every case of the suite inside the script run
 ESCAPE = re.compile(r"\\(.)")
 SMALL_SUITE = """suite: small
 cases:
@@ -67,16 +66,7 @@ def home(seed_settings, tmp_path, monkeypatch) -> Path:
 
 
 def open_evals() -> AppTest:
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
-    at.switch_page(EVALS_PAGE).run()
-    assert not at.exception, at.exception
-    return at
-
-
-def click(at: AppTest, key: str) -> AppTest:
-    at.button(key=key).click().run()
-    assert not at.exception, at.exception
-    return at
+    return open_page(EVALS_PAGE)
 
 
 def metric(at: AppTest, label: str) -> str:
