@@ -139,7 +139,7 @@ def to_html(report: dict) -> str:
                             f"{html.escape(r['text'])}</li>" for r in c["retrieved"])
         cited = "".join(f"<li>[{x['n']}] {html.escape(x['section'])}: {html.escape(x['quote'])}</li>"
                         for x in c["citations"])
-        body.append(f"<details><summary>{'✅' if c['passed'] else '❌'} {html.escape(c['id'])} — "
+        body.append(f"<details><summary>{'通过' if c['passed'] else '未通过'} {html.escape(c['id'])} — "
                     f"{html.escape(c['question'])} <small>({html.escape(c['reason'])})</small></summary>"
                     f"<p><b>回答</b><br>{html.escape(c['answer']).replace(chr(10), '<br>')}</p>"
                     f"<p><b>引用</b></p><ul>{cited}</ul><p><b>检索结果</b></p><ul>{retrieved}</ul></details>")
