@@ -88,7 +88,7 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0) -> str:
+def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0, fmt: str = "{:.3f}") -> str:
     height = BAR_HEIGHT * len(rows) + 30
     usable = CHART_WIDTH - LABEL_WIDTH - 60
     parts = [f'<svg role="img" aria-label="{html.escape(title)}" width="{CHART_WIDTH}" height="{height}" '
@@ -98,7 +98,7 @@ def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0) 
         width = max(0.0, min(1.0, value / maximum if maximum else 0)) * usable
         parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(label)}</text>'
                      f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 4}" fill="{color}"/>'
-                     f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + 12}" font-size="12">{value:.3f}</text>')
+                     f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + 12}" font-size="12">{fmt.format(value)}</text>')
     return "".join(parts) + "</svg>"
 
 
@@ -111,7 +111,7 @@ def _histogram(latencies: list[float]) -> str:
     for value in latencies:
         counts[min(HISTOGRAM_BINS - 1, int(value / width))] += 1
     rows = [(f"{i * width:.0f}–{(i + 1) * width:.0f} ms", float(n), "#7a5cc7") for i, n in enumerate(counts)]
-    return _bars("回答延迟分布 (answer latency, cases per bin)", rows, maximum=float(max(counts)))
+    return _bars("回答延迟分布 (answer latency, cases per bin)", rows, maximum=float(max(counts)), fmt="{:.0f}")
 
 
 def to_html(report: dict) -> str:
