@@ -11,10 +11,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from evals.metrics import percentile
+from evals.runner import evidence_in_answer
 from evals.suite import Case, load_suite
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
-from kb.normalize import normalize
 from kb.records import Answer
 from kb.settings import Settings
 
@@ -32,11 +32,6 @@ class Outcome:
     ms: float
 
 
-def evidence_found(case: Case, answer: Answer) -> bool:
-    text = normalize(answer.answer + "\n" + "\n".join(c.quote for c in answer.citations))
-    return any(normalize(e) in text for e in case.evidence)
-
-
 def collect(settings: Settings, cases: list[Case], show: bool = True) -> list[Outcome]:
     answerer = Answerer(KnowledgeBase(settings))
     for case in cases[:WARMUP]:
@@ -47,7 +42,7 @@ def collect(settings: Settings, cases: list[Case], show: bool = True) -> list[Ou
         start = time.perf_counter()
         answer = answerer.answer(case.question)
         ms = (time.perf_counter() - start) * 1000
-        out.append(Outcome(case, answer, not case.abstain and evidence_found(case, answer), ms))
+        out.append(Outcome(case, answer, not case.abstain and evidence_in_answer(case, answer), ms))
     return out
 
 

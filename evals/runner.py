@@ -18,6 +18,7 @@ from kb.retrieve import MODES, HybridRetriever
 
 CUTOFF = 10
 SHOWN_RETRIEVED = 5
+_EMPTY_CHUNK = Chunk("", "", "", "", None, [], "", "", [])  # a cited chunk no longer in the build
 
 
 @dataclass
@@ -62,8 +63,10 @@ def case_relevant(case: Case, chunk: Chunk) -> bool:
     return False
 
 
-def _answer_text(answer: Answer) -> str:
-    return normalize(answer.answer + "\n" + "\n".join(c.quote for c in answer.citations))
+def evidence_in_answer(case: Case, answer: Answer) -> bool:
+    """An expected evidence phrase appears in the answer text or one of its quotes (after normalisation)."""
+    text = normalize(answer.answer + "\n" + "\n".join(c.quote for c in answer.citations))
+    return any(normalize(e) in text for e in case.evidence)
 
 
 def _judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> tuple[bool, str]:
@@ -79,7 +82,12 @@ def _judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> 
 
 
 def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> CaseResult:
-    chunks = retriever.kb.build.chunks
+    build = retriever.kb.build
+    chunks = build.chunks
+
+    def chunk_of(chunk_id: str) -> Chunk:
+        return chunks[build.position[chunk_id]] if chunk_id in build.position else _EMPTY_CHUNK
+
     ranks, relevance, retrieved = {}, {}, []
     for mode in MODES:
         hits = retriever.search(case.question, k=CUTOFF, mode=mode)
@@ -92,15 +100,14 @@ def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> Case
     start = time.perf_counter()
     answer = answerer.answer(case.question, role=case.role)
     latency = (time.perf_counter() - start) * 1000
-    text = _answer_text(answer)
     evidence_ok = case.answerable and (
-        any(normalize(e) in text for e in case.evidence)
-        or (not case.evidence and any(case_relevant(case, _chunk_of(chunks, c.chunk_id)) for c in answer.citations)))
+        evidence_in_answer(case, answer)
+        or (not case.evidence and any(case_relevant(case, chunk_of(c.chunk_id)) for c in answer.citations)))
     contains_ok = all(normalize(p) in normalize(answer.answer) for p in case.answer_contains)
     supported = sum(
         1 for c in answer.citations
         if any(normalize(e) in normalize(c.quote) for e in case.evidence)
-        or case_relevant(case, _chunk_of(chunks, c.chunk_id))
+        or case_relevant(case, chunk_of(c.chunk_id))
     )
     passed, reason = _judge(case, answer, evidence_ok, contains_ok)
     return CaseResult(
@@ -112,13 +119,6 @@ def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> Case
         evidence_in_answer=bool(evidence_ok), contains_ok=contains_ok, latency_ms=round(latency, 2),
         passed=passed, reason=reason, relevance=relevance,
     )
-
-
-_EMPTY_CHUNK = Chunk("", "", "", "", None, [], "", "", [])
-
-
-def _chunk_of(chunks: list[Chunk], chunk_id: str) -> Chunk:
-    return next((c for c in chunks if c.chunk_id == chunk_id), _EMPTY_CHUNK)
 
 
 def run_cases(kb: KnowledgeBase, cases: list[Case], show: bool = True) -> list[CaseResult]:

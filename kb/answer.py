@@ -155,9 +155,8 @@ class Answerer:
 
     def duty_list(self, query: str, roles: list[Role]) -> Answer:
         citations, lines = [], []
-        chunks_by_role = {c.role: c for c in self.kb.build.chunks if c.role}
         for role in roles:
-            chunk = chunks_by_role.get(role.name)
+            chunk = self.kb.build.role_chunk.get(role.name)
             title = to_script_of(f"{role.name}的岗位职责（共{len(role.duties)}条）：", query)
             lines.append(title)
             for duty in role.duties:

@@ -46,6 +46,7 @@ class Build:
     role_names: dict[str, set[str]]
     part_vectors: object = None
     part_offsets: list[int] = field(default_factory=list)
+    role_chunk: dict[str, Chunk] = field(default_factory=dict)
 
 
 def load_build(home: Path, manifest: Manifest) -> Build:
@@ -78,7 +79,8 @@ def load_build(home: Path, manifest: Manifest) -> Build:
     if part_vectors is not None and len(part_vectors) != total:
         part_vectors = None
     return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
-                 {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets)
+                 {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets,
+                 {c.role: c for c in chunks if c.role})
 
 
 class KnowledgeBase:
