@@ -3,13 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.ui import pages, resources, status
+from kb.ui import auth, conversation, pages, resources, status
 
 st.set_page_config(page_title=pages.APP_TITLE, page_icon=":material/menu_book:")
-page = st.navigation(pages.pages())
-build = resources.live_build(resources.services())
+services = resources.services()
+viewer = auth.sign_in(services.settings)
+if auth.changed(viewer):  # the last person's conversation must not show to the next
+    conversation.clear()
+if viewer is None:
+    st.stop()
+page = st.navigation(pages.pages(viewer.app_role))
+build = resources.live_build(services)
 if isinstance(build, resources.IndexProblem):
     status.show_problem(build)
 else:
     page.run()
-    status.show_index(build)  # after the page, so the page's own sidebar controls come first
+    status.show_index(build, viewer.audience)  # after the page, so the page's own sidebar controls come first

@@ -13,6 +13,7 @@ from evals.report import REPORT_VERSION, check_thresholds, compare, write_report
 from evals.runner import run_cases
 from evals.scoring import breakdown, summarize
 from evals.suite import Suite, SuiteError, load_suite
+from kb.access import EVERYONE, Audience
 from kb.knowledge import KnowledgeBase
 from kb.settings import Settings
 
@@ -50,7 +51,27 @@ def _default_suites() -> list[Path]:
     return sorted(Path("evals/suites").glob("*.yaml"))
 
 
-def assemble_report(kb: KnowledgeBase, settings: Settings, suites: list[Suite], results: list) -> dict:
+def shown_visibility(kb: KnowledgeBase, results: list) -> list[list[str]]:
+    """The distinct `visibility` lists of restricted chunks a report quotes (retrieved or cited).
+
+    Reports are shared files; the evals page shows a run only to viewers who may see all of these.
+    """
+    build = kb.build
+    found = set()
+    for result in results:
+        for ref in [*result.retrieved, *result.citations]:
+            position = build.position.get(ref["chunk_id"])
+            if position is not None and build.chunks[position].visibility:
+                found.add(tuple(build.chunks[position].visibility))
+    return [list(v) for v in sorted(found)]
+
+
+def may_view_report(report: dict, audience: Audience) -> bool:
+    return all(audience.may_see(v) for v in report.get("shown_visibility", []))
+
+
+def assemble_report(kb: KnowledgeBase, settings: Settings, suites: list[Suite], results: list,
+                    audience: Audience = EVERYONE) -> dict:
     """The run JSON (stable, documented in README "Evaluation") from scored cases."""
     cases = [c for s in suites for c in s.cases]
     manifest = kb.build.manifest
@@ -66,7 +87,9 @@ def assemble_report(kb: KnowledgeBase, settings: Settings, suites: list[Suite], 
         "by_suite": breakdown(results, lambda r: [r.suite]),
         "by_tag": breakdown(results, lambda r: r.tags),
         "by_role": breakdown(results, lambda r: [r.role] if r.role else []),
-        "coverage": coverage(kb.roles, cases),
+        "coverage": coverage(kb.roles_for(audience), cases),
+        "audience": {"unrestricted": audience.unrestricted, "groups": sorted(audience.groups)},
+        "shown_visibility": shown_visibility(kb, results),
         "cases": [r.to_json() for r in results],
         "baseline": None,
         "thresholds": [],

@@ -10,6 +10,7 @@ from tqdm import tqdm
 
 from evals.metrics import first_relevant_rank
 from evals.suite import Case
+from kb.access import EVERYONE, Audience
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
@@ -81,7 +82,8 @@ def _judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> 
     return True, "evidence cited"
 
 
-def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> CaseResult:
+def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer, audience: Audience) -> CaseResult:
+    """Score one case as `audience` would be answered (evals in the app run as the signed-in editor)."""
     build = retriever.kb.build
     chunks = build.chunks
 
@@ -90,7 +92,7 @@ def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> Case
 
     ranks, relevance, retrieved = {}, {}, []
     for mode in MODES:
-        hits = retriever.search(case.question, k=CUTOFF, mode=mode)
+        hits = retriever.search(case.question, k=CUTOFF, mode=mode, audience=audience)
         flags = [case_relevant(case, h.chunk) for h in hits]
         relevance[mode] = flags
         ranks[mode] = first_relevant_rank(flags) if case.answerable else None
@@ -98,7 +100,7 @@ def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> Case
             retrieved = [{"rank": h.rank, "chunk_id": h.chunk.chunk_id, "section": h.chunk.section,
                           "relevant": f, "text": h.chunk.text[:200]} for h, f in zip(hits[:SHOWN_RETRIEVED], flags)]
     start = time.perf_counter()
-    answer = answerer.answer(case.question, role=case.role)
+    answer = answerer.answer(case.question, role=case.role, audience=audience)
     latency = (time.perf_counter() - start) * 1000
     evidence_ok = case.answerable and (
         evidence_in_answer(case, answer)
@@ -121,10 +123,11 @@ def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer) -> Case
     )
 
 
-def run_cases(kb: KnowledgeBase, cases: list[Case], show: bool = True) -> list[CaseResult]:
+def run_cases(kb: KnowledgeBase, cases: list[Case], show: bool = True,
+              audience: Audience = EVERYONE) -> list[CaseResult]:
     retriever, answerer = HybridRetriever(kb), Answerer(kb)
     kb.build  # load once before timing anything
     results = []
     for case in tqdm(cases, desc="评测", unit="case", disable=not show, file=sys.stderr):
-        results.append(run_case(case, retriever, answerer))
+        results.append(run_case(case, retriever, answerer, audience))
     return results

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from kb.access import visibility_metadata
 from kb.atomic import atomic_write_text
 from kb.buildfiles import (
     CHUNKS_FILE,
@@ -63,7 +64,8 @@ def write_collection(store: VectorStore, name: str, chunks: list[Chunk], vectors
     store.create(name)
     if not chunks:
         return
-    metadatas = [{"doc_id": c.doc_id, **({"role": c.role} if c.role else {})} for c in chunks]
+    metadatas = [{"doc_id": c.doc_id, **({"role": c.role} if c.role else {}), **visibility_metadata(c.visibility)}
+                 for c in chunks]
     store.add(name, [c.chunk_id for c in chunks], vectors, metadatas, [c.text for c in chunks])
 
 

@@ -28,7 +28,7 @@ from kb.tokenize import add_words
 from kb.vectorstore import store_for
 
 LOCK_NAME = "ingest.lock"
-PIPELINE_VERSION = "1"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
+PIPELINE_VERSION = "2"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
 class IngestBusy(Exception):

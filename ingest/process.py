@@ -43,4 +43,7 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
         for role in roles:
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    visibility = sorted({str(g).strip() for g in doc.meta.get("visibility") or [] if str(g).strip()})
+    for record in [*chunks, *roles]:
+        record.visibility = visibility
     return ProcessedDocument(doc.doc_id, title, chunks, roles, cleaned.removed)

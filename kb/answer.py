@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.structure import match_marker
+from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
 from kb.llm import LLMSpec, complete, llm_answer, stream_completion
 from kb.normalize import normalize, to_script_of
@@ -79,29 +80,32 @@ class Answerer:
         total = sum(table.get(t, unknown) for t in question_terms)
         return sum(table.get(t, unknown) for t in question_terms if t in terms) / total
 
-    def answer(self, question: str, role: str | None = None, llm: LLMSpec | None = None) -> Answer:
-        """The answer to one question; with `llm`, a checked LLM answer that falls back to extraction."""
+    def answer(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
+               audience: Audience = PUBLIC) -> Answer:
+        """The answer to one question from what `audience` may see; with `llm`, a checked LLM answer
+        that falls back to extraction."""
         if llm is None:
-            return self.extract(question, role)
+            return self.extract(question, role, audience)
         query = clean_query(question)
-        hits = self.retriever.search(query, k=ANSWER_CANDIDATES, role=role)
-        return llm_answer(query, complete(llm, query, hits), hits, lambda: self.extract(question, role))
+        hits = self.retriever.search(query, k=ANSWER_CANDIDATES, role=role, audience=audience)
+        return llm_answer(query, complete(llm, query, hits), hits, lambda: self.extract(question, role, audience))
 
-    def stream(self, question: str, role: str | None = None, llm: LLMSpec | None = None) -> "AnswerStream":
-        return AnswerStream(self, question, role, llm)
+    def stream(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
+               audience: Audience = PUBLIC) -> "AnswerStream":
+        return AnswerStream(self, question, role, llm, audience)
 
-    def extract(self, question: str, role: str | None = None) -> Answer:
+    def extract(self, question: str, role: str | None = None, audience: Audience = PUBLIC) -> Answer:
         query = clean_query(question)
         match_query = normalize(query)
-        picked = self.kb.resolve_role(role) if role else set()
-        named = self.kb.roles_mentioned(match_query)
+        picked = self.kb.resolve_role(role, audience) if role else set()
+        named = self.kb.roles_mentioned(match_query, audience)
         if DUTY_QUESTION.search(match_query) or SELF_DUTY.search(match_query):
             wanted = named or picked
-            roles = [r for r in self.kb.roles if r.name in wanted]
+            roles = [r for r in self.kb.roles_for(audience) if r.name in wanted]
             if roles:
                 return self.duty_list(query, roles)
-        hits = self.retriever.search(query, k=ANSWER_CANDIDATES)
-        units = self.rank_units(match_query, hits)
+        hits = self.retriever.search(query, k=ANSWER_CANDIDATES, audience=audience)
+        units = self.rank_units(match_query, hits, named)
         # Confidence is the best item similarity: of the features measured on the seed suite (BM25 score,
         # unknown-term share, score peakedness, coverage) it separated unanswerable questions best.
         confidence = max((u.dense for u in units), default=0.0)
@@ -130,9 +134,8 @@ class Answerer:
             by_item.setdefault(unit.n, unit)
         return [by_item[n] for n in sorted(by_item)][:MAX_LIST_UNITS]
 
-    def rank_units(self, match_query: str, hits: list[Hit]) -> list[Unit]:
+    def rank_units(self, match_query: str, hits: list[Hit], named: set[str]) -> list[Unit]:
         build = self.kb.build
-        named = self.kb.roles_mentioned(match_query)
         question_terms = set(build.lexical.terms(match_query))
         query_vector = self.kb.query_vector(match_query)
         units: list[Unit] = []
@@ -186,20 +189,23 @@ class Answerer:
 class AnswerStream:
     """Iterate for text pieces as they are produced; `result` holds the checked Answer afterwards."""
 
-    def __init__(self, answerer: Answerer, question: str, role: str | None, llm: LLMSpec | None) -> None:
+    def __init__(self, answerer: Answerer, question: str, role: str | None, llm: LLMSpec | None,
+                 audience: Audience) -> None:
         self.answerer, self.question, self.role, self.llm = answerer, question, role, llm
+        self.audience = audience
         self.result: Answer | None = None
 
     def __iter__(self):
         if self.llm is None:
-            self.result = self.answerer.extract(self.question, self.role)
+            self.result = self.answerer.extract(self.question, self.role, self.audience)
             for line in self.result.answer.split("\n"):
                 yield line + "\n"
             return
         query = clean_query(self.question)
-        hits = self.answerer.retriever.search(query, k=ANSWER_CANDIDATES, role=self.role)
+        hits = self.answerer.retriever.search(query, k=ANSWER_CANDIDATES, role=self.role, audience=self.audience)
         pieces = []
         for piece in stream_completion(self.llm, query, hits):
             pieces.append(piece)
             yield piece
-        self.result = llm_answer(query, "".join(pieces), hits, lambda: self.answerer.extract(self.question, self.role))
+        self.result = llm_answer(query, "".join(pieces), hits,
+                                 lambda: self.answerer.extract(self.question, self.role, self.audience))

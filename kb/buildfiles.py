@@ -28,11 +28,15 @@ def load_docs(build_dir: Path) -> dict:
 
 
 def load_part_vectors(build_dir: Path):
-    """Vectors of every chunk part, in chunk then part order; None for builds made without them."""
+    """Vectors of every chunk part, in chunk then part order; None for builds made without them.
+
+    Memory-mapped: the answerer reads a few rows per question, and at 100k chunks the
+    file is about a gigabyte that readers should share through the page cache, not copy.
+    """
     import numpy as np
 
     path = build_dir / PART_VECTORS_FILE
-    return np.load(path) if path.exists() else None
+    return np.load(path, mmap_mode="r") if path.exists() else None
 
 
 def load_build_lexicon(build_dir: Path):

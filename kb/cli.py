@@ -1,4 +1,4 @@
-"""`dutykb` command line: ingest, search, ask, roles, bench.
+"""`dutykb` command line: ingest, search, ask, roles, corpus, users, eval, bench.
 
 JSON shapes printed with --json are a stable contract (see README "CLI").
 """
@@ -10,12 +10,27 @@ import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REPORTED = 0, 1, 2, 3
+PUBLIC_GROUP = "public"
 
 
 def _settings(args: argparse.Namespace):
     from kb.settings import load_settings
 
     return load_settings(home=getattr(args, "home", None))
+
+
+def _audience(args: argparse.Namespace):
+    """--as-group G (repeatable, or comma-separated): read as a member of those groups; `public`: of none.
+
+    Without it the CLI reads as the operator who owns the corpus files and sees every entry.
+    """
+    from kb.access import EVERYONE, Audience
+
+    given = getattr(args, "as_group", None)
+    if given is None:
+        return EVERYONE
+    groups = [g.strip() for value in given for g in value.split(",")]
+    return Audience.of(g for g in groups if g != PUBLIC_GROUP)
 
 
 def _print_json(obj) -> None:
@@ -57,10 +72,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     from kb.retrieve import HybridRetriever, QueryError
 
     retriever = HybridRetriever(KnowledgeBase(_settings(args)))
+    audience = _audience(args)
 
     def run(query: str) -> None:
         try:
-            hits = retriever.search(query, k=args.k, role=args.role, mode=args.mode)
+            hits = retriever.search(query, k=args.k, role=args.role, mode=args.mode, audience=audience)
         except QueryError as exc:
             if args.json or args.queries:
                 _print_json({"query": query, "results": [], "error": str(exc)})
@@ -120,10 +136,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
     answerer = Answerer(KnowledgeBase(settings))
     llm = LLMSpec.parse(settings.llm) if settings.llm else None
     as_json = args.json or bool(args.questions)
+    audience = _audience(args)
 
     def run(question: str) -> None:
         try:
-            answer = answerer.answer(question, role=args.role, llm=llm)
+            answer = answerer.answer(question, role=args.role, llm=llm, audience=audience)
         except QueryError as exc:
             if as_json:
                 _print_json({"question": question, "answer": "", "abstained": True, "mode": "extractive",
@@ -142,7 +159,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_roles(args: argparse.Namespace) -> int:
     from kb.knowledge import KnowledgeBase
 
-    roles = KnowledgeBase(_settings(args)).roles
+    roles = KnowledgeBase(_settings(args)).roles_for(_audience(args))
     if args.json:
         _print_json({"roles": [
             {"name": r.name, "aliases": r.aliases, "source": r.source,
@@ -163,6 +180,12 @@ def cmd_corpus(args: argparse.Namespace) -> int:
     return cli_corpus.run(args, _settings(args))
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    from kb import cli_users
+
+    return cli_users.run(args, _settings(args))
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     from evals import cli_eval
 
@@ -181,6 +204,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     home = argparse.ArgumentParser(add_help=False)
     home.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    reader = argparse.ArgumentParser(add_help=False)
+    reader.add_argument("--as-group", action="append", metavar="GROUP",
+                        help="read as a member of GROUP (repeatable or comma-separated; 'public' = no group): "
+                             "entries whose front matter `visibility` excludes it are never searched, cited or "
+                             "listed. Default: the operator, who sees every entry")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", parents=[home], help="build or update the index from corpus files",
@@ -193,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=cmd_ingest)
 
-    p = sub.add_parser("search", parents=[home], help="search the knowledge base",
+    p = sub.add_parser("search", parents=[home, reader], help="search the knowledge base",
                        description="Hybrid (BM25 + dense) search; Simplified and Traditional queries both work. "
                                    "Without a query, opens an interactive prompt.")
     p.add_argument("query", nargs="*", help="the question or keywords")
@@ -204,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--queries", metavar="FILE", help="one query per line; prints one JSON object per line")
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("ask", parents=[home], help="answer a question with cited sources",
+    p = sub.add_parser("ask", parents=[home, reader], help="answer a question with cited sources",
                        description="Extractive answer quoting the duty items that answer the question, each cited "
                                    "(or a plain 'not covered'). With --llm, an OpenAI-compatible model writes the "
                                    "answer and its citations are checked.")
@@ -215,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--questions", metavar="FILE", help="one question per line; prints one JSON object per line")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("roles", parents=[home], help="list roles and their duty items")
+    p = sub.add_parser("roles", parents=[home, reader], help="list roles and their duty items")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_roles)
 
@@ -226,6 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_corpus.add_arguments(p, home)
     p.set_defaults(func=cmd_corpus)
+
+    p = sub.add_parser("users", help="the app's login users: list, add, remove",
+                       description="Users sign in to the app with a password (stored as a bcrypt hash). Their app "
+                                   "role opens pages (reader < trainer < editor); their groups open restricted "
+                                   "entries. Without a users file the app runs open, public entries only.")
+    from kb import cli_users
+
+    cli_users.add_arguments(p, home)
+    p.set_defaults(func=cmd_users)
 
     p = sub.add_parser("eval", parents=[home], help="run evaluation suites: metrics, reports, regression gate",
                        description="Score retrieval (per retriever) and answers on question suites; write JSON, "
@@ -256,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, LLMError, VectorStoreUnavailable,
-            FileNotFoundError, ValueError) as exc:
+            FileNotFoundError, ValueError) as exc:  # UsersFileError is a ValueError
         print(f"dutykb: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -123,6 +123,7 @@ class CorpusStore:
                 doc = read_document(path, [self.root])
                 row.update(title=doc.title or PurePosixPath(doc_id).stem,
                            status=str(doc.meta.get("status", ACTIVE)), roles=doc.meta.get("roles") or [],
+                           visibility=[str(g) for g in doc.meta.get("visibility") or []],
                            versions=len(self.history(doc_id)))
             except LoadError as exc:
                 row.update(title=None, status="unreadable", error=exc.reason)

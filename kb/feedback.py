@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from kb.access import PUBLIC, Audience
 from kb.records import Answer
 
 FEEDBACK_FILENAME = "feedback.sqlite"
@@ -36,10 +37,27 @@ CREATE TABLE IF NOT EXISTS feedback (
     mode TEXT NOT NULL,
     abstained INTEGER NOT NULL,
     rating TEXT NOT NULL CHECK (rating IN ('{UP}', '{DOWN}')),
-    status TEXT NOT NULL DEFAULT '{STATUS_NEW}'
+    status TEXT NOT NULL DEFAULT '{STATUS_NEW}',
+    audience TEXT NOT NULL DEFAULT ''
 )
 """
-COLUMNS = "id, created, question, answer, citations, role, mode, abstained, rating, status"
+# Files made before access control lack the audience column; their rows were all asked as the public.
+ADD_AUDIENCE = "ALTER TABLE feedback ADD COLUMN audience TEXT NOT NULL DEFAULT ''"
+COLUMNS = "id, created, question, answer, citations, role, mode, abstained, rating, status, audience"
+ALL_GROUPS = "*"
+
+
+def audience_text(audience: Audience) -> str:
+    return ALL_GROUPS if audience.unrestricted else ",".join(sorted(audience.groups))
+
+
+def audience_of(text: str) -> Audience:
+    return Audience(unrestricted=True) if text == ALL_GROUPS else Audience.of(text.split(","))
+
+
+def covers(viewer: Audience, asker: Audience) -> bool:
+    """Whether the viewer may see everything the asker could (so the asker's answer shows them nothing new)."""
+    return viewer.unrestricted or (not asker.unrestricted and asker.groups <= viewer.groups)
 
 
 @dataclass(frozen=True)
@@ -54,6 +72,7 @@ class FeedbackRecord:
     abstained: bool
     rating: str
     status: str
+    audience: Audience = PUBLIC
 
 
 def check_rating(rating: str) -> str:
@@ -80,18 +99,21 @@ class FeedbackStore:
         # closing() closes the file; `with conn` makes the call one transaction (rolled back on error)
         with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn, conn:
             conn.execute(SCHEMA)
+            if "audience" not in {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}:
+                conn.execute(ADD_AUDIENCE)
             yield conn
 
-    def add(self, answer: Answer, rating: str, role: str | None = None) -> int:
-        """Store a rating of `answer` (asked with `role` picked, if any); returns the row id."""
+    def add(self, answer: Answer, rating: str, role: str | None = None, audience: Audience = PUBLIC) -> int:
+        """Store a rating of `answer` (asked with `role` picked, if any, by a reader who sees what `audience`
+        sees); returns the row id."""
         citations = json.dumps([c.to_json() for c in answer.citations], ensure_ascii=False)
         created = datetime.now(UTC).isoformat(timespec="seconds")
         with self._connect() as conn:
             cursor = conn.execute(
-                "INSERT INTO feedback (created, question, answer, citations, role, mode, abstained, rating) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO feedback (created, question, answer, citations, role, mode, abstained, rating, audience)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, answer.question, answer.answer, citations, role, answer.mode, int(answer.abstained),
-                 check_rating(rating)),
+                 check_rating(rating), audience_text(audience)),
             )
             return int(cursor.lastrowid)
 
@@ -112,8 +134,10 @@ class FeedbackStore:
             if cursor.rowcount == 0:
                 raise KeyError(f"no feedback row {feedback_id}")
 
-    def list(self, rating: str | None = None, status: str | None = None) -> list[FeedbackRecord]:
-        """All rows oldest first, or only those with `rating` and/or `status`."""
+    def list(self, rating: str | None = None, status: str | None = None,
+             visible_to: Audience = PUBLIC) -> list[FeedbackRecord]:
+        """All rows oldest first, or only those with `rating` and/or `status`; only answers given to readers
+        who saw no more than `visible_to` may see."""
         conditions, params = [], []
         if rating is not None:
             conditions.append("rating = ?")
@@ -124,8 +148,9 @@ class FeedbackStore:
         where = " WHERE " + " AND ".join(conditions) if conditions else ""
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {COLUMNS} FROM feedback{where} ORDER BY id", params).fetchall()
-        return [
+        records = [
             FeedbackRecord(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], bool(row[7]),
-                           row[8], row[9])
+                           row[8], row[9], audience_of(row[10]))
             for row in rows
         ]
+        return [r for r in records if covers(visible_to, r.audience)]

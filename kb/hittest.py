@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Chunk
@@ -20,11 +21,13 @@ class HitRow:
     matched_terms: list[str] = field(default_factory=list)
 
 
-def hit_test(kb: KnowledgeBase, question: str, k: int = 5, role: str | None = None) -> list[HitRow]:
-    """The fused top-k, each with its rank and score under every retriever and the query terms it contains."""
+def hit_test(kb: KnowledgeBase, question: str, k: int = 5, role: str | None = None,
+             audience: Audience = PUBLIC) -> list[HitRow]:
+    """The fused top-k the audience may see, each with its rank and score under every retriever and the
+    query terms it contains."""
     retriever = HybridRetriever(kb)
     query = clean_query(question)
-    per_mode = {mode: retriever.search(query, k=max(k, DEPTH), role=role, mode=mode) for mode in MODES}
+    per_mode = {mode: retriever.search(query, k=max(k, DEPTH), role=role, mode=mode, audience=audience) for mode in MODES}
     terms = list(dict.fromkeys(kb.build.lexical.terms(normalize(query))))
     rows = []
     for hit in per_mode["hybrid"][:k]:

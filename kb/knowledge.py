@@ -5,6 +5,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kb.access import PUBLIC, Audience, visible_mask
 from kb.buildfiles import (
     load_build_lexicon,
     load_chunks,
@@ -47,6 +48,16 @@ class Build:
     part_vectors: object = None
     part_offsets: list[int] = field(default_factory=list)
     role_chunk: dict[str, Chunk] = field(default_factory=dict)
+    _masks: dict[Audience, object] = field(default_factory=dict, repr=False)
+
+    def visible(self, audience: Audience):
+        """Mask of the chunks this audience may see (None: all of them), computed once per audience."""
+        if audience not in self._masks:
+            self._masks[audience] = visible_mask([c.visibility for c in self.chunks], audience)
+        return self._masks[audience]
+
+    def roles_for(self, audience: Audience) -> list[Role]:
+        return [r for r in self.roles if audience.may_see(r.visibility)]
 
 
 def load_build(home: Path, manifest: Manifest) -> Build:
@@ -137,29 +148,34 @@ class KnowledgeBase:
     def clear_query_cache(self) -> None:
         self._query_vectors.clear()
 
-    @property
-    def roles(self) -> list[Role]:
-        return self.build.roles
+    def roles_for(self, audience: Audience = PUBLIC) -> list[Role]:
+        """The roles this audience may see (a role defined in a restricted entry is restricted too)."""
+        return self.build.roles_for(audience)
 
-    def roles_mentioned(self, match_query: str) -> set[str]:
-        """Canonical names of roles whose name or alias occurs in the query (longest forms win)."""
+    def _visible_role_names(self, audience: Audience) -> set[str]:
+        return {r.name for r in self.build.roles_for(audience)}
+
+    def roles_mentioned(self, match_query: str, audience: Audience = PUBLIC) -> set[str]:
+        """Canonical names of visible roles whose name or alias occurs in the query (longest forms win)."""
+        visible = self._visible_role_names(audience)
         found: set[str] = set()
         covered: list[tuple[int, int]] = []
         for form in sorted(self.build.role_names, key=len, reverse=True):
             start = match_query.find(form)
-            if len(form) < MIN_ROLE_MENTION_CHARS or start < 0:
+            names = self.build.role_names[form] & visible
+            if len(form) < MIN_ROLE_MENTION_CHARS or start < 0 or not names:
                 continue
             end = start + len(form)
             if any(s <= start and end <= e for s, e in covered):
                 continue
             covered.append((start, end))
-            found |= self.build.role_names[form]
+            found |= names
         return found
 
-    def resolve_role(self, name: str) -> set[str]:
-        """Canonical role names for a name or alias in either script."""
-        found = self.build.role_names.get(normalize(name))
+    def resolve_role(self, name: str, audience: Audience = PUBLIC) -> set[str]:
+        """Canonical names of visible roles for a name or alias in either script."""
+        visible = self._visible_role_names(audience)
+        found = self.build.role_names.get(normalize(name), set()) & visible
         if not found:
-            known = "、".join(sorted({r.name for r in self.build.roles}))
-            raise UnknownRoleError(f"unknown role '{name}'; known roles: {known}")
+            raise UnknownRoleError(f"unknown role '{name}'; known roles: {'、'.join(sorted(visible))}")
         return found

@@ -44,6 +44,7 @@ class Role:
     section: str
     department: str | None
     duties: list[DutyItem]
+    visibility: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -73,6 +74,7 @@ class Chunk:
     text: str
     match_text: str
     parts: list[ChunkPart]
+    visibility: list[str] = field(default_factory=list)
 
     @property
     def breadcrumb(self) -> str:

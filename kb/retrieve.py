@@ -18,6 +18,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from kb.access import PUBLIC, Audience, chroma_where, combine_where
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Hit
@@ -68,11 +69,13 @@ class HybridRetriever:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def _allowed(self, role: str | None) -> np.ndarray | None:
+    def _allowed(self, role: str | None, audience: Audience) -> np.ndarray | None:
+        visible = self.kb.build.visible(audience)
         if not role:
-            return None
-        names = self.kb.resolve_role(role)
-        return np.array([c.role in names for c in self.kb.build.chunks], dtype=bool)
+            return visible
+        names = self.kb.resolve_role(role, audience)
+        in_role = np.array([c.role in names for c in self.kb.build.chunks], dtype=bool)
+        return in_role if visible is None else in_role & visible
 
     def bm25_ranking(self, match_query: str, n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
         scores = self.kb.build.lexical.scores(match_query)
@@ -82,12 +85,14 @@ class HybridRetriever:
         order = positive[np.argsort(-scores[positive], kind="stable")][:n]
         return order.tolist(), scores
 
-    def dense_ranking(self, match_query: str, n: int, role: str | None) -> tuple[list[int], dict[int, float]]:
+    def dense_ranking(self, match_query: str, n: int, role: str | None,
+                      audience: Audience = PUBLIC) -> tuple[list[int], dict[int, float]]:
         build = self.kb.build
-        where = None
+        role_where = None
         if role:
-            names = sorted(self.kb.resolve_role(role))
-            where = {"role": names[0]} if len(names) == 1 else {"role": {"$in": names}}
+            names = sorted(self.kb.resolve_role(role, audience))
+            role_where = {"role": names[0]} if len(names) == 1 else {"role": {"$in": names}}
+        where = combine_where(role_where, chroma_where(audience) if build.visible(audience) is not None else None)
         vector = self.kb.query_vector(match_query)
         hits = self.kb.store.query(build.manifest.collection, vector, n, where)
         ranking = [build.position[h.chunk_id] for h in hits if h.chunk_id in build.position]
@@ -107,7 +112,8 @@ class HybridRetriever:
             fused[i] = fused.get(i, 0.0) + weights["role"]
         return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
-    def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid") -> list[Hit]:
+    def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
+               audience: Audience = PUBLIC) -> list[Hit]:
         settings = self.kb.settings
         k = k or settings.top_k
         match_query = normalize(clean_query(query))
@@ -117,11 +123,11 @@ class HybridRetriever:
         bm25_scores = None
         dense_sims: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role))
+            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role, audience))
         if mode in ("hybrid", "dense"):
-            rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role)
+            rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role, audience)
         asks_duties = mode == "hybrid" and not role and DUTY_QUESTION.search(match_query)
-        mentioned = self.kb.roles_mentioned(match_query) if asks_duties else set()
+        mentioned = self.kb.roles_mentioned(match_query, audience) if asks_duties else set()
         if mentioned:
             candidates = dict.fromkeys(rankings["bm25"] + rankings["dense"])
             rankings["role"] = [i for i in candidates if build.chunks[i].role in mentioned]
@@ -150,9 +156,10 @@ class KBRetriever(BaseRetriever):
     kb: KnowledgeBase
     k: int = 5
     role: str | None = None
+    audience: Audience = PUBLIC
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        hits = HybridRetriever(self.kb).search(query, k=self.k, role=self.role)
+        hits = HybridRetriever(self.kb).search(query, k=self.k, role=self.role, audience=self.audience)
         documents = []
         for hit in hits:
             metadata = {k: v for k, v in hit.to_json().items() if k != "text"}

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         description="Superseded builds kept after a new one is published, so readers that still "
         "hold the previous build keep working until they reopen.",
     )
+    users_file: Path | None = Field(
+        default=None,
+        description="YAML users file for the app's login (hashed passwords, app role, groups); default "
+        "<home>/users.yaml. Without one the app runs open: no login, public entries only, every page.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -127,6 +132,10 @@ class Settings(BaseSettings):
     @property
     def embedding_cache_path(self) -> Path:
         return self.embedding_cache or self.home / "cache" / "embeddings.sqlite"
+
+    @property
+    def users_path(self) -> Path:
+        return self.users_file or self.home / "users.yaml"
 
     def with_overrides(self, **overrides: object) -> "Settings":
         """A copy with the non-None overrides applied (CLI flags that were given)."""

@@ -60,3 +60,40 @@ def seed_copy(tmp_path) -> Path:
     corpus.mkdir()
     shutil.copy(CORPUS / SEED_NAME, corpus / SEED_NAME)
     return corpus
+
+
+HR_ENTRY = """---
+title: 薪酬保密规定
+visibility: [hr]
+---
+# 薪酬专员岗位职责
+1、每月二十五日前核算全员工资并报财务复核。
+2、员工薪酬数据只保存在加密盘，严禁拷贝外传。
+3、年终奖方案须经人力资源总监签字后发放。
+"""
+FINANCE_ENTRY = """---
+title: 钥匙保管办法
+visibility: [finance, audit]
+---
+# 保管钥匙的规定
+1、保险柜钥匙由两名主管分开保管，双人同时到场方可开柜。
+2、钥匙遗失须在一小时内报告保卫部并更换锁芯。
+"""
+RESTRICTED_DOCS = {"hr-pay.md": ["hr"], "finance-keys.md": ["audit", "finance"]}
+RESTRICTED_MARKERS = ("薪酬", "加密盘", "年终奖", "钥匙", "锁芯", "鑰匙", "年終獎")
+
+
+@pytest.fixture(scope="session")
+def restricted_settings(tmp_path_factory, embedding_cache):
+    """An index of the seed plus two restricted entries (visibility hr; finance or audit)."""
+    from ingest.pipeline import run_ingest
+    from kb.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("restricted-corpus")
+    shutil.copy(CORPUS / SEED_NAME, corpus / SEED_NAME)
+    (corpus / "hr-pay.md").write_text(HR_ENTRY, encoding="utf-8")
+    (corpus / "finance-keys.md").write_text(FINANCE_ENTRY, encoding="utf-8")
+    settings = Settings(home=tmp_path_factory.mktemp("restricted-home"), corpus=corpus,
+                        embedding_cache=embedding_cache)
+    run_ingest(settings, show_progress=False)
+    return settings

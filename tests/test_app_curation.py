@@ -194,7 +194,7 @@ def test_import_reports_a_bad_file_and_ingests_a_good_one(settings):
     click(at, "import_save")
     assert "已导入 機房夜班.txt" in texts(at.success)
     kb = KnowledgeBase(settings)
-    assert any(r.name == "機房夜班" for r in kb.roles)
+    assert any(r.name == "機房夜班" for r in kb.roles_for())
 
 
 def test_lexicon_page_validates_and_saves(settings):

@@ -63,7 +63,7 @@ def test_removed_file_leaves_the_index(make_settings, seed_copy):
     kb = KnowledgeBase(settings)
     assert report.documents == 1
     assert all(c.doc_id != "night.md" for c in kb.build.chunks)
-    assert "夜班值守员" not in {r.name for r in kb.roles}
+    assert "夜班值守员" not in {r.name for r in kb.roles_for()}
 
 
 def test_bad_files_are_reported_and_the_rest_ingests(make_settings, seed_copy):
@@ -86,7 +86,7 @@ def test_a_file_that_turns_bad_keeps_its_indexed_version(make_settings, seed_cop
     assert report.skipped and report.skipped[0].kept_previous
     kb = KnowledgeBase(settings)
     assert any(c.doc_id == "night.md" for c in kb.build.chunks)
-    assert "夜班值守员" in {r.name for r in kb.roles}
+    assert "夜班值守员" in {r.name for r in kb.roles_for()}
 
 
 def test_strict_exit_code(seed_copy, tmp_path, embedding_cache):

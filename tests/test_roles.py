@@ -12,7 +12,7 @@ EXPECTED_SECTION_THREE = {
 
 
 def _by_name(kb):
-    return {r.name: r for r in kb.roles}
+    return {r.name: r for r in kb.roles_for()}
 
 
 def test_nine_roles_of_section_three_with_exact_item_counts(seed_kb):
@@ -39,7 +39,7 @@ def test_five_basketball_positions(seed_kb):
 
 
 def test_no_spurious_roles_and_no_duplicates(seed_kb):
-    names = Counter(r.name for r in seed_kb.roles)
+    names = Counter(r.name for r in seed_kb.roles_for())
     assert all(count == 1 for count in names.values())
     assert len(names) == 16  # 9 + 2 + 5: the question blocks without duty items name no role
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.access import Audience
 from kb.llm import LLMError
 from kb.normalize import to_script_of
 from kb.records import Answer, Role
 from kb.retrieve import QueryError
-from kb.ui import conversation, pages, render, resources
+from kb.ui import auth, conversation, pages, render, resources
 from kb.ui.conversation import Turn
 from kb.ui.resources import Services
 
@@ -38,10 +39,10 @@ def mode_caption(turn: Turn, services: Services) -> str:
     return "回答方式：原文摘录"
 
 
-def sidebar(services: Services) -> str | None:
+def sidebar(services: Services, audience: Audience) -> str | None:
     with st.sidebar:
         role = st.selectbox(
-            "我是…", [r.name for r in services.kb.roles], index=None, key=ROLE_KEY,
+            "我是…", [r.name for r in services.kb.roles_for(audience)], index=None, key=ROLE_KEY,
             placeholder="选择你的岗位（可不选）",
             help="选定岗位后，“我的岗位职责是什么”这类问题按这个岗位回答。",
         )
@@ -55,11 +56,11 @@ def sidebar(services: Services) -> str | None:
     return role
 
 
-def welcome(services: Services, role: str | None) -> None:
+def welcome(services: Services, role: str | None, audience: Audience) -> None:
     st.markdown("用简体或繁体中文提问岗位职责、管理制度和工作流程。回答逐条引用原文，并注明出自哪份文件的哪一条。")
     st.caption("可以从这些问题开始：")
     with st.container(horizontal=True):
-        for i, question in enumerate(starter_questions(services.kb.roles, role)):
+        for i, question in enumerate(starter_questions(services.kb.roles_for(audience), role)):
             st.button(render.escape_markdown(question), key=f"starter-{i}", on_click=conversation.ask,
                       args=(question,))
 
@@ -101,24 +102,26 @@ def show_turn(turn: Turn, services: Services) -> None:
         show_answer(turn, services)
 
 
-def stream_answer(question: str, role: str | None, services: Services) -> tuple[Answer, str | None]:
+def stream_answer(question: str, role: str | None, services: Services,
+                  audience: Audience) -> tuple[Answer, str | None]:
     """Stream the answer as it is produced; (checked answer, notice for the user)."""
-    stream = services.answerer.stream(question, role=role, llm=services.llm)
+    stream = services.answerer.stream(question, role=role, llm=services.llm, audience=audience)
     try:
         st.write_stream(render.escape_stream(stream))
         return stream.result, None
     except LLMError as exc:
-        return services.answerer.answer(question, role=role), f"大模型暂时无法回答，以下是原文摘录。（{exc}）"
+        return (services.answerer.answer(question, role=role, audience=audience),
+                f"大模型暂时无法回答，以下是原文摘录。（{exc}）")
 
 
-def answer_new(question: str, role: str | None, services: Services) -> Turn | None:
+def answer_new(question: str, role: str | None, services: Services, audience: Audience) -> Turn | None:
     with st.chat_message("user"):
         st.markdown(render.escape_markdown(question))
     with st.chat_message("assistant"):
         streamed = st.empty()
         try:
             with streamed.container():
-                answer, notice = stream_answer(question, role, services)
+                answer, notice = stream_answer(question, role, services, audience)
         except QueryError:
             streamed.warning("问题里没有可以检索的文字，请换个说法。")
             return None
@@ -131,17 +134,18 @@ def answer_new(question: str, role: str | None, services: Services) -> Turn | No
 
 def main() -> None:
     services = resources.services()
-    role = sidebar(services)
+    audience = auth.current().audience
+    role = sidebar(services, audience)
     st.title(pages.APP_TITLE)
     typed = st.chat_input(INPUT_PLACEHOLDER)
     question = (conversation.take_pending() or typed or "").strip()
     turns = conversation.history()
     if not turns and not question:
-        welcome(services, role)
+        welcome(services, role, audience)
     for turn in turns:
         show_turn(turn, services)
     if question:
-        turn = answer_new(question, role, services)
+        turn = answer_new(question, role, services, audience)
         if turn:
             turns.append(turn)
 

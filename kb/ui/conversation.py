@@ -13,6 +13,7 @@ import streamlit as st
 
 from kb.feedback import DOWN, UP, FeedbackStore
 from kb.records import Answer
+from kb.ui import auth
 
 HISTORY_KEY = "chat_history"
 PENDING_KEY = "chat_pending"
@@ -60,6 +61,6 @@ def record_feedback(turn: Turn, store: FeedbackStore) -> None:
             store.remove(turn.feedback_id)
             turn.feedback_id = None
     elif turn.feedback_id is None:
-        turn.feedback_id = store.add(turn.answer, THUMBS[value], turn.role)
+        turn.feedback_id = store.add(turn.answer, THUMBS[value], turn.role, auth.current().audience)
     else:
         store.set_rating(turn.feedback_id, THUMBS[value])

@@ -16,8 +16,10 @@ from typing import Any
 import streamlit as st
 
 from ingest.load import KIND_BY_SUFFIX
+from kb.access import Audience
 from kb.corpus import ACTIVE, RETIRED, CorpusStore, Entry, EntryError, StaleEditError
 from kb.ui import (
+    auth,
     entry_form,
     history_view,
     open_entry,
@@ -66,13 +68,18 @@ def load(store: CorpusStore, doc_id: str) -> dict[str, Any]:
     return loaded
 
 
-def take_requests(store: CorpusStore) -> None:
+def visible_rows(store: CorpusStore, audience: Audience) -> list[dict[str, Any]]:
+    """Corpus files the viewer may see (restricted entries of other groups are not even listed)."""
+    return [r for r in store.list() if audience.may_see(r.get("visibility"))]
+
+
+def take_requests(store: CorpusStore, audience: Audience) -> None:
     """Apply what the previous run (or another page) asked for, before any widget is drawn."""
     if st.session_state.pop(CLEAR_NEW_KEY, False):
         entry_form.clear(NEW)
         st.session_state.pop(FILE_KEY, None)
     doc_id = open_entry.take()
-    if doc_id is None:
+    if doc_id is None or doc_id not in {r["doc_id"] for r in visible_rows(store, audience)}:
         return
     try:
         load(store, doc_id)
@@ -101,14 +108,15 @@ def finish(services: Services, doc_id: str, started: float, done: str) -> None:
     st.rerun()
 
 
-def list_view(store: CorpusStore) -> None:
-    rows = store.list()
+def list_view(store: CorpusStore, audience: Audience) -> None:
+    rows = visible_rows(store, audience)
     if not rows:
         st.info("语料目录里还没有文件。可以在“新建条目”里写一个，或在“导入文件”里上传。")
         return
     selection = st.dataframe(
         [{"文件": r["doc_id"], "标题": r.get("title") or "", "状态": STATUS_LABELS.get(r["status"], r["status"]),
-          "版本数": r.get("versions", 0), "岗位": "、".join(map(str, r.get("roles") or [])), "类型": r["kind"],
+          "版本数": r.get("versions", 0), "岗位": "、".join(map(str, r.get("roles") or [])),
+          "可见范围": "、".join(r.get("visibility") or []) or "所有人", "类型": r["kind"],
           "问题": r.get("error", "")} for r in rows],
         hide_index=True, width="stretch", key=LIST_KEY, on_select="rerun", selection_mode="single-row")
     st.caption("点选一行即可打开编辑、废止或查看修订记录。")
@@ -180,8 +188,8 @@ def status_line(loaded: dict[str, Any]) -> None:
         st.warning("这个条目已废止：文件保留，但不在索引中，对话不会引用它。")
 
 
-def edit_view(services: Services, store: CorpusStore) -> None:
-    rows = {r["doc_id"]: r for r in store.list()}
+def edit_view(services: Services, store: CorpusStore, audience: Audience) -> None:
+    rows = {r["doc_id"]: r for r in visible_rows(store, audience)}
     if st.session_state.get(DOC_KEY) not in rows:
         st.session_state.pop(DOC_KEY, None)  # the file went away since it was picked
     doc_id = st.selectbox("条目", list(rows), key=DOC_KEY, index=None, placeholder="选择要修改的条目",
@@ -285,17 +293,18 @@ def import_view(services: Services, store: CorpusStore) -> None:
 
 def main() -> None:
     services = resources.services()
+    viewer = auth.require("trainer")
     store = CorpusStore(services.settings.corpus)
-    take_requests(store)
+    take_requests(store, viewer.audience)
     st.title("条目管理")
     st.caption("新建、修改、废止语料条目；保存后自动重新入库，对话马上能回答。每次修改都保留旧版本和修订记录。")
     publish.show_flashes()
     view = st.radio("操作", VIEWS, key=VIEW_KEY, horizontal=True, label_visibility="collapsed",
                     persist_state=PERSIST)
     if view == VIEW_LIST:
-        list_view(store)
+        list_view(store, viewer.audience)
     elif view == VIEW_EDIT:
-        edit_view(services, store)
+        edit_view(services, store, viewer.audience)
     elif view == VIEW_NEW:
         new_view(services, store)
     else:

@@ -16,7 +16,7 @@ from kb.corpus import render_entry
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 LIST_JOINER = "，"
 TEXT_FIELDS = ("title", "department", "source")
-LIST_FIELDS = ("roles", "tags")
+LIST_FIELDS = ("roles", "tags", "visibility")
 BODY = "body"
 FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, BODY)
 BODY_HEIGHT = 320
@@ -60,7 +60,10 @@ def widgets(prefix: str) -> None:
                     persist_state=PERSIST)
     right.text_input("标签（用逗号或顿号分隔）", key=key(prefix, "tags"), placeholder="例如：夜班，机房",
                      persist_state=PERSIST)
-    st.text_input("来源", key=key(prefix, "source"), placeholder="例如：客服中心制度汇编 2024", persist_state=PERSIST)
+    left.text_input("来源", key=key(prefix, "source"), placeholder="例如：客服中心制度汇编 2024", persist_state=PERSIST)
+    right.text_input("可见范围（用户组，逗号分隔；留空 = 所有人）", key=key(prefix, "visibility"),
+                     placeholder="例如：hr，finance", persist_state=PERSIST,
+                     help="填写后，只有这些组的用户能在对话、岗位和命中测试中看到这个条目。")
     st.text_area("正文（Markdown：标题和 1、2、… 编号的条目）", key=key(prefix, BODY), height=BODY_HEIGHT,
                  placeholder=BODY_PLACEHOLDER, persist_state=PERSIST)
 

@@ -14,6 +14,7 @@ from evals.cli_eval import RUN_ID_TIME, assemble_report, compare_with_previous, 
 from evals.report import write_reports
 from evals.runner import run_case
 from evals.suite import Suite, load_suite
+from kb.access import Audience
 from kb.retrieve import HybridRetriever
 from kb.ui.resources import Services
 
@@ -25,15 +26,16 @@ def load_suites(paths: list[Path]) -> list[Suite]:
     return [load_suite(path) for path in paths]
 
 
-def run(services: Services, suites: list[Suite], progress: Progress) -> tuple[dict, Path]:
-    """Score every case, compare with the latest earlier run, save; returns (report, its report.json)."""
+def run(services: Services, suites: list[Suite], progress: Progress, audience: Audience) -> tuple[dict, Path]:
+    """Score every case as `audience` is answered, compare with the latest earlier run, save;
+    returns (report, its report.json)."""
     cases = [case for suite in suites for case in suite.cases]
     retriever = HybridRetriever(services.kb)
     results = []
     for done, case in enumerate(cases, 1):
-        results.append(run_case(case, retriever, services.answerer))
+        results.append(run_case(case, retriever, services.answerer, audience))
         progress(done, len(cases), case.id)
-    report = assemble_report(services.kb, services.settings, suites, results)
+    report = assemble_report(services.kb, services.settings, suites, results, audience)
     compare_with_previous(report, services.settings)
     paths = write_reports(report, runs_dir(services.settings) / report["run_id"])
     return report, paths["json"]

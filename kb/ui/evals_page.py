@@ -9,9 +9,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from evals.cli_eval import list_runs
+from evals.cli_eval import list_runs, may_view_report
 from evals.suite import SuiteError
+from kb.access import Audience
 from kb.ui import (
+    auth,
     eval_report_view,
     eval_run,
     feedback_inbox,
@@ -27,7 +29,7 @@ RUN_KEY = "eval_run"
 VIEW_KEY = "eval_view"
 
 
-def run_section(services: Services) -> None:
+def run_section(services: Services, audience: Audience) -> None:
     paths = {path.name: path for path in suites.suite_paths()}
     if not paths:
         st.info(render.escape_markdown(f"{suites.suites_dir()} 里还没有评测集（*.yaml）。"))
@@ -49,13 +51,23 @@ def run_section(services: Services) -> None:
     def progress(done: int, total: int, case_id: str) -> None:
         bar.progress(done / total, text=render.escape_markdown(f"正在评测 {done}/{total}：{case_id}"))
 
-    _, report_path = eval_run.run(services, picked, progress)
+    _, report_path = eval_run.run(services, picked, progress, audience)
     bar.empty()
     st.session_state[VIEW_KEY] = str(report_path)  # show the run just made (its selectbox is drawn below)
 
 
-def report_section(services: Services) -> None:
-    runs = [str(path) for path in reversed(list_runs(services.settings))]
+def viewable_runs(services: Services, audience: Audience) -> list[str]:
+    """Runs newest first, without those quoting restricted entries the viewer may not see."""
+    runs = []
+    for path in reversed(list_runs(services.settings)):
+        report = eval_report_view.load(path)
+        if report is not None and may_view_report(report, audience):
+            runs.append(str(path))
+    return runs
+
+
+def report_section(services: Services, audience: Audience) -> None:
+    runs = viewable_runs(services, audience)
     if not runs:
         st.info("还没有运行过评测：选好评测集，点“运行评测”。")
         return
@@ -72,14 +84,15 @@ def report_section(services: Services) -> None:
 
 def main() -> None:
     services = resources.services()
+    viewer = auth.require("editor")
     st.title("评测")
     st.caption("每次修改语料或代码前后运行评测集，看检索和回答有没有变好或变坏。")
     publish.show_flashes()
-    inbox = feedback_inbox.pending(services)
+    inbox = feedback_inbox.pending(services, viewer.audience)
     run_tab, history_tab, inbox_tab = st.tabs(["运行与报告", "历史趋势", f"差评收件箱（{len(inbox)}）"])
     with run_tab:
-        run_section(services)
-        report_section(services)
+        run_section(services, viewer.audience)
+        report_section(services, viewer.audience)
     with history_tab:
         eval_report_view.history(list_runs(services.settings))
     with inbox_tab:

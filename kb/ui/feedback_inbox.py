@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from evals.suite import SuiteError, append_case
+from kb.access import Audience
 from kb.feedback import (
     DOWN,
     STATUS_APPROVED,
@@ -24,8 +25,9 @@ from kb.ui.resources import Services
 EVIDENCE_HEIGHT = 100
 
 
-def pending(services: Services) -> list[FeedbackRecord]:
-    return services.feedback.list(rating=DOWN, status=STATUS_NEW)
+def pending(services: Services, audience: Audience) -> list[FeedbackRecord]:
+    """Thumbs-down answers not yet handled, of readers who saw no more than this editor may see."""
+    return services.feedback.list(rating=DOWN, status=STATUS_NEW, visible_to=audience)
 
 
 def approve(services: Services, row: FeedbackRecord, question: str, evidence_text: str) -> None:

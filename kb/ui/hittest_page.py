@@ -15,7 +15,16 @@ from kb.lexicon import LexiconError, load_lexicon
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk
 from kb.retrieve import MODES, QueryError
-from kb.ui import hit_view, lexicon_edit, open_entry, publish, render, resources, suites
+from kb.ui import (
+    auth,
+    hit_view,
+    lexicon_edit,
+    open_entry,
+    publish,
+    render,
+    resources,
+    suites,
+)
 from kb.ui.resources import Services
 
 QUESTION_KEY = "hit_question"
@@ -107,6 +116,7 @@ def show_hit(i: int, row: HitRow, question: str, role: str | None, services: Ser
 
 def main() -> None:
     services = resources.services()
+    viewer = auth.require("trainer")
     st.title("命中测试")
     st.caption("输入新员工可能会问的问题，看看知识库找到哪些片段，以及混合检索、BM25 和向量检索各把它排在第几。")
     publish.show_flashes()
@@ -114,13 +124,13 @@ def main() -> None:
                              persist_state=PERSIST).strip()
     left, right = st.columns([1, 2])
     k = left.number_input("显示前几条", min_value=1, max_value=DEPTH, value=DEFAULT_K, key=K_KEY)
-    role = right.selectbox("只看某个岗位", [r.name for r in services.kb.roles], index=None, key=ROLE_KEY,
+    role = right.selectbox("只看某个岗位", [r.name for r in services.kb.roles_for(viewer.audience)], index=None, key=ROLE_KEY,
                            placeholder="全部岗位")
     if not question:
         st.info("输入问题后按回车。")
         return
     try:
-        rows = hit_test(services.kb, question, k=int(k), role=role)
+        rows = hit_test(services.kb, question, k=int(k), role=role, audience=viewer.audience)
     except QueryError:
         st.warning("问题里没有可以检索的文字，请换个说法。")
         return

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.access import Audience
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.normalize import normalize
-from kb.ui import lexicon_edit, publish, render, resources
+from kb.ui import auth, lexicon_edit, publish, render, resources
 from kb.ui.resources import Services
 
 WORDS_KEY = "lex_words"
@@ -32,12 +33,13 @@ def fill_from_file(services: Services) -> None:
     st.session_state[GROUPS_KEY] = lexicon_edit.groups_text(lexicon)
 
 
-def role_groups(lexicon: Lexicon, services: Services) -> list[str]:
-    """'role ← aliases' for every group that names a known role (by its name or an alias it already has)."""
+def role_groups(lexicon: Lexicon, services: Services, audience: Audience) -> list[str]:
+    """'role ← aliases' for every group that names a role the viewer may see (by its name or an alias it has)."""
     role_names = services.kb.build.role_names
+    visible = {r.name for r in services.kb.roles_for(audience)}
     lines = []
     for group in lexicon.synonyms:
-        roles = sorted({role for word in group for role in role_names.get(normalize(word), ())})
+        roles = sorted({role for word in group for role in role_names.get(normalize(word), ()) if role in visible})
         for role in roles:
             aliases = [w for w in group if normalize(w) != normalize(role)]
             lines.append(f"{role} ← {'、'.join(aliases)}")
@@ -68,6 +70,7 @@ def save(services: Services) -> None:
 
 def main() -> None:
     services = resources.services()
+    viewer = auth.require("trainer")
     if st.session_state.pop(RELOAD_KEY, False) or WORDS_KEY not in st.session_state:
         fill_from_file(services)
     st.title("词典")
@@ -86,7 +89,7 @@ def main() -> None:
         lexicon = parsed()
         if lexicon is not None:
             st.success(f"格式正确：{len(lexicon.words)} 个词，{len(lexicon.synonyms)} 组同义词。")
-            aliases = role_groups(lexicon, services)
+            aliases = role_groups(lexicon, services, viewer.audience)
             if aliases:
                 st.markdown("**会成为岗位别名的同义词组**" + render.HARD_BREAK
                             + render.HARD_BREAK.join(render.escape_markdown(line) for line in aliases))

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from kb.access import Audience
 from kb.corpus import CorpusStore
 from kb.hittest import hit_test
 from kb.lexicon import LexiconError, load_lexicon
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.ui import history_view, lexicon_edit, open_entry, publish, render
+from kb.ui.auth import Viewer
 from kb.ui.resources import Services
+from kb.users import may
 
 MIN_FORM_CHARS = 2  # a one-character alias would "mention" the role everywhere
 RELATED_SHOWN = 6
@@ -38,23 +41,24 @@ def name_forms(role: Role) -> list[str]:
     return sorted({form for form in map(normalize, [role.name, *role.aliases]) if len(form) >= MIN_FORM_CHARS})
 
 
-def related(services: Services, role: Role) -> list[Related]:
-    """Passages outside the role's own duty list: first those that name it (rules it must follow,
-    procedures it takes part in), then, to fill up, what a search for the role's name finds."""
+def related(services: Services, role: Role, audience: Audience) -> list[Related]:
+    """Passages the audience may see outside the role's own duty list: first those that name it (rules it
+    must follow, procedures it takes part in), then, to fill up, what a search for the role's name finds."""
     forms = name_forms(role)
     found = [Related(chunk, [f for f in forms if f in chunk.match_text], True) for chunk in services.kb.build.chunks
-             if chunk.role != role.name and any(f in chunk.match_text for f in forms)]
+             if chunk.role != role.name and audience.may_see(chunk.visibility)
+             and any(f in chunk.match_text for f in forms)]
     seen = {r.chunk.chunk_id for r in found}
     if len(found) < RELATED_SHOWN:
         found += [Related(row.chunk, row.matched_terms, False)
-                  for row in hit_test(services.kb, role.name, k=RELATED_SEARCHED)
+                  for row in hit_test(services.kb, role.name, k=RELATED_SEARCHED, audience=audience)
                   if row.chunk.role != role.name and row.chunk.chunk_id not in seen]
     return found[:RELATED_SHOWN]
 
 
-def show_related(services: Services, role: Role) -> None:
+def show_related(services: Services, role: Role, audience: Audience) -> None:
     st.markdown("**相关规定与流程**")
-    found = related(services, role)
+    found = related(services, role, audience)
     if not found:
         st.caption("没有找到与这个岗位相关的其他规定。")
     for item in found:
@@ -108,7 +112,8 @@ def show_aliases(services: Services, role: Role) -> None:
     st.rerun()
 
 
-def show(services: Services, store: CorpusStore, role: Role) -> None:
-    show_related(services, role)
-    show_history(store, role)
-    show_aliases(services, role)
+def show(services: Services, store: CorpusStore, role: Role, viewer: Viewer) -> None:
+    show_related(services, role, viewer.audience)
+    if may(viewer.app_role, "trainer"):  # revisions and aliases are curation
+        show_history(store, role)
+        show_aliases(services, role)

@@ -11,8 +11,10 @@ import streamlit as st
 from kb.corpus import CorpusStore
 from kb.normalize import normalize
 from kb.records import Role
-from kb.ui import publish, render, resources, role_detail
+from kb.ui import auth, publish, render, resources, role_detail
+from kb.ui.auth import Viewer
 from kb.ui.resources import Services
+from kb.users import may
 
 SEARCH_KEY = "roles_search"
 
@@ -22,7 +24,7 @@ def role_matches(role: Role, match_query: str) -> bool:
     return any(match_query in normalize(text) for text in texts)
 
 
-def show_role(role: Role, terms: set[str], services: Services, store: CorpusStore) -> None:
+def show_role(role: Role, terms: set[str], services: Services, store: CorpusStore, viewer: Viewer) -> None:
     with st.container(border=True):
         st.subheader(render.highlight(role.name, terms), anchor=False)
         where = f"《{role.title}》" + (f" {role.section}" if role.section else "")
@@ -34,13 +36,15 @@ def show_role(role: Role, terms: set[str], services: Services, store: CorpusStor
         st.caption(render.HARD_BREAK.join(render.escape_markdown(d) for d in details))
         # numbers as written (not a markdown list, which would renumber from the first item)
         st.markdown(render.HARD_BREAK.join(f"**{d.n}\\.** {render.highlight(d.text, terms)}" for d in role.duties))
-        if st.toggle("相关规定、修订记录与别名", key=role_detail.key_of(role, "detail")):
-            role_detail.show(services, store, role)
+        label = "相关规定、修订记录与别名" if may(viewer.app_role, "trainer") else "相关规定"
+        if st.toggle(label, key=role_detail.key_of(role, "detail")):
+            role_detail.show(services, store, role, viewer)
 
 
 def main() -> None:
     services = resources.services()
-    roles = services.kb.roles
+    viewer = auth.current()
+    roles = services.kb.roles_for(viewer.audience)
     st.title("岗位职责一览")
     publish.show_flashes()
     query = st.text_input("搜索岗位或职责", key=SEARCH_KEY, placeholder="例如：值班长、投诉、交接班",
@@ -56,7 +60,7 @@ def main() -> None:
     terms = {match_query} if match_query else set()
     store = CorpusStore(services.settings.corpus)
     for role in shown:
-        show_role(role, terms, services, store)
+        show_role(role, terms, services, store, viewer)
 
 
 if __name__ == "__main__":

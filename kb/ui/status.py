@@ -5,6 +5,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from kb.access import Audience
 from kb.knowledge import Build
 from kb.ui import pages, render
 from kb.ui.resources import IndexProblem
@@ -12,10 +13,12 @@ from kb.ui.resources import IndexProblem
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 
 
-def show_index(build: Build) -> None:
-    """A sidebar line, so trainers can see that a new ingest has been picked up."""
+def show_index(build: Build, audience: Audience) -> None:
+    """A sidebar line, so trainers can see that a new ingest has been picked up (counts of what the viewer sees)."""
     published = datetime.fromisoformat(build.manifest.created).astimezone().strftime(TIME_FORMAT)
-    st.sidebar.caption(f"知识库：{len(build.roles)} 个岗位，{build.manifest.chunks} 个片段，更新于 {published}")
+    visible = build.visible(audience)
+    chunks = len(build.chunks) if visible is None else int(visible.sum())
+    st.sidebar.caption(f"知识库：{len(build.roles_for(audience))} 个岗位，{chunks} 个片段，更新于 {published}")
 
 
 def show_problem(problem: IndexProblem) -> None:

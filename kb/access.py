@@ -1,0 +1,69 @@
+"""Who may see what: an entry's front matter `visibility` lists the groups allowed to see it.
+
+Entries without `visibility` are public. Every read path (search, answers, suggestions,
+hit tests, role pages, curation lists, eval runs in the app) takes an `Audience` and
+filters with it; the library's default audience is the public one, so a path that
+forgets to pass the viewer's groups hides restricted text instead of leaking it.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+PUBLIC_KEY = "public"
+GROUP_KEY_PREFIX = "grp:"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The reader: the groups they belong to, or `unrestricted` for operators who see every entry."""
+
+    groups: frozenset[str] = frozenset()
+    unrestricted: bool = False
+
+    @classmethod
+    def of(cls, groups: Iterable[str]) -> "Audience":
+        return cls(frozenset(str(g).strip() for g in groups if str(g).strip()))
+
+    def may_see(self, visibility: Sequence[str] | None) -> bool:
+        return self.unrestricted or not visibility or bool(self.groups.intersection(visibility))
+
+    def describe(self) -> str:
+        if self.unrestricted:
+            return "all entries"
+        if not self.groups:
+            return "public entries only"
+        return "public entries and groups " + ", ".join(sorted(self.groups))
+
+
+PUBLIC = Audience()
+EVERYONE = Audience(unrestricted=True)
+
+
+def visibility_metadata(visibility: Sequence[str]) -> dict[str, bool]:
+    """Chroma metadata for an entry's visibility: one boolean key per group, since values cannot be lists."""
+    return {PUBLIC_KEY: not visibility, **{GROUP_KEY_PREFIX + g: True for g in visibility}}
+
+
+def chroma_where(audience: Audience) -> dict | None:
+    """The Chroma `where` clause that keeps only chunks the audience may see (None: no filter)."""
+    if audience.unrestricted:
+        return None
+    clauses = [{PUBLIC_KEY: True}] + [{GROUP_KEY_PREFIX + g: True} for g in sorted(audience.groups)]
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def combine_where(*clauses: dict | None) -> dict | None:
+    present = [c for c in clauses if c]
+    if not present:
+        return None
+    return present[0] if len(present) == 1 else {"$and": present}
+
+
+def visible_mask(visibilities: Sequence[Sequence[str]], audience: Audience) -> np.ndarray | None:
+    """Boolean mask over chunks the audience may see; None when nothing is hidden (the common case)."""
+    if audience.unrestricted or not any(visibilities):
+        return None
+    return np.array([audience.may_see(v) for v in visibilities], dtype=bool)
