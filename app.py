@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.ui import auth, conversation, pages, resources, status
+from kb.vectorstore import VectorStoreUnavailable
 
 st.set_page_config(page_title=pages.APP_TITLE, page_icon=":material/menu_book:")
 services = resources.services()
@@ -17,5 +18,8 @@ build = resources.live_build(services)
 if isinstance(build, resources.IndexProblem):
     status.show_problem(build)
 else:
-    page.run()
+    try:
+        page.run()
+    except VectorStoreUnavailable as exc:  # a Chroma server that went away: say so, the next question retries
+        status.show_store_down(exc)
     status.show_index(build, viewer.audience)  # after the page, so the page's own sidebar controls come first

@@ -62,10 +62,7 @@ class Answerer:
         """Inverse document frequency of match-text terms over the live build (computed once per build)."""
         build = self.kb.build
         if self._idf is None or self._idf[0] != build.manifest.build_id:
-            df: dict[str, int] = {}
-            for chunk in build.chunks:
-                for term in set(build.lexical.terms(chunk.match_text)):
-                    df[term] = df.get(term, 0) + 1
+            df = build.lexical.document_frequencies()
             total = len(build.chunks) + 1
             table = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
             self._idf = (build.manifest.build_id, table, math.log(total) + 1)

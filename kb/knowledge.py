@@ -48,7 +48,10 @@ class Build:
     part_vectors: object = None
     part_offsets: list[int] = field(default_factory=list)
     role_chunk: dict[str, Chunk] = field(default_factory=dict)
+    longest_role_form: int = 0
     _masks: dict[Audience, object] = field(default_factory=dict, repr=False)
+    _roles: dict[Audience, list[Role]] = field(default_factory=dict, repr=False)
+    _role_name_sets: dict[Audience, set[str]] = field(default_factory=dict, repr=False)
 
     def visible(self, audience: Audience):
         """Mask of the chunks this audience may see (None: all of them), computed once per audience."""
@@ -57,7 +60,30 @@ class Build:
         return self._masks[audience]
 
     def roles_for(self, audience: Audience) -> list[Role]:
-        return [r for r in self.roles if audience.may_see(r.visibility)]
+        if audience not in self._roles:
+            self._roles[audience] = [r for r in self.roles if audience.may_see(r.visibility)]
+        return self._roles[audience]
+
+    def visible_role_names(self, audience: Audience) -> set[str]:
+        """Names of roles the audience may see (a name defined in several entries: visible if any of them is)."""
+        if audience not in self._role_name_sets:
+            self._role_name_sets[audience] = {r.name for r in self.roles_for(audience)}
+        return self._role_name_sets[audience]
+
+    def role_forms_in(self, text: str) -> dict[str, int]:
+        """Role names and aliases occurring in `text`, each with its first position.
+
+        Looks up the text's substrings rather than scanning every form, so the cost follows
+        the question's length, not the number of roles (100k in the scale benchmark).
+        """
+        found: dict[str, int] = {}
+        longest = self.longest_role_form
+        for start in range(len(text)):
+            for end in range(start + MIN_ROLE_MENTION_CHARS, min(len(text), start + longest) + 1):
+                form = text[start:end]
+                if form in self.role_names and form not in found:
+                    found[form] = start
+        return found
 
 
 def load_build(home: Path, manifest: Manifest) -> Build:
@@ -91,7 +117,7 @@ def load_build(home: Path, manifest: Manifest) -> Build:
         part_vectors = None
     return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
                  {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets,
-                 {c.role: c for c in chunks if c.role})
+                 {c.role: c for c in chunks if c.role}, max(map(len, role_names), default=0))
 
 
 class KnowledgeBase:
@@ -152,18 +178,17 @@ class KnowledgeBase:
         """The roles this audience may see (a role defined in a restricted entry is restricted too)."""
         return self.build.roles_for(audience)
 
-    def _visible_role_names(self, audience: Audience) -> set[str]:
-        return {r.name for r in self.build.roles_for(audience)}
-
     def roles_mentioned(self, match_query: str, audience: Audience = PUBLIC) -> set[str]:
         """Canonical names of visible roles whose name or alias occurs in the query (longest forms win)."""
-        visible = self._visible_role_names(audience)
+        build = self.build
         found: set[str] = set()
         covered: list[tuple[int, int]] = []
-        for form in sorted(self.build.role_names, key=len, reverse=True):
-            start = match_query.find(form)
-            names = self.build.role_names[form] & visible
-            if len(form) < MIN_ROLE_MENTION_CHARS or start < 0 or not names:
+        occurring = build.role_forms_in(match_query)
+        visible = build.visible_role_names(audience)
+        for form in sorted(occurring, key=len, reverse=True):
+            start = occurring[form]
+            names = build.role_names[form] & visible
+            if not names:
                 continue
             end = start + len(form)
             if any(s <= start and end <= e for s, e in covered):
@@ -174,7 +199,7 @@ class KnowledgeBase:
 
     def resolve_role(self, name: str, audience: Audience = PUBLIC) -> set[str]:
         """Canonical names of visible roles for a name or alias in either script."""
-        visible = self._visible_role_names(audience)
+        visible = self.build.visible_role_names(audience)
         found = self.build.role_names.get(normalize(name), set()) & visible
         if not found:
             raise UnknownRoleError(f"unknown role '{name}'; known roles: {'、'.join(sorted(visible))}")

@@ -45,6 +45,13 @@ class LexicalIndex:
             raise FileNotFoundError(f"BM25 index missing: {path}")
         return cls(bm25s.BM25.load(str(path)), tokenizer, size, synonyms)
 
+    def document_frequencies(self) -> dict[str, int]:
+        """How many chunks contain each term, read from the index (no re-tokenising of the corpus)."""
+        if not self.size:
+            return {}
+        counts = np.diff(self._retriever.scores["indptr"])  # term-major sparse matrix: one column per term
+        return {term: int(counts[i]) for term, i in self._retriever.vocab_dict.items() if i < len(counts)}
+
     def scores(self, match_query: str) -> np.ndarray:
         """BM25 score of every chunk (zeros when no query term is known)."""
         if not self.size:

@@ -8,8 +8,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from app_driver import APP, TIMEOUT_S
+from conftest import HR_ENTRY
+from streamlit.testing.v1 import AppTest
+from test_app import plain
 
 from ingest.pipeline import run_ingest
+from kb.access import PUBLIC, Audience
 from kb.cli import main
 from kb.knowledge import KnowledgeBase
 from kb.retrieve import HybridRetriever
@@ -62,13 +67,19 @@ def server(tmp_path):
 
 
 def test_ingest_search_and_recovery_against_a_chroma_server(make_settings, seed_copy, server, capsys, monkeypatch):
+    (seed_copy / "hr-pay.md").write_text(HR_ENTRY, encoding="utf-8")
     settings = make_settings(seed_copy, chroma_url=server.url)
     report = run_ingest(settings, show_progress=False)
-    assert report.chunks == 60
+    assert report.chunks == 61
     assert not (settings.home / "chroma").exists()  # vectors live in the server, not embedded
     kb = KnowledgeBase(settings)
     retriever = HybridRetriever(kb)
     assert retriever.search("值班长的职责", k=1, mode="dense")[0].chunk.role == "值班長"
+    # the visibility filter is a Chroma `where`, so the server applies it too
+    public = retriever.search("薪酬数据保存在哪里", k=61, mode="dense", audience=PUBLIC)
+    assert len(public) == 60 and "hr-pay.md" not in {h.chunk.doc_id for h in public}
+    assert retriever.search("薪酬数据保存在哪里", k=1, mode="dense", audience=Audience.of(["hr"]))[0].chunk.doc_id \
+        == "hr-pay.md"
 
     server.stop()
     kb.clear_query_cache()
@@ -79,6 +90,16 @@ def test_ingest_search_and_recovery_against_a_chroma_server(make_settings, seed_
     assert main(["search", "机房能带易燃物品吗", "--home", str(settings.home)]) == 1
     assert f"Chroma server {server.url}" in capsys.readouterr().err
 
+    monkeypatch.setenv("DUTYKB_HOME", str(settings.home))
+    monkeypatch.setenv("DUTYKB_CORPUS", str(seed_copy))
+    app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    app.chat_input[0].set_value("交接班要提前多久").run()
+    assert not app.exception
+    assert "Chroma 服务器" in app.error[0].value and server.url in plain(app.caption[0].value)
+
     server.start()
     hits = retriever.search("交接班要提前多久", k=1)
     assert "提前10-15分鍾" in hits[0].chunk.text
+    app.chat_input[0].set_value("交接班要提前多久").run()
+    assert not app.exception and not app.error
+    assert "提前10-15分钟" in plain(app.chat_message[-1].markdown[0].value)

@@ -128,3 +128,25 @@ def test_seed_suite_retrieval_gate(seed_settings):
     result = run_suite(args, seed_settings)["all"]
     assert result["hybrid"]["R@5"] >= 0.95 and result["hybrid"]["MRR@10"] >= 0.85
     assert result["hybrid"]["MRR@10"] >= result["bm25"]["MRR@10"] - 0.005
+
+
+def test_document_frequencies_come_from_the_index_and_match_a_count_over_chunks(seed_kb):
+    build = seed_kb.build
+    counted: dict[str, int] = {}
+    for chunk in build.chunks:
+        for term in set(build.lexical.terms(chunk.match_text)):
+            counted[term] = counted.get(term, 0) + 1
+    from_index = {t: n for t, n in build.lexical.document_frequencies().items() if t}
+    assert from_index == counted
+
+
+def test_role_mentions_are_found_by_substring_lookup_longest_first(seed_kb):
+    from kb.normalize import normalize
+
+    def mentioned(question: str) -> set[str]:
+        return seed_kb.roles_mentioned(normalize(question))
+
+    assert mentioned("话务班长和值班长做什么") == {"話務班長", "值班長"}
+    assert mentioned("话务班长做什么") == {"話務班長"}  # not also 話務員 or 班長 inside it
+    assert mentioned("VIP话务员的职责") == {"VIP話務員"}
+    assert mentioned("今天天气怎么样") == set()

@@ -21,6 +21,12 @@ def show_index(build: Build, audience: Audience) -> None:
     st.sidebar.caption(f"知识库：{len(build.roles_for(audience))} 个岗位，{chunks} 个片段，更新于 {published}")
 
 
+def show_store_down(exc: Exception) -> None:
+    st.error("向量数据库（Chroma 服务器）暂时无法连接，这次没能完成检索。请稍后再试；"
+             "如果一直这样，请联系管理员检查 DUTYKB_CHROMA_URL 指向的服务器。", icon=":material/cloud_off:")
+    st.caption(render.escape_markdown(str(exc)))
+
+
 def show_problem(problem: IndexProblem) -> None:
     st.title(pages.APP_TITLE)
     st.error(render.escape_markdown(problem.message))
