@@ -219,7 +219,8 @@ def edit_view(services: Services, store: CorpusStore, audience: Audience) -> Non
         toggle = st.button("废止" if active else "恢复启用", key="edit_status",
                            icon=":material/archive:" if active else ":material/unarchive:")
     if preview:
-        preview_view.show(preview_view.compute(doc_id, entry_form.entry_text(EDIT, loaded["meta"]), services))
+        preview_view.show(preview_view.compute(doc_id, entry_form.entry_text(EDIT, loaded["meta"]), services,
+                                                  auth.current().audience))
     if save:
         save_edit(services, store, loaded, who, why)
     if toggle:
@@ -266,7 +267,8 @@ def new_view(services: Services, store: CorpusStore) -> None:
         if problem:
             st.error(problem)
         else:
-            preview_view.show(preview_view.compute(doc_id or PREVIEW_DOC_ID, entry_form.entry_text(NEW, {}), services))
+            text = entry_form.entry_text(NEW, {})
+            preview_view.show(preview_view.compute(doc_id or PREVIEW_DOC_ID, text, services, auth.current().audience))
     if save:
         save_new(services, store, doc_id, who, why)
 

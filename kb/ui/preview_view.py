@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from kb.access import Audience
 from kb.preview import Preview, preview_text
 from kb.ui import render
 from kb.ui.resources import Services
@@ -19,10 +20,11 @@ KIND_LABELS = {
 INDENT = "\u3000"  # full-width space: keeps the outline's depth visible inside a plain-text cell
 
 
-def compute(doc_id: str, text: str, services: Services) -> Preview:
-    """Preview against the live build, so duplicates of items in other documents are flagged."""
+def compute(doc_id: str, text: str, services: Services, audience: Audience) -> Preview:
+    """Preview against the live build, so duplicates of items in other documents the trainer may see are flagged."""
     build = services.kb.build
-    return preview_text(doc_id, text, services.settings, existing=build.chunks, tokens_of=build.lexical.terms)
+    existing = [c for c in build.chunks if audience.may_see(c.visibility)]
+    return preview_text(doc_id, text, services.settings, existing=existing, tokens_of=build.lexical.terms)
 
 
 def items_label(items: list[int]) -> str:
