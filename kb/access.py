@@ -14,6 +14,8 @@ import numpy as np
 
 PUBLIC_KEY = "public"
 GROUP_KEY_PREFIX = "grp:"
+ALL_GROUPS = "*"  # as a group name (users file, stored feedback): every entry
+GROUP_SEPARATOR = ","
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,21 @@ class Audience:
 
     @classmethod
     def of(cls, groups: Iterable[str]) -> "Audience":
-        return cls(frozenset(str(g).strip() for g in groups if str(g).strip()))
+        """Members of `groups`; the group `*` makes the audience unrestricted."""
+        names = frozenset(str(g).strip() for g in groups if str(g).strip())
+        return cls(unrestricted=True) if ALL_GROUPS in names else cls(names)
+
+    @classmethod
+    def parse(cls, text: str) -> "Audience":
+        """The inverse of `__str__`: comma-separated groups, `*`, or empty for the public."""
+        return cls.of(text.split(GROUP_SEPARATOR))
+
+    def __str__(self) -> str:
+        return ALL_GROUPS if self.unrestricted else GROUP_SEPARATOR.join(sorted(self.groups))
+
+    def covers(self, other: "Audience") -> bool:
+        """Whether this audience may see everything `other` may (so other's answers show it nothing new)."""
+        return self.unrestricted or (not other.unrestricted and other.groups <= self.groups)
 
     def may_see(self, visibility: Sequence[str] | None) -> bool:
         return self.unrestricted or not visibility or bool(self.groups.intersection(visibility))

@@ -44,20 +44,6 @@ CREATE TABLE IF NOT EXISTS feedback (
 # Files made before access control lack the audience column; their rows were all asked as the public.
 ADD_AUDIENCE = "ALTER TABLE feedback ADD COLUMN audience TEXT NOT NULL DEFAULT ''"
 COLUMNS = "id, created, question, answer, citations, role, mode, abstained, rating, status, audience"
-ALL_GROUPS = "*"
-
-
-def audience_text(audience: Audience) -> str:
-    return ALL_GROUPS if audience.unrestricted else ",".join(sorted(audience.groups))
-
-
-def audience_of(text: str) -> Audience:
-    return Audience(unrestricted=True) if text == ALL_GROUPS else Audience.of(text.split(","))
-
-
-def covers(viewer: Audience, asker: Audience) -> bool:
-    """Whether the viewer may see everything the asker could (so the asker's answer shows them nothing new)."""
-    return viewer.unrestricted or (not asker.unrestricted and asker.groups <= viewer.groups)
 
 
 @dataclass(frozen=True)
@@ -113,7 +99,7 @@ class FeedbackStore:
                 "INSERT INTO feedback (created, question, answer, citations, role, mode, abstained, rating, audience)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (created, answer.question, answer.answer, citations, role, answer.mode, int(answer.abstained),
-                 check_rating(rating), audience_text(audience)),
+                 check_rating(rating), str(audience)),
             )
             return int(cursor.lastrowid)
 
@@ -150,7 +136,7 @@ class FeedbackStore:
             rows = conn.execute(f"SELECT {COLUMNS} FROM feedback{where} ORDER BY id", params).fetchall()
         records = [
             FeedbackRecord(row[0], row[1], row[2], row[3], json.loads(row[4]), row[5], row[6], bool(row[7]),
-                           row[8], row[9], audience_of(row[10]))
+                           row[8], row[9], Audience.parse(row[10]))
             for row in rows
         ]
-        return [r for r in records if covers(visible_to, r.audience)]
+        return [r for r in records if visible_to.covers(r.audience)]

@@ -25,7 +25,6 @@ from kb.access import Audience
 from kb.atomic import atomic_write_text
 
 APP_ROLES = ("reader", "trainer", "editor")  # each includes the ones before it
-ALL_GROUPS = "*"
 COOKIE_NAME = "dutykb_auth"
 COOKIE_EXPIRY_DAYS = 1
 COOKIE_KEY_BYTES = 32
@@ -45,8 +44,6 @@ class User:
 
     @property
     def audience(self) -> Audience:
-        if ALL_GROUPS in self.groups:
-            return Audience(unrestricted=True)
         return Audience.of(self.groups)
 
 

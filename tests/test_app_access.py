@@ -10,6 +10,7 @@ import pytest
 from app_driver import APP, TIMEOUT_S
 from conftest import RESTRICTED_MARKERS
 from streamlit.testing.v1 import AppTest
+from test_app import plain
 
 from kb.access import PUBLIC
 from kb.ui.auth import VIEWER_KEY, Viewer
@@ -17,7 +18,6 @@ from kb.ui.chat_page import ROLE_KEY
 from kb.ui.hittest_page import QUESTION_KEY
 from kb.ui.roles_page import SEARCH_KEY
 from kb.users import set_user
-from test_app import plain
 
 CHAT_PAGE, ROLES_PAGE = "kb/ui/chat_page.py", "kb/ui/roles_page.py"
 CURATION_PAGE, HITTEST_PAGE, EVALS_PAGE = "kb/ui/curation_page.py", "kb/ui/hittest_page.py", "kb/ui/evals_page.py"

@@ -27,6 +27,7 @@ LATENCY_METRICS = {"latency_p50_ms": "延迟 P50（毫秒）", "latency_p95_ms":
 LOWER_IS_BETTER = {"false_abstain_rate", "latency_p50_ms", "latency_p95_ms"}
 METRICS_PER_ROW = 4
 HISTOGRAM_BINS = 12
+REPORT_CACHE_ENTRIES = 200  # runs kept in memory; older ones are re-read when the history shows them
 REASON_LABELS = {
     "evidence cited": "引用了证据",
     "abstained as expected": "按预期拒答",
@@ -53,10 +54,17 @@ def run_label(report_path: Path) -> str:
 
 
 def load(report_path: Path) -> dict | None:
+    """A run's report; every rerun of the page reads all of them (history, which runs a viewer may see),
+    and a written report never changes, so each is parsed once per modification time."""
     try:
-        return json.loads(report_path.read_text(encoding="utf-8"))
+        return _parse(str(report_path), report_path.stat().st_mtime_ns)
     except (OSError, ValueError):
         return None
+
+
+@st.cache_data(max_entries=REPORT_CACHE_ENTRIES, show_spinner=False)
+def _parse(path: str, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _delta(report: dict, name: str) -> float | None:
