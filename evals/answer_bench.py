@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from evals.metrics import percentile
+from kb.stats import percentile
 from evals.runner import evidence_in_answer
 from evals.suite import Case, load_suite
 from kb.answer import Answerer

@@ -37,12 +37,3 @@ def ndcg_at(flags: list[bool], relevant_total: int, k: int = MRR_CUTOFF) -> floa
     dcg = sum(1.0 / math.log2(i + 1) for i, rel in enumerate(flags[:k], 1) if rel)
     idcg = sum(1.0 / math.log2(i + 1) for i in range(1, ideal_hits + 1))
     return dcg / idcg
-
-
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile (0 for no values)."""
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
-    return ordered[index]

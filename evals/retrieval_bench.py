@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from evals.metrics import first_relevant_rank, percentile, summarize
+from evals.metrics import first_relevant_rank, summarize
+from kb.stats import percentile
 from evals.suite import load_suite
 from kb.knowledge import KnowledgeBase
 from kb.normalize import is_traditional, normalize, to_simplified, to_traditional

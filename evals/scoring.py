@@ -4,7 +4,8 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 
-from evals.metrics import mrr_at, ndcg_at, percentile, recall_at
+from evals.metrics import mrr_at, ndcg_at, recall_at
+from kb.stats import percentile
 from evals.runner import CaseResult
 from kb.retrieve import MODES
 

@@ -9,7 +9,8 @@ import time
 
 from tqdm import tqdm
 
-from evals.metrics import first_relevant_rank, percentile
+from evals.metrics import first_relevant_rank
+from kb.stats import percentile
 from evals.metrics import summarize as rank_summary
 from evals.retrieval_bench import squad_queries
 from kb.answer import Answerer

@@ -7,7 +7,8 @@ from pathlib import PurePosixPath
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_text
 from ingest.roles import find_roles
-from ingest.structure import match_marker, parse_structure
+from ingest.structure import parse_structure
+from kb.outline import match_marker
 from kb.records import Chunk, LoadedDocument, Role
 
 TITLE_MAX_CHARS = 40

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ingest.structure import match_marker
+from kb.outline import match_marker
 from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
 from kb.llm import LLMSpec, complete, llm_answer, stream_completion

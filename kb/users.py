@@ -111,9 +111,10 @@ def load_users(path: Path) -> UsersFile:
 
 
 def hash_password(password: str) -> str:
-    from streamlit_authenticator.utilities.hasher import Hasher
+    """A bcrypt hash in the format the login widget checks (it verifies with bcrypt too)."""
+    import bcrypt
 
-    return Hasher.hash(password)
+    return bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
 
 
 def set_user(path: Path, username: str, password: str, app_role: str, groups: list[str], name: str | None) -> None:

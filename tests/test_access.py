@@ -13,12 +13,12 @@ import pytest
 from conftest import RESTRICTED_DOCS, RESTRICTED_MARKERS, SEED_SUITE
 from fake_llm import FakeLLM, sources_in
 
-from evals.cli_eval import assemble_report, may_view_report
+from apps.cli.eval import assemble_report, may_view_report
 from evals.runner import run_cases
 from evals.suite import Case, load_suite
 from kb.access import EVERYONE, PUBLIC, Audience, chroma_where, visible_mask
 from kb.answer import Answerer
-from kb.cli import main
+from apps.cli.main import main
 from kb.feedback import DOWN, FeedbackStore
 from kb.hittest import hit_test
 from kb.knowledge import KnowledgeBase, UnknownRoleError

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from kb.answer import Answerer
-from kb.cli import main
+from apps.cli.main import main
 from kb.normalize import is_traditional, normalize
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "suggestions"}

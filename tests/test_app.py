@@ -14,9 +14,9 @@ from ingest.pipeline import run_ingest
 from kb.answer import Answerer
 from kb.feedback import DOWN, FEEDBACK_FILENAME, UP, FeedbackStore
 from kb.records import Citation
-from kb.ui import render
-from kb.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
-from kb.ui.roles_page import SEARCH_KEY
+from apps.ui import render
+from apps.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
+from apps.ui.roles_page import SEARCH_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 ROLES_PAGE = "kb/ui/roles_page.py"

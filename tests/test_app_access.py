@@ -13,10 +13,10 @@ from streamlit.testing.v1 import AppTest
 from test_app import plain
 
 from kb.access import PUBLIC
-from kb.ui.auth import VIEWER_KEY, Viewer
-from kb.ui.chat_page import ROLE_KEY
-from kb.ui.hittest_page import QUESTION_KEY
-from kb.ui.roles_page import SEARCH_KEY
+from apps.ui.auth import VIEWER_KEY, Viewer
+from apps.ui.chat_page import ROLE_KEY
+from apps.ui.hittest_page import QUESTION_KEY
+from apps.ui.roles_page import SEARCH_KEY
 from kb.users import set_user
 
 CHAT_PAGE, ROLES_PAGE = "kb/ui/chat_page.py", "kb/ui/roles_page.py"

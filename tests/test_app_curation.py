@@ -11,13 +11,13 @@ from streamlit.testing.v1 import AppTest
 
 from evals.suite import load_suite
 from ingest.pipeline import run_ingest
-from kb.cli import main as cli_main
-from kb.corpus import CorpusStore
+from apps.cli.main import main as cli_main
+from ingest.curation import CorpusStore
 from kb.knowledge import KnowledgeBase
 from kb.lexicon import load_lexicon
-from kb.ui import curation_page as cur
-from kb.ui import lexicon_page, suites
-from kb.ui.hittest_page import QUESTION_KEY
+from apps.ui import curation_page as cur
+from apps.ui import lexicon_page, suites
+from apps.ui.hittest_page import QUESTION_KEY
 
 CHAT_PAGE = "kb/ui/chat_page.py"
 CURATION_PAGE = "kb/ui/curation_page.py"

@@ -10,7 +10,7 @@ from app_driver import click, open_page
 from conftest import CORPUS
 from streamlit.testing.v1 import AppTest
 
-from evals.cli_eval import list_runs
+from apps.cli.eval import list_runs
 from evals.suite import load_suite
 from kb.answer import Answerer
 from kb.feedback import (
@@ -22,7 +22,7 @@ from kb.feedback import (
     UP,
     FeedbackStore,
 )
-from kb.ui import evals_page, suites
+from apps.ui import evals_page, suites
 
 EVALS_PAGE = "kb/ui/evals_page.py"
 ESCAPE = re.compile(r"\\(.)")

@@ -15,7 +15,7 @@ from test_app import plain
 
 from ingest.pipeline import run_ingest
 from kb.access import PUBLIC, Audience
-from kb.cli import main
+from apps.cli.main import main
 from kb.knowledge import KnowledgeBase
 from kb.retrieve import HybridRetriever
 from kb.vectorstore import VectorStoreUnavailable

@@ -9,8 +9,8 @@ import pytest
 from ingest.load import discover
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
-from kb.cli import main
-from kb.corpus import CorpusStore, EntryError, StaleEditError
+from apps.cli.main import main
+from ingest.curation import CorpusStore, EntryError, StaleEditError
 from kb.knowledge import KnowledgeBase
 
 META = {"title": "夜班值守规范", "department": "客服中心", "roles": ["夜班值守员"], "tags": ["夜班"]}
@@ -61,7 +61,7 @@ def test_killed_between_temp_write_and_rename_leaves_the_old_version(tmp_path):
     script = textwrap.dedent(f"""
         import os, signal
         from pathlib import Path
-        from kb.corpus import CorpusStore
+        from ingest.curation import CorpusStore
         store = CorpusStore(Path({str(tmp_path)!r}))
         entry = store.show("night.md")
         real_replace = os.replace

@@ -6,7 +6,7 @@ import pytest
 from evals.metrics import mrr_at, ndcg_at, recall_at
 from evals.report import check_thresholds, compare, to_html, to_markdown
 from evals.suite import SuiteError, load_suite
-from kb.cli import main
+from apps.cli.main import main
 
 GOOD = """suite: tiny
 defaults: {tags: [t]}

@@ -92,7 +92,7 @@ def test_a_file_that_turns_bad_keeps_its_indexed_version(make_settings, seed_cop
 def test_strict_exit_code(seed_copy, tmp_path, embedding_cache):
     (seed_copy / "broken.md").write_text("---\nstatus: maybe\n---\n正文", encoding="utf-8")
     env = {**os.environ, "DUTYKB_EMBEDDING_CACHE": str(embedding_cache)}
-    cmd = [sys.executable, "-m", "kb.cli", "ingest", str(seed_copy), "--home", str(tmp_path / "h"), "-q"]
+    cmd = [sys.executable, "-m", "apps.cli.main", "ingest", str(seed_copy), "--home", str(tmp_path / "h"), "-q"]
     relaxed = subprocess.run(cmd, capture_output=True, text=True, env=env)
     strict = subprocess.run(cmd + ["--strict"], capture_output=True, text=True, env=env)
     assert relaxed.returncode == 0 and "broken.md" in relaxed.stdout
@@ -122,7 +122,7 @@ def test_killed_ingest_leaves_previous_index_serving(make_settings, seed_copy, t
     fresh_cache = tmp_path / "fresh-cache.sqlite"  # nothing cached: the child spends seconds embedding
     env = {**os.environ, "DUTYKB_HOME": str(settings.home), "DUTYKB_CORPUS": str(seed_copy),
            "DUTYKB_EMBEDDING_CACHE": str(fresh_cache)}
-    child = subprocess.Popen([sys.executable, "-m", "kb.cli", "ingest", "-q"], env=env,
+    child = subprocess.Popen([sys.executable, "-m", "apps.cli.main", "ingest", "-q"], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while not fresh_cache.exists() and time.monotonic() < deadline and child.poll() is None:

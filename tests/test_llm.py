@@ -6,7 +6,7 @@ from fake_llm import FakeLLM, sources_in
 
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
-from kb.cli import main
+from apps.cli.main import main
 from kb.knowledge import KnowledgeBase
 from kb.llm import UNCITED_MARK, UNSUPPORTED_MARK, LLMSpec
 

@@ -1,4 +1,4 @@
-from kb.preview import preview_text
+from ingest.preview import preview_text
 
 ENTRY = """---
 title: 夜班值守规范

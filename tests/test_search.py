@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from kb.cli import main
+from apps.cli.main import main
 from kb.embed import LangchainEmbeddings
 from kb.knowledge import UnknownRoleError
 from kb.normalize import normalize

@@ -1,7 +1,8 @@
 from conftest import CORPUS, SEED_NAME
 
 from ingest.clean import clean_text
-from ingest.structure import cn_to_int, parse_structure
+from ingest.structure import parse_structure
+from kb.outline import cn_to_int
 
 
 def _seed_root():

@@ -1,4 +1,4 @@
-"""Show a `kb.preview.Preview`: how ingest will read an entry before it is saved.
+"""Show a `ingest.preview.Preview`: how ingest will read an entry before it is saved.
 
 Everything shown is corpus text typed by a trainer, so it goes through
 `render.escape_markdown`, `st.code` or `st.dataframe` (plain text cells) only.
@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from kb.access import Audience
-from kb.preview import Preview, preview_text
-from kb.ui import render
-from kb.ui.resources import Services
+from ingest.preview import Preview, preview_text
+from apps.ui import render
+from apps.ui.resources import Services
 
 KIND_LABELS = {
     "heading": "标题", "circled": "①", "zhang": "第…章", "jie": "第…节", "tiao": "第…条", "label": "小标题",

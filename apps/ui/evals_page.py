@@ -9,10 +9,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from evals.cli_eval import list_runs, may_view_report
+from apps.cli.eval import list_runs, may_view_report
 from evals.suite import SuiteError
 from kb.access import Audience
-from kb.ui import (
+from apps.ui import (
     auth,
     eval_report_view,
     eval_run,
@@ -22,7 +22,7 @@ from kb.ui import (
     resources,
     suites,
 )
-from kb.ui.resources import Services
+from apps.ui.resources import Services
 
 SUITES_KEY = "eval_suites"
 RUN_KEY = "eval_run"

@@ -12,9 +12,9 @@ from kb.llm import LLMError
 from kb.normalize import to_script_of
 from kb.records import Answer, Role
 from kb.retrieve import QueryError
-from kb.ui import auth, conversation, pages, render, resources
-from kb.ui.conversation import Turn
-from kb.ui.resources import Services
+from apps.ui import auth, conversation, pages, render, resources
+from apps.ui.conversation import Turn
+from apps.ui.resources import Services
 
 ROLE_KEY = "role"
 NEW_CHAT_KEY = "new_chat"

@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from evals.metrics import percentile
+from kb.stats import percentile
 from kb.access import EVERYONE
 from kb.settings import Settings
 

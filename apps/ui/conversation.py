@@ -13,7 +13,7 @@ import streamlit as st
 
 from kb.feedback import DOWN, UP, FeedbackStore
 from kb.records import Answer
-from kb.ui import auth
+from apps.ui import auth
 
 HISTORY_KEY = "chat_history"
 PENDING_KEY = "chat_pending"

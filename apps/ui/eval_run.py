@@ -10,13 +10,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from evals.cli_eval import RUN_ID_TIME, assemble_report, compare_with_previous, runs_dir
+from apps.cli.eval import RUN_ID_TIME, assemble_report, compare_with_previous, runs_dir
 from evals.report import write_reports
 from evals.runner import run_case
 from evals.suite import Suite, load_suite
 from kb.access import Audience
 from kb.retrieve import HybridRetriever
-from kb.ui.resources import Services
+from apps.ui.resources import Services
 
 Progress = Callable[[int, int, str], None]  # (cases done, cases in all, id of the case just scored)
 

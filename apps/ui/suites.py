@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kb.normalize import normalize
 from kb.records import Chunk
-from kb.ui.pages import UI_DIR
+from apps.ui.pages import UI_DIR
 
 SUITES_ENV = "DUTYKB_SUITES_DIR"
 DEFAULT_SUITES_DIR = UI_DIR.parent.parent / "evals" / "suites"

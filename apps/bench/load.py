@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from evals.metrics import percentile
+from kb.stats import percentile
 
 QUESTIONS = ["值班长的职责是什么", "交接班要提前多久到", "排队超过10人怎么办", "機房可以帶易燃物品嗎",
              "外呼話務員做什麼", "过期的客户资料怎么处理", "考勤都记录哪些情况", "质检员的考核结果交给谁"]

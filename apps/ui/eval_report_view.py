@@ -14,9 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from kb.records import Citation
-from kb.ui import eval_run, render
-from kb.ui.hit_view import MODE_LABELS
-from kb.ui.status import TIME_FORMAT
+from apps.ui import eval_run, render
+from apps.ui.hit_view import MODE_LABELS
+from apps.ui.status import TIME_FORMAT
 
 RETRIEVAL_METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
 ANSWER_METRICS = {

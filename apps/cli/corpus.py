@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from kb.corpus import CorpusStore, EntryError
+from ingest.curation import CorpusStore, EntryError
 
 
 def _who() -> str:

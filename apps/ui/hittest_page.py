@@ -15,7 +15,7 @@ from kb.lexicon import LexiconError, load_lexicon
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk
 from kb.retrieve import MODES, QueryError
-from kb.ui import (
+from apps.ui import (
     auth,
     hit_view,
     lexicon_edit,
@@ -25,7 +25,7 @@ from kb.ui import (
     resources,
     suites,
 )
-from kb.ui.resources import Services
+from apps.ui.resources import Services
 
 QUESTION_KEY = "hit_question"
 K_KEY = "hit_k"

@@ -9,7 +9,8 @@ from ingest.chunk import ChunkLimits
 from ingest.clean import clean_text
 from ingest.load import parse_front_matter
 from ingest.process import process_document
-from ingest.structure import SECTION_KINDS, Section, match_marker, parse_structure
+from ingest.structure import SECTION_KINDS, Section, parse_structure
+from kb.outline import match_marker
 from kb.normalize import normalize
 from kb.records import Chunk, LoadedDocument, Role
 from kb.settings import Settings

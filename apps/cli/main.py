@@ -175,25 +175,25 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_corpus(args: argparse.Namespace) -> int:
-    from kb import cli_corpus
+    from apps.cli import corpus as cli_corpus
 
     return cli_corpus.run(args, _settings(args))
 
 
 def cmd_users(args: argparse.Namespace) -> int:
-    from kb import cli_users
+    from apps.cli import users as cli_users
 
     return cli_users.run(args, _settings(args))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals import cli_eval
+    from apps.cli import eval as cli_eval
 
     return cli_eval.run(args, _settings(args))
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from kb import bench
+    from apps.bench import cli as bench
 
     return bench.run(args, _settings(args))
 
@@ -250,7 +250,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("corpus", help="curate corpus entries: list, show, add, edit, retire, history",
                        description="Curated entries are Markdown files with YAML front matter. Every change keeps "
                                    "the previous version and an audit record; the index is updated afterwards.")
-    from kb import cli_corpus
+    from apps.cli import corpus as cli_corpus
 
     cli_corpus.add_arguments(p, home)
     p.set_defaults(func=cmd_corpus)
@@ -259,7 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Users sign in to the app with a password (stored as a bcrypt hash). Their app "
                                    "role opens pages (reader < trainer < editor); their groups open restricted "
                                    "entries. Without a users file the app runs open, public entries only.")
-    from kb import cli_users
+    from apps.cli import users as cli_users
 
     cli_users.add_arguments(p, home)
     p.set_defaults(func=cmd_users)
@@ -268,14 +268,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Score retrieval (per retriever) and answers on question suites; write JSON, "
                                    "Markdown and HTML reports; compare with the previous run; exit 4 when a "
                                    "--fail-under threshold is missed.")
-    from evals import cli_eval
+    from apps.cli import eval as cli_eval
 
     cli_eval.add_arguments(p)
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("bench", parents=[home], help="benchmarks: retrieval quality and search latency",
                        description="bench retrieval --squad FILE | --suite FILE ; bench search")
-    from kb import bench
+    from apps.bench import cli as bench
 
     bench.add_arguments(p)
     p.set_defaults(func=cmd_bench)

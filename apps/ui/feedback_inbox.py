@@ -18,9 +18,9 @@ from kb.feedback import (
     FeedbackRecord,
 )
 from kb.records import Citation
-from kb.ui import publish, render, suites
-from kb.ui.history_view import when_label
-from kb.ui.resources import Services
+from apps.ui import publish, render, suites
+from apps.ui.history_view import when_label
+from apps.ui.resources import Services
 
 EVIDENCE_HEIGHT = 100
 

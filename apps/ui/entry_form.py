@@ -11,7 +11,7 @@ from typing import Any
 
 import streamlit as st
 
-from kb.corpus import render_entry
+from ingest.curation import render_entry
 
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 LIST_JOINER = "，"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.ui import pages
+from apps.ui import pages
 
 REQUEST_KEY = "open_entry_request"
 

@@ -7,8 +7,8 @@ import streamlit as st
 
 from kb.access import Audience
 from kb.knowledge import Build
-from kb.ui import pages, render
-from kb.ui.resources import IndexProblem
+from apps.ui import pages, render
+from apps.ui.resources import IndexProblem
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 

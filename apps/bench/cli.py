@@ -5,7 +5,7 @@ import argparse
 import statistics
 import time
 
-from evals.metrics import percentile
+from kb.stats import percentile
 from kb.settings import Settings
 
 WARMUP_QUERIES = 5
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "scale":
         from pathlib import Path
 
-        from kb.scalebench import run_scale
+        from apps.bench.scale import run_scale
 
         r = run_scale(settings, args.chunks, Path(args.source))
         print(f"scale benchmark: {r['chunks']} chunks in {r['documents']} documents")
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  index on disk {r['index_mib']:.1f} MiB")
         return 0
     if args.bench == "load":
-        from kb.loadbench import run_load
+        from apps.bench.load import run_load
 
         result = run_load(settings, args.threads, args.processes, args.seconds)
         print(f"{result['readers']} readers ({result['threads']} threads, {result['processes']} processes), "

@@ -13,8 +13,8 @@ import streamlit as st
 from ingest.pipeline import IngestBusy, IngestReport, run_ingest
 from kb.lexicon import Lexicon, save_lexicon
 from kb.manifest import ManifestError
-from kb.ui import render
-from kb.ui.resources import Services
+from apps.ui import render
+from apps.ui.resources import Services
 
 INGEST_WAIT_S = 60.0  # another save (or a CLI ingest) may hold the lock: wait for it rather than fail at once
 FLASH_KEY = "ui_flash"

@@ -17,8 +17,8 @@ import streamlit as st
 
 from ingest.load import KIND_BY_SUFFIX
 from kb.access import Audience
-from kb.corpus import ACTIVE, RETIRED, CorpusStore, Entry, EntryError, StaleEditError
-from kb.ui import (
+from ingest.curation import ACTIVE, RETIRED, CorpusStore, Entry, EntryError, StaleEditError
+from apps.ui import (
     auth,
     entry_form,
     history_view,
@@ -28,7 +28,7 @@ from kb.ui import (
     render,
     resources,
 )
-from kb.ui.resources import Services
+from apps.ui.resources import Services
 
 VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT = "全部条目", "编辑条目", "新建条目", "导入文件"
 VIEWS = (VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT)

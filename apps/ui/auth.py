@@ -13,7 +13,7 @@ import streamlit as st
 
 from kb.access import PUBLIC, Audience
 from kb.settings import Settings
-from kb.ui import render
+from apps.ui import render
 from kb.users import UsersFileError, load_users, may
 
 VIEWER_KEY = "dutykb_viewer"
