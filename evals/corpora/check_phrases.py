@@ -22,13 +22,26 @@ ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SUITES = [ROOT / "evals/suites/real.yaml", ROOT / "evals/suites/heldout.yaml"]
 
 
+FREQUENT = set("的一是不了在人有中大上以之及或等日月年于於与與为為应應须須者所其时時后後前员員并並")
+
+
 def decode(data: bytes) -> str:
-    for enc in ("utf-8", "gb18030", "big5"):
+    """UTF-8 if it decodes; otherwise whichever of GB18030 and Big5 yields more frequent characters
+    (GB18030 accepts almost any byte pair, so "decodes without error" alone cannot tell them apart)."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    best, best_score = None, -1
+    for enc in ("gb18030", "big5"):
         try:
-            return data.decode(enc)
+            text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-    return data.decode("utf-8", errors="replace")
+        score = sum(ch in FREQUENT for ch in text)
+        if score > best_score:
+            best, best_score = text, score
+    return best if best is not None else data.decode("utf-8", errors="replace")
 
 
 def docx_text(path: Path) -> str:
