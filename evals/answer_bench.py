@@ -1,18 +1,14 @@
-"""`dutykb bench answers`: answer quality, abstention calibration and latency on a suite."""
+"""Answer quality, abstention calibration and latency on a suite (`dutykb bench ask`)."""
 from __future__ import annotations
 
-import argparse
-import statistics
 import sys
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from tqdm import tqdm
 
-from kb.stats import percentile
-from evals.runner import evidence_in_answer
-from evals.suite import Case, load_suite
+from evals.relevance import evidence_in_answer
+from evals.suite import Case
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
 from kb.records import Answer
@@ -68,22 +64,3 @@ def calibrate(outcomes: list[Outcome]) -> float:
         if rates(outcomes, threshold)["answerable_abstained"] <= MAX_ANSWERABLE_ABSTAIN:
             best = threshold
     return round(best - THRESHOLD_STEP, 3)
-
-
-def run(args: argparse.Namespace, settings: Settings) -> int:
-    cases = load_suite(Path(args.suite)).cases
-    outcomes = collect(settings.with_overrides(abstain_below=NO_ABSTENTION), cases)
-    threshold = calibrate(outcomes) if args.calibrate else settings.abstain_below
-    result = rates(outcomes, threshold)
-    latencies = [o.ms for o in outcomes]
-    print(f"{len(cases)} cases ({sum(not c.abstain for c in cases)} answerable), abstain_below={threshold}")
-    for name, value in result.items():
-        print(f"  {name:24s} {value:.3f}")
-    print(f"  latency ms               p50 {statistics.median(latencies):.1f}  p95 {percentile(latencies, 95):.1f}")
-    if args.verbose:
-        for o in outcomes:
-            state = "abstain" if o.answer.confidence < threshold else ("ok" if o.evidence_found else "MISS")
-            if o.case.abstain:
-                state = "ok" if o.answer.confidence < threshold else "ANSWERED"
-            print(f"  {o.answer.confidence:6.3f} {state:8s} {o.case.id:32s} {o.case.question}")
-    return 0

@@ -1,16 +1,36 @@
 """Which roles and duty items no case asks about."""
 from __future__ import annotations
 
+from pydantic import BaseModel
+
 from evals.suite import Case
 from kb.normalize import normalize
 from kb.records import Role
 
 
-def coverage(roles: list[Role], cases: list[Case]) -> dict:
+class UncoveredItem(BaseModel):
+    role: str
+    n: int
+    text: str
+
+
+class Coverage(BaseModel):
+    roles_total: int
+    roles_covered: int
+    roles_uncovered: list[str]
+    items_total: int
+    items_covered: int
+    items_uncovered: list[UncoveredItem]
+
+
+def coverage(roles: list[Role], cases: list[Case]) -> Coverage:
+    """Coverage of the given roles (pass only those the report's readers may see)."""
     asked_roles = {normalize(c.role) for c in cases if c.role}
     evidence = [normalize(e) for c in cases if c.answerable for e in c.evidence]
     sourced = {(s.section, s.item) for c in cases for s in c.sources}
-    roles_uncovered, items_uncovered, items_total = [], [], 0
+    roles_uncovered: list[str] = []
+    items_uncovered: list[UncoveredItem] = []
+    items_total = 0
     for role in roles:
         names = {normalize(n) for n in [role.name, *role.aliases]}
         if not names & asked_roles:
@@ -22,9 +42,7 @@ def coverage(roles: list[Role], cases: list[Case]) -> dict:
                 item == duty.n and section and normalize(section) in normalize(role.section)
                 for section, item in sourced)
             if not hit:
-                items_uncovered.append({"role": role.name, "n": duty.n, "text": duty.text})
-    return {
-        "roles_total": len(roles), "roles_covered": len(roles) - len(roles_uncovered),
-        "roles_uncovered": roles_uncovered, "items_total": items_total,
-        "items_covered": items_total - len(items_uncovered), "items_uncovered": items_uncovered,
-    }
+                items_uncovered.append(UncoveredItem(role=role.name, n=duty.n, text=duty.text))
+    return Coverage(roles_total=len(roles), roles_covered=len(roles) - len(roles_uncovered),
+                    roles_uncovered=roles_uncovered, items_total=items_total,
+                    items_covered=items_total - len(items_uncovered), items_uncovered=items_uncovered)

@@ -6,11 +6,12 @@ variant is then computed from those lists, so the grid costs no extra searches.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tqdm import tqdm
 
-from evals.metrics import first_relevant_rank, summarize
+from evals.metrics import CUTOFF, first_relevant_rank, rank_summary
 from kb.retrieve import HybridRetriever, convex_fuse, rrf_fuse
 
 GRID_CANDIDATES = 50
@@ -30,18 +31,17 @@ def collect(retriever: HybridRetriever, queries, is_relevant, label: str) -> lis
     chunks = retriever.kb.build.chunks
     out = []
     for question, target in tqdm(queries, desc=label, unit="q", file=sys.stderr):
-        per_mode = {}
-        for mode in ("bm25", "dense"):
-            hits = retriever.search(question, k=GRID_CANDIDATES, mode=mode)
-            per_mode[mode] = [(retriever.kb.build.position[h.chunk.chunk_id], h.score) for h in hits]
+        searched = retriever.search_each(question, k=GRID_CANDIDATES, modes=("bm25", "dense")).hits
+        per_mode = {mode: [(retriever.kb.build.position[h.chunk.chunk_id], h.score) for h in hits]
+                    for mode, hits in searched.items()}
         candidates = {i for lst in per_mode.values() for i, _ in lst}
         relevant = {i for i in candidates if is_relevant(chunks[i], target)}
         out.append(Lists(per_mode["bm25"], per_mode["dense"], relevant))
     return out
 
 
-def variants() -> dict[str, callable]:
-    table = {
+def variants() -> dict[str, Callable[[Lists], list[int]]]:
+    table: dict[str, Callable[[Lists], list[int]]] = {
         "bm25 only": lambda L: [i for i, _ in L.bm25],
         "dense only": lambda L: [i for i, _ in L.dense],
     }
@@ -61,13 +61,6 @@ def variants() -> dict[str, callable]:
 def score_grid(lists: list[Lists]) -> dict[str, dict]:
     results = {}
     for name, fuse in variants().items():
-        ranks = [first_relevant_rank([i in L.relevant for i in fuse(L)[:10]]) for L in lists]
-        results[name] = summarize(ranks)
+        ranks = [first_relevant_rank([i in L.relevant for i in fuse(L)[:CUTOFF]]) for L in lists]
+        results[name] = rank_summary(ranks)
     return results
-
-
-def format_grid(title: str, results: dict[str, dict]) -> str:
-    lines = [title, f"  {'variant':30s} {'MRR@10':>7s} {'R@1':>7s} {'R@5':>7s} {'R@10':>7s}"]
-    for name, m in results.items():
-        lines.append(f"  {name:30s} {m['MRR@10']:7.3f} {m['R@1']:7.3f} {m['R@5']:7.3f} {m['R@10']:7.3f}")
-    return "\n".join(lines)

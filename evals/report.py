@@ -1,160 +1,167 @@
-"""Eval run reports: baseline comparison, thresholds, and JSON / Markdown / self-contained HTML files."""
+"""The run report: what one evaluation run measured, compared with an earlier run and checked against thresholds.
+
+The JSON form (`dutykb eval --json`, `<run>/report.json`) is documented in README "Evaluation";
+metric names for thresholds are the dotted paths of `summary`, e.g. `retrieval.hybrid.R@5`.
+"""
 from __future__ import annotations
 
-import html
-import json
-from pathlib import Path
-from typing import Any
+import uuid
+from datetime import UTC, datetime
 
-from evals.scoring import flatten
+from pydantic import BaseModel, Field
+
+from evals.coverage import Coverage, coverage
+from evals.runner import CaseResult
+from evals.scoring import Summary, breakdown, flatten, summarize_results
+from evals.suite import Suite
+from kb.access import EVERYONE, Audience
+from kb.errors import DutyKBError
+from kb.knowledge import KnowledgeBase
 
 REPORT_VERSION = 1
-CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 640, 18, 190
-HISTOGRAM_BINS = 12
-RETRIEVER_COLORS = {"hybrid": "#2f6fdf", "bm25": "#e08a1e", "dense": "#3aa66a"}
+RUN_ID_TIME = "%Y%m%dT%H%M%S"
+RUN_ID_SUFFIX_CHARS = 4
 
 
-def compare(current: dict, baseline: dict) -> dict[str, Any]:
+class ThresholdError(DutyKBError):
+    """A --fail-under spec that names no metric or has no value."""
+
+
+class SuiteRef(BaseModel):
+    name: str
+    path: str
+    cases: int
+
+
+class IndexInfo(BaseModel):
+    build_id: str | None = None
+    embedder: str | None = None
+    chunks: int | None = None
+    fusion: str | None = None
+
+
+class AudienceInfo(BaseModel):
+    unrestricted: bool = True
+    groups: list[str] = Field(default_factory=list)
+
+
+class Delta(BaseModel):
+    before: float
+    after: float
+    delta: float
+
+
+class Comparison(BaseModel):
+    run_id: str | None
+    deltas: dict[str, Delta]
+    newly_failing: list[str]
+    newly_passing: list[str]
+
+
+class ThresholdCheck(BaseModel):
+    metric: str
+    min: float
+    value: float
+    ok: bool
+
+
+class RunReport(BaseModel):
+    version: int = REPORT_VERSION
+    run_id: str
+    created: str
+    suites: list[SuiteRef]
+    index: IndexInfo
+    summary: Summary
+    by_suite: dict[str, Summary] = Field(default_factory=dict)
+    by_tag: dict[str, Summary] = Field(default_factory=dict)
+    by_role: dict[str, Summary] = Field(default_factory=dict)
+    coverage: Coverage | None = None
+    audience: AudienceInfo = Field(default_factory=AudienceInfo)
+    shown_visibility: list[list[str]] = Field(default_factory=list)
+    cases: list[CaseResult] = Field(default_factory=list)
+    baseline: Comparison | None = None
+    thresholds: list[ThresholdCheck] = Field(default_factory=list)
+
+    def viewable_by(self, audience: Audience) -> bool:
+        """Reports are shared files: shown only to viewers who may see every restricted entry they quote."""
+        return all(audience.may_see(v) for v in self.shown_visibility)
+
+    def flat_metrics(self) -> dict[str, float]:
+        return flatten(self.summary.model_dump())
+
+    @property
+    def missed_thresholds(self) -> list[ThresholdCheck]:
+        return [t for t in self.thresholds if not t.ok]
+
+
+def new_run_id(now: datetime) -> str:
+    return now.strftime(RUN_ID_TIME) + "-" + uuid.uuid4().hex[:RUN_ID_SUFFIX_CHARS]
+
+
+def run_time(run_id: str) -> datetime:
+    """When a run was made, from its id; ValueError if it is not a run id."""
+    return datetime.strptime(run_id.split("-", 1)[0], RUN_ID_TIME).replace(tzinfo=UTC)
+
+
+def shown_visibility(kb: KnowledgeBase, results: list[CaseResult]) -> list[list[str]]:
+    """The distinct `visibility` lists of restricted chunks a report quotes (retrieved or cited)."""
+    build = kb.build
+    found = set()
+    for result in results:
+        for chunk_id in [r.chunk_id for r in result.retrieved] + [c["chunk_id"] for c in result.citations]:
+            position = build.position.get(chunk_id)
+            if position is not None and build.chunks[position].visibility:
+                found.add(tuple(build.chunks[position].visibility))
+    return [list(v) for v in sorted(found)]
+
+
+def assemble_report(kb: KnowledgeBase, fusion: str, suites: list[Suite], results: list[CaseResult],
+                    audience: Audience = EVERYONE) -> RunReport:
+    cases = [c for s in suites for c in s.cases]
+    manifest = kb.build.manifest
+    now = datetime.now(UTC)
+    return RunReport(
+        run_id=new_run_id(now), created=now.isoformat(timespec="seconds"),
+        suites=[SuiteRef(name=s.name, path=str(s.path), cases=len(s.cases)) for s in suites],
+        index=IndexInfo(build_id=manifest.build_id, embedder=manifest.embedder, chunks=manifest.chunks,
+                        fusion=fusion),
+        summary=summarize_results(results),
+        by_suite=breakdown(results, lambda r: [r.suite]),
+        by_tag=breakdown(results, lambda r: r.tags),
+        by_role=breakdown(results, lambda r: [r.role] if r.role else []),
+        coverage=coverage(kb.roles_for(audience), cases),
+        audience=AudienceInfo(unrestricted=audience.unrestricted, groups=sorted(audience.groups)),
+        shown_visibility=shown_visibility(kb, results),
+        cases=results,
+    )
+
+
+def compare(current: RunReport, baseline: RunReport) -> Comparison:
     """Per-metric deltas and the cases that newly fail or newly pass."""
-    now, before = flatten(current["summary"]), flatten(baseline["summary"])
-    deltas = {k: {"before": before[k], "after": v, "delta": v - before[k]} for k, v in now.items() if k in before}
-    old = {c["id"]: c["passed"] for c in baseline.get("cases", [])}
-    new = {c["id"]: c["passed"] for c in current["cases"]}
-    return {
-        "run_id": baseline.get("run_id"),
-        "deltas": deltas,
-        "newly_failing": sorted(i for i, ok in new.items() if not ok and old.get(i) is True),
-        "newly_passing": sorted(i for i, ok in new.items() if ok and old.get(i) is False),
-    }
+    now, before = current.flat_metrics(), baseline.flat_metrics()
+    deltas = {k: Delta(before=before[k], after=v, delta=v - before[k]) for k, v in now.items() if k in before}
+    old = {c.id: c.passed for c in baseline.cases}
+    new = {c.id: c.passed for c in current.cases}
+    return Comparison(
+        run_id=baseline.run_id, deltas=deltas,
+        newly_failing=sorted(i for i, ok in new.items() if not ok and old.get(i) is True),
+        newly_passing=sorted(i for i, ok in new.items() if ok and old.get(i) is False),
+    )
 
 
-def check_thresholds(report: dict, specs: list[str]) -> list[dict[str, Any]]:
+def check_thresholds(report: RunReport, specs: list[str]) -> list[ThresholdCheck]:
     """`METRIC=VALUE` specs against the summary, e.g. answers.evidence_in_answer=0.9."""
-    flat = flatten(report["summary"])
+    flat = report.flat_metrics()
     checks = []
     for spec in specs:
         name, sep, value = spec.partition("=")
         if not sep:
-            raise ValueError(f"--fail-under takes METRIC=VALUE, not '{spec}'")
+            raise ThresholdError(f"--fail-under takes METRIC=VALUE, not '{spec}'")
         if name not in flat:
-            raise ValueError(f"unknown metric '{name}'; known: {', '.join(sorted(flat))}")
-        minimum = float(value)
-        checks.append({"metric": name, "min": minimum, "value": flat[name], "ok": flat[name] >= minimum})
+            raise ThresholdError(f"unknown metric '{name}'; known: {', '.join(sorted(flat))}")
+        try:
+            minimum = float(value)
+        except ValueError:
+            raise ThresholdError(f"--fail-under {name}: '{value}' is not a number") from None
+        checks.append(ThresholdCheck(metric=name, min=minimum, value=flat[name], ok=flat[name] >= minimum))
     return checks
-
-
-def _fmt(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
-def to_markdown(report: dict) -> str:
-    s = report["summary"]
-    lines = [f"# dutykb eval {report['run_id']}", "",
-             f"Suites: {', '.join(x['name'] for x in report['suites'])}; {s['cases']} cases "
-             f"({s['answerable']} answerable); build {report['index'].get('build_id')}.", "",
-             "## Retrieval", "", "| retriever | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|"]
-    for mode, m in s["retrieval"].items():
-        lines.append(f"| {mode} | {_fmt(m['R@1'])} | {_fmt(m['R@5'])} | {_fmt(m['R@10'])} | "
-                     f"{_fmt(m['MRR@10'])} | {_fmt(m['nDCG@10'])} |")
-    lines += ["", "## Answers", "", "| metric | value |", "|---|---|"]
-    lines += [f"| {k} | {_fmt(v)} |" for k, v in s["answers"].items()]
-    if report.get("baseline"):
-        b = report["baseline"]
-        lines += ["", f"## Against {b['run_id']}", "", "| metric | before | after | delta |", "|---|---|---|---|"]
-        lines += [f"| {k} | {_fmt(d['before'])} | {_fmt(d['after'])} | {d['delta']:+.3f} |"
-                  for k, d in b["deltas"].items() if abs(d["delta"]) > 1e-9]
-        lines += ["", f"Newly failing: {', '.join(b['newly_failing']) or 'none'}",
-                  f"Newly passing: {', '.join(b['newly_passing']) or 'none'}"]
-    if report.get("thresholds"):
-        lines += ["", "## Thresholds", ""]
-        lines += [f"- {'ok' if t['ok'] else 'MISSED'}: {t['metric']} = {t['value']:.3f} (min {t['min']})"
-                  for t in report["thresholds"]]
-    cov = report.get("coverage") or {}
-    if cov:
-        lines += ["", "## Coverage", "", f"Roles asked about: {cov['roles_covered']}/{cov['roles_total']}; "
-                  f"duty items with evidence: {cov['items_covered']}/{cov['items_total']}."]
-        if cov["roles_uncovered"]:
-            lines.append(f"Roles no case asks about: {'、'.join(cov['roles_uncovered'])}")
-    lines += ["", "## Cases", "", "| | id | question | reason | cited |", "|---|---|---|---|---|"]
-    for c in report["cases"]:
-        cited = "; ".join(f"[{x['n']}] {x['section'].split(' › ')[-1]}" for x in c["citations"][:3])
-        lines.append(f"| {'✅' if c['passed'] else '❌'} | {c['id']} | {_md(c['question'])} | {c['reason']} | {_md(cited)} |")
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0, fmt: str = "{:.3f}") -> str:
-    height = BAR_HEIGHT * len(rows) + 30
-    usable = CHART_WIDTH - LABEL_WIDTH - 60
-    parts = [f'<svg role="img" aria-label="{html.escape(title)}" width="{CHART_WIDTH}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><text x="0" y="14" font-weight="bold">{html.escape(title)}</text>']
-    for i, (label, value, color) in enumerate(rows):
-        y = 24 + i * BAR_HEIGHT
-        width = max(0.0, min(1.0, value / maximum if maximum else 0)) * usable
-        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(label)}</text>'
-                     f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 4}" fill="{color}"/>'
-                     f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + 12}" font-size="12">{fmt.format(value)}</text>')
-    return "".join(parts) + "</svg>"
-
-
-def _histogram(latencies: list[float]) -> str:
-    if not latencies:
-        return ""
-    top = max(latencies) or 1.0
-    width = top / HISTOGRAM_BINS
-    counts = [0] * HISTOGRAM_BINS
-    for value in latencies:
-        counts[min(HISTOGRAM_BINS - 1, int(value / width))] += 1
-    rows = [(f"{i * width:.0f}–{(i + 1) * width:.0f} ms", float(n), "#7a5cc7") for i, n in enumerate(counts)]
-    return _bars("回答延迟分布 (answer latency, cases per bin)", rows, maximum=float(max(counts)), fmt="{:.0f}")
-
-
-def to_html(report: dict) -> str:
-    s = report["summary"]
-    retrieval_rows = [(f"{mode} {metric}", value, RETRIEVER_COLORS.get(mode, "#888"))
-                      for metric in ("R@1", "R@5", "MRR@10", "nDCG@10") for mode, m in s["retrieval"].items()
-                      for value in [m[metric]]]
-    tag_rows = [(tag, g["answers"]["pass_rate"] or 0.0, "#2f6fdf") for tag, g in report["by_tag"].items()]
-    body = [f"<h1>dutykb eval {html.escape(report['run_id'])}</h1>",
-            f"<p>{s['cases']} cases, {s['answerable']} answerable · build "
-            f"{html.escape(str(report['index'].get('build_id')))} · {html.escape(report['created'])}</p>",
-            _bars("检索指标 (retrieval, per retriever)", retrieval_rows),
-            _bars("各标签通过率 (pass rate per tag)", tag_rows),
-            _histogram([c["latency_ms"] for c in report["cases"]]),
-            "<h2>回答指标</h2><table>" + "".join(
-                f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in s["answers"].items()) + "</table>"]
-    if report.get("baseline"):
-        b = report["baseline"]
-        body.append(f"<h2>与 {html.escape(str(b['run_id']))} 比较</h2><p>新失败: "
-                    f"{html.escape(', '.join(b['newly_failing']) or '无')} · 新通过: "
-                    f"{html.escape(', '.join(b['newly_passing']) or '无')}</p>")
-    body.append("<h2>用例</h2>")
-    for c in report["cases"]:
-        retrieved = "".join(f"<li>{'✔' if r['relevant'] else '·'} {html.escape(r['section'])}: "
-                            f"{html.escape(r['text'])}</li>" for r in c["retrieved"])
-        cited = "".join(f"<li>[{x['n']}] {html.escape(x['section'])}: {html.escape(x['quote'])}</li>"
-                        for x in c["citations"])
-        body.append(f"<details><summary>{'通过' if c['passed'] else '未通过'} {html.escape(c['id'])} — "
-                    f"{html.escape(c['question'])} <small>({html.escape(c['reason'])})</small></summary>"
-                    f"<p><b>回答</b><br>{html.escape(c['answer']).replace(chr(10), '<br>')}</p>"
-                    f"<p><b>引用</b></p><ul>{cited}</ul><p><b>检索结果</b></p><ul>{retrieved}</ul></details>")
-    style = ("body{font-family:'Noto Sans CJK SC','Noto Sans CJK TC',sans-serif;max-width:960px;margin:2em auto}"
-             "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}svg{display:block;margin:1em 0}")
-    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>dutykb eval</title>'
-            f"<style>{style}</style></head><body>{''.join(body)}</body></html>")
-
-
-def write_reports(report: dict, directory: Path) -> dict[str, Path]:
-    from kb.atomic import atomic_write_text
-
-    directory.mkdir(parents=True, exist_ok=True)
-    paths = {"json": directory / "report.json", "md": directory / "report.md", "html": directory / "report.html"}
-    atomic_write_text(paths["json"], json.dumps(report, ensure_ascii=False, indent=1))
-    atomic_write_text(paths["md"], to_markdown(report))
-    atomic_write_text(paths["html"], to_html(report))
-    return paths

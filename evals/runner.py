@@ -1,29 +1,54 @@
-"""Run suite cases against a knowledge base: retrieval per retriever, then the answer, per case."""
+"""Run suite cases against a knowledge base: retrieval per retriever, then the answer, per case.
+
+The CLI (`dutykb eval`) and the app's 评测 page both call `run_cases`; the app passes the
+signed-in editor's audience and a progress callback that moves its progress bar.
+"""
 from __future__ import annotations
 
-import sys
 import time
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
 
-from tqdm import tqdm
+from pydantic import BaseModel, Field
 
-from evals.metrics import first_relevant_rank
+from evals.metrics import CUTOFF, first_relevant_rank
+from evals.relevance import evidence_in_answer, is_relevant
 from evals.suite import Case
 from kb.access import EVERYONE, Audience
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Answer, Chunk
-from kb.retrieve import MODES, HybridRetriever
+from kb.retrieve import HybridRetriever
 
-CUTOFF = 10
 SHOWN_RETRIEVED = 5
-_EMPTY_CHUNK = Chunk("", "", "", "", None, [], "", "", [])  # a cited chunk no longer in the build
+SHOWN_TEXT_CHARS = 200
+Progress = Callable[[int, int, str], None]  # (cases done, cases in all, id of the case just scored)
 
 
-@dataclass
-class CaseResult:
+class Reason(StrEnum):
+    """Why a case passed or failed; the UI and reports translate these codes."""
+
+    EVIDENCE_CITED = "evidence_cited"
+    ABSTAINED_AS_EXPECTED = "abstained_as_expected"
+    ANSWERED_UNANSWERABLE = "answered_unanswerable"
+    ABSTAINED_ANSWERABLE = "abstained_answerable"
+    EVIDENCE_MISSING = "evidence_missing"
+    PHRASE_MISSING = "phrase_missing"
+
+
+class RetrievedHit(BaseModel):
+    rank: int
+    chunk_id: str
+    section: str
+    relevant: bool
+    text: str
+
+
+class CaseResult(BaseModel):
+    """One case as scored: ranks per retriever, what was retrieved, the answer and the verdict."""
+
     id: str
     suite: str
     question: str
@@ -32,7 +57,7 @@ class CaseResult:
     answerable: bool
     ranks: dict[str, int | None]
     relevant_total: int
-    retrieved: list[dict[str, Any]]
+    retrieved: list[RetrievedHit]
     answer: str
     abstained: bool
     mode: str
@@ -42,92 +67,76 @@ class CaseResult:
     contains_ok: bool
     latency_ms: float
     passed: bool
-    reason: str
-    relevance: dict[str, list[bool]] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    reason: str  # a Reason code (reports written before the codes hold English sentences)
+    relevance: dict[str, list[bool]] = Field(default_factory=dict)
 
 
-def case_relevant(case: Case, chunk: Chunk) -> bool:
-    """A chunk is relevant when it holds an evidence phrase or matches an expected source."""
-    if any(normalize(e) in chunk.match_text for e in case.evidence):
-        return True
-    for source in case.sources:
-        if source.doc != chunk.doc_id:
-            continue
-        if source.section and normalize(source.section) not in normalize(chunk.section):
-            continue
-        if source.item is not None and source.item not in chunk.items:
-            continue
-        return True
-    return False
-
-
-def evidence_in_answer(case: Case, answer: Answer) -> bool:
-    """An expected evidence phrase appears in the answer text or one of its quotes (after normalisation)."""
-    text = normalize(answer.answer + "\n" + "\n".join(c.quote for c in answer.citations))
-    return any(normalize(e) in text for e in case.evidence)
-
-
-def _judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> tuple[bool, str]:
-    if case.abstain:
-        return (True, "abstained as expected") if answer.abstained else (False, "answered an unanswerable question")
+def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> tuple[bool, Reason]:
+    if not case.answerable:
+        return (True, Reason.ABSTAINED_AS_EXPECTED) if answer.abstained else (False, Reason.ANSWERED_UNANSWERABLE)
     if answer.abstained:
-        return False, "abstained on an answerable question"
+        return False, Reason.ABSTAINED_ANSWERABLE
     if not evidence_ok:
-        return False, "expected evidence not in the answer or its citations"
+        return False, Reason.EVIDENCE_MISSING
     if not contains_ok:
-        return False, "answer text lacks an expected phrase"
-    return True, "evidence cited"
+        return False, Reason.PHRASE_MISSING
+    return True, Reason.EVIDENCE_CITED
 
 
-def run_case(case: Case, retriever: HybridRetriever, answerer: Answerer, audience: Audience) -> CaseResult:
-    """Score one case as `audience` would be answered (evals in the app run as the signed-in editor)."""
-    build = retriever.kb.build
-    chunks = build.chunks
+class CaseRunner:
+    """Scores cases on one knowledge base as one audience would be answered."""
 
-    def chunk_of(chunk_id: str) -> Chunk:
-        return chunks[build.position[chunk_id]] if chunk_id in build.position else _EMPTY_CHUNK
+    def __init__(self, kb: KnowledgeBase, audience: Audience = EVERYONE, answerer: Answerer | None = None) -> None:
+        self.kb = kb
+        self.audience = audience
+        self.retriever = HybridRetriever(kb)
+        self.answerer = answerer or Answerer(kb)
 
-    ranks, relevance, retrieved = {}, {}, []
-    for mode in MODES:
-        hits = retriever.search(case.question, k=CUTOFF, mode=mode, audience=audience)
-        flags = [case_relevant(case, h.chunk) for h in hits]
-        relevance[mode] = flags
-        ranks[mode] = first_relevant_rank(flags) if case.answerable else None
-        if mode == "hybrid":
-            retrieved = [{"rank": h.rank, "chunk_id": h.chunk.chunk_id, "section": h.chunk.section,
-                          "relevant": f, "text": h.chunk.text[:200]} for h, f in zip(hits[:SHOWN_RETRIEVED], flags)]
-    start = time.perf_counter()
-    answer = answerer.answer(case.question, role=case.role, audience=audience)
-    latency = (time.perf_counter() - start) * 1000
-    evidence_ok = case.answerable and (
-        evidence_in_answer(case, answer)
-        or (not case.evidence and any(case_relevant(case, chunk_of(c.chunk_id)) for c in answer.citations)))
-    contains_ok = all(normalize(p) in normalize(answer.answer) for p in case.answer_contains)
-    supported = sum(
-        1 for c in answer.citations
-        if any(normalize(e) in normalize(c.quote) for e in case.evidence)
-        or case_relevant(case, chunk_of(c.chunk_id))
-    )
-    passed, reason = _judge(case, answer, evidence_ok, contains_ok)
-    return CaseResult(
-        id=case.id, suite=case.suite, question=case.question, role=case.role, tags=case.tags,
-        answerable=case.answerable, ranks=ranks,
-        relevant_total=sum(case_relevant(case, c) for c in chunks) if case.answerable else 0,
-        retrieved=retrieved, answer=answer.answer, abstained=answer.abstained, mode=answer.mode,
-        citations=[c.to_json() for c in answer.citations], supported_citations=supported,
-        evidence_in_answer=bool(evidence_ok), contains_ok=contains_ok, latency_ms=round(latency, 2),
-        passed=passed, reason=reason, relevance=relevance,
-    )
+    def _chunk(self, chunk_id: str) -> Chunk | None:
+        build = self.kb.build
+        position = build.position.get(chunk_id)
+        return None if position is None else build.chunks[position]
+
+    def _cites_relevant(self, case: Case, citation) -> bool:
+        chunk = self._chunk(citation.chunk_id)
+        return any(normalize(e) in normalize(citation.quote) for e in case.evidence) or (
+            chunk is not None and is_relevant(case, chunk))
+
+    def run(self, case: Case) -> CaseResult:
+        per_mode = self.retriever.search_each(case.question, k=CUTOFF, audience=self.audience)
+        relevance = {mode: [is_relevant(case, h.chunk) for h in hits] for mode, hits in per_mode.hits.items()}
+        ranks = {mode: first_relevant_rank(flags) if case.answerable else None for mode, flags in relevance.items()}
+        retrieved = [RetrievedHit(rank=h.rank, chunk_id=h.chunk.chunk_id, section=h.chunk.section, relevant=flag,
+                                  text=h.chunk.text[:SHOWN_TEXT_CHARS])
+                     for h, flag in zip(per_mode.hits["hybrid"][:SHOWN_RETRIEVED], relevance["hybrid"])]
+        start = time.perf_counter()
+        answer = self.answerer.answer(case.question, role=case.role, audience=self.audience)
+        latency = (time.perf_counter() - start) * 1000
+        evidence_ok = case.answerable and (
+            evidence_in_answer(case, answer)
+            or (not case.evidence and any(self._cites_relevant(case, c) for c in answer.citations)))
+        contains_ok = all(normalize(p) in normalize(answer.answer) for p in case.answer_contains)
+        passed, reason = judge(case, answer, evidence_ok, contains_ok)
+        return CaseResult(
+            id=case.id, suite=case.suite, question=case.question, role=case.role, tags=case.tags,
+            answerable=case.answerable, ranks=ranks,
+            relevant_total=sum(is_relevant(case, c) for c in self.kb.build.chunks) if case.answerable else 0,
+            retrieved=retrieved, answer=answer.answer, abstained=answer.abstained, mode=answer.mode,
+            citations=[c.to_json() for c in answer.citations],
+            supported_citations=sum(self._cites_relevant(case, c) for c in answer.citations),
+            evidence_in_answer=bool(evidence_ok), contains_ok=contains_ok, latency_ms=round(latency, 2),
+            passed=passed, reason=reason.value, relevance=relevance,
+        )
 
 
-def run_cases(kb: KnowledgeBase, cases: list[Case], show: bool = True,
-              audience: Audience = EVERYONE) -> list[CaseResult]:
-    retriever, answerer = HybridRetriever(kb), Answerer(kb)
+def run_cases(kb: KnowledgeBase, cases: list[Case], audience: Audience = EVERYONE,
+              progress: Progress | None = None, answerer: Answerer | None = None) -> list[CaseResult]:
+    """Score every case as `audience` is answered; `progress` is called after each case."""
+    runner = CaseRunner(kb, audience, answerer)
     kb.build  # load once before timing anything
     results = []
-    for case in tqdm(cases, desc="评测", unit="case", disable=not show, file=sys.stderr):
-        results.append(run_case(case, retriever, answerer, audience))
+    for done, case in enumerate(cases, 1):
+        results.append(runner.run(case))
+        if progress is not None:
+            progress(done, len(cases), case.id)
     return results

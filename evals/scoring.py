@@ -4,13 +4,23 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 
-from evals.metrics import mrr_at, ndcg_at, recall_at
-from kb.stats import percentile
+from pydantic import BaseModel
+
+from evals.metrics import CUTOFF, RECALL_CUTOFFS, mrr_at, ndcg_at, recall_at
 from evals.runner import CaseResult
 from kb.retrieve import MODES
+from kb.stats import percentile
 
-RECALL_KS = (1, 5, 10)
 P50, P95 = 50, 95
+
+
+class Summary(BaseModel):
+    """Metrics of a group of cases; metric names are the documented keys (R@5, evidence_in_answer, …)."""
+
+    cases: int
+    answerable: int
+    retrieval: dict[str, dict[str, float]]
+    answers: dict[str, float | None]
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -22,10 +32,10 @@ def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
     out = {}
     for mode in MODES:
         ranks = [r.ranks.get(mode) for r in answerable]
-        metrics = {f"R@{k}": recall_at(ranks, k) for k in RECALL_KS}
-        metrics["MRR@10"] = mrr_at(ranks)
-        metrics["nDCG@10"] = (statistics.fmean(ndcg_at(r.relevance.get(mode, []), r.relevant_total)
-                                               for r in answerable) if answerable else 0.0)
+        metrics = {f"R@{k}": recall_at(ranks, k) for k in RECALL_CUTOFFS}
+        metrics[f"MRR@{CUTOFF}"] = mrr_at(ranks)
+        metrics[f"nDCG@{CUTOFF}"] = (statistics.fmean(ndcg_at(r.relevance.get(mode, []), r.relevant_total)
+                                                      for r in answerable) if answerable else 0.0)
         out[mode] = metrics
     return out
 
@@ -49,17 +59,17 @@ def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     }
 
 
-def summarize(results: list[CaseResult]) -> dict:
-    return {"cases": len(results), "answerable": sum(r.answerable for r in results),
-            "retrieval": retrieval_metrics(results), "answers": answer_metrics(results)}
+def summarize_results(results: list[CaseResult]) -> Summary:
+    return Summary(cases=len(results), answerable=sum(r.answerable for r in results),
+                   retrieval=retrieval_metrics(results), answers=answer_metrics(results))
 
 
-def breakdown(results: list[CaseResult], keys: Callable[[CaseResult], Iterable[str]]) -> dict[str, dict]:
+def breakdown(results: list[CaseResult], keys: Callable[[CaseResult], Iterable[str]]) -> dict[str, Summary]:
     groups: dict[str, list[CaseResult]] = {}
     for result in results:
         for key in keys(result):
             groups.setdefault(key, []).append(result)
-    return {key: summarize(group) for key, group in sorted(groups.items())}
+    return {key: summarize_results(group) for key, group in sorted(groups.items())}
 
 
 def flatten(metrics: dict, prefix: str = "") -> dict[str, float]:

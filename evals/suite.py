@@ -23,13 +23,15 @@ from typing import Any
 
 import yaml
 
+from kb.errors import DutyKBError
+
 CASE_KEYS = {"id", "question", "role", "expect", "tags"}
 EXPECT_KEYS = {"evidence", "sources", "answer_contains", "abstain"}
 SOURCE_KEYS = {"doc", "section", "item"}
 SUITE_KEYS = {"suite", "description", "defaults", "cases"}
 
 
-class SuiteError(ValueError):
+class SuiteError(DutyKBError):
     pass
 
 

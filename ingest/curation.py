@@ -19,26 +19,22 @@ from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from ingest.load import (
     KIND_BY_SUFFIX,
     LoadError,
     discover,
-    parse_front_matter,
     read_document,
 )
 from kb.atomic import atomic_write_bytes, atomic_write_text
+from kb.errors import DutyKBError
+from kb.frontmatter import RETIRED, EntryMeta, render_entry, split_front_matter
 
 HISTORY_DIRNAME = ".history"
 AUDIT_FILE = "audit.jsonl"
-ENTRY_FIELDS = ("title", "department", "roles", "source", "version", "effective", "status", "tags", "visibility")
-REQUIRED_FIELDS = ("title",)
 DOC_ID_PATTERN = re.compile(r"^[\w\-./\u4e00-\u9fff]+\.md$")
-RETIRED, ACTIVE = "retired", "active"
 
 
-class EntryError(ValueError):
+class EntryError(DutyKBError):
     """An entry operation that cannot be done; the message says why."""
 
 
@@ -49,17 +45,17 @@ class StaleEditError(EntryError):
 @dataclass
 class Entry:
     doc_id: str
-    meta: dict[str, Any]
+    meta: EntryMeta
     body: str
     sha: str
     kind: str = "markdown"
 
     @property
     def status(self) -> str:
-        return str(self.meta.get("status", ACTIVE))
+        return self.meta.status
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "meta": _jsonable(self.meta), "body": self.body, "sha": self.sha,
+        return {"doc_id": self.doc_id, "meta": self.meta.to_front_matter(), "body": self.body, "sha": self.sha,
                 "kind": self.kind, "status": self.status}
 
 
@@ -76,31 +72,8 @@ class AuditRecord:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(meta, ensure_ascii=False, default=str))
-
-
 def sha_of(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def render_entry(meta: dict[str, Any], body: str) -> str:
-    ordered = {k: meta[k] for k in ENTRY_FIELDS if k in meta and meta[k] not in (None, "", [])}
-    ordered.update({k: v for k, v in meta.items() if k not in ENTRY_FIELDS})
-    front = yaml.safe_dump(ordered, allow_unicode=True, sort_keys=False).strip()
-    return f"---\n{front}\n---\n{body.strip()}\n"
-
-
-def validate_meta(meta: dict[str, Any]) -> None:
-    for name in REQUIRED_FIELDS:
-        if not str(meta.get(name) or "").strip():
-            raise EntryError(f"front matter field '{name}' is required")
-    status = str(meta.get("status", ACTIVE))
-    if status not in (ACTIVE, RETIRED):
-        raise EntryError(f"status must be '{ACTIVE}' or '{RETIRED}', not '{status}'")
-    for name in ("roles", "tags", "visibility"):
-        if name in meta and not isinstance(meta[name], list):
-            raise EntryError(f"front matter field '{name}' must be a list")
 
 
 class CorpusStore:
@@ -121,9 +94,8 @@ class CorpusStore:
             row: dict[str, Any] = {"doc_id": doc_id, "kind": KIND_BY_SUFFIX.get(path.suffix.lower(), "unknown")}
             try:
                 doc = read_document(path, [self.root])
-                row.update(title=doc.title or PurePosixPath(doc_id).stem,
-                           status=str(doc.meta.get("status", ACTIVE)), roles=doc.meta.get("roles") or [],
-                           visibility=[str(g) for g in doc.meta.get("visibility") or []],
+                row.update(title=doc.title or PurePosixPath(doc_id).stem, status=doc.meta.status,
+                           roles=list(doc.meta.roles), visibility=list(doc.meta.visibility),
                            versions=len(self.history(doc_id)))
             except LoadError as exc:
                 row.update(title=None, status="unreadable", error=exc.reason)
@@ -137,23 +109,19 @@ class CorpusStore:
         text = path.read_text(encoding="utf-8") if path.suffix.lower() == ".md" else None
         if text is None:
             doc = read_document(path, [self.root])
-            return Entry(doc_id, dict(doc.meta), doc.text, doc.fingerprint[:16], doc.kind)
-        try:
-            meta, body = parse_front_matter(text)
-        except ValueError as exc:
-            raise EntryError(f"{doc_id}: {exc}") from None
+            return Entry(doc_id, doc.meta, doc.text, doc.fingerprint[:16], doc.kind)
+        meta, body = split_front_matter(text, doc_id)
         return Entry(doc_id, meta, body, sha_of(text))
 
-    def add(self, doc_id: str, meta: dict[str, Any], body: str, who: str, why: str) -> Entry:
+    def add(self, doc_id: str, meta: EntryMeta, body: str, who: str, why: str) -> Entry:
         if not DOC_ID_PATTERN.match(doc_id):
             raise EntryError(f"entry id must be a relative path ending in .md, not '{doc_id}'")
         path = self.path_of(doc_id)
         if path.exists():
             raise EntryError(f"entry '{doc_id}' already exists; edit it instead")
-        meta = {**meta, "status": meta.get("status", ACTIVE), "version": 1}
-        return self._write(doc_id, meta, body, who, why, "add", previous=None)
+        return self._write(doc_id, meta.with_changes(version=1), body, who, why, "add", previous=None)
 
-    def edit(self, doc_id: str, meta: dict[str, Any], body: str, base_sha: str, who: str, why: str,
+    def edit(self, doc_id: str, meta: EntryMeta, body: str, base_sha: str, who: str, why: str,
              action: str = "edit") -> Entry:
         current = self.show(doc_id)
         if current.kind != "markdown":
@@ -163,12 +131,13 @@ class CorpusStore:
                 f"'{doc_id}' changed since you opened it (now {current.sha}, you edited {base_sha}); "
                 "reload it and apply your change again"
             )
-        version = int(current.meta.get("version") or len(self.history(doc_id)) or 1) + 1
-        return self._write(doc_id, {**meta, "version": version}, body, who, why, action, previous=current)
+        version = (current.meta.version or len(self.history(doc_id)) or 1) + 1
+        return self._write(doc_id, meta.with_changes(version=version), body, who, why, action, previous=current)
 
     def retire(self, doc_id: str, base_sha: str, who: str, why: str) -> Entry:
         current = self.show(doc_id)
-        return self.edit(doc_id, {**current.meta, "status": RETIRED}, current.body, base_sha, who, why, "retire")
+        return self.edit(doc_id, current.meta.with_changes(status=RETIRED), current.body, base_sha, who, why,
+                         "retire")
 
     def import_file(self, name: str, data: bytes, who: str, why: str) -> Entry:
         """Add an uploaded TXT/MD/HTML/DOCX file as a raw document, checked exactly as ingest reads it."""
@@ -190,7 +159,7 @@ class CorpusStore:
             version=1, action="import", who=who.strip() or "unknown", why=why.strip(),
             when=datetime.now(timezone.utc).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
             diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})"))
-        return Entry(doc_id, dict(doc.meta), doc.text, digest, doc.kind)
+        return Entry(doc_id, doc.meta, doc.text, digest, doc.kind)
 
     def history(self, doc_id: str) -> list[AuditRecord]:
         path = self.history_root / doc_id / AUDIT_FILE
@@ -205,16 +174,17 @@ class CorpusStore:
             raise EntryError(f"'{doc_id}' has no saved version {version}")
         return path.read_text(encoding="utf-8")
 
-    def _write(self, doc_id: str, meta: dict[str, Any], body: str, who: str, why: str, action: str,
+    def _write(self, doc_id: str, meta: EntryMeta, body: str, who: str, why: str, action: str,
                previous: Entry | None) -> Entry:
-        validate_meta(meta)
+        if not meta.title:
+            raise EntryError("front matter field 'title' is required")
         if not who.strip():
             raise EntryError("say who makes the change")
         text = render_entry(meta, body)
         path = self.path_of(doc_id)
         old_text = path.read_text(encoding="utf-8") if previous is not None else ""
         history = self.history_root / doc_id
-        version = int(meta["version"])
+        version = meta.version or 1
         if previous is not None and not (history / f"v{version - 1}.md").exists():
             atomic_write_text(history / f"v{version - 1}.md", old_text)  # a file written by hand, first edit
         atomic_write_text(history / f"v{version}.md", text)

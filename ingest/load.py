@@ -11,8 +11,8 @@ import re
 import zipfile
 from pathlib import Path
 
-import yaml
-
+from kb.errors import DutyKBError
+from kb.frontmatter import EntryMeta, split_front_matter
 from kb.records import LoadedDocument
 
 KIND_BY_SUFFIX = {
@@ -29,13 +29,10 @@ CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5"]
 MAX_FILE_BYTES = 20 * 1024 * 1024
 BINARY_SNIFF_BYTES = 8192
 MAX_CONTROL_RATIO = 0.01
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
-ALLOWED_STATUS = {"active", "retired"}
-LIST_FIELDS = ("roles", "tags", "visibility")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
-class LoadError(Exception):
+class LoadError(DutyKBError):
     """A corpus file that cannot be ingested; `str()` names the file and the problem."""
 
     def __init__(self, path: str, reason: str):
@@ -95,31 +92,6 @@ def _check_text(text: str) -> None:
         raise ValueError(f"looks binary ({controls} control characters)")
 
 
-def parse_front_matter(text: str) -> tuple[dict, str]:
-    """Split YAML front matter from Markdown; validate the fields dutykb relies on."""
-    match = FRONT_MATTER.match(text)
-    if not match:
-        return {}, text
-    try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (front matter line {mark.line + 2})" if mark else ""
-        raise ValueError(f"bad YAML front matter{where}: {getattr(exc, 'problem', exc)}") from None
-    if not isinstance(meta, dict):
-        raise ValueError("front matter must be a mapping of fields")
-    for name in LIST_FIELDS:
-        value = meta.get(name)
-        if isinstance(value, str):
-            meta[name] = [v.strip() for v in re.split(r"[,，、]", value) if v.strip()]
-        elif value is not None and not isinstance(value, list):
-            raise ValueError(f"front matter field '{name}' must be a list")
-    status = str(meta.get("status", "active")).lower()
-    if status not in ALLOWED_STATUS:
-        raise ValueError(f"front matter status must be active or retired, not '{status}'")
-    return meta, text[match.end():]
-
-
 def html_to_text(html: str) -> str:
     from bs4 import BeautifulSoup
 
@@ -161,7 +133,7 @@ def read_document(path: Path, roots: list[Path]) -> LoadedDocument:
         data = path.read_bytes()
         if not data.strip():
             raise ValueError("empty file")
-        meta: dict = {}
+        meta = EntryMeta()
         encoding = "docx"
         if kind == "docx":
             text = docx_to_text(data)
@@ -172,10 +144,12 @@ def read_document(path: Path, roots: list[Path]) -> LoadedDocument:
             if kind == "html":
                 text = html_to_text(text)
             elif kind == "markdown":
-                meta, text = parse_front_matter(text)
+                meta, text = split_front_matter(text, "front matter")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         _check_text(text)
-    except (OSError, ValueError) as exc:
+    except LoadError:
+        raise
+    except (OSError, ValueError, DutyKBError) as exc:
         raise LoadError(shown, str(exc)) from None
     fingerprint = hashlib.sha256(data).hexdigest()
     return LoadedDocument(

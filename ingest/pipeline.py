@@ -19,6 +19,7 @@ from ingest.chunk import ChunkLimits
 from ingest.load import LoadError, discover, doc_id_for, read_document
 from ingest.process import ProcessedDocument, process_document
 from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.errors import EXIT_BUSY, DutyKBError
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize
@@ -31,8 +32,14 @@ LOCK_NAME = "ingest.lock"
 PIPELINE_VERSION = "2"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
-class IngestBusy(Exception):
+class IngestBusy(DutyKBError):
     """Another ingest holds the lock."""
+
+    exit_code = EXIT_BUSY
+
+
+class CorpusPathError(DutyKBError):
+    """A corpus path given to ingest does not exist."""
 
 
 @dataclass
@@ -139,7 +146,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         manifest = None
     missing = [str(r) for r in roots if not r.exists()]
     if missing:
-        raise FileNotFoundError(f"corpus path not found: {', '.join(missing)}")
+        raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
     documents = _load_all(discover(roots), roots, report, show)
     active = [d for d in documents if not d.retired]

@@ -7,11 +7,11 @@ from functools import lru_cache
 
 from ingest.chunk import ChunkLimits
 from ingest.clean import clean_text
-from ingest.load import parse_front_matter
 from ingest.process import process_document
 from ingest.structure import SECTION_KINDS, Section, parse_structure
-from kb.outline import match_marker
+from kb.frontmatter import EntryMeta, split_front_matter
 from kb.normalize import normalize
+from kb.outline import match_marker
 from kb.records import Chunk, LoadedDocument, Role
 from kb.settings import Settings
 
@@ -82,7 +82,7 @@ def _item_key(text: str) -> str:
 def preview_text(doc_id: str, text: str, settings: Settings, existing: list[Chunk] | None = None,
                  tokens_of=None) -> Preview:
     """Parse `text` (Markdown with optional front matter, or raw) exactly as ingest would."""
-    meta, body = parse_front_matter(text) if doc_id.endswith(".md") else ({}, text)
+    meta, body = split_front_matter(text, doc_id) if doc_id.endswith(".md") else (EntryMeta(), text)
     doc = LoadedDocument(doc_id=doc_id, path=doc_id, kind="markdown", encoding="utf_8", text=body, meta=meta,
                          fingerprint=hashlib.sha256(text.encode()).hexdigest())
     limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)

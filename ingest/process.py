@@ -36,15 +36,14 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
     cleaned = clean_text(doc.text)
     root = parse_structure(cleaned.text)
     title = _take_title(doc, root.lines)
-    meta_roles = [str(r) for r in doc.meta.get("roles") or []]
-    spans = find_roles(root, doc.doc_id, title, meta_roles)
-    department = doc.meta.get("department")
+    spans = find_roles(root, doc.doc_id, title, list(doc.meta.roles))
+    department = doc.meta.department
     roles = [span.role for span in spans]
     if department:
         for role in roles:
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
-    visibility = sorted({str(g).strip() for g in doc.meta.get("visibility") or [] if str(g).strip()})
+    visibility = list(doc.meta.visibility)
     for record in [*chunks, *roles]:
         record.visibility = visibility
     return ProcessedDocument(doc.doc_id, title, chunks, roles, cleaned.removed)

@@ -13,11 +13,11 @@ import math
 import re
 from dataclasses import dataclass
 
-from kb.outline import match_marker
 from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
 from kb.llm import LLMSpec, complete, llm_answer, stream_completion
 from kb.normalize import normalize, to_script_of
+from kb.outline import match_marker
 from kb.records import Answer, Chunk, Citation, Hit, Role
 from kb.retrieve import DUTY_QUESTION, HybridRetriever, clean_query
 

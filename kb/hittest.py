@@ -7,7 +7,7 @@ from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Chunk
-from kb.retrieve import MODES, HybridRetriever, clean_query
+from kb.retrieve import HybridRetriever, clean_query
 
 MIN_TERM_CHARS = 2  # a single shared character (到, 的) says nothing about why a chunk matched
 DEPTH = 20  # ranks looked up per retriever so a fused hit shows where BM25 and dense put it
@@ -27,7 +27,7 @@ def hit_test(kb: KnowledgeBase, question: str, k: int = 5, role: str | None = No
     query terms it contains."""
     retriever = HybridRetriever(kb)
     query = clean_query(question)
-    per_mode = {mode: retriever.search(query, k=max(k, DEPTH), role=role, mode=mode, audience=audience) for mode in MODES}
+    per_mode = retriever.search_each(query, k=max(k, DEPTH), role=role, audience=audience).hits
     terms = list(dict.fromkeys(kb.build.lexical.terms(normalize(query))))
     rows = []
     for hit in per_mode["hybrid"][:k]:

@@ -14,6 +14,7 @@ from kb.buildfiles import (
     load_roles,
 )
 from kb.embed import Embedder, make_embedder
+from kb.errors import DutyKBError
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize
@@ -26,11 +27,11 @@ QUERY_VECTOR_CACHE = 512
 MIN_ROLE_MENTION_CHARS = 2
 
 
-class NoIndexError(Exception):
+class NoIndexError(DutyKBError):
     """No build has been published under this home yet."""
 
 
-class UnknownRoleError(ValueError):
+class UnknownRoleError(DutyKBError):
     pass
 
 

@@ -21,12 +21,13 @@ from pathlib import Path
 import yaml
 
 from kb.atomic import atomic_write_text
+from kb.errors import DutyKBError
 from kb.normalize import normalize
 
 LEXICON_FILE = "lexicon.yaml"
 
 
-class LexiconError(ValueError):
+class LexiconError(DutyKBError):
     pass
 
 

@@ -7,13 +7,14 @@ are flagged, and when nothing supported is left the extractive answer is used.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from kb.errors import DutyKBError
 from kb.normalize import normalize
 from kb.records import Answer, Citation, Hit
+from kb.settings import Settings
 from kb.tokenize import char_bigrams
 
 SPEC_SEPARATOR = "@"
@@ -33,8 +34,12 @@ SYSTEM_PROMPT = """你是企业岗位职责知识库的问答助手。只根据�
 4. 用提问者使用的文字（简体或繁体）回答，简洁、准确。"""
 
 
-class LLMError(Exception):
+class LLMError(DutyKBError):
     """The LLM endpoint failed (unreachable, refused, timed out); the message names it."""
+
+
+class LLMSpecError(DutyKBError):
+    """The configured LLM is not MODEL@BASE_URL."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,17 @@ class LLMSpec:
     api_key: str
 
     @classmethod
-    def parse(cls, spec: str) -> "LLMSpec":
-        """'MODEL@BASE_URL', e.g. 'qwen2.5:7b@http://127.0.0.1:11434/v1'; key from DUTYKB_LLM_API_KEY."""
+    def parse(cls, spec: str, api_key: str = DEFAULT_API_KEY) -> "LLMSpec":
+        """'MODEL@BASE_URL', e.g. 'qwen2.5:7b@http://127.0.0.1:11434/v1'."""
         model, sep, base_url = spec.rpartition(SPEC_SEPARATOR)
         if not sep or not model or not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"LLM spec must be MODEL@http(s)://HOST:PORT/v1, not '{spec}'")
-        return cls(model, base_url, os.environ.get("DUTYKB_LLM_API_KEY", DEFAULT_API_KEY))
+            raise LLMSpecError(f"LLM spec must be MODEL@http(s)://HOST:PORT/v1, not '{spec}'")
+        return cls(model, base_url, api_key)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "LLMSpec | None":
+        """The configured endpoint (settings `llm` and `llm_api_key`), or None for extractive answers only."""
+        return cls.parse(settings.llm, settings.llm_api_key.get_secret_value()) if settings.llm else None
 
 
 def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:

@@ -14,13 +14,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from kb.atomic import atomic_write_text
+from kb.errors import DutyKBError
 
 MANIFEST_NAME = "manifest.json"
 BUILDS_DIRNAME = "builds"
 MANIFEST_VERSION = 1
 
 
-class ManifestError(Exception):
+class ManifestError(DutyKBError):
     """The manifest is missing or unreadable; the message says how to recover."""
 
 

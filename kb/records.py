@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from kb.frontmatter import EntryMeta
+
 BREADCRUMB_SEP = " › "
 
 
@@ -16,17 +18,16 @@ class LoadedDocument:
     kind: str
     encoding: str
     text: str
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: EntryMeta = field(default_factory=EntryMeta)
     fingerprint: str = ""
 
     @property
     def title(self) -> str | None:
-        title = self.meta.get("title")
-        return str(title) if title else None
+        return self.meta.title
 
     @property
     def retired(self) -> bool:
-        return str(self.meta.get("status", "active")).lower() == "retired"
+        return self.meta.retired
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ and DRCD/CMRC dev; see README "Retrieval choices" for the figures.
 from __future__ import annotations
 
 import re
+import time
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -19,18 +21,27 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from kb.access import PUBLIC, Audience, chroma_where, combine_where
+from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Hit
 
 Mode = Literal["hybrid", "bm25", "dense"]
-MODES: tuple[str, ...] = ("hybrid", "bm25", "dense")
+MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 MAX_QUERY_CHARS = 2000
 DUTY_QUESTION = re.compile(r"职责|职能|守则|负责(什么|哪些|啥)|做(什么|哪些|啥)|干(什么|啥|嘛)|工作内容|任务|分工|本职")
 
 
-class QueryError(ValueError):
+class QueryError(DutyKBError):
     """A query that cannot be searched (empty, whitespace only)."""
+
+
+@dataclass
+class PerMode:
+    """One query searched by several retrievers: each one's hits, and how long each search took."""
+
+    hits: dict[str, list[Hit]] = field(default_factory=dict)
+    ms: dict[str, float] = field(default_factory=dict)
 
 
 def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) -> list[tuple[int, float]]:
@@ -147,6 +158,17 @@ class HybridRetriever:
                 scores["dense"] = dense_sims[idx]
             hits.append(Hit(build.chunks[idx], score, rank, ranks, scores))
         return hits
+
+
+    def search_each(self, query: str, k: int, role: str | None = None, audience: Audience = PUBLIC,
+                    modes: tuple[Mode, ...] = MODES) -> PerMode:
+        """The same query under each retriever (evaluations, benchmarks and hit tests compare them)."""
+        result = PerMode()
+        for mode in modes:
+            start = time.perf_counter()
+            result.hits[mode] = self.search(query, k=k, role=role, mode=mode, audience=audience)
+            result.ms[mode] = (time.perf_counter() - start) * 1000
+        return result
 
 
 class KBRetriever(BaseRetriever):

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -67,8 +67,12 @@ class Settings(BaseSettings):
     llm: str | None = Field(
         default=None,
         description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "
-        "(e.g. qwen2.5:7b@http://127.0.0.1:11434/v1); the key comes from DUTYKB_LLM_API_KEY. "
+        "(e.g. qwen2.5:7b@http://127.0.0.1:11434/v1); the key comes from `llm_api_key`. "
         "Unset: extractive answers only.",
+    )
+    llm_api_key: SecretStr = Field(
+        default=SecretStr("not-needed"),
+        description="API key sent to the LLM endpoint (DUTYKB_LLM_API_KEY); local servers such as Ollama ignore it.",
     )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."
@@ -107,6 +111,11 @@ class Settings(BaseSettings):
         default=1,
         description="Superseded builds kept after a new one is published, so readers that still "
         "hold the previous build keep working until they reopen.",
+    )
+    suites_dir: Path = Field(
+        default=Path("evals/suites"),
+        description="Folder of evaluation suites (*.yaml) that `dutykb eval` runs without arguments and the app's "
+        "评测 page lists; the hit test and the feedback inbox add cases to files here.",
     )
     users_file: Path | None = Field(
         default=None,

@@ -23,6 +23,7 @@ import yaml
 
 from kb.access import Audience
 from kb.atomic import atomic_write_text
+from kb.errors import DutyKBError
 
 APP_ROLES = ("reader", "trainer", "editor")  # each includes the ones before it
 COOKIE_NAME = "dutykb_auth"
@@ -31,7 +32,7 @@ COOKIE_KEY_BYTES = 32
 BCRYPT_PREFIX = "$2"
 
 
-class UsersFileError(ValueError):
+class UsersFileError(DutyKBError):
     """The users file cannot be used; the message names the file and the problem."""
 
 

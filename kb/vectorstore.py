@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import numpy as np
 
+from kb.errors import DutyKBError
+
 CHROMA_DIRNAME = "chroma"
 COLLECTION_PREFIX = "dutykb-"
 SPACE = "cosine"
@@ -26,7 +28,7 @@ class VectorHit:
     similarity: float
 
 
-class VectorStoreUnavailable(Exception):
+class VectorStoreUnavailable(DutyKBError):
     """The Chroma server cannot be reached; the message names it."""
 
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import RESTRICTED_DOCS, RESTRICTED_MARKERS, SEED_SUITE
 from fake_llm import FakeLLM, sources_in
 
-from apps.cli.eval import assemble_report, may_view_report
+from evals.report import assemble_report
 from evals.runner import run_cases
 from evals.suite import Case, load_suite
 from kb.access import EVERYONE, PUBLIC, Audience, chroma_where, visible_mask
@@ -158,15 +158,15 @@ def test_cli_as_group_filters_search_ask_and_roles(restricted_settings, capsys):
 
 def test_eval_runs_score_as_their_audience_and_record_what_they_quote(kb):
     case = Case(id="pay", question="薪酬数据保存在哪里", evidence=["加密盘"])
-    as_public = run_cases(kb, [case], show=False, audience=PUBLIC)
-    public_report = assemble_report(kb, kb.settings, [], as_public, PUBLIC)
-    assert not as_public[0].passed and public_report["shown_visibility"] == []
-    as_operator = run_cases(kb, [case], show=False)
-    report = assemble_report(kb, kb.settings, [], as_operator)
-    assert as_operator[0].passed and report["shown_visibility"] == [["hr"]]
-    assert report["audience"] == {"unrestricted": True, "groups": []}
-    assert not may_view_report(report, PUBLIC) and not may_view_report(report, Audience.of(["audit"]))
-    assert may_view_report(report, Audience.of(["hr"])) and may_view_report(public_report, PUBLIC)
+    as_public = run_cases(kb, [case], audience=PUBLIC)
+    public_report = assemble_report(kb, kb.settings.fusion, [], as_public, PUBLIC)
+    assert not as_public[0].passed and public_report.shown_visibility == []
+    as_operator = run_cases(kb, [case])
+    report = assemble_report(kb, kb.settings.fusion, [], as_operator)
+    assert as_operator[0].passed and report.shown_visibility == [["hr"]]
+    assert report.audience.unrestricted and report.audience.groups == []
+    assert not report.viewable_by(PUBLIC) and not report.viewable_by(Audience.of(["audit"]))
+    assert report.viewable_by(Audience.of(["hr"])) and public_report.viewable_by(PUBLIC)
 
 
 def test_feedback_from_a_group_member_is_shown_only_to_editors_who_see_as_much(answerer, tmp_path):

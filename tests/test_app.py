@@ -19,7 +19,7 @@ from apps.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
 from apps.ui.roles_page import SEARCH_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
-ROLES_PAGE = "kb/ui/roles_page.py"
+ROLES_PAGE = "apps/ui/roles_page.py"
 TIMEOUT_S = 60  # the first run loads jieba, the embedder and the build
 THUMBS_UP, THUMBS_DOWN = 1, 0
 ESCAPE = re.compile(r"\\(.)")

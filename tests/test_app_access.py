@@ -19,9 +19,9 @@ from apps.ui.hittest_page import QUESTION_KEY
 from apps.ui.roles_page import SEARCH_KEY
 from kb.users import set_user
 
-CHAT_PAGE, ROLES_PAGE = "kb/ui/chat_page.py", "kb/ui/roles_page.py"
-CURATION_PAGE, HITTEST_PAGE, EVALS_PAGE = "kb/ui/curation_page.py", "kb/ui/hittest_page.py", "kb/ui/evals_page.py"
-LEXICON_PAGE = "kb/ui/lexicon_page.py"
+CHAT_PAGE, ROLES_PAGE = "apps/ui/chat_page.py", "apps/ui/roles_page.py"
+CURATION_PAGE, HITTEST_PAGE, EVALS_PAGE = "apps/ui/curation_page.py", "apps/ui/hittest_page.py", "apps/ui/evals_page.py"
+LEXICON_PAGE = "apps/ui/lexicon_page.py"
 ALL_PAGES = [CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, HITTEST_PAGE, LEXICON_PAGE, EVALS_PAGE]
 REPO = APP.parent
 PASSWORD = "correct horse"

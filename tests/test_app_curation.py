@@ -13,17 +13,18 @@ from evals.suite import load_suite
 from ingest.pipeline import run_ingest
 from apps.cli.main import main as cli_main
 from ingest.curation import CorpusStore
+from kb.frontmatter import EntryMeta
 from kb.knowledge import KnowledgeBase
 from kb.lexicon import load_lexicon
 from apps.ui import curation_page as cur
 from apps.ui import lexicon_page, suites
 from apps.ui.hittest_page import QUESTION_KEY
 
-CHAT_PAGE = "kb/ui/chat_page.py"
-CURATION_PAGE = "kb/ui/curation_page.py"
-HITTEST_PAGE = "kb/ui/hittest_page.py"
-LEXICON_PAGE = "kb/ui/lexicon_page.py"
-ROLES_PAGE = "kb/ui/roles_page.py"
+CHAT_PAGE = "apps/ui/chat_page.py"
+CURATION_PAGE = "apps/ui/curation_page.py"
+HITTEST_PAGE = "apps/ui/hittest_page.py"
+LEXICON_PAGE = "apps/ui/lexicon_page.py"
+ROLES_PAGE = "apps/ui/roles_page.py"
 ESCAPE = re.compile(r"\\(.)")
 
 NIGHT_BODY = """# 夜班值守员岗位职责
@@ -52,7 +53,7 @@ def settings(make_settings, seed_copy, tmp_path, monkeypatch, embedding_cache):
     monkeypatch.setenv("DUTYKB_HOME", str(settings.home))
     monkeypatch.setenv("DUTYKB_CORPUS", str(seed_copy))
     monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(embedding_cache))
-    monkeypatch.setenv(suites.SUITES_ENV, str(tmp_path / "suites"))
+    monkeypatch.setenv("DUTYKB_SUITES_DIR", str(tmp_path / "suites"))
     return settings
 
 
@@ -122,7 +123,7 @@ def test_create_preview_save_answer_edit_retire_restore_and_history(settings):
 
 def test_a_stale_edit_is_refused_and_the_file_is_kept(settings):
     store = CorpusStore(settings.corpus)
-    store.add("night.md", {"title": "夜班值守规范"}, NIGHT_BODY, "王老师", "")
+    store.add("night.md", EntryMeta(title="夜班值守规范"), NIGHT_BODY, "王老师", "")
     at = open_page(CURATION_PAGE)
     at.radio(key=cur.VIEW_KEY).set_value(cur.VIEW_EDIT).run()
     at.selectbox(key=cur.DOC_KEY).set_value("night.md").run()

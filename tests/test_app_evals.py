@@ -10,7 +10,7 @@ from app_driver import click, open_page
 from conftest import CORPUS
 from streamlit.testing.v1 import AppTest
 
-from apps.cli.eval import list_runs
+from evals.runs import RunStore
 from evals.suite import load_suite
 from kb.answer import Answerer
 from kb.feedback import (
@@ -24,7 +24,7 @@ from kb.feedback import (
 )
 from apps.ui import evals_page, suites
 
-EVALS_PAGE = "kb/ui/evals_page.py"
+EVALS_PAGE = "apps/ui/evals_page.py"
 ESCAPE = re.compile(r"\\(.)")
 SMALL_SUITE = """suite: small
 cases:
@@ -61,7 +61,7 @@ def home(seed_settings, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("DUTYKB_HOME", str(home))
     monkeypatch.setenv("DUTYKB_CORPUS", str(CORPUS))
     monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(seed_settings.embedding_cache))
-    monkeypatch.setenv(suites.SUITES_ENV, str(suites_dir))
+    monkeypatch.setenv("DUTYKB_SUITES_DIR", str(suites_dir))
     return home
 
 
@@ -79,7 +79,7 @@ def test_run_a_suite_from_the_page_and_read_the_report(home, seed_settings):
     assert at.multiselect(key=evals_page.SUITES_KEY).value == ["small.yaml"]
 
     click(at, evals_page.RUN_KEY)
-    [run] = list_runs(seed_settings.with_overrides(home=home))
+    [run] = RunStore(home).paths()
     assert at.selectbox(key=evals_page.VIEW_KEY).value == str(run)
     assert metric(at, "通过率") == "1.000" and metric(at, "拒答召回率") == "1.000"
     retrieval = at.dataframe[0].value
@@ -90,7 +90,7 @@ def test_run_a_suite_from_the_page_and_read_the_report(home, seed_settings):
     assert any(plain(e.label).startswith("[1] 《後場老師職責》") for e in at.expander)
 
     click(at, evals_page.RUN_KEY)  # a second run is compared with the first and joins the history
-    assert len(list_runs(seed_settings.with_overrides(home=home))) == 2
+    assert len(RunStore(home).paths()) == 2
     assert "与上一次运行" in texts(at.caption) and "新失败 0 个" in texts(at.caption)
     history = at.dataframe[-1].value
     assert len(history) == 2 and list(history["通过率"]) == [1.0, 1.0]

@@ -11,9 +11,10 @@ from ingest.pipeline import run_ingest
 from kb.answer import Answerer
 from apps.cli.main import main
 from ingest.curation import CorpusStore, EntryError, StaleEditError
+from kb.frontmatter import EntryMeta, FrontMatterError, parse_meta
 from kb.knowledge import KnowledgeBase
 
-META = {"title": "夜班值守规范", "department": "客服中心", "roles": ["夜班值守员"], "tags": ["夜班"]}
+META = EntryMeta(title="夜班值守规范", department="客服中心", roles=["夜班值守员"], tags=["夜班"])
 BODY = "# 夜班值守员岗位职责\n1、每两小时巡检一次机房温湿度并登记。\n2、重大故障须在十五分钟内通知值班长。\n"
 
 
@@ -26,7 +27,7 @@ def test_add_edit_retire_keep_every_version(tmp_path):
     assert [r.action for r in store.history("night.md")] == ["add", "edit", "retire"]
     assert "十五分钟" in store.version_text("night.md", 1) and "十分钟内" in store.version_text("night.md", 2)
     assert "-2、重大故障须在十五分钟" in store.history("night.md")[1].diff
-    assert store.show("night.md").status == "retired" and third.meta["version"] == 3
+    assert store.show("night.md").status == "retired" and third.meta.version == 3
     assert store.history("night.md")[1].who == "李老师"
 
 
@@ -42,16 +43,16 @@ def test_stale_edit_is_refused_and_nothing_is_overwritten(tmp_path):
 def test_validation_errors(tmp_path):
     store = CorpusStore(tmp_path)
     with pytest.raises(EntryError, match="title"):
-        store.add("x.md", {"roles": ["a"]}, "1、x", "a", "")
-    with pytest.raises(EntryError, match="status"):
-        store.add("x.md", {"title": "t", "status": "draft"}, "1、x", "a", "")
+        store.add("x.md", EntryMeta(roles=["a"]), "1、x", "a", "")
+    with pytest.raises(FrontMatterError, match="status"):
+        store.add("x.md", parse_meta({"title": "t", "status": "draft"}, "x.md"), "1、x", "a", "")
     with pytest.raises(EntryError, match=".md"):
-        store.add("x.txt", {"title": "t"}, "1、x", "a", "")
+        store.add("x.txt", EntryMeta(title="t"), "1、x", "a", "")
     with pytest.raises(EntryError, match="invalid"):
         store.show("../etc/passwd.md")
-    store.add("x.md", {"title": "t"}, "1、x", "a", "")
+    store.add("x.md", EntryMeta(title="t"), "1、x", "a", "")
     with pytest.raises(EntryError, match="already exists"):
-        store.add("x.md", {"title": "t"}, "1、x", "a", "")
+        store.add("x.md", EntryMeta(title="t"), "1、x", "a", "")
 
 
 def test_killed_between_temp_write_and_rename_leaves_the_old_version(tmp_path):

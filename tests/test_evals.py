@@ -4,10 +4,14 @@ from pathlib import Path
 import pytest
 
 from evals.metrics import mrr_at, ndcg_at, recall_at
-from evals.report import check_thresholds, compare, to_html, to_markdown
+from evals.render import to_html, to_markdown
+from evals.report import IndexInfo, RunReport, ThresholdError, check_thresholds, compare
+from evals.runner import CaseResult
+from evals.scoring import Summary
 from evals.suite import SuiteError, load_suite
 from apps.cli.main import main
 
+METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
 GOOD = """suite: tiny
 defaults: {tags: [t]}
 cases:
@@ -65,23 +69,33 @@ def test_schema_errors_point_at_the_problem(tmp_path, text, message):
     assert str(tmp_path / "s.yaml") in str(info.value)
 
 
-def _report(passes: dict[str, bool], r5: float) -> dict:
-    return {"run_id": "r", "summary": {"cases": 2, "answerable": 2,
-                                       "retrieval": {"hybrid": {"R@5": r5}}, "answers": {"pass_rate": 0.5}},
-            "cases": [{"id": k, "passed": v} for k, v in passes.items()]}
+def _summary(r5: float) -> Summary:
+    return Summary(cases=1, answerable=1, retrieval={"hybrid": {m: r5 for m in METRICS}}, answers={"pass_rate": 0.5})
+
+
+def _case(case_id: str, passed: bool, question: str = "q", answer: str = "a") -> CaseResult:
+    return CaseResult(id=case_id, suite="s", question=question, role=None, tags=[], answerable=True, ranks={},
+                      relevant_total=1, retrieved=[], answer=answer, abstained=False, mode="extractive", citations=[],
+                      supported_citations=0, evidence_in_answer=passed, contains_ok=True, latency_ms=1.0,
+                      passed=passed, reason="evidence_cited" if passed else "evidence_missing")
+
+
+def _report(passes: dict[str, bool], r5: float) -> RunReport:
+    return RunReport(run_id="r", created="2026-11-28T00:00:00+00:00", suites=[], index=IndexInfo(),
+                     summary=_summary(r5), cases=[_case(k, v) for k, v in passes.items()])
 
 
 def test_baseline_diff_lists_deltas_and_changed_cases():
     diff = compare(_report({"a": True, "b": False, "c": True}, 0.9), _report({"a": False, "b": True, "c": True}, 1.0))
-    assert diff["deltas"]["retrieval.hybrid.R@5"]["delta"] == pytest.approx(-0.1)
-    assert diff["newly_failing"] == ["b"] and diff["newly_passing"] == ["a"]
+    assert diff.deltas["retrieval.hybrid.R@5"].delta == pytest.approx(-0.1)
+    assert diff.newly_failing == ["b"] and diff.newly_passing == ["a"]
 
 
 def test_thresholds():
     report = _report({"a": True}, 0.9)
     ok, missed = check_thresholds(report, ["retrieval.hybrid.R@5=0.85", "answers.pass_rate=0.6"])
-    assert ok["ok"] and not missed["ok"]
-    with pytest.raises(ValueError, match="unknown metric"):
+    assert ok.ok and not missed.ok
+    with pytest.raises(ThresholdError, match="unknown metric"):
         check_thresholds(report, ["nope=1"])
 
 
@@ -102,16 +116,12 @@ def test_eval_cli_reports_baseline_and_exit_codes(seed_settings, tmp_path, capsy
     code = main(["eval", str(suite), "-q", "--fail-under", "answers.pass_rate=1.01", *home])
     out = capsys.readouterr().out
     assert code == 4 and "MISSED answers.pass_rate" in out and "newly failing none" in out
-    assert main(["eval", str(tmp_path / "missing.yaml"), "-q", *home]) == 2
+    assert main(["eval", str(tmp_path / "missing.yaml"), "-q", *home]) == 1  # a user error, not a usage error
 
 
 def test_markdown_and_html_escape_corpus_text():
-    report = {"run_id": "r", "created": "now", "suites": [{"name": "s"}], "index": {"build_id": "b"},
-              "summary": {"cases": 1, "answerable": 1, "retrieval": {"hybrid": {m: 1.0 for m in
-                          ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")}}, "answers": {"pass_rate": 1.0}},
-              "by_tag": {}, "cases": [{"id": "x", "passed": True, "question": "<script>alert(1)</script>|",
-                                       "reason": "r", "answer": "<b>a</b>", "citations": [], "retrieved": [],
-                                       "latency_ms": 1.0}]}
+    report = _report({}, 1.0)
+    report.cases = [_case("x", True, question="<script>alert(1)</script>|", answer="<b>a</b>")]
     assert "<script>" not in to_html(report) and "&lt;script&gt;" in to_html(report)
     assert "\\|" in to_markdown(report)
 

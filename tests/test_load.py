@@ -33,7 +33,7 @@ def test_markdown_front_matter(tmp_path):
     md = "---\ntitle: 值班长岗位职责\nroles: 值班长, 值班主任\nstatus: active\n---\n1、具体负责现场管理。\n"
     doc = read_document(_write(tmp_path, "a.md", md.encode()), [tmp_path])
     assert doc.title == "值班长岗位职责"
-    assert doc.meta["roles"] == ["值班长", "值班主任"]
+    assert doc.meta.roles == ["值班长", "值班主任"]
     assert doc.text.startswith("1、具体负责")
 
 

@@ -3,6 +3,7 @@ from collections import Counter
 from ingest.chunk import ChunkLimits
 from ingest.process import process_document
 from ingest.roles import role_name_from_heading
+from kb.frontmatter import EntryMeta
 from kb.records import LoadedDocument
 
 EXPECTED_SECTION_THREE = {
@@ -64,6 +65,6 @@ def test_heading_patterns():
 
 def test_front_matter_role_owns_items_when_no_heading_names_it():
     doc = LoadedDocument(doc_id="x.md", path="x.md", kind="markdown", encoding="utf_8",
-                         text="1、巡检机房\n2、填写日志", meta={"title": "夜班", "roles": ["夜班值守员"]})
+                         text="1、巡检机房\n2、填写日志", meta=EntryMeta(title="夜班", roles=["夜班值守员"]))
     processed = process_document(doc, ChunkLimits(400, 1200))
     assert [(r.name, len(r.duties)) for r in processed.roles] == [("夜班值守员", 2)]

@@ -118,14 +118,11 @@ def test_langchain_retriever_and_embeddings(seed_kb):
 
 def test_seed_suite_retrieval_gate(seed_settings):
     """Fused retrieval on the shipped suite stays at the issue's bar (measured R@5 0.982, MRR@10 0.896)."""
-    import argparse
-
     from conftest import SEED_SUITE
 
-    from evals.retrieval_bench import run_suite
+    from evals.retrieval_bench import SuiteSet, suite_retrieval
 
-    args = argparse.Namespace(suite=str(SEED_SUITE), sample=None, seed=13)
-    result = run_suite(args, seed_settings)["all"]
+    result = suite_retrieval(SuiteSet(seed_settings, SEED_SUITE), show=False)["all"]
     assert result["hybrid"]["R@5"] >= 0.95 and result["hybrid"]["MRR@10"] >= 0.85
     assert result["hybrid"]["MRR@10"] >= result["bm25"]["MRR@10"] - 0.005
 

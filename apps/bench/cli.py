@@ -1,12 +1,14 @@
-"""Benchmarks: `dutykb bench retrieval` (quality) and `dutykb bench search` (latency)."""
+"""`dutykb bench …`: quality (retrieval, fusion, ask) and performance (search, load, scale) benchmarks."""
 from __future__ import annotations
 
 import argparse
 import statistics
 import time
+from pathlib import Path
 
-from kb.stats import percentile
+from kb.errors import EXIT_ERROR, EXIT_OK
 from kb.settings import Settings
+from kb.stats import percentile
 
 WARMUP_QUERIES = 5
 DEFAULT_SEARCH_ROUNDS = 200
@@ -18,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                             ("fusion", "compare fusion methods and weights on the same questions")]:
         _add_source_arguments(sub.add_parser(name, help=help_text))
     p = sub.add_parser("ask", aliases=["answers"], help="answer latency (warm and cold start), quality, abstention")
-    p.add_argument("--suite", default="evals/suites/seed.yaml", metavar="FILE",
+    p.add_argument("--suite", type=Path, default=Path("evals/suites/seed.yaml"), metavar="FILE",
                    help="questions to answer (default: evals/suites/seed.yaml)")
     p.add_argument("--calibrate", action="store_true", help="choose the abstention threshold on this suite")
     p.add_argument("--verbose", action="store_true", help="one line per case")
@@ -39,8 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_arguments(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--squad", metavar="FILE", help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
-    src.add_argument("--suite", metavar="FILE", help="a dutykb eval suite (YAML) against the live index")
+    src.add_argument("--squad", type=Path, metavar="FILE", help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
+    src.add_argument("--suite", type=Path, metavar="FILE", help="a dutykb eval suite (YAML) against the live index")
     p.add_argument("--sample", type=int, help="score a seeded random sample of N questions")
     p.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
     p.add_argument("--cross-script", action="store_true",
@@ -53,8 +55,6 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
     if args.bench == "scale":
-        from pathlib import Path
-
         from apps.bench.scale import run_scale
 
         r = run_scale(settings, args.chunks, Path(args.source))
@@ -66,7 +66,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
               f"answer p50 {r['answer_p50_ms']:.1f} ms, p95 {r['answer_p95_ms']:.1f} ms; "
               f"peak RSS {r['reader_rss_mib']:.0f} MiB")
         print(f"  index on disk {r['index_mib']:.1f} MiB")
-        return 0
+        return EXIT_OK
     if args.bench == "load":
         from apps.bench.load import run_load
 
@@ -78,17 +78,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  errors: {result['errors']} {result['first_errors']}")
         print(f"  build {result['build_before']} → {result['build_published']}; "
               f"readers that moved to the new build: {result['readers_on_new_build']}/{result['readers']}")
-        return 1 if result["errors"] else 0
+        return EXIT_ERROR if result["errors"] else EXIT_OK
+    from apps.bench import quality
+
     if args.bench in ("ask", "answers"):
-        from evals import answer_bench
-
         print(f"cold start to first answer (new process, existing index): {cold_start_seconds(settings):.2f} s")
-        return answer_bench.run(args, settings)
-    from evals import retrieval_bench
-
+        return quality.print_ask(settings, args.suite, args.calibrate, args.verbose)
     if args.bench == "fusion":
-        return retrieval_bench.run_fusion(args, settings)
-    return retrieval_bench.run(args, settings)
+        return quality.print_fusion(settings, args.suite, args.squad, args.sample, args.seed, args.json)
+    return quality.print_retrieval(settings, args.suite, args.squad, args.sample, args.seed, args.cross_script,
+                                   args.json)
 
 
 def bench_search(settings: Settings, rounds: int) -> int:
@@ -115,7 +114,7 @@ def bench_search(settings: Settings, rounds: int) -> int:
     for mode, values in timings.items():
         print(f"  {mode:7s} p50 {statistics.median(values):6.2f}  p95 {percentile(values, 95):6.2f}  "
               f"max {max(values):6.2f}")
-    return 0
+    return EXIT_OK
 
 
 COLD_START_SCRIPT = """

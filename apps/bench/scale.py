@@ -16,9 +16,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from kb.stats import percentile
 from kb.access import EVERYONE
 from kb.settings import Settings
+from kb.stats import percentile
 
 ITEMS_PER_ROLE = 4
 # Large organisations repeat the same duty items across branches and roles; drawing items from a

@@ -7,7 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from ingest.curation import CorpusStore, EntryError
+from ingest.curation import CorpusStore
+from kb.errors import EXIT_OK, DutyKBError
+from kb.frontmatter import EntryMeta, split_front_matter
 
 
 def _who() -> str:
@@ -45,12 +47,9 @@ def add_arguments(parser: argparse.ArgumentParser, home: argparse.ArgumentParser
     p.add_argument("doc_id")
 
 
-def _read_markdown(source: str) -> tuple[dict, str]:
-    from ingest.load import parse_front_matter
-
+def _read_markdown(source: str) -> tuple[EntryMeta, str]:
     text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
-    meta, body = parse_front_matter(text)
-    return meta, body
+    return split_front_matter(text, source)
 
 
 def _reingest(args: argparse.Namespace, settings) -> None:
@@ -74,17 +73,17 @@ def run(args: argparse.Namespace, settings) -> int:
             else:
                 for row in rows:
                     print(f"{row['doc_id']:40s} {row.get('status', ''):10s} {row.get('title') or row.get('error')}")
-            return 0
+            return EXIT_OK
         if action == "show":
             if args.version:
                 print(store.version_text(args.doc_id, args.version), end="")
-                return 0
+                return EXIT_OK
             entry = store.show(args.doc_id)
             if args.json:
                 print(json.dumps(entry.to_json(), ensure_ascii=False))
             else:
                 print(f"# {args.doc_id}  sha={entry.sha}  status={entry.status}\n{entry.body}")
-            return 0
+            return EXIT_OK
         if action == "history":
             records = store.history(args.doc_id)
             if args.json:
@@ -93,7 +92,7 @@ def run(args: argparse.Namespace, settings) -> int:
             else:
                 for r in records:
                     print(f"v{r.version} {r.when} {r.action:7s} {r.who}: {r.why}")
-            return 0
+            return EXIT_OK
         if action == "add":
             meta, body = _read_markdown(args.file)
             entry = store.add(args.doc_id, meta, body, args.who, args.why)
@@ -102,9 +101,9 @@ def run(args: argparse.Namespace, settings) -> int:
             entry = store.edit(args.doc_id, meta, body, args.base, args.who, args.why)
         else:
             entry = store.retire(args.doc_id, args.base or store.show(args.doc_id).sha, args.who, args.why)
-    except (EntryError, ValueError) as exc:
+    except DutyKBError as exc:
         print(f"dutykb corpus {action}: {exc}", file=sys.stderr)
-        return 1
+        return exc.exit_code
     print(json.dumps(entry.to_json(), ensure_ascii=False) if args.json else f"{action}: {entry.doc_id} sha={entry.sha}")
     _reingest(args, settings)
-    return 0
+    return EXIT_OK

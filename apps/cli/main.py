@@ -9,7 +9,14 @@ import json
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REPORTED = 0, 1, 2, 3
+from kb.errors import (
+    EXIT_CODES_HELP,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SKIPPED,
+    DutyKBError,
+)
+
 PUBLIC_GROUP = "public"
 
 
@@ -48,7 +55,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(report.summary())
     if args.strict and report.skipped:
         print(f"--strict: {len(report.skipped)} file(s) could not be ingested", file=sys.stderr)
-        return EXIT_REPORTED
+        return EXIT_SKIPPED
     return EXIT_OK
 
 
@@ -134,7 +141,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     settings = _settings(args).with_overrides(llm=args.llm)
     answerer = Answerer(KnowledgeBase(settings))
-    llm = LLMSpec.parse(settings.llm) if settings.llm else None
+    llm = LLMSpec.from_settings(settings)
     as_json = args.json or bool(args.questions)
     audience = _audience(args)
 
@@ -201,6 +208,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dutykb", description="岗位职责知识库: ingest duty documents, search them, list roles, benchmark.",
+        epilog=EXIT_CODES_HELP,
     )
     home = argparse.ArgumentParser(add_help=False)
     home.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -284,20 +292,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from ingest.pipeline import IngestBusy
-    from kb.knowledge import NoIndexError, UnknownRoleError
-    from kb.llm import LLMError
-    from kb.manifest import ManifestError
-    from kb.vectorstore import VectorStoreUnavailable
-
     try:
         return args.func(args)
-    except (IngestBusy, NoIndexError, UnknownRoleError, ManifestError, LLMError, VectorStoreUnavailable,
-            FileNotFoundError, ValueError) as exc:  # UsersFileError is a ValueError
+    except DutyKBError as exc:
         print(f"dutykb: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return exc.exit_code
     except KeyboardInterrupt:
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
     except BrokenPipeError:  # output piped into head and closed early
         sys.stderr.close()
         return EXIT_OK

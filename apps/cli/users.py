@@ -6,8 +6,9 @@ import getpass
 import json
 import sys
 
+from kb.errors import EXIT_ERROR, EXIT_OK
 from kb.settings import Settings
-from kb.users import APP_ROLES, load_users, remove_user, set_user
+from kb.users import APP_ROLES, UsersFileError, load_users, remove_user, set_user
 
 
 def add_arguments(parser: argparse.ArgumentParser, home: argparse.ArgumentParser) -> None:
@@ -33,7 +34,7 @@ def _password(args: argparse.Namespace) -> str:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("密码: ")
     if first != getpass.getpass("再输入一次: "):
-        raise ValueError("the two passwords differ")
+        raise UsersFileError("the two passwords differ")
     return first
 
 
@@ -42,18 +43,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.users_command == "add":
         set_user(path, args.username, _password(args), args.role, args.group, args.name)
         print(f"{args.username}: {args.role}, groups {args.group or '-'} → {path}")
-        return 0
+        return EXIT_OK
     if args.users_command == "remove":
         if not remove_user(path, args.username):
             print(f"dutykb: no user {args.username} in {path}", file=sys.stderr)
-            return 1
+            return EXIT_ERROR
         print(f"removed {args.username} from {path}")
-        return 0
+        return EXIT_OK
     users = load_users(path).users
     if args.json:
         print(json.dumps({"users": [{"username": u.username, "name": u.name, "role": u.app_role,
                                      "groups": list(u.groups)} for u in users.values()]}, ensure_ascii=False))
-        return 0
+        return EXIT_OK
     for user in users.values():
         print(f"{user.username}\t{user.name}\t{user.app_role}\t{','.join(user.groups) or '-'}")
-    return 0
+    return EXIT_OK

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from apps.ui import render
 from kb.access import PUBLIC, Audience
 from kb.settings import Settings
-from apps.ui import render
 from kb.users import UsersFileError, load_users, may
 
 VIEWER_KEY = "dutykb_viewer"

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import streamlit as st
 
+from apps.ui import auth, conversation, pages, render, resources
+from apps.ui.conversation import Turn
+from apps.ui.resources import Services
 from kb.access import Audience
 from kb.llm import LLMError
 from kb.normalize import to_script_of
 from kb.records import Answer, Role
 from kb.retrieve import QueryError
-from apps.ui import auth, conversation, pages, render, resources
-from apps.ui.conversation import Turn
-from apps.ui.resources import Services
 
 ROLE_KEY = "role"
 NEW_CHAT_KEY = "new_chat"

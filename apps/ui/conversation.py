@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from apps.ui import auth
 from kb.feedback import DOWN, UP, FeedbackStore
 from kb.records import Answer
-from apps.ui import auth
 
 HISTORY_KEY = "chat_history"
 PENDING_KEY = "chat_pending"

@@ -15,9 +15,6 @@ from typing import Any
 
 import streamlit as st
 
-from ingest.load import KIND_BY_SUFFIX
-from kb.access import Audience
-from ingest.curation import ACTIVE, RETIRED, CorpusStore, Entry, EntryError, StaleEditError
 from apps.ui import (
     auth,
     entry_form,
@@ -29,6 +26,16 @@ from apps.ui import (
     resources,
 )
 from apps.ui.resources import Services
+from ingest.curation import (
+    CorpusStore,
+    Entry,
+    EntryError,
+    StaleEditError,
+)
+from ingest.load import KIND_BY_SUFFIX
+from kb.access import Audience
+from kb.errors import DutyKBError
+from kb.frontmatter import ACTIVE, RETIRED, EntryMeta
 
 VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT = "全部条目", "编辑条目", "新建条目", "导入文件"
 VIEWS = (VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT)
@@ -148,10 +155,10 @@ def save_edit(services: Services, store: CorpusStore, loaded: dict[str, Any], wh
         st.error(STALE_MESSAGE, icon=":material/block:")
         st.caption(render.escape_markdown(str(exc)))
         return
-    except EntryError as exc:
+    except DutyKBError as exc:
         st.error(render.escape_markdown(f"无法保存：{exc}"))
         return
-    finish(services, entry.doc_id, started, f"已保存《{entry.meta['title']}》第 {entry.meta['version']} 版。")
+    finish(services, entry.doc_id, started, f"已保存《{entry.meta.title}》第 {entry.meta.version} 版。")
 
 
 def change_status(services: Services, store: CorpusStore, loaded: dict[str, Any], who: str, why: str) -> None:
@@ -160,19 +167,19 @@ def change_status(services: Services, store: CorpusStore, loaded: dict[str, Any]
         st.error("请填写修改人。")
         return
     started = time.perf_counter()
-    doc_id, title = loaded["doc_id"], loaded["meta"].get("title")
+    doc_id, title = loaded["doc_id"], loaded["meta"].title
     try:
-        if loaded["meta"].get("status", ACTIVE) == ACTIVE:
+        if not loaded["meta"].retired:
             store.retire(doc_id, loaded["sha"], who, why)
             done = f"已废止《{title}》：文件保留，已从索引中移除，对话不再引用它。"
         else:
-            store.edit(doc_id, {**loaded["meta"], "status": ACTIVE}, loaded["body"], loaded["sha"], who, why,
-                       action="restore")
+            store.edit(doc_id, loaded["meta"].with_changes(status=ACTIVE), loaded["body"], loaded["sha"], who,
+                       why, action="restore")
             done = f"已恢复启用《{title}》。"
     except StaleEditError:
         st.error(STALE_MESSAGE, icon=":material/block:")
         return
-    except EntryError as exc:
+    except DutyKBError as exc:
         st.error(render.escape_markdown(f"无法修改状态：{exc}"))
         return
     finish(services, doc_id, started, done)
@@ -180,9 +187,9 @@ def change_status(services: Services, store: CorpusStore, loaded: dict[str, Any]
 
 def status_line(loaded: dict[str, Any]) -> None:
     meta = loaded["meta"]
-    status = str(meta.get("status", ACTIVE))
+    status = meta.status
     st.caption(render.escape_markdown(
-        f"文件 {loaded['doc_id']} · 第 {meta.get('version', 1)} 版 · {STATUS_LABELS.get(status, status)} · "
+        f"文件 {loaded['doc_id']} · 第 {meta.version or 1} 版 · {STATUS_LABELS.get(status, status)} · "
         f"载入时的版本标识 {loaded['sha']}"))
     if status == RETIRED:
         st.warning("这个条目已废止：文件保留，但不在索引中，对话不会引用它。")
@@ -212,7 +219,7 @@ def edit_view(services: Services, store: CorpusStore, audience: Audience) -> Non
     status_line(loaded)
     entry_form.widgets(EDIT)
     who, why = who_why(EDIT)
-    active = loaded["meta"].get("status", ACTIVE) == ACTIVE
+    active = not loaded["meta"].retired
     with st.container(horizontal=True):
         preview = st.button("预览", key="edit_preview", icon=":material/visibility:")
         save = st.button("保存修改", key="edit_save", type="primary", icon=":material/save:")
@@ -246,12 +253,12 @@ def save_new(services: Services, store: CorpusStore, doc_id: str | None, who: st
         if store.path_of(doc_id).exists():
             st.error(render.escape_markdown(f"已有同名文件 {doc_id}：请换个文件名，或在“编辑条目”里修改它。"))
             return
-        entry: Entry = store.add(doc_id, entry_form.meta(NEW, {}), entry_form.body(NEW), who, why)
-    except EntryError as exc:
+        entry: Entry = store.add(doc_id, entry_form.meta(NEW, EntryMeta()), entry_form.body(NEW), who, why)
+    except DutyKBError as exc:
         st.error(render.escape_markdown(f"无法保存：{exc}"))
         return
     st.session_state[CLEAR_NEW_KEY] = True
-    finish(services, entry.doc_id, started, f"已新建《{entry.meta['title']}》（{entry.doc_id}）。")
+    finish(services, entry.doc_id, started, f"已新建《{entry.meta.title}》（{entry.doc_id}）。")
 
 
 def new_view(services: Services, store: CorpusStore) -> None:
@@ -267,7 +274,7 @@ def new_view(services: Services, store: CorpusStore) -> None:
         if problem:
             st.error(problem)
         else:
-            text = entry_form.entry_text(NEW, {})
+            text = entry_form.entry_text(NEW, EntryMeta())
             preview_view.show(preview_view.compute(doc_id or PREVIEW_DOC_ID, text, services, auth.current().audience))
     if save:
         save_new(services, store, doc_id, who, why)

@@ -7,11 +7,10 @@ not by spaces, which some role names contain ("Point Guard").
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import streamlit as st
 
-from ingest.curation import render_entry
+from kb.frontmatter import EntryMeta, render_entry
 
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]+")
 LIST_JOINER = "，"
@@ -32,17 +31,12 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
 
 
-def join_list(value: Any) -> str:
-    items = value if isinstance(value, list) else [value] if value else []
-    return LIST_JOINER.join(str(item) for item in items)
-
-
-def load(prefix: str, meta: dict[str, Any], body: str) -> None:
+def load(prefix: str, meta: EntryMeta, body: str) -> None:
     """Fill the form from an entry; call before the form's widgets are drawn in this run."""
     for name in TEXT_FIELDS:
-        st.session_state[key(prefix, name)] = str(meta.get(name) or "")
+        st.session_state[key(prefix, name)] = getattr(meta, name) or ""
     for name in LIST_FIELDS:
-        st.session_state[key(prefix, name)] = join_list(meta.get(name))
+        st.session_state[key(prefix, name)] = LIST_JOINER.join(getattr(meta, name))
     st.session_state[key(prefix, BODY)] = body.strip()
 
 
@@ -68,14 +62,13 @@ def widgets(prefix: str) -> None:
                  placeholder=BODY_PLACEHOLDER, persist_state=PERSIST)
 
 
-def meta(prefix: str, base: dict[str, Any]) -> dict[str, Any]:
-    """`base` front matter (version, status, effective… of a loaded entry) with the form's fields on top."""
-    out = dict(base)
-    for name in TEXT_FIELDS:
-        out[name] = st.session_state.get(key(prefix, name), "").strip()
-    for name in LIST_FIELDS:
-        out[name] = split_list(st.session_state.get(key(prefix, name), ""))
-    return out
+def meta(prefix: str, base: EntryMeta) -> EntryMeta:
+    """`base` front matter (version, status, effective… of a loaded entry) with the form's fields on top;
+    raises FrontMatterError when a field is not valid (e.g. a group name without letters)."""
+    fields: dict[str, str | list[str] | None] = {
+        name: st.session_state.get(key(prefix, name), "").strip() or None for name in TEXT_FIELDS}
+    fields.update({name: split_list(st.session_state.get(key(prefix, name), "")) for name in LIST_FIELDS})
+    return base.with_changes(**fields)
 
 
 def body(prefix: str) -> str:
@@ -91,6 +84,6 @@ def missing(prefix: str) -> str | None:
     return None
 
 
-def entry_text(prefix: str, base: dict[str, Any]) -> str:
+def entry_text(prefix: str, base: EntryMeta) -> str:
     """The Markdown file the form would save (empty fields are left out, as CorpusStore writes them)."""
     return render_entry(meta(prefix, base), body(prefix))

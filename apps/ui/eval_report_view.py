@@ -5,7 +5,6 @@ through `render` (escaped markdown), `st.dataframe` cells or chart data only.
 """
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 
@@ -13,10 +12,14 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from kb.records import Citation
-from apps.ui import eval_run, render
+from apps.ui import render
 from apps.ui.hit_view import MODE_LABELS
 from apps.ui.status import TIME_FORMAT
+from evals.report import RunReport, run_time
+from evals.runner import CaseResult, Reason
+from evals.runs import read_report
+from evals.scoring import Summary
+from kb.records import Citation
 
 RETRIEVAL_METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
 ANSWER_METRICS = {
@@ -28,17 +31,17 @@ LOWER_IS_BETTER = {"false_abstain_rate", "latency_p50_ms", "latency_p95_ms"}
 METRICS_PER_ROW = 4
 HISTOGRAM_BINS = 12
 REPORT_CACHE_ENTRIES = 200  # runs kept in memory; older ones are re-read when the history shows them
-REASON_LABELS = {
-    "evidence cited": "引用了证据",
-    "abstained as expected": "按预期拒答",
-    "answered an unanswerable question": "回答了无法回答的问题",
-    "abstained on an answerable question": "能回答却拒答",
-    "expected evidence not in the answer or its citations": "回答和引用里没有预期的证据",
-    "answer text lacks an expected phrase": "回答缺少预期的短语",
+REASON_LABELS: dict[str, str] = {
+    Reason.EVIDENCE_CITED: "引用了证据",
+    Reason.ABSTAINED_AS_EXPECTED: "按预期拒答",
+    Reason.ANSWERED_UNANSWERABLE: "回答了无法回答的问题",
+    Reason.ABSTAINED_ANSWERABLE: "能回答却拒答",
+    Reason.EVIDENCE_MISSING: "回答和引用里没有预期的证据",
+    Reason.PHRASE_MISSING: "回答缺少预期的短语",
 }
 PASSED, FAILED = "通过", "未通过"  # words, not emoji: emoji fonts are missing on many servers
-HISTORY_SERIES = {"混合 MRR@10": ("retrieval", "hybrid", "MRR@10"), "混合 R@5": ("retrieval", "hybrid", "R@5"),
-                  "通过率": ("answers", "pass_rate")}
+HISTORY_SERIES = {"混合 MRR@10": "retrieval.hybrid.MRR@10", "混合 R@5": "retrieval.hybrid.R@5",
+                  "通过率": "answers.pass_rate"}
 
 
 def number(value: float | None, digits: int = 3) -> str:
@@ -48,33 +51,36 @@ def number(value: float | None, digits: int = 3) -> str:
 def run_label(report_path: Path) -> str:
     run_id = report_path.parent.name
     try:
-        return f"{eval_run.run_time(report_path).astimezone().strftime(TIME_FORMAT)}（{run_id}）"
+        return f"{run_time(run_id).astimezone().strftime(TIME_FORMAT)}（{run_id}）"
     except ValueError:
         return run_id
 
 
-def load(report_path: Path) -> dict | None:
+def reason_label(code: str) -> str:
+    return REASON_LABELS.get(code, code)  # reports older than the codes hold English sentences
+
+
+def load(report_path: Path) -> RunReport | None:
     """A run's report; every rerun of the page reads all of them (history, which runs a viewer may see),
     and a written report never changes, so each is parsed once per modification time."""
     try:
         return _parse(str(report_path), report_path.stat().st_mtime_ns)
-    except (OSError, ValueError):
+    except OSError:
         return None
 
 
 @st.cache_data(max_entries=REPORT_CACHE_ENTRIES, show_spinner=False)
-def _parse(path: str, mtime_ns: int) -> dict:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+def _parse(path: str, mtime_ns: int) -> RunReport | None:
+    return read_report(Path(path))
 
 
-def _delta(report: dict, name: str) -> float | None:
-    baseline = report.get("baseline") or {}
-    change = baseline.get("deltas", {}).get(f"answers.{name}")
-    return None if change is None else round(change["delta"], 3)
+def _delta(report: RunReport, name: str) -> float | None:
+    change = report.baseline.deltas.get(f"answers.{name}") if report.baseline else None
+    return None if change is None else round(change.delta, 3)
 
 
-def answer_metrics(report: dict) -> None:
-    answers = report["summary"]["answers"]
+def answer_metrics(report: RunReport) -> None:
+    answers = report.summary.answers
     labels = {**ANSWER_METRICS, **LATENCY_METRICS}
     names = [name for name in labels if name in answers]
     for start in range(0, len(names), METRICS_PER_ROW):
@@ -84,8 +90,8 @@ def answer_metrics(report: dict) -> None:
                           delta_color="inverse" if name in LOWER_IS_BETTER else "normal")
 
 
-def retrieval_chart(report: dict) -> None:
-    retrieval = report["summary"]["retrieval"]
+def retrieval_chart(report: RunReport) -> None:
+    retrieval = report.summary.retrieval
     data = pd.DataFrame([{"metric": metric, "retriever": MODE_LABELS.get(mode, mode), "value": values[metric]}
                          for mode, values in retrieval.items() for metric in RETRIEVAL_METRICS])
     chart = alt.Chart(data).mark_bar().encode(
@@ -101,8 +107,8 @@ def retrieval_chart(report: dict) -> None:
                  .reindex(list(RETRIEVAL_METRICS)).T.round(3), width="stretch")
 
 
-def latency_histogram(report: dict) -> None:
-    latencies = [case["latency_ms"] for case in report["cases"]]
+def latency_histogram(report: RunReport) -> None:
+    latencies = [case.latency_ms for case in report.cases]
     if not latencies:
         return
     chart = alt.Chart(pd.DataFrame({"latency": latencies})).mark_bar().encode(
@@ -112,40 +118,40 @@ def latency_histogram(report: dict) -> None:
     st.altair_chart(chart, width="stretch")
 
 
-def breakdown_table(groups: dict[str, dict], name: str) -> None:
+def breakdown_table(groups: dict[str, Summary], name: str) -> None:
     """Cases, pass rate and hybrid retrieval per tag (or role)."""
     if not groups:
         st.caption(f"没有按{name}分组的用例。")
         return
     st.dataframe(
-        [{name: key, "用例数": g["cases"], "通过率": g["answers"]["pass_rate"],
-          "回答含证据": g["answers"]["evidence_in_answer"], "混合 R@5": g["retrieval"]["hybrid"]["R@5"],
-          "混合 MRR@10": g["retrieval"]["hybrid"]["MRR@10"]} for key, g in groups.items()],
+        [{name: key, "用例数": g.cases, "通过率": g.answers["pass_rate"],
+          "回答含证据": g.answers["evidence_in_answer"], "混合 R@5": g.retrieval["hybrid"]["R@5"],
+          "混合 MRR@10": g.retrieval["hybrid"]["MRR@10"]} for key, g in groups.items()],
         hide_index=True, width="stretch",
         column_config={col: st.column_config.NumberColumn(format="%.3f")
                        for col in ("通过率", "回答含证据", "混合 R@5", "混合 MRR@10")})
 
 
-def baseline_note(report: dict) -> None:
-    baseline = report.get("baseline")
+def baseline_note(report: RunReport) -> None:
+    baseline = report.baseline
     if not baseline:
         st.caption("这是第一次运行，没有可比较的上一次结果。")
         return
-    failing, passing = baseline["newly_failing"], baseline["newly_passing"]
-    text = (f"与上一次运行 {baseline['run_id']} 相比：新失败 {len(failing)} 个"
+    failing, passing = baseline.newly_failing, baseline.newly_passing
+    text = (f"与上一次运行 {baseline.run_id} 相比：新失败 {len(failing)} 个"
             + (f"（{'、'.join(failing)}）" if failing else "")
             + f"，新通过 {len(passing)} 个" + (f"（{'、'.join(passing)}）" if passing else ""))
     (st.warning if failing else st.caption)(render.escape_markdown(text))
 
 
-def coverage_note(report: dict) -> None:
-    cov = report.get("coverage") or {}
+def coverage_note(report: RunReport) -> None:
+    cov = report.coverage
     if not cov:
         return
-    text = (f"覆盖：评测问到了 {cov['roles_covered']}/{cov['roles_total']} 个岗位，"
-            f"{cov['items_covered']}/{cov['items_total']} 条职责有证据。")
-    if cov["roles_uncovered"]:
-        text += "没有用例问到的岗位：" + "、".join(cov["roles_uncovered"])
+    text = (f"覆盖：评测问到了 {cov.roles_covered}/{cov.roles_total} 个岗位，"
+            f"{cov.items_covered}/{cov.items_total} 条职责有证据。")
+    if cov.roles_uncovered:
+        text += "没有用例问到的岗位：" + "、".join(cov.roles_uncovered)
     st.caption(render.escape_markdown(text))
 
 
@@ -154,46 +160,45 @@ def rank_text(ranks: dict[str, int | None]) -> str:
                       for mode, rank in ranks.items())
 
 
-def show_case(case: dict) -> None:
-    role = f"（岗位：{case['role']}）" if case.get("role") else ""
-    st.markdown(f"**问题**：{render.escape_markdown(case['question'] + role)}")
-    reason = REASON_LABELS.get(case["reason"], case["reason"])
-    st.caption(render.escape_markdown(f"{PASSED if case['passed'] else FAILED}：{reason} · "
-                                      f"用时 {case['latency_ms']:.0f} 毫秒 · 相关片段排名：{rank_text(case['ranks'])}"))
+def show_case(case: CaseResult) -> None:
+    role = f"（岗位：{case.role}）" if case.role else ""
+    st.markdown(f"**问题**：{render.escape_markdown(case.question + role)}")
+    st.caption(render.escape_markdown(f"{PASSED if case.passed else FAILED}：{reason_label(case.reason)} · "
+                                      f"用时 {case.latency_ms:.0f} 毫秒 · 相关片段排名：{rank_text(case.ranks)}"))
     st.markdown("**回答**")
-    st.markdown(render.answer_markdown(case["answer"]))
-    for citation in case["citations"]:
+    st.markdown(render.answer_markdown(case.answer))
+    for citation in case.citations:
         with st.expander(render.source_label(Citation(**citation)), icon=":material/format_quote:"):
             st.markdown(render.escape_markdown(citation["quote"]))
     st.markdown("**检索到的片段（混合检索前几名，✔ 为相关片段）**")
-    for hit in case["retrieved"]:
-        mark = "✔" if hit["relevant"] else "·"
-        st.markdown(f"{mark} **{hit['rank']}\\.** {render.escape_markdown(hit['section'])}"
-                    + render.HARD_BREAK + render.escape_markdown(hit["text"]))
+    for hit in case.retrieved:
+        mark = "✔" if hit.relevant else "·"
+        st.markdown(f"{mark} **{hit.rank}\\.** {render.escape_markdown(hit.section)}"
+                    + render.HARD_BREAK + render.escape_markdown(hit.text))
 
 
-def cases_section(report: dict) -> None:
-    cases = report["cases"]
+def cases_section(report: RunReport) -> None:
+    cases = report.cases
     if not cases:
         return
     st.dataframe(
-        [{"结果": PASSED if c["passed"] else FAILED, "用例": c["id"], "问题": c["question"],
-          "原因": REASON_LABELS.get(c["reason"], c["reason"]), "毫秒": round(c["latency_ms"])} for c in cases],
+        [{"结果": PASSED if c.passed else FAILED, "用例": c.id, "问题": c.question,
+          "原因": reason_label(c.reason), "毫秒": round(c.latency_ms)} for c in cases],
         hide_index=True, width="stretch")
-    first_failing = next((i for i, c in enumerate(cases) if not c["passed"]), 0)
-    picked = st.selectbox("查看用例详情", range(len(cases)), index=first_failing, key=f"eval-case-{report['run_id']}",
-                          format_func=lambda i: f"[{PASSED if cases[i]['passed'] else FAILED}] {cases[i]['id']} · "
-                                                f"{cases[i]['question']}")
+    first_failing = next((i for i, c in enumerate(cases) if not c.passed), 0)
+    picked = st.selectbox("查看用例详情", range(len(cases)), index=first_failing, key=f"eval-case-{report.run_id}",
+                          format_func=lambda i: f"[{PASSED if cases[i].passed else FAILED}] {cases[i].id} · "
+                                                f"{cases[i].question}")
     with st.container(border=True):
         show_case(cases[picked])
 
 
-def show(report: dict) -> None:
-    summary = report["summary"]
-    suites = "、".join(s["name"] for s in report["suites"])
+def show(report: RunReport) -> None:
+    summary = report.summary
+    suites = "、".join(s.name for s in report.suites)
     st.caption(render.escape_markdown(
-        f"评测集：{suites} · {summary['cases']} 个用例（{summary['answerable']} 个可回答） · "
-        f"索引 {report['index'].get('build_id')}"))
+        f"评测集：{suites} · {summary.cases} 个用例（{summary.answerable} 个可回答） · "
+        f"索引 {report.index.build_id}"))
     baseline_note(report)
     st.markdown("**回答**")
     answer_metrics(report)
@@ -202,9 +207,9 @@ def show(report: dict) -> None:
     st.markdown("**回答延迟分布**")
     latency_histogram(report)
     st.markdown("**按标签**")
-    breakdown_table(report.get("by_tag", {}), "标签")
+    breakdown_table(report.by_tag, "标签")
     st.markdown("**按岗位**")
-    breakdown_table(report.get("by_role", {}), "岗位")
+    breakdown_table(report.by_role, "岗位")
     coverage_note(report)
     st.markdown("**用例**")
     cases_section(report)
@@ -217,13 +222,10 @@ def history(report_paths: list[Path]) -> None:
         report = load(path)
         if report is None:
             continue
-        row = {"时间": datetime.fromisoformat(report["created"]).astimezone(), "运行": report["run_id"],
-               "评测集": "、".join(s["name"] for s in report["suites"]), "用例数": report["summary"]["cases"]}
-        for label, keys in HISTORY_SERIES.items():
-            value = report["summary"]
-            for key in keys:
-                value = value[key]
-            row[label] = value
+        metrics = report.flat_metrics()
+        row = {"时间": datetime.fromisoformat(report.created).astimezone(), "运行": report.run_id,
+               "评测集": "、".join(s.name for s in report.suites), "用例数": report.summary.cases}
+        row.update({label: metrics.get(metric) for label, metric in HISTORY_SERIES.items()})
         rows.append(row)
     if not rows:
         st.info("还没有运行过评测。")

@@ -9,9 +9,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from apps.cli.eval import list_runs, may_view_report
-from evals.suite import SuiteError
-from kb.access import Audience
 from apps.ui import (
     auth,
     eval_report_view,
@@ -23,6 +20,9 @@ from apps.ui import (
     suites,
 )
 from apps.ui.resources import Services
+from evals.runs import RunStore
+from evals.suite import SuiteError, load_suite
+from kb.access import Audience
 
 SUITES_KEY = "eval_suites"
 RUN_KEY = "eval_run"
@@ -30,16 +30,17 @@ VIEW_KEY = "eval_view"
 
 
 def run_section(services: Services, audience: Audience) -> None:
-    paths = {path.name: path for path in suites.suite_paths()}
+    folder = services.settings.suites_dir
+    paths = {path.name: path for path in suites.suite_paths(folder)}
     if not paths:
-        st.info(render.escape_markdown(f"{suites.suites_dir()} 里还没有评测集（*.yaml）。"))
+        st.info(render.escape_markdown(f"{folder} 里还没有评测集（*.yaml）。"))
         return
     chosen = st.multiselect("评测集", list(paths), default=list(paths), key=SUITES_KEY,
-                            help=render.escape_markdown(f"来自 {suites.suites_dir()}"))
+                            help=render.escape_markdown(f"来自 {folder}"))
     if not st.button("运行评测", key=RUN_KEY, type="primary", icon=":material/play_arrow:", disabled=not chosen):
         return
     try:
-        picked = eval_run.load_suites([paths[name] for name in chosen])
+        picked = [load_suite(paths[name]) for name in chosen]
     except SuiteError as exc:
         st.error(render.escape_markdown(f"评测集有误：{exc}"))
         return
@@ -51,7 +52,7 @@ def run_section(services: Services, audience: Audience) -> None:
     def progress(done: int, total: int, case_id: str) -> None:
         bar.progress(done / total, text=render.escape_markdown(f"正在评测 {done}/{total}：{case_id}"))
 
-    _, report_path = eval_run.run(services, picked, progress, audience)
+    report_path = eval_run.run(services, picked, progress, audience)
     bar.empty()
     st.session_state[VIEW_KEY] = str(report_path)  # show the run just made (its selectbox is drawn below)
 
@@ -59,9 +60,9 @@ def run_section(services: Services, audience: Audience) -> None:
 def viewable_runs(services: Services, audience: Audience) -> list[str]:
     """Runs newest first, without those quoting restricted entries the viewer may not see."""
     runs = []
-    for path in reversed(list_runs(services.settings)):
+    for path in reversed(RunStore(services.settings.home).paths()):
         report = eval_report_view.load(path)
-        if report is not None and may_view_report(report, audience):
+        if report is not None and report.viewable_by(audience):
             runs.append(str(path))
     return runs
 
@@ -94,7 +95,7 @@ def main() -> None:
         run_section(services, viewer.audience)
         report_section(services, viewer.audience)
     with history_tab:
-        eval_report_view.history(list_runs(services.settings))
+        eval_report_view.history(RunStore(services.settings.home).paths())
     with inbox_tab:
         feedback_inbox.show(services, inbox)
 

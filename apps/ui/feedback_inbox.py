@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from apps.ui import publish, render, suites
+from apps.ui.history_view import when_label
+from apps.ui.resources import Services
+from evals.relevance import found_in_corpus
 from evals.suite import SuiteError, append_case
 from kb.access import Audience
 from kb.feedback import (
@@ -18,9 +22,6 @@ from kb.feedback import (
     FeedbackRecord,
 )
 from kb.records import Citation
-from apps.ui import publish, render, suites
-from apps.ui.history_view import when_label
-from apps.ui.resources import Services
 
 EVIDENCE_HEIGHT = 100
 
@@ -35,7 +36,7 @@ def approve(services: Services, row: FeedbackRecord, question: str, evidence_tex
     if not question.strip() or not evidence:
         st.error("请填写问题和至少一条证据短语（正确回答里应该出现的原文）。")
         return
-    path = suites.suites_dir() / suites.FEEDBACK_SUITE
+    path = services.settings.suites_dir / suites.FEEDBACK_SUITE
     case_id = suites.feedback_case_id(row.id)
     try:
         append_case(path, case_id, question.strip(), evidence, [suites.FEEDBACK_TAG], role=row.role)
@@ -44,7 +45,7 @@ def approve(services: Services, row: FeedbackRecord, question: str, evidence_tex
         return
     services.feedback.set_status(row.id, STATUS_APPROVED)
     publish.flash("success", render.escape_markdown(f"已加入评测集 {path.name}（用例 {case_id}）。"))
-    missing = [e for e in evidence if not suites.found_in_corpus(e, services.kb.build.chunks)]
+    missing = [e for e in evidence if not found_in_corpus(e, services.kb.build.chunks)]
     if missing:
         publish.flash("warning", render.escape_markdown(
             "知识库里找不到这些证据短语，在补充条目之前这个用例会一直失败：" + "、".join(missing)))

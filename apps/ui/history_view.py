@@ -5,8 +5,8 @@ from datetime import datetime
 
 import streamlit as st
 
-from ingest.curation import AuditRecord, CorpusStore, EntryError
 from apps.ui.status import TIME_FORMAT
+from ingest.curation import AuditRecord, CorpusStore, EntryError
 
 ACTION_LABELS = {"add": "新建", "edit": "修改", "retire": "废止", "restore": "恢复启用", "import": "导入"}
 

@@ -6,15 +6,10 @@ a word or synonym the question needed.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-from evals.suite import Source, SuiteError, append_case, load_suite
-from kb.answer import strip_marker
-from kb.hittest import DEPTH, HitRow, hit_test
-from kb.lexicon import LexiconError, load_lexicon
-from kb.normalize import normalize
-from kb.records import BREADCRUMB_SEP, Chunk
-from kb.retrieve import MODES, QueryError
 from apps.ui import (
     auth,
     hit_view,
@@ -26,6 +21,13 @@ from apps.ui import (
     suites,
 )
 from apps.ui.resources import Services
+from evals.relevance import item_holding, phrase_in
+from evals.suite import Source, SuiteError, append_case, load_suite
+from kb.answer import strip_marker
+from kb.hittest import DEPTH, HitRow, hit_test
+from kb.lexicon import LexiconError, load_lexicon
+from kb.records import BREADCRUMB_SEP, Chunk
+from kb.retrieve import MODES, QueryError
 
 QUESTION_KEY = "hit_question"
 K_KEY = "hit_k"
@@ -48,18 +50,13 @@ def default_evidence(chunk: Chunk) -> str:
     return strip_marker(chunk.parts[0].text) if chunk.parts else chunk.text.strip()
 
 
-def item_holding(chunk: Chunk, phrase: str) -> int | None:
-    form = normalize(phrase)
-    return next((part.n for part in chunk.parts if form in normalize(part.text)), None)
-
-
-def mark_answer(question: str, role: str | None, chunk: Chunk, phrase: str) -> None:
+def mark_answer(suites_dir: Path, question: str, role: str | None, chunk: Chunk, phrase: str) -> None:
     """Append a case (question → this chunk, evidence phrase, source) to the curated suite."""
     phrase = phrase.strip()
-    if not phrase or normalize(phrase) not in chunk.match_text:
+    if not phrase_in(phrase, chunk.match_text):
         st.error("证据短语必须是这个片段里的原文（简体繁体都可以）。")
         return
-    path = suites.suites_dir() / suites.CURATED_SUITE
+    path = suites_dir / suites.CURATED_SUITE
     case_id = suites.hit_case_id(question, chunk.chunk_id)
     source = Source(chunk.doc_id, chunk.section or None, item_holding(chunk, phrase))
     try:
@@ -104,7 +101,7 @@ def show_hit(i: int, row: HitRow, question: str, role: str | None, services: Ser
             phrase = st.text_input("证据短语（回答里必须出现的原文，可以改短）", value=default_evidence(chunk),
                                    key=f"hit-evidence-{chunk.chunk_id}")
             if st.button("加入评测集", key=f"hit-mark-{chunk.chunk_id}"):
-                mark_answer(question, role, chunk, phrase)
+                mark_answer(services.settings.suites_dir, question, role, chunk, phrase)
         with st.expander("加入词典", icon=":material/dictionary:"):
             words = st.text_input("新词（分词时不要切开）", key=f"hit-words-{chunk.chunk_id}",
                                   placeholder="例如：首问责任制")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from apps.ui import auth, lexicon_edit, publish, render, resources
+from apps.ui.resources import Services
 from kb.access import Audience
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.normalize import normalize
-from apps.ui import auth, lexicon_edit, publish, render, resources
-from apps.ui.resources import Services
 
 WORDS_KEY = "lex_words"
 GROUPS_KEY = "lex_groups"

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.access import Audience
-from ingest.preview import Preview, preview_text
 from apps.ui import render
 from apps.ui.resources import Services
+from ingest.preview import Preview, preview_text
+from kb.access import Audience
 
 KIND_LABELS = {
     "heading": "标题", "circled": "①", "zhang": "第…章", "jie": "第…节", "tiao": "第…条", "label": "小标题",

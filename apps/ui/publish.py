@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from apps.ui import render
+from apps.ui.resources import Services
 from ingest.pipeline import IngestBusy, IngestReport, run_ingest
 from kb.lexicon import Lexicon, save_lexicon
 from kb.manifest import ManifestError
-from apps.ui import render
-from apps.ui.resources import Services
 
 INGEST_WAIT_S = 60.0  # another save (or a CLI ingest) may hold the lock: wait for it rather than fail at once
 FLASH_KEY = "ui_flash"

@@ -14,7 +14,7 @@ import streamlit as st
 from kb.answer import Answerer
 from kb.feedback import FEEDBACK_FILENAME, FeedbackStore
 from kb.knowledge import Build, KnowledgeBase, NoIndexError
-from kb.llm import LLMSpec
+from kb.llm import LLMSpec, LLMSpecError
 from kb.manifest import ManifestError
 from kb.settings import Settings, load_settings
 
@@ -43,11 +43,10 @@ def _open(settings_key: str, _settings: Settings) -> Services:
     """One set of services per distinct settings (in practice: per DUTYKB_HOME)."""
     kb = KnowledgeBase(_settings)
     llm, problem = None, None
-    if _settings.llm:
-        try:
-            llm = LLMSpec.parse(_settings.llm)
-        except ValueError as exc:
-            problem = str(exc)
+    try:
+        llm = LLMSpec.from_settings(_settings)
+    except LLMSpecError as exc:
+        problem = str(exc)
     return Services(_settings, kb, Answerer(kb), FeedbackStore(_settings.home / FEEDBACK_FILENAME), llm, problem)
 
 

@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from kb.access import Audience
+from apps.ui import history_view, lexicon_edit, open_entry, publish, render
+from apps.ui.auth import Viewer
+from apps.ui.resources import Services
 from ingest.curation import CorpusStore
+from kb.access import Audience
 from kb.hittest import hit_test
 from kb.lexicon import LexiconError, load_lexicon
 from kb.normalize import normalize
 from kb.records import Chunk, Role
-from apps.ui import history_view, lexicon_edit, open_entry, publish, render
-from apps.ui.auth import Viewer
-from apps.ui.resources import Services
 from kb.users import may
 
 MIN_FORM_CHARS = 2  # a one-character alias would "mention" the role everywhere

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ingest.curation import CorpusStore
-from kb.normalize import normalize
-from kb.records import Role
 from apps.ui import auth, publish, render, resources, role_detail
 from apps.ui.auth import Viewer
 from apps.ui.resources import Services
+from ingest.curation import CorpusStore
+from kb.normalize import normalize
+from kb.records import Role
 from kb.users import may
 
 SEARCH_KEY = "roles_search"

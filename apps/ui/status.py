@@ -5,10 +5,10 @@ from datetime import datetime
 
 import streamlit as st
 
-from kb.access import Audience
-from kb.knowledge import Build
 from apps.ui import pages, render
 from apps.ui.resources import IndexProblem
+from kb.access import Audience
+from kb.knowledge import Build
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
 

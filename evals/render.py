@@ -1,0 +1,130 @@
+"""A run report as Markdown and as a self-contained HTML page (no scripts, no external files)."""
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from evals.report import RunReport
+
+CHART_WIDTH, BAR_HEIGHT, LABEL_WIDTH = 640, 18, 190
+HISTOGRAM_BINS = 12
+RETRIEVER_COLORS = {"hybrid": "#2f6fdf", "bm25": "#e08a1e", "dense": "#3aa66a"}
+REASON_TEXT = {
+    "evidence_cited": "evidence cited",
+    "abstained_as_expected": "abstained as expected",
+    "answered_unanswerable": "answered an unanswerable question",
+    "abstained_answerable": "abstained on an answerable question",
+    "evidence_missing": "expected evidence not in the answer or its citations",
+    "phrase_missing": "answer text lacks an expected phrase",
+}
+SHOWN_CITATIONS = 3
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def reason_text(code: str) -> str:
+    return REASON_TEXT.get(code, code)
+
+
+def to_markdown(report: RunReport) -> str:
+    s = report.summary
+    lines = [f"# dutykb eval {report.run_id}", "",
+             f"Suites: {', '.join(x.name for x in report.suites)}; {s.cases} cases "
+             f"({s.answerable} answerable); build {report.index.build_id}.", "",
+             "## Retrieval", "", "| retriever | R@1 | R@5 | R@10 | MRR@10 | nDCG@10 |", "|---|---|---|---|---|---|"]
+    for mode, m in s.retrieval.items():
+        lines.append(f"| {mode} | {_fmt(m['R@1'])} | {_fmt(m['R@5'])} | {_fmt(m['R@10'])} | "
+                     f"{_fmt(m['MRR@10'])} | {_fmt(m['nDCG@10'])} |")
+    lines += ["", "## Answers", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {k} | {_fmt(v)} |" for k, v in s.answers.items()]
+    if report.baseline:
+        b = report.baseline
+        lines += ["", f"## Against {b.run_id}", "", "| metric | before | after | delta |", "|---|---|---|---|"]
+        lines += [f"| {k} | {_fmt(d.before)} | {_fmt(d.after)} | {d.delta:+.3f} |"
+                  for k, d in b.deltas.items() if abs(d.delta) > 1e-9]
+        lines += ["", f"Newly failing: {', '.join(b.newly_failing) or 'none'}",
+                  f"Newly passing: {', '.join(b.newly_passing) or 'none'}"]
+    if report.thresholds:
+        lines += ["", "## Thresholds", ""]
+        lines += [f"- {'ok' if t.ok else 'MISSED'}: {t.metric} = {t.value:.3f} (min {t.min})"
+                  for t in report.thresholds]
+    cov = report.coverage
+    if cov:
+        lines += ["", "## Coverage", "", f"Roles asked about: {cov.roles_covered}/{cov.roles_total}; "
+                  f"duty items with evidence: {cov.items_covered}/{cov.items_total}."]
+        if cov.roles_uncovered:
+            lines.append(f"Roles no case asks about: {'、'.join(cov.roles_uncovered)}")
+    lines += ["", "## Cases", "", "| | id | question | reason | cited |", "|---|---|---|---|---|"]
+    for c in report.cases:
+        cited = "; ".join(f"[{x['n']}] {x['section'].split(' › ')[-1]}" for x in c.citations[:SHOWN_CITATIONS])
+        lines.append(f"| {'✅' if c.passed else '❌'} | {c.id} | {_md(c.question)} | {reason_text(c.reason)} | "
+                     f"{_md(cited)} |")
+    return "\n".join(lines) + "\n"
+
+
+def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0, fmt: str = "{:.3f}") -> str:
+    height = BAR_HEIGHT * len(rows) + 30
+    usable = CHART_WIDTH - LABEL_WIDTH - 60
+    parts = [f'<svg role="img" aria-label="{html.escape(title)}" width="{CHART_WIDTH}" height="{height}" '
+             f'xmlns="http://www.w3.org/2000/svg"><text x="0" y="14" font-weight="bold">{html.escape(title)}</text>']
+    for i, (label, value, color) in enumerate(rows):
+        y = 24 + i * BAR_HEIGHT
+        width = max(0.0, min(1.0, value / maximum if maximum else 0)) * usable
+        parts.append(f'<text x="0" y="{y + 12}" font-size="12">{html.escape(label)}</text>'
+                     f'<rect x="{LABEL_WIDTH}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT - 4}" fill="{color}"/>'
+                     f'<text x="{LABEL_WIDTH + width + 4:.1f}" y="{y + 12}" font-size="12">{fmt.format(value)}</text>')
+    return "".join(parts) + "</svg>"
+
+
+def _histogram(latencies: list[float]) -> str:
+    if not latencies:
+        return ""
+    top = max(latencies) or 1.0
+    width = top / HISTOGRAM_BINS
+    counts = [0] * HISTOGRAM_BINS
+    for value in latencies:
+        counts[min(HISTOGRAM_BINS - 1, int(value / width))] += 1
+    rows = [(f"{i * width:.0f}–{(i + 1) * width:.0f} ms", float(n), "#7a5cc7") for i, n in enumerate(counts)]
+    return _bars("回答延迟分布 (answer latency, cases per bin)", rows, maximum=float(max(counts)), fmt="{:.0f}")
+
+
+def to_html(report: RunReport) -> str:
+    s = report.summary
+    retrieval_rows = [(f"{mode} {metric}", m[metric], RETRIEVER_COLORS.get(mode, "#888"))
+                      for metric in ("R@1", "R@5", "MRR@10", "nDCG@10") for mode, m in s.retrieval.items()]
+    tag_rows = [(tag, g.answers["pass_rate"] or 0.0, "#2f6fdf") for tag, g in report.by_tag.items()]
+    body = [f"<h1>dutykb eval {html.escape(report.run_id)}</h1>",
+            f"<p>{s.cases} cases, {s.answerable} answerable · build "
+            f"{html.escape(str(report.index.build_id))} · {html.escape(report.created)}</p>",
+            _bars("检索指标 (retrieval, per retriever)", retrieval_rows),
+            _bars("各标签通过率 (pass rate per tag)", tag_rows),
+            _histogram([c.latency_ms for c in report.cases]),
+            "<h2>回答指标</h2><table>" + "".join(
+                f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in s.answers.items()) + "</table>"]
+    if report.baseline:
+        b = report.baseline
+        body.append(f"<h2>与 {html.escape(str(b.run_id))} 比较</h2><p>新失败: "
+                    f"{html.escape(', '.join(b.newly_failing) or '无')} · 新通过: "
+                    f"{html.escape(', '.join(b.newly_passing) or '无')}</p>")
+    body.append("<h2>用例</h2>")
+    for c in report.cases:
+        retrieved = "".join(f"<li>{'✔' if r.relevant else '·'} {html.escape(r.section)}: "
+                            f"{html.escape(r.text)}</li>" for r in c.retrieved)
+        cited = "".join(f"<li>[{x['n']}] {html.escape(x['section'])}: {html.escape(x['quote'])}</li>"
+                        for x in c.citations)
+        body.append(f"<details><summary>{'通过' if c.passed else '未通过'} {html.escape(c.id)} — "
+                    f"{html.escape(c.question)} <small>({html.escape(reason_text(c.reason))})</small></summary>"
+                    f"<p><b>回答</b><br>{html.escape(c.answer).replace(chr(10), '<br>')}</p>"
+                    f"<p><b>引用</b></p><ul>{cited}</ul><p><b>检索结果</b></p><ul>{retrieved}</ul></details>")
+    style = ("body{font-family:'Noto Sans CJK SC','Noto Sans CJK TC',sans-serif;max-width:960px;margin:2em auto}"
+             "table{border-collapse:collapse}td{border:1px solid #ccc;padding:2px 8px}svg{display:block;margin:1em 0}")
+    return (f'<!doctype html><html lang="zh"><head><meta charset="utf-8"><title>dutykb eval</title>'
+            f"<style>{style}</style></head><body>{''.join(body)}</body></html>")
