@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from kb.access import visibility_metadata
 from kb.atomic import atomic_write_text
 from kb.buildfiles import (
     CHUNKS_FILE,
@@ -31,7 +30,7 @@ from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
-from kb.vectorstore import COLLECTION_PREFIX, VectorStore, store_for
+from kb.vectorstore import COLLECTION_PREFIX, VectorRecord, VectorStore, open_store
 
 
 def new_build_id() -> str:
@@ -62,11 +61,7 @@ def save_vectors(path: Path, vectors: np.ndarray) -> None:
 
 def write_collection(store: VectorStore, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
     store.create(name)
-    if not chunks:
-        return
-    metadatas = [{"doc_id": c.doc_id, **({"role": c.role} if c.role else {}), **visibility_metadata(c.visibility)}
-                 for c in chunks]
-    store.add(name, [c.chunk_id for c in chunks], vectors, metadatas, [c.text for c in chunks])
+    store.add(name, [VectorRecord(c.chunk_id, c.doc_id, c.role, c.visibility, c.text) for c in chunks], vectors)
 
 
 def publish(home: Path, manifest: Manifest) -> None:
@@ -128,7 +123,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     Returns the published manifest and how many chunks had to be embedded (not cached).
     """
     home = settings.home
-    store = store_for(settings)
+    store = open_store(settings)
     embedder, vectors, part_vectors, computed = embed_chunks(settings, chunks, show)
     build_id = new_build_id()
     manifest = Manifest(

@@ -26,7 +26,7 @@ from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
-from kb.vectorstore import store_for
+from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
 PIPELINE_VERSION = "2"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
@@ -137,7 +137,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     started = time.perf_counter()
     home = settings.home
     report = IngestReport()
-    store = store_for(settings)
+    store = open_store(settings)
     try:
         manifest = read_manifest(home)
     except ManifestError:

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-PUBLIC_KEY = "public"
-GROUP_KEY_PREFIX = "grp:"
 ALL_GROUPS = "*"  # as a group name (users file, stored feedback): every entry
 GROUP_SEPARATOR = ","
 
@@ -56,26 +54,6 @@ class Audience:
 
 PUBLIC = Audience()
 EVERYONE = Audience(unrestricted=True)
-
-
-def visibility_metadata(visibility: Sequence[str]) -> dict[str, bool]:
-    """Chroma metadata for an entry's visibility: one boolean key per group, since values cannot be lists."""
-    return {PUBLIC_KEY: not visibility, **{GROUP_KEY_PREFIX + g: True for g in visibility}}
-
-
-def chroma_where(audience: Audience) -> dict | None:
-    """The Chroma `where` clause that keeps only chunks the audience may see (None: no filter)."""
-    if audience.unrestricted:
-        return None
-    clauses = [{PUBLIC_KEY: True}] + [{GROUP_KEY_PREFIX + g: True} for g in sorted(audience.groups)]
-    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
-
-
-def combine_where(*clauses: dict | None) -> dict | None:
-    present = [c for c in clauses if c]
-    if not present:
-        return None
-    return present[0] if len(present) == 1 else {"$and": present}
 
 
 def visible_mask(visibilities: Sequence[Sequence[str]], audience: Audience) -> np.ndarray | None:

@@ -21,7 +21,7 @@ from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.tokenize import add_words
-from kb.vectorstore import store_for
+from kb.vectorstore import open_store
 
 QUERY_VECTOR_CACHE = 512
 MIN_ROLE_MENTION_CHARS = 2
@@ -127,7 +127,7 @@ class KnowledgeBase:
     def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
         self.settings = settings
         self.home = settings.home
-        self.store = store_for(settings)
+        self.store = open_store(settings)
         self._embedder = embedder
         self._build: Build | None = None
         self._lock = threading.Lock()
@@ -153,7 +153,7 @@ class KnowledgeBase:
             if manifest is None or (self._build and self._build.manifest.build_id == manifest.build_id):
                 return False
             self._build = load_build(self.home, manifest)
-            self.store = store_for(self.settings)
+            self.store = open_store(self.settings)
             return True
 
     @property

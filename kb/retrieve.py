@@ -20,11 +20,12 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from kb.access import PUBLIC, Audience, chroma_where, combine_where
+from kb.access import PUBLIC, Audience
 from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Hit
+from kb.vectorstore import VectorFilter
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -99,11 +100,8 @@ class HybridRetriever:
     def dense_ranking(self, match_query: str, n: int, role: str | None,
                       audience: Audience = PUBLIC) -> tuple[list[int], dict[int, float]]:
         build = self.kb.build
-        role_where = None
-        if role:
-            names = sorted(self.kb.resolve_role(role, audience))
-            role_where = {"role": names[0]} if len(names) == 1 else {"role": {"$in": names}}
-        where = combine_where(role_where, chroma_where(audience) if build.visible(audience) is not None else None)
+        where = VectorFilter(audience=audience if build.visible(audience) is not None else None,
+                             roles=frozenset(self.kb.resolve_role(role, audience)) if role else frozenset())
         vector = self.kb.query_vector(match_query)
         hits = self.kb.store.query(build.manifest.collection, vector, n, where)
         ranking = [build.position[h.chunk_id] for h in hits if h.chunk_id in build.position]

@@ -1,25 +1,50 @@
-"""Chroma access: one collection per build, vectors always supplied by us.
+"""The vector store interface: one collection of chunk vectors per build, filtered in dutykb's terms.
 
-Chroma never embeds here (its default embedding function downloads a model),
-so every call passes `embedding_function=None` and explicit vectors.
+Public methods do the bookkeeping (batching, empty collections, turning a backend's transport
+errors into `VectorStoreUnavailable`); a backend implements the `do_*` methods and translates
+`VectorFilter` into its own filter language. Vectors are always supplied by dutykb: no backend
+may embed on its own (Chroma's default embedding function downloads a model).
 """
 from __future__ import annotations
 
-import logging
-import threading
-from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
-from urllib.parse import urlparse
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from kb.access import Audience
 from kb.errors import DutyKBError
 
-CHROMA_DIRNAME = "chroma"
+if TYPE_CHECKING:
+    from kb.settings import Settings
+
 COLLECTION_PREFIX = "dutykb-"
-SPACE = "cosine"
-DEFAULT_PORT = 8000
+
+
+class VectorStoreUnavailable(DutyKBError):
+    """The vector store cannot be reached; the message names it."""
+
+
+@dataclass(frozen=True)
+class VectorRecord:
+    """What the store keeps beside a chunk's vector: enough to filter and to show what is stored."""
+
+    chunk_id: str
+    doc_id: str
+    role: str | None
+    visibility: Sequence[str]
+    text: str
+
+
+@dataclass(frozen=True)
+class VectorFilter:
+    """Which chunks a query may return: those the audience may see (None: no visibility filter, because
+    the build has no restricted entries) and, when given, only those of these roles."""
+
+    audience: Audience | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
 
 
 @dataclass(frozen=True)
@@ -28,108 +53,61 @@ class VectorHit:
     similarity: float
 
 
-class VectorStoreUnavailable(DutyKBError):
-    """The Chroma server cannot be reached; the message names it."""
+class VectorStore(ABC):
+    """A named collection per build; see the module docstring for the split of responsibilities."""
 
+    name: str  # shown in messages, e.g. the server's URL
 
-class VectorStore:
-    """Chroma: embedded under DUTYKB_HOME/chroma, or a `chroma run` server when a URL is given."""
+    def create(self, collection: str) -> None:
+        self.do_create(collection)
 
-    def __init__(self, home: Path, url: str | None = None, token: str | None = None) -> None:
-        self.path = home / CHROMA_DIRNAME
-        self.url = url
-        self.token = token
-        self._client = None
+    def add(self, collection: str, records: Sequence[VectorRecord], vectors: np.ndarray) -> None:
+        step = self.do_max_batch()
+        for start in range(0, len(records), step):
+            self.do_upsert(collection, records[start:start + step], vectors[start:start + step])
 
-    @property
-    def client(self):
-        if self._client is None:
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
+    def query(self, collection: str, vector: np.ndarray, n: int,
+              where: VectorFilter = VectorFilter()) -> list[VectorHit]:
+        n = min(n, self.do_count(collection))
+        return self.do_query(collection, vector, n, where) if n > 0 else []
 
-            logging.getLogger("chromadb").setLevel(logging.ERROR)
-            settings = ChromaSettings(anonymized_telemetry=False)
-            if self.url:
-                parsed = urlparse(self.url)
-                headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
-                try:
-                    self._client = chromadb.HttpClient(
-                        host=parsed.hostname or "127.0.0.1", port=parsed.port or DEFAULT_PORT,
-                        ssl=parsed.scheme == "https", headers=headers, settings=settings)
-                except Exception as exc:  # the client raises bare ValueError/ConnectError types when down
-                    raise VectorStoreUnavailable(f"Chroma server {self.url} is not reachable: {exc}") from exc
-            else:
-                self._client = _persistent_client(str(self.path.resolve()))
-        return self._client
-
-    def create(self, name: str):
-        return self.client.create_collection(
-            name, embedding_function=None, configuration={"hnsw": {"space": SPACE}}
-        )
-
-    def get(self, name: str):
-        return self.client.get_collection(name, embedding_function=None)
-
-    def add(self, name: str, ids: list[str], vectors: np.ndarray, metadatas: list[dict],
-            documents: list[str]) -> None:
-        collection = self.get(name)
-        step = self.client.get_max_batch_size()
-        for start in range(0, len(ids), step):
-            end = start + step
-            collection.upsert(ids=ids[start:end], embeddings=vectors[start:end], metadatas=metadatas[start:end],
-                              documents=documents[start:end])
-
-    def query(self, name: str, vector: np.ndarray, n: int, where: dict | None = None) -> list[VectorHit]:
-        try:
-            collection = self.get(name)
-            n = min(n, collection.count())
-            if n <= 0:
-                return []
-            result = collection.query(query_embeddings=[vector], n_results=n, where=where, include=["distances"])
-        except VectorStoreUnavailable:
-            raise
-        except Exception as exc:
-            if self.url and _is_connection_error(exc):
-                self._client = None  # reconnect on the next call: the server may be back
-                raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
-            raise
-        return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+    def texts(self, collection: str) -> list[str]:
+        """Every stored chunk text (what a reader of the store could see)."""
+        return self.do_texts(collection)
 
     def names(self) -> list[str]:
-        return [c.name for c in self.client.list_collections() if c.name.startswith(COLLECTION_PREFIX)]
+        return [name for name in self.do_names() if name.startswith(COLLECTION_PREFIX)]
 
-    def drop(self, name: str) -> None:
-        self.client.delete_collection(name)
+    def drop(self, collection: str) -> None:
+        self.do_drop(collection)
 
+    @abstractmethod
+    def do_create(self, collection: str) -> None: ...
 
-_CLIENT_LOCK = threading.Lock()
+    @abstractmethod
+    def do_max_batch(self) -> int: ...
 
+    @abstractmethod
+    def do_upsert(self, collection: str, records: Sequence[VectorRecord], vectors: np.ndarray) -> None: ...
 
-def _persistent_client(path: str):
-    """One embedded client per store path per process, created under a lock.
+    @abstractmethod
+    def do_count(self, collection: str) -> int: ...
 
-    Chroma keeps one system per path and its client constructor is not thread-safe: two threads
-    creating clients at once can make one fail, and the failing constructor stops the shared system
-    under the other (KeyError on the path, 'no attribute bindings'). Measured with `dutykb bench load`.
-    """
-    with _CLIENT_LOCK:
-        return _cached_persistent_client(path)
+    @abstractmethod
+    def do_query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter) -> list[VectorHit]: ...
 
+    @abstractmethod
+    def do_texts(self, collection: str) -> list[str]: ...
 
-@lru_cache(maxsize=None)
-def _cached_persistent_client(path: str):
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
+    @abstractmethod
+    def do_names(self) -> list[str]: ...
 
-    Path(path).mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
-
-
-def _is_connection_error(exc: Exception) -> bool:
-    import httpx
-
-    return isinstance(exc, (httpx.TransportError, ConnectionError)) or "connect" in str(exc).lower()
+    @abstractmethod
+    def do_drop(self, collection: str) -> None: ...
 
 
-def store_for(settings) -> VectorStore:
-    return VectorStore(settings.home, settings.chroma_url, settings.chroma_token)
+def open_store(settings: Settings) -> VectorStore:
+    """The configured store: a Chroma server when `chroma_url` is set, else embedded Chroma under the home."""
+    from kb.chroma_store import ChromaStore
+
+    return ChromaStore(settings.home, settings.chroma_url, settings.chroma_token)

@@ -13,17 +13,19 @@ import pytest
 from conftest import RESTRICTED_DOCS, RESTRICTED_MARKERS, SEED_SUITE
 from fake_llm import FakeLLM, sources_in
 
+from apps.cli.main import main
 from evals.report import assemble_report
 from evals.runner import run_cases
 from evals.suite import Case, load_suite
-from kb.access import EVERYONE, PUBLIC, Audience, chroma_where, visible_mask
+from kb.access import EVERYONE, PUBLIC, Audience, visible_mask
 from kb.answer import Answerer
-from apps.cli.main import main
+from kb.chroma_store import where_clause
 from kb.feedback import DOWN, FeedbackStore
 from kb.hittest import hit_test
 from kb.knowledge import KnowledgeBase, UnknownRoleError
 from kb.llm import LLMSpec
 from kb.retrieve import MODES, HybridRetriever, KBRetriever
+from kb.vectorstore import VectorFilter
 
 AIMED = [
     "薪酬专员的职责是什么", "薪酬專員要做什麼", "员工工资什么时候核算", "薪酬数据保存在哪里", "年终奖方案谁签字",
@@ -124,9 +126,11 @@ def test_a_role_filter_and_the_audience_filter_combine(kb):
 
 
 def test_filters_are_built_once_and_only_when_something_is_hidden(kb, seed_kb):
-    assert chroma_where(EVERYONE) is None
-    assert chroma_where(PUBLIC) == {"public": True}
-    assert chroma_where(Audience.of(["b", "a"])) == {"$or": [{"public": True}, {"grp:a": True}, {"grp:b": True}]}
+    assert where_clause(VectorFilter(EVERYONE)) is None and where_clause(VectorFilter()) is None
+    assert where_clause(VectorFilter(PUBLIC)) == {"public": True}
+    assert where_clause(VectorFilter(Audience.of(["b", "a"]))) == {
+        "$or": [{"public": True}, {"grp:a": True}, {"grp:b": True}]}
+    assert where_clause(VectorFilter(PUBLIC, frozenset({"值班長"}))) == {"$and": [{"role": "值班長"}, {"public": True}]}
     assert visible_mask([[], []], PUBLIC) is None  # the shipped corpus: no mask, no Chroma filter
     assert seed_kb.build.visible(PUBLIC) is None
     mask = kb.build.visible(PUBLIC)

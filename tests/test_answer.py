@@ -2,8 +2,8 @@ import json
 
 import pytest
 
-from kb.answer import Answerer
 from apps.cli.main import main
+from kb.answer import Answerer
 from kb.normalize import is_traditional, normalize
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "suggestions"}

@@ -10,13 +10,13 @@ import pytest
 from fake_llm import FakeLLM, sources_in
 from streamlit.testing.v1 import AppTest
 
+from apps.ui import render
+from apps.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
+from apps.ui.roles_page import SEARCH_KEY
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
 from kb.feedback import DOWN, FEEDBACK_FILENAME, UP, FeedbackStore
 from kb.records import Citation
-from apps.ui import render
-from apps.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
-from apps.ui.roles_page import SEARCH_KEY
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 ROLES_PAGE = "apps/ui/roles_page.py"

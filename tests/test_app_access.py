@@ -12,11 +12,11 @@ from conftest import RESTRICTED_MARKERS
 from streamlit.testing.v1 import AppTest
 from test_app import plain
 
-from kb.access import PUBLIC
 from apps.ui.auth import VIEWER_KEY, Viewer
 from apps.ui.chat_page import ROLE_KEY
 from apps.ui.hittest_page import QUESTION_KEY
 from apps.ui.roles_page import SEARCH_KEY
+from kb.access import PUBLIC
 from kb.users import set_user
 
 CHAT_PAGE, ROLES_PAGE = "apps/ui/chat_page.py", "apps/ui/roles_page.py"

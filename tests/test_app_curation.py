@@ -9,16 +9,16 @@ from app_driver import click, open_page, switch
 from conftest import SEED_NAME
 from streamlit.testing.v1 import AppTest
 
-from evals.suite import load_suite
-from ingest.pipeline import run_ingest
 from apps.cli.main import main as cli_main
-from ingest.curation import CorpusStore
-from kb.frontmatter import EntryMeta
-from kb.knowledge import KnowledgeBase
-from kb.lexicon import load_lexicon
 from apps.ui import curation_page as cur
 from apps.ui import lexicon_page, suites
 from apps.ui.hittest_page import QUESTION_KEY
+from evals.suite import load_suite
+from ingest.curation import CorpusStore
+from ingest.pipeline import run_ingest
+from kb.frontmatter import EntryMeta
+from kb.knowledge import KnowledgeBase
+from kb.lexicon import load_lexicon
 
 CHAT_PAGE = "apps/ui/chat_page.py"
 CURATION_PAGE = "apps/ui/curation_page.py"

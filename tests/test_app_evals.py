@@ -10,6 +10,7 @@ from app_driver import click, open_page
 from conftest import CORPUS
 from streamlit.testing.v1 import AppTest
 
+from apps.ui import evals_page, suites
 from evals.runs import RunStore
 from evals.suite import load_suite
 from kb.answer import Answerer
@@ -22,7 +23,6 @@ from kb.feedback import (
     UP,
     FeedbackStore,
 )
-from apps.ui import evals_page, suites
 
 EVALS_PAGE = "apps/ui/evals_page.py"
 ESCAPE = re.compile(r"\\(.)")

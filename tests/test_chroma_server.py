@@ -13,9 +13,9 @@ from conftest import HR_ENTRY
 from streamlit.testing.v1 import AppTest
 from test_app import plain
 
+from apps.cli.main import main
 from ingest.pipeline import run_ingest
 from kb.access import PUBLIC, Audience
-from apps.cli.main import main
 from kb.knowledge import KnowledgeBase
 from kb.retrieve import HybridRetriever
 from kb.vectorstore import VectorStoreUnavailable

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from apps.cli.main import main
+from ingest.curation import CorpusStore, EntryError, StaleEditError
 from ingest.load import discover
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
-from apps.cli.main import main
-from ingest.curation import CorpusStore, EntryError, StaleEditError
 from kb.frontmatter import EntryMeta, FrontMatterError, parse_meta
 from kb.knowledge import KnowledgeBase
 

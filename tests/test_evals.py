@@ -3,13 +3,13 @@ from pathlib import Path
 
 import pytest
 
+from apps.cli.main import main
 from evals.metrics import mrr_at, ndcg_at, recall_at
 from evals.render import to_html, to_markdown
 from evals.report import IndexInfo, RunReport, ThresholdError, check_thresholds, compare
 from evals.runner import CaseResult
 from evals.scoring import Summary
 from evals.suite import SuiteError, load_suite
-from apps.cli.main import main
 
 METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
 GOOD = """suite: tiny

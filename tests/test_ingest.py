@@ -10,10 +10,10 @@ import pytest
 from filelock import FileLock
 
 from ingest.pipeline import IngestBusy, run_ingest
+from kb.chroma_store import ChromaStore
 from kb.knowledge import KnowledgeBase
 from kb.manifest import ManifestError, read_manifest
 from kb.retrieve import HybridRetriever
-from kb.vectorstore import VectorStore
 
 EXTRA_DOC = """---
 title: 夜班值守规范
@@ -139,11 +139,11 @@ def test_killed_ingest_leaves_previous_index_serving(make_settings, seed_copy, t
     # leave what a crash between writing a build and publishing it would leave, then recover
     orphan = settings.home / "builds" / "20990101T000000-dead00"
     orphan.mkdir(parents=True)
-    VectorStore(settings.home).create("dutykb-20990101t000000-dead00")
+    ChromaStore(settings.home).create("dutykb-20990101t000000-dead00")
     report = run_ingest(settings, show_progress=False)
     assert report.build_id != live.build_id and report.documents == 2
     assert not orphan.exists()
-    assert "dutykb-20990101t000000-dead00" not in VectorStore(settings.home).names()
+    assert "dutykb-20990101t000000-dead00" not in ChromaStore(settings.home).names()
 
 
 def test_corrupt_manifest_gives_a_recovery_command(make_settings, seed_copy):

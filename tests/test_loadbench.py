@@ -1,5 +1,5 @@
-from ingest.pipeline import run_ingest
 from apps.bench.load import run_load
+from ingest.pipeline import run_ingest
 
 
 def test_readers_in_threads_and_processes_see_no_errors_across_a_publish(make_settings, seed_copy):

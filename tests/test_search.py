@@ -62,8 +62,7 @@ def test_hits_carry_per_retriever_ranks(retriever):
 
 
 def test_boilerplate_is_not_in_any_index(seed_kb):
-    collection = seed_kb.store.get(seed_kb.build.manifest.collection)
-    stored = collection.get(include=["documents"])["documents"]
+    stored = seed_kb.store.texts(seed_kb.build.manifest.collection)
     assert len(stored) == len(seed_kb.build.chunks)
     for phrase in BOILERPLATE:
         assert all(phrase not in doc for doc in stored), phrase
