@@ -106,6 +106,10 @@ def document_text(path: Path) -> str:
     return decode(path.read_bytes())
 
 
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def check_suite(path: Path) -> int:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     corpus = ROOT / data["corpus"]
@@ -120,6 +124,18 @@ def check_suite(path: Path) -> int:
         for doc in named:
             if doc not in texts:
                 print(f"  MISSING DOC  {case['id']}: sources names {doc!r}, not in {data['corpus']}")
+                missing += 1
+        # section names (sources[].section and sections[]) must be headings/labels of the document; compared
+        # without whitespace, since PDF text turns an ideographic space into an ordinary one
+        for src in expect.get("sources") or []:
+            section = src.get("section")
+            if section and src["doc"] in texts and squash(section) not in squash(texts[src["doc"]]):
+                print(f"  MISSING      {case['id']} section: {section!r} (in {src['doc']})")
+                missing += 1
+        for section in expect.get("sections") or []:
+            pool = [texts[d] for d in named if d in texts] or list(texts.values())
+            if not any(squash(section) in squash(text) for text in pool):
+                print(f"  MISSING      {case['id']} sections: {section!r}")
                 missing += 1
         for key in ("evidence", "all"):
             for phrase in expect.get(key) or []:
