@@ -50,7 +50,7 @@ def write_build_files(build_dir: Path, chunks: list[Chunk], roles: list[Role], d
     atomic_write_text(build_dir / ROLES_FILE, json.dumps([r.to_dict() for r in roles], ensure_ascii=False, indent=1))
     atomic_write_text(build_dir / DOCS_FILE, json.dumps(docs, ensure_ascii=False, indent=1))
     atomic_write_text(build_dir / LEXICON_FILE, json.dumps(lexicon.to_dict(), ensure_ascii=False))
-    LexicalIndex.build([c.match_text for c in chunks], tokenizer, lexicon.canonical_map()).save(build_dir)
+    LexicalIndex.build([c.match_text for c in chunks], lexicon.tokenizer(tokenizer, roles)).save(build_dir)
 
 
 def save_vectors(path: Path, vectors: np.ndarray) -> None:

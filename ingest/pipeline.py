@@ -25,7 +25,6 @@ from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
-from kb.tokenize import add_words
 from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
@@ -175,7 +174,6 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         roles += prev_roles.get(doc_id, [])
     report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
     _merge_lexicon_aliases(roles, lexicon)
-    add_words([name for role in roles for name in [role.name, *role.aliases]] + lexicon.all_words())
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
             for p in processed}

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from ingest.chunk import ChunkLimits
 from ingest.clean import clean_text
@@ -14,6 +13,7 @@ from kb.normalize import normalize
 from kb.outline import match_marker
 from kb.records import Chunk, LoadedDocument, Role
 from kb.settings import Settings
+from kb.tokenize import stock_words
 
 MIN_DUPLICATE_CHARS = 12  # shorter lines ("2、病事假情况;") repeat legitimately
 
@@ -60,18 +60,8 @@ def _outline(root: Section) -> list[OutlineRow]:
     return rows
 
 
-@lru_cache(maxsize=1)
-def _stock_jieba():
-    """jieba with only its own dictionary: the ingest tokenizer already holds every known role name."""
-    import jieba
-
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer
-
-
 def _jieba_split(word: str) -> list[str]:
-    return [w for w in _stock_jieba().cut(normalize(word)) if w.strip()]
+    return stock_words(normalize(word))
 
 
 def _item_key(text: str) -> str:

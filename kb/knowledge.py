@@ -20,7 +20,6 @@ from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
-from kb.tokenize import add_words
 from kb.vectorstore import open_store
 
 QUERY_VECTOR_CACHE = 512
@@ -98,13 +97,11 @@ def load_build(home: Path, manifest: Manifest) -> Build:
         chunks = load_chunks(build_dir)
         roles = load_roles(build_dir)
         lexicon = load_build_lexicon(build_dir)
-        add_words(lexicon.all_words())
-        lexical = LexicalIndex.load(build_dir, manifest.tokenizer, len(chunks), lexicon.canonical_map())
+        lexical = LexicalIndex.load(build_dir, lexicon.tokenizer(manifest.tokenizer, roles), len(chunks))
     except (OSError, ValueError) as exc:
         raise ManifestError(
             f"build {manifest.build_id} is damaged ({exc}); rebuild with: dutykb ingest --rebuild"
         ) from None
-    add_words(name for role in roles for name in [role.name, *role.aliases])
     role_names: dict[str, set[str]] = {}
     for role in roles:
         for form in [role.name, *role.aliases]:

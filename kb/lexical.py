@@ -2,29 +2,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from kb.tokenize import tokenize
+from kb.tokenize import Tokenizer
 
 BM25_DIRNAME = "bm25"
 
 
 class LexicalIndex:
-    def __init__(self, retriever, tokenizer: str, size: int, synonyms: dict[str, str] | None = None) -> None:
+    """A build's BM25 index and the tokenizer it was made with (queries must be split the same way)."""
+
+    def __init__(self, retriever: Any, tokenizer: Tokenizer, size: int) -> None:
         self._retriever = retriever
         self.tokenizer = tokenizer
         self.size = size
-        self.synonyms = synonyms or {}
 
     def terms(self, match_text: str) -> list[str]:
-        return tokenize(match_text, self.tokenizer, self.synonyms)
+        return self.tokenizer.terms(match_text)
 
     @classmethod
-    def build(cls, match_texts: list[str], tokenizer: str, synonyms: dict[str, str] | None = None) -> "LexicalIndex":
+    def build(cls, match_texts: list[str], tokenizer: Tokenizer) -> "LexicalIndex":
         import bm25s
 
-        index = cls(bm25s.BM25(), tokenizer, len(match_texts), synonyms)
+        index = cls(bm25s.BM25(), tokenizer, len(match_texts))
         tokens = [index.terms(t) or [""] for t in match_texts]
         if tokens:
             index._retriever.index(tokens, show_progress=False)
@@ -35,15 +37,15 @@ class LexicalIndex:
             self._retriever.save(str(directory / BM25_DIRNAME))
 
     @classmethod
-    def load(cls, directory: Path, tokenizer: str, size: int, synonyms: dict[str, str] | None = None) -> "LexicalIndex":
+    def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> "LexicalIndex":
         import bm25s
 
         if not size:
-            return cls(None, tokenizer, 0, synonyms)
+            return cls(None, tokenizer, 0)
         path = directory / BM25_DIRNAME
         if not path.is_dir():
             raise FileNotFoundError(f"BM25 index missing: {path}")
-        return cls(bm25s.BM25.load(str(path)), tokenizer, size, synonyms)
+        return cls(bm25s.BM25.load(str(path)), tokenizer, size)
 
     def document_frequencies(self) -> dict[str, int]:
         """How many chunks contain each term, read from the index (no re-tokenising of the corpus)."""

@@ -15,6 +15,7 @@ next ingest rebuilds the lexical index.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,8 @@ import yaml
 from kb.atomic import atomic_write_text
 from kb.errors import DutyKBError
 from kb.normalize import normalize
+from kb.records import Role
+from kb.tokenize import Tokenizer
 
 LEXICON_FILE = "lexicon.yaml"
 
@@ -47,6 +50,11 @@ class Lexicon:
 
     def all_words(self) -> list[str]:
         return self.words + [w for group in self.synonyms for w in group]
+
+    def tokenizer(self, method: str, roles: Iterable[Role]) -> Tokenizer:
+        """The tokenizer of a build indexed with this lexicon and these roles: their names stay whole."""
+        names = [name for role in roles for name in [role.name, *role.aliases]]
+        return Tokenizer(method, [*self.all_words(), *names], self.canonical_map())
 
     def fingerprint(self) -> str:
         return hashlib.sha256(yaml.safe_dump(self.to_dict(), allow_unicode=True).encode()).hexdigest()[:16]

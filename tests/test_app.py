@@ -17,6 +17,7 @@ from ingest.pipeline import run_ingest
 from kb.answer import Answerer
 from kb.feedback import DOWN, FEEDBACK_FILENAME, UP, FeedbackStore
 from kb.records import Citation
+from kb.tokenize import Tokenizer
 
 APP = Path(__file__).resolve().parent.parent / "app.py"
 ROLES_PAGE = "apps/ui/roles_page.py"
@@ -246,7 +247,7 @@ def test_markdown_in_corpus_text_is_shown_literally():
 
 
 def test_highlight_finds_simplified_terms_in_traditional_text_and_escapes_the_rest():
-    terms = render.question_terms("机房可以带易燃物品吗", "jieba+bigram")
+    terms = render.question_terms("机房可以带易燃物品吗", Tokenizer("jieba+bigram"))
     marked = render.highlight("嚴禁攜帶易燃易爆物品進入機房*", terms)
     assert render.mark("機房") in marked and render.mark("物品") in marked
     assert marked.endswith("\\*") and "可以" not in terms

@@ -63,3 +63,14 @@ def test_a_synonym_group_with_a_role_name_adds_aliases(make_settings, seed_copy)
     role = next(r for r in kb.roles_for() if r.name == "值班長")
     assert {"值班主任", "现场主管"} <= set(role.aliases)
     assert kb.resolve_role("值班主任") == {"值班長"}
+
+
+def test_each_build_has_its_own_words_and_removing_one_takes_effect_in_the_same_process():
+    from kb.tokenize import Tokenizer
+
+    word = "首问负责制度"  # jieba splits it on its own
+    with_word = Tokenizer("jieba", [word])
+    without = Tokenizer("jieba")
+    assert word in with_word.terms(word)
+    assert word not in without.terms(word)  # an earlier build's word does not leak into a later one
+    assert word in with_word.terms(word)

@@ -128,9 +128,10 @@ def test_seed_suite_retrieval_gate(seed_settings):
 
 def test_document_frequencies_come_from_the_index_and_match_a_count_over_chunks(seed_kb):
     from kb.lexical import LexicalIndex
+    from kb.tokenize import Tokenizer
 
     texts = [c.match_text for c in seed_kb.build.chunks]
-    index = LexicalIndex.build(texts, "jieba+bigram")  # tokenised now, as the count below is
+    index = LexicalIndex.build(texts, Tokenizer("jieba+bigram"))  # tokenised now, as the count below is
     counted: dict[str, int] = {}
     for text in texts:
         for term in set(index.terms(text)):

@@ -69,7 +69,7 @@ def show_sources(turn: Turn, services: Services) -> None:
     citations = turn.answer.citations
     if not citations:
         return
-    terms = render.question_terms(turn.question, services.kb.build.manifest.tokenizer)
+    terms = render.question_terms(turn.question, services.kb.build.lexical.tokenizer)
     st.caption(f"出处（{len(citations)}）")
     for citation in citations:
         with st.expander(render.source_label(citation), icon=":material/format_quote:"):

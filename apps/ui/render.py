@@ -14,12 +14,11 @@ from collections.abc import Iterable, Iterator
 from kb.llm import CITATION, UNCITED_MARK, UNSUPPORTED_MARK
 from kb.normalize import fold_width, normalize, to_simplified
 from kb.records import Citation
-from kb.tokenize import tokenize
+from kb.tokenize import BIGRAM_PREFIX, Tokenizer
 
 MARKDOWN_SPECIALS = frozenset(string.punctuation)
 HARD_BREAK = "  \n"
 MIN_HIGHLIGHT_CHARS = 2  # single characters (到, 的) would light up half of every sentence
-BIGRAM_PREFIX = "#"  # tokenize() marks character bigrams this way to keep them apart from words
 CHECK_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (UNSUPPORTED_MARK, UNCITED_MARK)) + ")")
 
 
@@ -54,9 +53,9 @@ def match_form(text: str) -> str:
     return "".join(_fold_char(ch) for ch in text)
 
 
-def question_terms(question: str, tokenizer: str) -> set[str]:
+def question_terms(question: str, tokenizer: Tokenizer) -> set[str]:
     """The question's words and bigrams (match form) worth highlighting in a quote."""
-    terms = (t.removeprefix(BIGRAM_PREFIX) for t in tokenize(normalize(question), tokenizer))
+    terms = (t.removeprefix(BIGRAM_PREFIX) for t in tokenizer.terms(normalize(question)))
     return {t for t in terms if len(t) >= MIN_HIGHLIGHT_CHARS}
 
 
