@@ -13,7 +13,7 @@ as warnings); exits 1 if any phrase is missing.
 from __future__ import annotations
 
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -92,7 +92,7 @@ def html_text(path: Path) -> str:
     return soup.get_text("\n")
 
 
-@lru_cache(maxsize=None)
+@cache
 def document_text(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":

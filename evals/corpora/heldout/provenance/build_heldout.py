@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "real" / "provenance"))
-from docx_util import cell_lines, page_footer, set_cjk_font  # noqa: E402
+from docx_util import cell_lines, page_footer, set_cjk_font
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 

@@ -6,7 +6,7 @@ from docx import Document
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from docx_util import cell_lines, page_footer, set_cjk_font  # noqa: E402
+from docx_util import cell_lines, page_footer, set_cjk_font
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "某市第二人民医院病区护理岗位说明书.docx"
 

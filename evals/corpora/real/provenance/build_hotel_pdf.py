@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Cm, Pt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from docx_util import add_field, cell_lines, set_cjk_font  # noqa: E402
+from docx_util import add_field, cell_lines, set_cjk_font
 
 NAME = "晨曦大飯店客房部作業手冊"
 OUT_DIR = Path(__file__).resolve().parents[1] / "docs"

@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 sys.path.insert(0, str(Path(__file__).parent))
-from docx_util import add_field, set_cjk_font  # noqa: E402
+from docx_util import add_field, set_cjk_font
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "江城职业技术学校教职工岗位职责汇编.docx"
 

@@ -13,7 +13,7 @@ from docx import Document
 from docx.shared import Pt
 
 sys.path.insert(0, str(Path(__file__).parent))
-from docx_util import page_footer, set_cjk_font  # noqa: E402
+from docx_util import page_footer, set_cjk_font
 
 NAME = "华东配送中心仓储岗位职责及作业规范"
 OUT_DIR = Path(__file__).resolve().parents[1] / "docs"
