@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kb.ui import auth, conversation, pages, resources, status
+from apps.ui import auth, conversation, pages, resources, status
 from kb.vectorstore import VectorStoreUnavailable
 
 st.set_page_config(page_title=pages.APP_TITLE, page_icon=":material/menu_book:")

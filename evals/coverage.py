@@ -46,3 +46,14 @@ def coverage(roles: list[Role], cases: list[Case]) -> Coverage:
     return Coverage(roles_total=len(roles), roles_covered=len(roles) - len(roles_uncovered),
                     roles_uncovered=roles_uncovered, items_total=items_total,
                     items_covered=items_total - len(items_uncovered), items_uncovered=items_uncovered)
+
+
+def merge_coverage(parts: list[Coverage]) -> Coverage | None:
+    """One coverage over several corpora (each scored on its own index)."""
+    if not parts:
+        return None
+    return Coverage(
+        roles_total=sum(p.roles_total for p in parts), roles_covered=sum(p.roles_covered for p in parts),
+        roles_uncovered=[r for p in parts for r in p.roles_uncovered],
+        items_total=sum(p.items_total for p in parts), items_covered=sum(p.items_covered for p in parts),
+        items_uncovered=[i for p in parts for i in p.items_uncovered])

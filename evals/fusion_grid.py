@@ -40,21 +40,33 @@ def collect(retriever: HybridRetriever, queries, is_relevant, label: str) -> lis
     return out
 
 
-def variants() -> dict[str, Callable[[Lists], list[int]]]:
-    table: dict[str, Callable[[Lists], list[int]]] = {
-        "bm25 only": lambda L: [i for i, _ in L.bm25],
-        "dense only": lambda L: [i for i, _ in L.dense],
+Fusion = Callable[[Lists], list[int]]
+
+
+def _rrf(k: int, bm25_weight: float) -> Fusion:
+    def fuse(lists: Lists) -> list[int]:
+        rankings = {"bm25": [i for i, _ in lists.bm25], "dense": [i for i, _ in lists.dense]}
+        return [i for i, _ in rrf_fuse(rankings, {"bm25": bm25_weight, "dense": 1.0}, k)]
+    return fuse
+
+
+def _convex(alpha: float) -> Fusion:
+    def fuse(lists: Lists) -> list[int]:
+        return [i for i, _ in convex_fuse({"bm25": lists.bm25, "dense": lists.dense},
+                                          {"bm25": alpha, "dense": 1 - alpha})]
+    return fuse
+
+
+def variants() -> dict[str, Fusion]:
+    table: dict[str, Fusion] = {
+        "bm25 only": lambda lists: [i for i, _ in lists.bm25],
+        "dense only": lambda lists: [i for i, _ in lists.dense],
     }
     for k in RRF_KS:
         for w in RRF_BM25_WEIGHTS:
-            table[f"rrf k={k} bm25:dense={w:g}:1"] = (
-                lambda L, k=k, w=w: [i for i, _ in rrf_fuse(
-                    {"bm25": [i for i, _ in L.bm25], "dense": [i for i, _ in L.dense]},
-                    {"bm25": w, "dense": 1.0}, k)])
+            table[f"rrf k={k} bm25:dense={w:g}:1"] = _rrf(k, w)
     for a in CONVEX_ALPHAS:
-        table[f"convex alpha(bm25)={a:g}"] = (
-            lambda L, a=a: [i for i, _ in convex_fuse({"bm25": L.bm25, "dense": L.dense},
-                                                       {"bm25": a, "dense": 1 - a})])
+        table[f"convex alpha(bm25)={a:g}"] = _convex(a)
     return table
 
 

@@ -54,8 +54,8 @@ def to_markdown(report: RunReport) -> str:
                   f"Newly passing: {', '.join(b.newly_passing) or 'none'}"]
     if report.thresholds:
         lines += ["", "## Thresholds", ""]
-        lines += [f"- {'ok' if t.ok else 'MISSED'}: {t.metric} = {t.value:.3f} (min {t.min})"
-                  for t in report.thresholds]
+        lines += [f"- {'ok' if t.ok else 'MISSED'}: {t.metric} = {t.value:.3f} "
+                  f"({f'min {t.min}' if t.min is not None else f'max {t.max}'})" for t in report.thresholds]
     cov = report.coverage
     if cov:
         lines += ["", "## Coverage", "", f"Roles asked about: {cov.roles_covered}/{cov.roles_total}; "

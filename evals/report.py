@@ -6,11 +6,14 @@ metric names for thresholds are the dotted paths of `summary`, e.g. `retrieval.h
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from evals.coverage import Coverage, coverage
+from evals.coverage import Coverage, coverage, merge_coverage
 from evals.runner import CaseResult
 from evals.scoring import Summary, breakdown, flatten, summarize_results
 from evals.suite import Suite
@@ -38,6 +41,8 @@ class IndexInfo(BaseModel):
     embedder: str | None = None
     chunks: int | None = None
     fusion: str | None = None
+    corpus: str | None = None  # None: the live index; else the folder a suite named
+    skipped: list[str] = Field(default_factory=list)  # corpus files that could not be indexed, with why
 
 
 class AudienceInfo(BaseModel):
@@ -58,9 +63,18 @@ class Comparison(BaseModel):
     newly_passing: list[str]
 
 
+class Threshold(BaseModel):
+    """A bound a metric must keep: at least (`min`) or at most (`max`) `limit`."""
+
+    metric: str
+    bound: Literal["min", "max"] = "min"
+    limit: float
+
+
 class ThresholdCheck(BaseModel):
     metric: str
-    min: float
+    min: float | None = None
+    max: float | None = None
     value: float
     ok: bool
 
@@ -71,6 +85,7 @@ class RunReport(BaseModel):
     created: str
     suites: list[SuiteRef]
     index: IndexInfo
+    indexes: list[IndexInfo] = Field(default_factory=list)  # one per corpus the suites asked about
     summary: Summary
     by_suite: dict[str, Summary] = Field(default_factory=dict)
     by_tag: dict[str, Summary] = Field(default_factory=dict)
@@ -87,7 +102,11 @@ class RunReport(BaseModel):
         return all(audience.may_see(v) for v in self.shown_visibility)
 
     def flat_metrics(self) -> dict[str, float]:
-        return flatten(self.summary.model_dump())
+        """Metrics by dotted name: the summary's (`answers.pass_rate`) and each suite's (`by_suite.seed.…`)."""
+        flat = flatten(self.summary.model_dump())
+        for name, summary in self.by_suite.items():
+            flat.update(flatten(summary.model_dump(), f"by_suite.{name}."))
+        return flat
 
     @property
     def missed_thresholds(self) -> list[ThresholdCheck]:
@@ -103,7 +122,7 @@ def run_time(run_id: str) -> datetime:
     return datetime.strptime(run_id.split("-", 1)[0], RUN_ID_TIME).replace(tzinfo=UTC)
 
 
-def shown_visibility(kb: KnowledgeBase, results: list[CaseResult]) -> list[list[str]]:
+def shown_visibility(kb: KnowledgeBase, results: list[CaseResult]) -> list[tuple[str, ...]]:
     """The distinct `visibility` lists of restricted chunks a report quotes (retrieved or cited)."""
     build = kb.build
     found = set()
@@ -112,26 +131,41 @@ def shown_visibility(kb: KnowledgeBase, results: list[CaseResult]) -> list[list[
             position = build.position.get(chunk_id)
             if position is not None and build.chunks[position].visibility:
                 found.add(tuple(build.chunks[position].visibility))
-    return [list(v) for v in sorted(found)]
+    return sorted(found)
 
 
-def assemble_report(kb: KnowledgeBase, fusion: str, suites: list[Suite], results: list[CaseResult],
-                    audience: Audience = EVERYONE) -> RunReport:
-    cases = [c for s in suites for c in s.cases]
-    manifest = kb.build.manifest
+@dataclass
+class Scored:
+    """Cases of some suites scored on one knowledge base (the live index, or a suite's own corpus)."""
+
+    kb: KnowledgeBase
+    suites: list[Suite]
+    results: list[CaseResult]
+    corpus: Path | None = None
+    skipped: list[str] = field(default_factory=list)
+
+    def index_info(self, fusion: str) -> IndexInfo:
+        manifest = self.kb.build.manifest
+        return IndexInfo(build_id=manifest.build_id, embedder=manifest.embedder, chunks=manifest.chunks,
+                         fusion=fusion, corpus=str(self.corpus) if self.corpus else None, skipped=self.skipped)
+
+
+def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVERYONE) -> RunReport:
+    results = [r for g in groups for r in g.results]
     now = datetime.now(UTC)
+    indexes = [g.index_info(fusion) for g in groups]
     return RunReport(
         run_id=new_run_id(now), created=now.isoformat(timespec="seconds"),
-        suites=[SuiteRef(name=s.name, path=str(s.path), cases=len(s.cases)) for s in suites],
-        index=IndexInfo(build_id=manifest.build_id, embedder=manifest.embedder, chunks=manifest.chunks,
-                        fusion=fusion),
+        suites=[SuiteRef(name=s.name, path=str(s.path), cases=len(s.cases)) for g in groups for s in g.suites],
+        index=indexes[0] if indexes else IndexInfo(fusion=fusion), indexes=indexes,
         summary=summarize_results(results),
         by_suite=breakdown(results, lambda r: [r.suite]),
         by_tag=breakdown(results, lambda r: r.tags),
         by_role=breakdown(results, lambda r: [r.role] if r.role else []),
-        coverage=coverage(kb.roles_for(audience), cases),
+        coverage=merge_coverage([coverage(g.kb.roles_for(audience), [c for s in g.suites for c in s.cases])
+                                 for g in groups]),
         audience=AudienceInfo(unrestricted=audience.unrestricted, groups=sorted(audience.groups)),
-        shown_visibility=shown_visibility(kb, results),
+        shown_visibility=[list(v) for v in sorted({v for g in groups for v in shown_visibility(g.kb, g.results)})],
         cases=results,
     )
 
@@ -149,19 +183,24 @@ def compare(current: RunReport, baseline: RunReport) -> Comparison:
     )
 
 
-def check_thresholds(report: RunReport, specs: list[str]) -> list[ThresholdCheck]:
-    """`METRIC=VALUE` specs against the summary, e.g. answers.evidence_in_answer=0.9."""
+def parse_fail_under(spec: str) -> Threshold:
+    """`METRIC=VALUE`, e.g. answers.evidence_in_answer=0.9 (the metric must be at least VALUE)."""
+    name, sep, value = spec.partition("=")
+    if not sep:
+        raise ThresholdError(f"--fail-under takes METRIC=VALUE, not '{spec}'")
+    try:
+        return Threshold(metric=name, bound="min", limit=float(value))
+    except ValueError:
+        raise ThresholdError(f"--fail-under {name}: '{value}' is not a number") from None
+
+
+def check_thresholds(report: RunReport, thresholds: list[Threshold]) -> list[ThresholdCheck]:
     flat = report.flat_metrics()
     checks = []
-    for spec in specs:
-        name, sep, value = spec.partition("=")
-        if not sep:
-            raise ThresholdError(f"--fail-under takes METRIC=VALUE, not '{spec}'")
-        if name not in flat:
-            raise ThresholdError(f"unknown metric '{name}'; known: {', '.join(sorted(flat))}")
-        try:
-            minimum = float(value)
-        except ValueError:
-            raise ThresholdError(f"--fail-under {name}: '{value}' is not a number") from None
-        checks.append(ThresholdCheck(metric=name, min=minimum, value=flat[name], ok=flat[name] >= minimum))
+    for t in thresholds:
+        if t.metric not in flat:
+            raise ThresholdError(f"unknown metric '{t.metric}'; known: {', '.join(sorted(flat))}")
+        value = flat[t.metric]
+        ok = value >= t.limit if t.bound == "min" else value <= t.limit
+        checks.append(ThresholdCheck(metric=t.metric, value=value, ok=ok, **{t.bound: t.limit}))
     return checks

@@ -108,7 +108,7 @@ class CaseRunner:
         ranks = {mode: first_relevant_rank(flags) if case.answerable else None for mode, flags in relevance.items()}
         retrieved = [RetrievedHit(rank=h.rank, chunk_id=h.chunk.chunk_id, section=h.chunk.section, relevant=flag,
                                   text=h.chunk.text[:SHOWN_TEXT_CHARS])
-                     for h, flag in zip(per_mode.hits["hybrid"][:SHOWN_RETRIEVED], relevance["hybrid"])]
+                     for h, flag in zip(per_mode.hits["hybrid"][:SHOWN_RETRIEVED], relevance["hybrid"], strict=False)]
         start = time.perf_counter()
         answer = self.answerer.answer(case.question, role=case.role, audience=self.audience)
         latency = (time.perf_counter() - start) * 1000
@@ -133,7 +133,7 @@ def run_cases(kb: KnowledgeBase, cases: list[Case], audience: Audience = EVERYON
               progress: Progress | None = None, answerer: Answerer | None = None) -> list[CaseResult]:
     """Score every case as `audience` is answered; `progress` is called after each case."""
     runner = CaseRunner(kb, audience, answerer)
-    kb.build  # load once before timing anything
+    _ = kb.build  # load the index once, before anything is timed
     results = []
     for done, case in enumerate(cases, 1):
         results.append(runner.run(case))

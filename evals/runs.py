@@ -10,15 +10,18 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from evals.indexes import corpus_kb
 from evals.render import to_html, to_markdown
-from evals.report import RunReport, assemble_report, check_thresholds, compare
+from evals.report import RunReport, Scored, Threshold, assemble_report, check_thresholds, compare
 from evals.runner import Progress, run_cases
 from evals.suite import Suite
 from kb.access import EVERYONE, Audience
 from kb.answer import Answerer
 from kb.atomic import atomic_write_text
+from kb.embed import Embedder
 from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
+from kb.settings import Settings
 
 RUNS_DIRNAME = Path("evals") / "runs"
 REPORT_JSON, REPORT_MD, REPORT_HTML = "report.json", "report.md", "report.html"
@@ -69,15 +72,47 @@ class RunStore:
         return write_report(report, self.root / report.run_id)
 
 
-def evaluate(kb: KnowledgeBase, fusion: str, suites: list[Suite], store: RunStore,
+def score_groups(kb: KnowledgeBase, settings: Settings, suites: list[Suite], audience: Audience = EVERYONE,
+                 progress: Progress | None = None, answerer: Answerer | None = None) -> list[Scored]:
+    """Score suites grouped by corpus: suites without `corpus` on `kb` (the live index), the others each on an
+    index of their own corpus (built or updated first). One embedder serves every index."""
+    order: dict[Path | None, list[Suite]] = {}
+    for suite in suites:
+        order.setdefault(suite.corpus, []).append(suite)
+    total = sum(len(s.cases) for s in suites)
+    done = 0
+
+    def step(_done: int, _total: int, case_id: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(done, total, case_id)
+
+    groups: list[Scored] = []
+    shared: Embedder | None = None
+    for corpus, members in order.items():
+        skipped: list[str] = []
+        if corpus is None:
+            group_kb, group_answerer = kb, answerer
+        else:
+            group_kb, ingest_report = corpus_kb(settings, corpus, shared)
+            group_answerer = None
+            skipped = [f"{s.path}: {s.reason}" for s in ingest_report.skipped]
+        shared = shared or group_kb.embedder
+        cases = [case for suite in members for case in suite.cases]
+        results = run_cases(group_kb, cases, audience=audience, progress=step, answerer=group_answerer)
+        groups.append(Scored(group_kb, members, results, corpus, skipped))
+    return groups
+
+
+def evaluate(kb: KnowledgeBase, settings: Settings, suites: list[Suite], store: RunStore,
              audience: Audience = EVERYONE, progress: Progress | None = None, baseline: Path | None = None,
-             compare_previous: bool = True, thresholds: list[str] | None = None,
+             compare_previous: bool = True, thresholds: list[Threshold] | None = None,
              answerer: Answerer | None = None) -> tuple[RunReport, ReportFiles]:
     """Score every case of `suites` as `audience`, compare with `baseline` (default: the latest run), check
-    `thresholds` (METRIC=VALUE), and save the report in `store`."""
-    cases = [case for suite in suites for case in suite.cases]
-    results = run_cases(kb, cases, audience=audience, progress=progress, answerer=answerer)
-    report = assemble_report(kb, fusion, suites, results, audience)
+    `thresholds`, and save the report in `store`."""
+    groups = score_groups(kb, settings, suites, audience, progress, answerer)
+    report = assemble_report(groups, settings.fusion, audience)
     report.thresholds = check_thresholds(report, thresholds or [])
     earlier = baseline or (store.latest() if compare_previous else None)
     previous = read_report(earlier) if earlier else None

@@ -29,7 +29,7 @@ def _ratio(numerator: int, denominator: int) -> float | None:
 
 def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
     answerable = [r for r in results if r.answerable]
-    out = {}
+    out: dict[str, dict[str, float]] = {}
     for mode in MODES:
         ranks = [r.ranks.get(mode) for r in answerable]
         metrics = {f"R@{k}": recall_at(ranks, k) for k in RECALL_CUTOFFS}

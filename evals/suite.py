@@ -3,17 +3,25 @@
 A suite:
     suite: seed                      # name (default: file stem)
     description: …
+    corpus: ../corpora/real/docs     # optional: the documents the suite asks about, relative to this file
+                                     # (indexed on its own); default: the live index (the shipped corpus)
+    roles: ../corpora/real/roles.yaml  # optional: the hand-counted roles of that corpus
     defaults: {role: null, tags: []} # merged into every case
     cases:
       - id: b10-duty-01              # unique
         question: 值班长要负责哪些事情？
         role: 值班長                  # optional: the asker's role, and the role the case is about
         expect:
-          evidence: [負責漫遊客戶投訴的處理]   # phrases a relevant chunk / the answer must contain
+          evidence: [負責漫遊客戶投訴的處理]   # phrases a relevant chunk / the answer must contain (any one)
           sources: [{doc: 000_….txt, section: 三、值班長崗位職責, item: 6}]
           answer_contains: [漫游]             # phrases the answer text must contain
+          all: [現場管理, 漫遊客戶投訴]       # phrases that must all be in the answer text (a whole list/procedure)
+          sections: [三、值班長崗位職責]      # citations must come from sections containing one of these
           abstain: true                       # the corpus cannot answer: the answer must abstain
-        tags: [b10, simplified, duty]
+        tags: [值班长, 岗位职责, simplified]
+      - id: follow-up-01             # a dialogue: the user's turns, oldest first; `expect` is about the last
+        dialogue: [值班长的职责是什么, 那话务班长呢？]
+        expect: {evidence: [...]}
 """
 from __future__ import annotations
 
@@ -25,10 +33,11 @@ import yaml
 
 from kb.errors import DutyKBError
 
-CASE_KEYS = {"id", "question", "role", "expect", "tags"}
-EXPECT_KEYS = {"evidence", "sources", "answer_contains", "abstain"}
+CASE_KEYS = {"id", "question", "dialogue", "role", "expect", "tags"}
+EXPECT_KEYS = {"evidence", "sources", "answer_contains", "all", "sections", "abstain"}
 SOURCE_KEYS = {"doc", "section", "item"}
-SUITE_KEYS = {"suite", "description", "defaults", "cases"}
+SUITE_KEYS = {"suite", "description", "corpus", "roles", "defaults", "cases"}
+MIN_DIALOGUE_TURNS = 2
 
 
 class SuiteError(DutyKBError):
@@ -50,10 +59,13 @@ class Case:
     evidence: list[str] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
     answer_contains: list[str] = field(default_factory=list)
+    all: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
     abstain: bool = False
     tags: list[str] = field(default_factory=list)
     suite: str = ""
     line: int = 0
+    turns: list[str] = field(default_factory=list)  # a dialogue's earlier turns, oldest first (question is the last)
 
     @property
     def answerable(self) -> bool:
@@ -66,6 +78,8 @@ class Suite:
     path: Path
     cases: list[Case]
     description: str = ""
+    corpus: Path | None = None  # the suite's own corpus (absolute); None: the live index
+    roles: Path | None = None  # the hand-counted roles file of that corpus
 
 
 def _lines_of_cases(text: str) -> list[int]:
@@ -114,22 +128,29 @@ def _case(raw: Any, where: str, defaults: dict, suite: str, line: int) -> Case:
     unknown = set(raw) - CASE_KEYS
     if unknown:
         raise SuiteError(f"{where}: unknown field(s) {sorted(unknown)}; allowed: {sorted(CASE_KEYS)}")
-    if not raw.get("id") or not str(raw.get("question") or "").strip():
-        raise SuiteError(f"{where}: every case needs 'id' and 'question'")
+    dialogue = _strings(raw.get("dialogue"), where, "dialogue")
+    if raw.get("dialogue") is not None and (len(dialogue) < MIN_DIALOGUE_TURNS or "question" in raw):
+        raise SuiteError(f"{where}: 'dialogue' is a list of at least {MIN_DIALOGUE_TURNS} user turns, "
+                         "instead of 'question'")
+    question = dialogue[-1] if dialogue else str(raw.get("question") or "")
+    if not raw.get("id") or not question.strip():
+        raise SuiteError(f"{where}: every case needs 'id' and 'question' (or 'dialogue')")
     expect = raw.get("expect") or {}
     if not isinstance(expect, dict) or set(expect) - EXPECT_KEYS:
         raise SuiteError(f"{where} ({raw['id']}): 'expect' may hold only {sorted(EXPECT_KEYS)}")
     case = Case(
-        id=str(raw["id"]), question=str(raw["question"]), role=raw.get("role", defaults.get("role")),
+        id=str(raw["id"]), question=question, role=raw.get("role", defaults.get("role")),
         evidence=_strings(expect.get("evidence"), where, "evidence"),
         sources=_sources(expect.get("sources"), where),
         answer_contains=_strings(expect.get("answer_contains"), where, "answer_contains"),
+        all=_strings(expect.get("all"), where, "all"),
+        sections=_strings(expect.get("sections"), where, "sections"),
         abstain=bool(expect.get("abstain", False)),
         tags=_strings(defaults.get("tags"), where, "tags") + _strings(raw.get("tags"), where, "tags"),
-        suite=suite, line=line,
+        suite=suite, line=line, turns=dialogue[:-1],
     )
-    if case.abstain and (case.evidence or case.sources or case.answer_contains):
-        raise SuiteError(f"{where} ({case.id}): an abstain case cannot also expect evidence or sources")
+    if case.abstain and (case.evidence or case.sources or case.answer_contains or case.all or case.sections):
+        raise SuiteError(f"{where} ({case.id}): an abstain case cannot also expect evidence, sources or phrases")
     if not case.abstain and not (case.evidence or case.sources):
         raise SuiteError(f"{where} ({case.id}): expect needs 'evidence' or 'sources', or 'abstain: true'")
     return case
@@ -161,7 +182,20 @@ def load_suite(path: Path) -> Suite:
             raise SuiteError(f"{path} line {line}: duplicate case id '{case.id}'")
         seen.add(case.id)
         cases.append(case)
-    return Suite(name=name, path=path, cases=cases, description=str(data.get("description") or ""))
+    return Suite(name=name, path=path, cases=cases, description=str(data.get("description") or ""),
+                 corpus=_path_beside(path, data.get("corpus"), "corpus", must_be_dir=True),
+                 roles=_path_beside(path, data.get("roles"), "roles", must_be_dir=False))
+
+
+def _path_beside(suite: Path, value: Any, name: str, must_be_dir: bool) -> Path | None:
+    """A path given in the suite, relative to the suite file; it must exist."""
+    if value is None:
+        return None
+    path = (suite.parent / str(value)).resolve()
+    if not (path.is_dir() if must_be_dir else path.is_file()):
+        raise SuiteError(f"{suite}: '{name}' {value} is not a {'folder' if must_be_dir else 'file'} "
+                         f"(paths are relative to the suite file)")
+    return path
 
 
 def append_case(path: Path, case_id: str, question: str, evidence: list[str], tags: list[str],

@@ -9,7 +9,7 @@ import json
 import shutil
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ from kb.vectorstore import COLLECTION_PREFIX, VectorRecord, VectorStore, open_st
 
 
 def new_build_id() -> str:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     return f"{stamp}-{uuid.uuid4().hex[:6]}"
 
 
@@ -69,7 +69,7 @@ def publish(home: Path, manifest: Manifest) -> None:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def cleanup(home: Path, store: VectorStore, keep_previous: int) -> list[str]:

@@ -15,7 +15,7 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -87,7 +87,7 @@ class CorpusStore:
             raise EntryError(f"invalid entry id '{doc_id}'")
         return self.root / pure
 
-    def list(self) -> list[dict[str, Any]]:
+    def entries(self) -> list[dict[str, Any]]:
         rows = []
         for path in discover([self.root]):
             doc_id = path.relative_to(self.root).as_posix()
@@ -157,7 +157,7 @@ class CorpusStore:
         digest = hashlib.sha256(data).hexdigest()[:16]
         self._append_audit(self.history_root / doc_id / AUDIT_FILE, AuditRecord(
             version=1, action="import", who=who.strip() or "unknown", why=why.strip(),
-            when=datetime.now(timezone.utc).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
+            when=datetime.now(UTC).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
             diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})"))
         return Entry(doc_id, doc.meta, doc.text, digest, doc.kind)
 
@@ -190,7 +190,7 @@ class CorpusStore:
         atomic_write_text(history / f"v{version}.md", text)
         record = AuditRecord(
             version=version, action=action, who=who.strip(), why=why.strip(),
-            when=datetime.now(timezone.utc).isoformat(timespec="seconds"), sha=sha_of(text),
+            when=datetime.now(UTC).isoformat(timespec="seconds"), sha=sha_of(text),
             previous_sha=previous.sha if previous else None,
             diff="".join(difflib.unified_diff(old_text.splitlines(True), text.splitlines(True),
                                               f"{doc_id}@{previous.sha if previous else 'none'}",

@@ -85,7 +85,8 @@ def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexi
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()
 
 
-def _previous_build(home: Path, manifest: Manifest | None) -> tuple[dict[str, list[Chunk]], dict[str, list[Role]], dict]:
+def _previous_build(home: Path, manifest: Manifest | None
+                    ) -> tuple[dict[str, list[Chunk]], dict[str, list[Role]], dict]:
     """Chunks and roles of the live build by document, to keep a document that is now unreadable."""
     if manifest is None or not manifest.build_dir(home).is_dir():
         return {}, {}, {}
@@ -156,7 +157,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
     lexicon = _load_lexicon(roots, report)
     corpus_fp = _fingerprint(settings, fingerprints, lexicon)
-    if not rebuild and _check_live(home, manifest) and manifest.corpus_fingerprint == corpus_fp:
+    if not rebuild and manifest is not None and _check_live(home, manifest) \
+            and manifest.corpus_fingerprint == corpus_fp:
         report.up_to_date = True
         report.build_id = manifest.build_id
         report.documents, report.chunks = len(fingerprints), manifest.chunks

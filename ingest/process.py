@@ -44,6 +44,8 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
     visibility = list(doc.meta.visibility)
-    for record in [*chunks, *roles]:
-        record.visibility = visibility
+    for chunk in chunks:
+        chunk.visibility = visibility
+    for role in roles:
+        role.visibility = visibility
     return ProcessedDocument(doc.doc_id, title, chunks, roles, cleaned.removed)

@@ -26,7 +26,8 @@ ITEM_ROLE = re.compile(
     r"^(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})\s*(?:[(（](?P<alias>[A-Za-z][A-Za-z .\-]*)[)）])?\s*[:：]\s*(?P<desc>.+)$",
     re.S,
 )
-GENERIC_NAMES = frozenset({"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員"})
+GENERIC_NAMES = frozenset(
+    {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員"})
 MAX_ROLE_NAME_CHARS = 12
 MIN_ITEM_ROLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
@@ -109,7 +110,7 @@ def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     if not all(matches):
         return []
     spans = []
-    for child, m in zip(items, matches):
+    for child, m in zip(items, matches, strict=True):
         assert m is not None
         name = m.group("name")
         alias = m.group("alias")

@@ -32,7 +32,7 @@ class Section:
     label: str
     heading: str
     lines: list[str] = field(default_factory=list)
-    children: list["Section"] = field(default_factory=list)
+    children: list[Section] = field(default_factory=list)
     level: int = 0
 
     @property

@@ -24,20 +24,20 @@ class Audience:
     unrestricted: bool = False
 
     @classmethod
-    def of(cls, groups: Iterable[str]) -> "Audience":
+    def of(cls, groups: Iterable[str]) -> Audience:
         """Members of `groups`; the group `*` makes the audience unrestricted."""
         names = frozenset(str(g).strip() for g in groups if str(g).strip())
         return cls(unrestricted=True) if ALL_GROUPS in names else cls(names)
 
     @classmethod
-    def parse(cls, text: str) -> "Audience":
+    def parse(cls, text: str) -> Audience:
         """The inverse of `__str__`: comma-separated groups, `*`, or empty for the public."""
         return cls.of(text.split(GROUP_SEPARATOR))
 
     def __str__(self) -> str:
         return ALL_GROUPS if self.unrestricted else GROUP_SEPARATOR.join(sorted(self.groups))
 
-    def covers(self, other: "Audience") -> bool:
+    def covers(self, other: Audience) -> bool:
         """Whether this audience may see everything `other` may (so other's answers show it nothing new)."""
         return self.unrestricted or (not other.unrestricted and other.groups <= self.groups)
 

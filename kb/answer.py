@@ -88,7 +88,7 @@ class Answerer:
         return llm_answer(query, complete(llm, query, hits), hits, lambda: self.extract(question, role, audience))
 
     def stream(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
-               audience: Audience = PUBLIC) -> "AnswerStream":
+               audience: Audience = PUBLIC) -> AnswerStream:
         return AnswerStream(self, question, role, llm, audience)
 
     def extract(self, question: str, role: str | None = None, audience: Audience = PUBLIC) -> Answer:
@@ -126,9 +126,10 @@ class Answerer:
         same = [u for u in units if u.chunk.chunk_id == best.chunk.chunk_id and u.n is not None]
         if len({u.n for u in same}) < 2:
             return []
-        by_item = {}
+        by_item: dict[int, Unit] = {}
         for unit in same:
-            by_item.setdefault(unit.n, unit)
+            if unit.n is not None:
+                by_item.setdefault(unit.n, unit)
         return [by_item[n] for n in sorted(by_item)][:MAX_LIST_UNITS]
 
     def rank_units(self, match_query: str, hits: list[Hit], named: set[str]) -> list[Unit]:
@@ -136,11 +137,12 @@ class Answerer:
         question_terms = set(build.lexical.terms(match_query))
         query_vector = self.kb.query_vector(match_query)
         units: list[Unit] = []
+        vectors = build.part_vectors
         for hit in hits:
             chunk = hit.chunk
-            offset = build.part_offsets[build.position[chunk.chunk_id]] if build.part_vectors is not None else None
+            offset = build.part_offsets[build.position[chunk.chunk_id]]
             for j, part in enumerate(chunk.parts or []):
-                dense = float(build.part_vectors[offset + j] @ query_vector) if offset is not None else 0.0
+                dense = float(vectors[offset + j] @ query_vector) if vectors is not None else 0.0
                 pieces = [part.text]
                 if len(part.text) > SENTENCE_SPLIT_CHARS:
                     pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
@@ -154,7 +156,8 @@ class Answerer:
         return units
 
     def duty_list(self, query: str, roles: list[Role]) -> Answer:
-        citations, lines = [], []
+        citations: list[Citation] = []
+        lines: list[str] = []
         for role in roles:
             chunk = self.kb.build.role_chunk.get(role.name)
             title = to_script_of(f"{role.name}的岗位职责（共{len(role.duties)}条）：", query)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -101,7 +101,7 @@ class ChromaStore(VectorStore):
     def do_query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter) -> list[VectorHit]:
         result = self._reading(lambda: self._collection(collection).query(
             query_embeddings=[vector], n_results=n, where=where_clause(where), include=["distances"]))
-        return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0])]
+        return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
 
     def do_texts(self, collection: str) -> list[str]:
         return list(self._collection(collection).get(include=["documents"])["documents"] or [])
@@ -139,7 +139,7 @@ def _persistent_client(path: str) -> Any:
         return _cached_persistent_client(path)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cached_persistent_client(path: str) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings

@@ -9,7 +9,7 @@ import hashlib
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
@@ -69,7 +69,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, name_or_path: str) -> None:
         self.name_or_path = name_or_path
         self.model_id = f"st/{name_or_path}"
-        self._model = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
     def _get(self):
@@ -141,11 +141,11 @@ def embed_with_cache(embedder: Embedder, cache: EmbeddingCache, texts: list[str]
     keys = [text_key(t) for t in texts]
     cached = cache.get_many(embedder.model_id, list(set(keys)))
     missing = list(dict.fromkeys(k for k in keys if k not in cached))
-    text_of = dict(zip(keys, texts))
+    text_of = dict(zip(keys, texts, strict=True))
     for start in range(0, len(missing), batch_size):
         batch = missing[start:start + batch_size]
         vectors = embedder.embed_passages([text_of[k] for k in batch])
-        fresh = dict(zip(batch, vectors))
+        fresh = dict(zip(batch, vectors, strict=True))
         cache.put_many(embedder.model_id, fresh)
         cached.update(fresh)
         if progress is not None:

@@ -101,7 +101,8 @@ class FeedbackStore:
                 (created, answer.question, answer.answer, citations, role, answer.mode, int(answer.abstained),
                  check_rating(rating), str(audience)),
             )
-            return int(cursor.lastrowid)
+            assert cursor.lastrowid is not None  # an INSERT always sets it
+            return cursor.lastrowid
 
     def set_rating(self, feedback_id: int, rating: str) -> None:
         """A user who changes their mind replaces the rating rather than adding a second row."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -29,7 +29,8 @@ from kb.safeyaml import load_yaml
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.S)
 LIST_SEPARATORS = re.compile(r"[,，、;；]")
-ACTIVE, RETIRED = "active", "retired"
+ACTIVE: Final = "active"
+RETIRED: Final = "retired"
 FIELD_ORDER = ("title", "department", "roles", "source", "version", "effective", "status", "tags", "visibility")
 HINT_CUTOFF = 0.6
 FRONT_MATTER_FIRST_LINE = 2  # the YAML starts on the line after the opening ---
@@ -106,7 +107,7 @@ class EntryMeta(BaseModel):
         data = self.model_dump()
         return {k: data[k] for k in FIELD_ORDER if data[k] not in (None, "", [])}
 
-    def with_changes(self, **changes: Any) -> "EntryMeta":
+    def with_changes(self, **changes: Any) -> EntryMeta:
         return parse_meta({**self.to_front_matter(), **changes}, "front matter")
 
 

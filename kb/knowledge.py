@@ -5,6 +5,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from kb.access import PUBLIC, Audience, visible_mask
 from kb.buildfiles import (
     load_build_lexicon,
@@ -45,7 +47,7 @@ class Build:
     lexical: LexicalIndex
     position: dict[str, int]
     role_names: dict[str, set[str]]
-    part_vectors: object = None
+    part_vectors: np.ndarray | None = None
     part_offsets: list[int] = field(default_factory=list)
     role_chunk: dict[str, Chunk] = field(default_factory=dict)
     longest_role_form: int = 0

@@ -23,7 +23,7 @@ class LexicalIndex:
         return self.tokenizer.terms(match_text)
 
     @classmethod
-    def build(cls, match_texts: list[str], tokenizer: Tokenizer) -> "LexicalIndex":
+    def build(cls, match_texts: list[str], tokenizer: Tokenizer) -> LexicalIndex:
         import bm25s
 
         index = cls(bm25s.BM25(), tokenizer, len(match_texts))
@@ -37,7 +37,7 @@ class LexicalIndex:
             self._retriever.save(str(directory / BM25_DIRNAME))
 
     @classmethod
-    def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> "LexicalIndex":
+    def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> LexicalIndex:
         import bm25s
 
         if not size:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pydantic import SecretStr
+
 from kb.errors import DutyKBError
 from kb.normalize import normalize
 from kb.records import Answer, Citation, Hit
@@ -49,7 +51,7 @@ class LLMSpec:
     api_key: str
 
     @classmethod
-    def parse(cls, spec: str, api_key: str = DEFAULT_API_KEY) -> "LLMSpec":
+    def parse(cls, spec: str, api_key: str = DEFAULT_API_KEY) -> LLMSpec:
         """'MODEL@BASE_URL', e.g. 'qwen2.5:7b@http://127.0.0.1:11434/v1'."""
         model, sep, base_url = spec.rpartition(SPEC_SEPARATOR)
         if not sep or not model or not base_url.startswith(("http://", "https://")):
@@ -57,7 +59,7 @@ class LLMSpec:
         return cls(model, base_url, api_key)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "LLMSpec | None":
+    def from_settings(cls, settings: Settings) -> LLMSpec | None:
         """The configured endpoint (settings `llm` and `llm_api_key`), or None for extractive answers only."""
         return cls.parse(settings.llm, settings.llm_api_key.get_secret_value()) if settings.llm else None
 
@@ -74,7 +76,7 @@ def build_messages(question: str, hits: list[Hit]) -> list[tuple[str, str]]:
 def chat_model(spec: LLMSpec, streaming: bool):
     from langchain_openai import ChatOpenAI
 
-    return ChatOpenAI(model=spec.model, base_url=spec.base_url, api_key=spec.api_key, streaming=streaming,
+    return ChatOpenAI(model=spec.model, base_url=spec.base_url, api_key=SecretStr(spec.api_key), streaming=streaming,
                       timeout=REQUEST_TIMEOUT_S, max_retries=1, temperature=0)
 
 

@@ -51,7 +51,7 @@ class Role:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Role":
+    def from_dict(cls, data: dict[str, Any]) -> Role:
         duties = [DutyItem(**d) for d in data.get("duties", [])]
         return cls(**{**data, "duties": duties})
 
@@ -85,7 +85,7 @@ class Chunk:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Chunk":
+    def from_dict(cls, data: dict[str, Any]) -> Chunk:
         parts = [ChunkPart(**p) for p in data.get("parts", [])]
         return cls(**{**data, "parts": parts})
 

@@ -129,7 +129,7 @@ class HybridRetriever:
         build = self.kb.build
         n = max(settings.candidates, k)
         rankings: dict[str, list[int]] = {}
-        bm25_scores = None
+        bm25_scores: np.ndarray | None = None
         dense_sims: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
             rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role, audience))
@@ -140,12 +140,12 @@ class HybridRetriever:
         if mentioned:
             candidates = dict.fromkeys(rankings["bm25"] + rankings["dense"])
             rankings["role"] = [i for i in candidates if build.chunks[i].role in mentioned]
-        if mode == "bm25":
-            fused = [(i, float(bm25_scores[i])) for i in rankings["bm25"]]
-        elif mode == "dense":
+        if mode == "dense":
             fused = [(i, dense_sims[i]) for i in rankings["dense"]]
         else:
-            fused = self._fuse(rankings, bm25_scores, dense_sims)
+            assert bm25_scores is not None  # computed for both other modes above
+            fused = ([(i, float(bm25_scores[i])) for i in rankings["bm25"]] if mode == "bm25"
+                     else self._fuse(rankings, bm25_scores, dense_sims))
         hits = []
         for rank, (idx, score) in enumerate(fused[:k], 1):
             ranks = {name: r.index(idx) + 1 for name, r in rankings.items() if idx in r}
@@ -183,5 +183,6 @@ class KBRetriever(BaseRetriever):
         documents = []
         for hit in hits:
             metadata = {k: v for k, v in hit.to_json().items() if k != "text"}
-            documents.append(Document(page_content=hit.chunk.text, metadata={**metadata, "breadcrumb": hit.chunk.breadcrumb}))
+            documents.append(Document(page_content=hit.chunk.text,
+                                      metadata={**metadata, "breadcrumb": hit.chunk.breadcrumb}))
         return documents

@@ -146,7 +146,7 @@ class Settings(BaseSettings):
     def users_path(self) -> Path:
         return self.users_file or self.home / "users.yaml"
 
-    def with_overrides(self, **overrides: object) -> "Settings":
+    def with_overrides(self, **overrides: object) -> Settings:
         """A copy with the non-None overrides applied (CLI flags that were given)."""
         given = {k: v for k, v in overrides.items() if v is not None}
         return type(self)(**{**self.model_dump(), **given}) if given else self

@@ -33,7 +33,7 @@ STOPWORDS = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _stock() -> "jieba.Tokenizer":
+def _stock() -> jieba.Tokenizer:
     import jieba
 
     jieba.setLogLevel(60)  # jieba prints its dictionary-loading chatter on stderr otherwise
@@ -48,7 +48,7 @@ def stock_words(match_text: str) -> list[str]:
 
 
 @lru_cache(maxsize=DICTIONARIES_KEPT)
-def _with_words(words: tuple[str, ...]) -> "jieba.Tokenizer":
+def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
     """A jieba tokenizer over a copy of the stock dictionary with `words` (match form) kept whole."""
     import jieba
 
@@ -84,7 +84,7 @@ class Tokenizer:
         self.synonyms = synonyms or {}
 
     @property
-    def _jieba(self) -> "jieba.Tokenizer":
+    def _jieba(self) -> jieba.Tokenizer:
         return _with_words(self.words)
 
     def jieba_words(self, match_text: str, for_search: bool = False) -> list[str]:

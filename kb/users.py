@@ -18,6 +18,7 @@ import copy
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -124,7 +125,7 @@ def set_user(path: Path, username: str, password: str, app_role: str, groups: li
         raise UsersFileError(f"unknown role '{app_role}' (one of {', '.join(APP_ROLES)})")
     if not password:
         raise UsersFileError("the password must not be empty")
-    config = load_users(path).config if path.exists() else {
+    config: dict[str, Any] = load_users(path).config if path.exists() else {
         "cookie": {"name": COOKIE_NAME, "key": secrets.token_hex(COOKIE_KEY_BYTES), "expiry_days": COOKIE_EXPIRY_DAYS},
         "credentials": {"usernames": {}},
     }

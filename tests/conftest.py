@@ -15,6 +15,8 @@ REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "corpus"
 SEED_NAME = "000_916eb7e6a919f6ca.txt"
 SEED_SUITE = REPO / "evals" / "suites" / "seed.yaml"
+GATE_FILE = REPO / "evals" / "gate.yaml"
+GATE_REPORT_DIR = REPO / "test-output" / "eval"  # the gate run's report.{json,md,html}, for people to read
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +99,25 @@ def restricted_settings(tmp_path_factory, embedding_cache):
                         embedding_cache=embedding_cache)
     run_ingest(settings, show_progress=False)
     return settings
+
+
+@pytest.fixture(scope="session")
+def gate_run(seed_settings):
+    """`dutykb eval --gate evals/gate.yaml` on the shipped suites, once per test run: (exit code, report).
+
+    Tests that need the seed suite's figures read this report instead of scoring the suite again.
+    """
+    import io
+    from contextlib import redirect_stdout
+
+    from apps.cli.main import main
+    from evals.gate import load_gate
+    from evals.report import RunReport
+
+    gated = sorted({t.metric.split(".")[1] for t in load_gate(GATE_FILE)})
+    suites = [str(REPO / "evals" / "suites" / f"{name}.yaml") for name in gated]
+    out = io.StringIO()
+    with redirect_stdout(out):
+        code = main(["eval", *suites, "--gate", str(GATE_FILE), "--home", str(seed_settings.home), "--no-baseline",
+                     "--report", str(GATE_REPORT_DIR), "--json", "-q"])
+    return code, RunReport.model_validate_json(out.getvalue())

@@ -26,7 +26,7 @@ class FakeLLM:
     def spec(self, model: str = "fake-qwen") -> str:
         return f"{model}@{self.base_url}"
 
-    def __enter__(self) -> "FakeLLM":
+    def __enter__(self) -> FakeLLM:
         self._thread.start()
         return self
 
@@ -67,7 +67,7 @@ class FakeLLM:
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
                 pieces = [text[i:i + STREAM_PIECE_CHARS] for i in range(0, len(text), STREAM_PIECE_CHARS)]
-                for i, piece in enumerate(pieces + [None]):
+                for piece in pieces + [None]:
                     delta = {"content": piece} if piece is not None else {}
                     chunk = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                              "model": model, "choices": [{"index": 0, "delta": delta,

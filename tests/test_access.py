@@ -14,7 +14,7 @@ from conftest import RESTRICTED_DOCS, RESTRICTED_MARKERS, SEED_SUITE
 from fake_llm import FakeLLM, sources_in
 
 from apps.cli.main import main
-from evals.report import assemble_report
+from evals.report import Scored, assemble_report
 from evals.runner import run_cases
 from evals.suite import Case, load_suite
 from kb.access import EVERYONE, PUBLIC, Audience, visible_mask
@@ -73,7 +73,8 @@ def test_answers_citations_and_suggestions_hold_nothing_restricted(answerer, aud
     for question in questions():
         answer = answerer.answer(question, audience=audience)
         assert not {c.doc_id for c in answer.citations} & set(RESTRICTED_DOCS), question
-        shown = answer.answer.replace(answer.question, "") + "".join(c.quote + c.title for c in answer.citations) + "".join(answer.suggestions)
+        shown = (answer.answer.replace(answer.question, "") + "".join(c.quote + c.title for c in answer.citations)
+                 + "".join(answer.suggestions))
         assert not leaks(shown), (question, shown)
 
 
@@ -163,10 +164,10 @@ def test_cli_as_group_filters_search_ask_and_roles(restricted_settings, capsys):
 def test_eval_runs_score_as_their_audience_and_record_what_they_quote(kb):
     case = Case(id="pay", question="薪酬数据保存在哪里", evidence=["加密盘"])
     as_public = run_cases(kb, [case], audience=PUBLIC)
-    public_report = assemble_report(kb, kb.settings.fusion, [], as_public, PUBLIC)
+    public_report = assemble_report([Scored(kb, [], as_public)], kb.settings.fusion, PUBLIC)
     assert not as_public[0].passed and public_report.shown_visibility == []
     as_operator = run_cases(kb, [case])
-    report = assemble_report(kb, kb.settings.fusion, [], as_operator)
+    report = assemble_report([Scored(kb, [], as_operator)], kb.settings.fusion)
     assert as_operator[0].passed and report.shown_visibility == [["hr"]]
     assert report.audience.unrestricted and report.audience.groups == []
     assert not report.viewable_by(PUBLIC) and not report.viewable_by(Audience.of(["audit"]))

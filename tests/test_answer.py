@@ -91,17 +91,3 @@ def test_which_ones_question_quotes_the_whole_list(answerer):
     answer = answerer.answer("考勤都会记录哪些情况？")
     assert [c.items for c in answer.citations] == [[1], [2], [3], [4]]
     assert "迟到、早退、脱岗、旷工情况" in answer.answer
-
-
-def test_seed_suite_answer_quality_gate(seed_settings):
-    """The issue's bar on the shipped suite: evidence ≥ 90%, ≤ 5% false abstentions (measured 0.918 / 0.018)."""
-    from pathlib import Path
-
-    from evals.answer_bench import collect, rates
-    from evals.suite import load_suite
-
-    cases = load_suite(Path(__file__).parent.parent / "evals" / "suites" / "seed.yaml").cases
-    result = rates(collect(seed_settings, cases, show=False), seed_settings.abstain_below)
-    assert result["evidence_in_answer"] >= 0.90
-    assert result["answerable_abstained"] <= 0.05
-    assert result["unanswerable_abstained"] >= 0.65

@@ -123,8 +123,9 @@ def test_the_navigation_holds_only_the_pages_of_the_users_role(env, username, pa
                 at.switch_page(page)
 
 
-@pytest.mark.parametrize("page,app_role,needed", [(CURATION_PAGE, "reader", "培训师"), (HITTEST_PAGE, "reader", "培训师"),
-                                                  (LEXICON_PAGE, "reader", "培训师"), (EVALS_PAGE, "trainer", "评测编辑")])
+@pytest.mark.parametrize("page,app_role,needed", [
+    (CURATION_PAGE, "reader", "培训师"), (HITTEST_PAGE, "reader", "培训师"),
+    (LEXICON_PAGE, "reader", "培训师"), (EVALS_PAGE, "trainer", "评测编辑")])
 def test_a_restricted_page_run_directly_checks_the_role_itself(env, page, app_role, needed):
     at = AppTest.from_file(str(REPO / page), default_timeout=TIMEOUT_S)
     at.session_state[VIEWER_KEY] = Viewer("someone", "someone", app_role, PUBLIC)

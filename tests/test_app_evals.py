@@ -54,7 +54,7 @@ def texts(elements) -> str:
 def home(seed_settings, tmp_path, monkeypatch) -> Path:
     """A private copy of the seed index (runs and feedback are written into the home) and a suites dir."""
     home = tmp_path / "home"
-    shutil.copytree(seed_settings.home, home)
+    shutil.copytree(seed_settings.home, home, ignore=shutil.ignore_patterns("runs"))  # no earlier eval runs
     suites_dir = tmp_path / "suites"
     suites_dir.mkdir()
     (suites_dir / "small.yaml").write_text(SMALL_SUITE, encoding="utf-8")

@@ -10,10 +10,10 @@ from kb.records import LoadedDocument
 BOILERPLATE = ["當前位置", "發布時間", "擴展閱讀", "熱點內容", "韓國電影", "瀏覽:", "查理九世", "希望對你有所幫助"]
 
 
-def _seed_chunks(limits=ChunkLimits(400, 1200)):
+def _seed_chunks(limits: ChunkLimits | None = None):
     text = (CORPUS / SEED_NAME).read_text(encoding="utf-8")
     doc = LoadedDocument(doc_id=SEED_NAME, path=SEED_NAME, kind="text", encoding="utf_8", text=text)
-    return process_document(doc, limits)
+    return process_document(doc, limits or ChunkLimits(400, 1200))
 
 
 def test_breadcrumb_of_a_duty_item():

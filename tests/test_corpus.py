@@ -21,7 +21,8 @@ BODY = "# 夜班值守员岗位职责\n1、每两小时巡检一次机房温湿�
 def test_add_edit_retire_keep_every_version(tmp_path):
     store = CorpusStore(tmp_path)
     first = store.add("night.md", META, BODY, "王老师", "新增夜班规范")
-    second = store.edit("night.md", first.meta, BODY.replace("十五分钟", "十分钟"), first.sha, "李老师", "时限改为十分钟")
+    second = store.edit("night.md", first.meta, BODY.replace("十五分钟", "十分钟"), first.sha, "李老师",
+                        "时限改为十分钟")
     third = store.retire("night.md", second.sha, "王老师", "制度废止")
     assert [r.version for r in store.history("night.md")] == [1, 2, 3]
     assert [r.action for r in store.history("night.md")] == ["add", "edit", "retire"]

@@ -6,7 +6,15 @@ import pytest
 from apps.cli.main import main
 from evals.metrics import mrr_at, ndcg_at, recall_at
 from evals.render import to_html, to_markdown
-from evals.report import IndexInfo, RunReport, ThresholdError, check_thresholds, compare
+from evals.report import (
+    IndexInfo,
+    RunReport,
+    Threshold,
+    ThresholdError,
+    check_thresholds,
+    compare,
+    parse_fail_under,
+)
 from evals.runner import CaseResult
 from evals.scoring import Summary
 from evals.suite import SuiteError, load_suite
@@ -93,10 +101,30 @@ def test_baseline_diff_lists_deltas_and_changed_cases():
 
 def test_thresholds():
     report = _report({"a": True}, 0.9)
-    ok, missed = check_thresholds(report, ["retrieval.hybrid.R@5=0.85", "answers.pass_rate=0.6"])
+    ok, missed = check_thresholds(report, [parse_fail_under("retrieval.hybrid.R@5=0.85"),
+                                           parse_fail_under("answers.pass_rate=0.6")])
     assert ok.ok and not missed.ok
+    at_most = check_thresholds(report, [Threshold(metric="retrieval.hybrid.R@5", bound="max", limit=0.85)])[0]
+    assert not at_most.ok and at_most.max == 0.85
     with pytest.raises(ThresholdError, match="unknown metric"):
-        check_thresholds(report, ["nope=1"])
+        check_thresholds(report, [parse_fail_under("nope=1")])
+    with pytest.raises(ThresholdError, match="not a number"):
+        parse_fail_under("answers.pass_rate=high")
+
+
+def test_gate_file_checks_each_suite_on_its_own_figures(tmp_path):
+    from evals.gate import load_gate
+
+    gate = tmp_path / "gate.yaml"
+    gate.write_text("s:\n  min: {retrieval.hybrid.R@5: 0.85}\n  max: {answers.pass_rate: 0.4}\n", encoding="utf-8")
+    report = _report({"a": True}, 0.9)
+    report.by_suite = {"s": _summary(0.9)}
+    checks = check_thresholds(report, load_gate(gate))
+    assert [(c.metric, c.ok) for c in checks] == [("by_suite.s.retrieval.hybrid.R@5", True),
+                                                  ("by_suite.s.answers.pass_rate", False)]
+    gate.write_text("s: {least: {x: 1}}\n", encoding="utf-8")
+    with pytest.raises(ThresholdError, match="min"):
+        load_gate(gate)
 
 
 def test_eval_cli_reports_baseline_and_exit_codes(seed_settings, tmp_path, capsys):

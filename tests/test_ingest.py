@@ -100,8 +100,8 @@ def test_strict_exit_code(seed_copy, tmp_path, embedding_cache):
 
 
 def test_retired_documents_are_left_out(make_settings, seed_copy):
-    (seed_copy / "night.md").write_text(EXTRA_DOC.replace("roles: [夜班值守员]", "roles: [夜班值守员]\nstatus: retired"),
-                                        encoding="utf-8")
+    retired = EXTRA_DOC.replace("roles: [夜班值守员]", "roles: [夜班值守员]\nstatus: retired")
+    (seed_copy / "night.md").write_text(retired, encoding="utf-8")
     report = run_ingest(make_settings(seed_copy), show_progress=False)
     assert report.retired == 1 and report.documents == 1
 
@@ -151,7 +151,7 @@ def test_corrupt_manifest_gives_a_recovery_command(make_settings, seed_copy):
     run_ingest(settings, show_progress=False)
     (settings.home / "manifest.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ManifestError, match="dutykb ingest --rebuild"):
-        KnowledgeBase(settings).build
+        _ = KnowledgeBase(settings).build
     with pytest.raises(ManifestError):
         run_ingest(settings, show_progress=False)
     report = run_ingest(settings, rebuild=True, show_progress=False)
@@ -165,7 +165,7 @@ def test_missing_bm25_files_are_reported(make_settings, seed_copy):
     for path in (manifest.build_dir(settings.home) / "bm25").iterdir():
         path.unlink()
     with pytest.raises(ManifestError, match="damaged"):
-        KnowledgeBase(settings).build
+        _ = KnowledgeBase(settings).build
 
 
 def test_reader_picks_up_a_new_build(make_settings, seed_copy):

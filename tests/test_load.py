@@ -38,7 +38,8 @@ def test_markdown_front_matter(tmp_path):
 
 
 def test_html_text_without_scripts(tmp_path):
-    html = "<html><head><script>var x='广告';</script></head><body><h1>转单员职责</h1><p>1、受理投诉<br>2、转交值班长</p></body></html>"
+    html = ("<html><head><script>var x='广告';</script></head>"
+            "<body><h1>转单员职责</h1><p>1、受理投诉<br>2、转交值班长</p></body></html>")
     doc = read_document(_write(tmp_path, "a.html", html.encode("gb18030")), [tmp_path])
     assert "转单员职责" in doc.text and "1、受理投诉" in doc.text and "广告" not in doc.text
 

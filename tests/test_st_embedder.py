@@ -44,5 +44,5 @@ def test_unknown_embedder_spec_is_a_clear_error():
 
 def test_hub_name_is_not_downloaded_offline(tmp_path):
     embedder = make_embedder(f"st:{Path('no-such-org') / 'no-such-model'}")
-    with pytest.raises(Exception):
+    with pytest.raises(OSError):  # not found locally, and no download is attempted
         embedder.embed_passages(["x"])

@@ -36,7 +36,7 @@ def test_sections_and_item_numbers_of_block_ten():
     ten = _seed_root().children[9]
     assert [c.label for c in ten.children] == ["第一節 服務質量管理知識", "第二節 管理制度", "第三節 工作職責"]
     duties = ten.children[2]
-    assert [c.label[:2] for c in duties.children] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、"]
+    assert [c.label[:2] for c in duties.children] == [f"{n}、" for n in "一二三四五六七八九"]
     dzb = _find(ten, "三、值班長崗位職責")
     assert [c.number for c in dzb.children] == [1, 2, 3, 4, 5, 6, 7]
     assert dzb.children[5].heading == "負責漫遊客戶投訴的處理;"

@@ -41,7 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _add_source_arguments(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--squad", type=Path, metavar="FILE", help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
+    src.add_argument("--squad", type=Path, metavar="FILE",
+                     help="SQuAD-format JSON (DRCD, CMRC2018): paragraph retrieval")
     src.add_argument("--suite", type=Path, metavar="FILE", help="a dutykb eval suite (YAML) against the live index")
     p.add_argument("--sample", type=int, help="score a seeded random sample of N questions")
     p.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
@@ -93,7 +94,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def bench_search(settings: Settings, rounds: int) -> int:
     from kb.access import EVERYONE
     from kb.knowledge import KnowledgeBase
-    from kb.retrieve import HybridRetriever
+    from kb.retrieve import MODES, HybridRetriever, Mode
 
     kb = KnowledgeBase(settings)
     retriever = HybridRetriever(kb)
@@ -102,7 +103,7 @@ def bench_search(settings: Settings, rounds: int) -> int:
     queries = queries or [c.text[:12] for c in kb.build.chunks[:20]]
     for q in queries[:WARMUP_QUERIES]:
         retriever.search(q)
-    timings = {"hybrid": [], "bm25": [], "dense": []}
+    timings: dict[Mode, list[float]] = {mode: [] for mode in MODES}
     for i in range(rounds):
         q = queries[i % len(queries)]
         for mode, bucket in timings.items():

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 import statistics
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -62,15 +64,16 @@ def print_retrieval(settings: Settings, suite: Path | None, squad: Path | None, 
 
 def print_fusion(settings: Settings, suite: Path | None, squad: Path | None, sample: int | None, seed: int,
                  as_json: bool) -> int:
+    chosen: SuiteSet | SquadSet
     if suite:
         chosen = SuiteSet(settings, suite, sample, seed)
-        retriever, queries, relevant, label = chosen.retriever, chosen.queries, chosen.is_relevant, chosen.name
+        queries: Sequence[tuple[str, Any]] = chosen.queries
+        label = chosen.name
     else:
         assert squad is not None
-        paragraphs = SquadSet(settings, squad, sample, seed)
-        retriever, queries, relevant, label = (paragraphs.retriever, paragraphs.questions, paragraphs.is_relevant,
-                                               squad.stem)
-    results = score_grid(collect(retriever, queries, relevant, label))
+        chosen = SquadSet(settings, squad, sample, seed)
+        queries, label = chosen.questions, squad.stem
+    results = score_grid(collect(chosen.retriever, queries, chosen.is_relevant, label))
     if as_json:
         print(json.dumps({"source": label, "questions": len(queries), "variants": results}, ensure_ascii=False))
     else:
@@ -90,7 +93,8 @@ def print_squad_eval(settings: Settings, path: Path, sample: int | None, seed: i
     for mode, m in out["retrieval"].items():
         print(f"  {mode:7s} {MRR} {m[MRR]:.3f}  R@1 {m['R@1']:.3f}  R@5 {m['R@5']:.3f}  R@10 {m['R@10']:.3f}")
     print(f"  first cited sentence contains the gold answer: {out['first_citation_has_answer']:.3f}")
-    print(f"  answer latency p50 {out['answer_latency_ms']['p50']:.1f} ms, p95 {out['answer_latency_ms']['p95']:.1f} ms")
+    latency = out["answer_latency_ms"]
+    print(f"  answer latency p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms")
     return EXIT_OK
 
 

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, settings) -> int:
     action = args.corpus_command
     try:
         if action == "list":
-            rows = store.list()
+            rows = store.entries()
             if args.json:
                 print(json.dumps({"entries": rows}, ensure_ascii=False))
             else:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from evals.gate import load_gate
 from evals.render import reason_text
-from evals.report import RunReport
+from evals.report import RunReport, parse_fail_under
 from evals.runs import ReportFiles, RunStore, evaluate, write_report
 from evals.suite import load_suite
 from kb.errors import EXIT_OK, EXIT_REGRESSION
@@ -30,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-baseline", action="store_true", help="do not compare with any earlier run")
     p.add_argument("--fail-under", action="append", default=[], metavar="METRIC=VALUE",
                    help="exit 4 when METRIC is below VALUE, e.g. retrieval.hybrid.R@5=0.95 (repeatable)")
+    p.add_argument("--gate", type=Path, metavar="FILE",
+                   help="exit 4 when a suite misses a figure in this gate file (e.g. evals/gate.yaml)")
     p.add_argument("--json", action="store_true", help="print the run JSON instead of the summary")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
 
@@ -48,7 +51,8 @@ def print_summary(report: RunReport, files: ReportFiles) -> None:
         b = report.baseline
         print(f"  vs {b.run_id}: newly failing {b.newly_failing or 'none'}, newly passing {b.newly_passing or 'none'}")
     for t in report.thresholds:
-        print(f"  {'ok    ' if t.ok else 'MISSED'} {t.metric} = {t.value:.3f} (min {t.min})")
+        bound = f"min {t.min}" if t.min is not None else f"max {t.max}"
+        print(f"  {'ok    ' if t.ok else 'MISSED'} {t.metric} = {t.value:.3f} ({bound})")
     print(f"  report: {files.html}")
 
 
@@ -58,12 +62,13 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         return print_squad_eval(settings, args.squad, args.sample, args.seed, args.json, args.quiet)
     suites = [load_suite(p) for p in args.suites or sorted(settings.suites_dir.glob("*.yaml"))]
+    thresholds = [parse_fail_under(spec) for spec in args.fail_under] + (load_gate(args.gate) if args.gate else [])
     cases = sum(len(s.cases) for s in suites)
     with tqdm(total=cases, desc="评测", unit="case", disable=args.quiet, file=sys.stderr) as bar:
         report, files = evaluate(
-            KnowledgeBase(settings), settings.fusion, suites, RunStore(settings.home),
+            KnowledgeBase(settings), settings, suites, RunStore(settings.home),
             progress=lambda done, total, case_id: bar.update(1), baseline=args.baseline,
-            compare_previous=not args.no_baseline, thresholds=args.fail_under)
+            compare_previous=not args.no_baseline, thresholds=thresholds)
     if args.report:
         files = write_report(report, args.report)
     if args.json:

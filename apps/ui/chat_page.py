@@ -32,7 +32,7 @@ def starter_questions(roles: list[Role], picked: str | None) -> list[str]:
 
 
 def mode_caption(turn: Turn, services: Services) -> str:
-    if turn.answer.mode == "llm":
+    if turn.answer.mode == "llm" and services.llm:
         return f"回答方式：大模型 {services.llm.model} 生成，引用已逐句核对"
     if services.llm and not turn.notice:  # the LLM answered, but no sentence of it was supported by the sources
         return "回答方式：原文摘录（大模型的回答无法用原文核实）"
@@ -46,7 +46,8 @@ def sidebar(services: Services, audience: Audience) -> str | None:
             placeholder="选择你的岗位（可不选）",
             help="选定岗位后，“我的岗位职责是什么”这类问题按这个岗位回答。",
         )
-        st.button("新对话", key=NEW_CHAT_KEY, icon=":material/add_comment:", on_click=conversation.clear, width="stretch")
+        st.button("新对话", key=NEW_CHAT_KEY, icon=":material/add_comment:", on_click=conversation.clear,
+                  width="stretch")
         if services.llm:
             st.caption(render.escape_markdown(f"回答模式：大模型 {services.llm.model}，引用逐句核对"))
         else:
@@ -108,10 +109,12 @@ def stream_answer(question: str, role: str | None, services: Services,
     stream = services.answerer.stream(question, role=role, llm=services.llm, audience=audience)
     try:
         st.write_stream(render.escape_stream(stream))
-        return stream.result, None
     except LLMError as exc:
         return (services.answerer.answer(question, role=role, audience=audience),
                 f"大模型暂时无法回答，以下是原文摘录。（{exc}）")
+    if stream.result is None:  # the stream was not read to its end
+        return services.answerer.answer(question, role=role, audience=audience), None
+    return stream.result, None
 
 
 def answer_new(question: str, role: str | None, services: Services, audience: Audience) -> Turn | None:
@@ -145,9 +148,9 @@ def main() -> None:
     for turn in turns:
         show_turn(turn, services)
     if question:
-        turn = answer_new(question, role, services, audience)
-        if turn:
-            turns.append(turn)
+        answered = answer_new(question, role, services, audience)
+        if answered:
+            turns.append(answered)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ already checked that an index is live.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, Final
 
 import streamlit as st
 
@@ -49,7 +49,7 @@ FILE_KEY = "new_file"
 WHO_KEY = "cur_who"
 UPLOAD_KEY = "import_upload"
 HISTORY_KEY = "edit_history_version"
-PERSIST = "session"
+PERSIST: Final = "session"
 IMPORT_TYPES = [suffix.lstrip(".") for suffix in KIND_BY_SUFFIX]  # exactly what ingest reads
 ENTRY_SUFFIX = ".md"
 PREVIEW_DOC_ID = "新条目.md"  # previewing before a file name is chosen
@@ -77,7 +77,7 @@ def load(store: CorpusStore, doc_id: str) -> dict[str, Any]:
 
 def visible_rows(store: CorpusStore, audience: Audience) -> list[dict[str, Any]]:
     """Corpus files the viewer may see (restricted entries of other groups are not even listed)."""
-    return [r for r in store.list() if audience.may_see(r.get("visibility"))]
+    return [r for r in store.entries() if audience.may_see(r.get("visibility"))]
 
 
 def take_requests(store: CorpusStore, audience: Audience) -> None:
@@ -244,8 +244,10 @@ def new_doc_id(name: str) -> str | None:
 
 
 def save_new(services: Services, store: CorpusStore, doc_id: str | None, who: str, why: str) -> None:
-    problem = ("请填写文件名。" if not doc_id else entry_form.missing(NEW)) or (None if who else "请填写修改人。")
-    if problem:
+    problem = entry_form.missing(NEW) or (None if who else "请填写修改人。")
+    if doc_id is None:
+        problem = "请填写文件名。"
+    if problem or doc_id is None:
         st.error(problem)
         return
     started = time.perf_counter()
@@ -286,7 +288,7 @@ def import_view(services: Services, store: CorpusStore) -> None:
     st.caption("文件按原样入库，和命令行 dutykb ingest 的读法完全相同；读不了的文件会说明原因，不会写入语料目录。")
     who, why = who_why(IMPORT)
     if not st.button("导入", key="import_save", type="primary", icon=":material/upload_file:",
-                     disabled=uploaded is None):
+                     disabled=uploaded is None) or uploaded is None:
         return
     if not who:
         st.error("请填写修改人。")

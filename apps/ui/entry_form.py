@@ -1,12 +1,14 @@
 """The entry form shared by 新建 and 编辑: widgets, their session state, and the front matter they make.
 
 Each form has a prefix, so the create form and the edit form keep separate
-values; values survive a visit to another page (persist_state="session"). Lists (roles, tags) are typed on one line, separated by commas or 、;
+values; values survive a visit to another page (persist_state="session"). Lists (roles, tags)
+are typed on one line, separated by commas or 、;
 not by spaces, which some role names contain ("Point Guard").
 """
 from __future__ import annotations
 
 import re
+from typing import Final
 
 import streamlit as st
 
@@ -19,7 +21,7 @@ LIST_FIELDS = ("roles", "tags", "visibility")
 BODY = "body"
 FIELDS = (*TEXT_FIELDS, *LIST_FIELDS, BODY)
 BODY_HEIGHT = 320
-PERSIST = "session"  # a trainer who checks the chat mid-edit comes back to the same form
+PERSIST: Final = "session"  # a trainer who checks the chat mid-edit comes back to the same form
 BODY_PLACEHOLDER = "# 夜班值守员岗位职责\n1、每两小时巡检一次机房温湿度并登记。\n2、交班前整理夜班日志并当面交接。"
 
 

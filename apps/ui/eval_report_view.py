@@ -84,7 +84,7 @@ def answer_metrics(report: RunReport) -> None:
     labels = {**ANSWER_METRICS, **LATENCY_METRICS}
     names = [name for name in labels if name in answers]
     for start in range(0, len(names), METRICS_PER_ROW):
-        for column, name in zip(st.columns(METRICS_PER_ROW), names[start:start + METRICS_PER_ROW]):
+        for column, name in zip(st.columns(METRICS_PER_ROW), names[start:start + METRICS_PER_ROW], strict=False):
             digits = 0 if name in LATENCY_METRICS else 3
             column.metric(labels[name], number(answers[name], digits), delta=_delta(report, name),
                           delta_color="inverse" if name in LOWER_IS_BETTER else "normal")

@@ -17,6 +17,6 @@ from kb.access import Audience
 
 def run(services: Services, suites: list[Suite], progress: Progress, audience: Audience) -> Path:
     """Score every case, compare with the latest earlier run, save; returns the new report.json."""
-    _, files = evaluate(services.kb, services.settings.fusion, suites, RunStore(services.settings.home),
+    _, files = evaluate(services.kb, services.settings, suites, RunStore(services.settings.home),
                         audience=audience, progress=progress, answerer=services.answerer)
     return files.json

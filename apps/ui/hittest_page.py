@@ -7,6 +7,7 @@ a word or synonym the question needed.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import streamlit as st
 
@@ -33,7 +34,7 @@ QUESTION_KEY = "hit_question"
 K_KEY = "hit_k"
 ROLE_KEY = "hit_role"
 DEFAULT_K = 5
-PERSIST = "session"  # the question is still there after a detour to the curation page
+PERSIST: Final = "session"  # the question is still there after a detour to the curation page
 
 
 def rank_table(rows: list[HitRow]) -> None:
@@ -121,8 +122,8 @@ def main() -> None:
                              persist_state=PERSIST).strip()
     left, right = st.columns([1, 2])
     k = left.number_input("显示前几条", min_value=1, max_value=DEPTH, value=DEFAULT_K, key=K_KEY)
-    role = right.selectbox("只看某个岗位", [r.name for r in services.kb.roles_for(viewer.audience)], index=None, key=ROLE_KEY,
-                           placeholder="全部岗位")
+    role = right.selectbox("只看某个岗位", [r.name for r in services.kb.roles_for(viewer.audience)], index=None,
+                           key=ROLE_KEY, placeholder="全部岗位")
     if not question:
         st.info("输入问题后按回车。")
         return

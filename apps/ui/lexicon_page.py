@@ -6,6 +6,8 @@ validates, writes `corpus/lexicon.yaml` atomically and re-ingests.
 """
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
 
 from apps.ui import auth, lexicon_edit, publish, render, resources
@@ -17,7 +19,7 @@ from kb.normalize import normalize
 WORDS_KEY = "lex_words"
 GROUPS_KEY = "lex_groups"
 RELOAD_KEY = "lex_reload"
-PERSIST = "session"  # unsaved edits survive a visit to another page
+PERSIST: Final = "session"  # unsaved edits survive a visit to another page
 TEXT_HEIGHT = 200
 
 

@@ -61,11 +61,11 @@ def show_flashes() -> None:
 def announce(published: Published, done: str) -> None:
     """Flash `done` (plain text) with the outcome of the re-ingest that made it answerable."""
     flash("success", render.escape_markdown(done))
-    if published.problem:
+    report = published.report
+    if published.problem or report is None:
         flash("warning", render.escape_markdown(
             f"已保存，但索引没有更新，对话暂时还查不到这次修改：{published.problem}"))
         return
-    report = published.report
     for skipped in report.skipped:
         kept = "（索引中保留了之前的版本）" if skipped.kept_previous else ""
         flash("warning", render.escape_markdown(f"入库时跳过了 {skipped.path}：{skipped.reason}{kept}"))
