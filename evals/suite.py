@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from kb.errors import DutyKBError
+from kb.safeyaml import YamlError, load_yaml
 
 CASE_KEYS = {"id", "question", "dialogue", "role", "expect", "tags"}
 EXPECT_KEYS = {"evidence", "sources", "answer_contains", "all", "sections", "abstain"}
@@ -159,13 +160,11 @@ def _case(raw: Any, where: str, defaults: dict, suite: str, line: int) -> Case:
 def load_suite(path: Path) -> Suite:
     try:
         text = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(text)
+        data = load_yaml(text, str(path))
     except OSError as exc:
         raise SuiteError(f"{path}: cannot read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise SuiteError(f"{path}{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    except YamlError as exc:
+        raise SuiteError(str(exc)) from None
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise SuiteError(f"{path}: a suite is a mapping with a 'cases' list")
     unknown = set(data) - SUITE_KEYS

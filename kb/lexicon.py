@@ -25,6 +25,7 @@ from kb.atomic import atomic_write_text
 from kb.errors import DutyKBError
 from kb.normalize import normalize
 from kb.records import Role
+from kb.safeyaml import YamlError, load_yaml
 from kb.tokenize import Tokenizer
 
 LEXICON_FILE = "lexicon.yaml"
@@ -65,9 +66,9 @@ class Lexicon:
 
 def parse_lexicon(text: str, where: str) -> Lexicon:
     try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{where}: invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        data = load_yaml(text, where) or {}
+    except YamlError as exc:
+        raise LexiconError(str(exc)) from None
     if not isinstance(data, dict) or set(data) - {"words", "synonyms"}:
         raise LexiconError(f"{where}: expected a mapping with 'words' and/or 'synonyms'")
     words = data.get("words") or []

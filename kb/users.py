@@ -25,6 +25,7 @@ import yaml
 from kb.access import Audience
 from kb.atomic import atomic_write_text
 from kb.errors import DutyKBError
+from kb.safeyaml import YamlError, load_yaml
 
 APP_ROLES = ("reader", "trainer", "editor")  # each includes the ones before it
 COOKIE_NAME = "dutykb_auth"
@@ -89,8 +90,8 @@ class UsersFile:
 
 def load_users(path: Path) -> UsersFile:
     try:
-        config = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        config = load_yaml(path.read_text(encoding="utf-8"), str(path)) or {}
+    except (OSError, UnicodeDecodeError, YamlError) as exc:
         raise UsersFileError(f"{path}: cannot read users file ({exc})") from None
     if not isinstance(config, dict):
         raise UsersFileError(f"{path}: users file must be a mapping")
