@@ -34,15 +34,16 @@ QUESTION_KEY = "hit_question"
 K_KEY = "hit_k"
 ROLE_KEY = "hit_role"
 DEFAULT_K = 5
-RANK_WIDTH, SCORE_WIDTH, ITEMS_WIDTH, TERMS_WIDTH = 36, 96, 64, 110  # pixels: the table fits a desktop page
+# Column widths in pixels: together they fit the page's 700-pixel column, so nothing is cut off on a desktop.
+RANK_WIDTH, SCORE_WIDTH, ITEMS_WIDTH, TERMS_WIDTH, SECTION_WIDTH = 36, 92, 60, 110, 200
 PERSIST: Final = "session"  # the question is still there after a detour to the curation page
 
 
 def rank_table(rows: list[HitRow]) -> None:
     """One line per result: where each retriever put it, and with what score (ranks first: they are the point).
 
-    Narrow columns with fixed widths, so the whole table fits the page without scrolling sideways;
-    the section (the longest text) takes what is left, and its full text shows on hover."""
+    Fixed column widths, so the whole table fits the page without scrolling sideways; a long section
+    name is cut short here, and shown in full on the result's card below."""
     ranks = {hit_view.MODE_LABELS[mode]: mode for mode in MODES}
     st.dataframe(
         [{"#": i, **{label: hit_view.rank_cell(row, mode) for label, mode in ranks.items()},
@@ -52,7 +53,8 @@ def rank_table(rows: list[HitRow]) -> None:
         column_config={"#": st.column_config.NumberColumn(width=RANK_WIDTH),
                        **{label: st.column_config.TextColumn(width=SCORE_WIDTH) for label in ranks},
                        "条目": st.column_config.TextColumn(width=ITEMS_WIDTH),
-                       "命中词": st.column_config.TextColumn(width=TERMS_WIDTH)})
+                       "命中词": st.column_config.TextColumn(width=TERMS_WIDTH),
+                       "小节": st.column_config.TextColumn(width=SECTION_WIDTH)})
     st.caption(f"各检索方式的名次（分数）：前{DEPTH}外 = 没有排进它的前 {DEPTH} 名。")
 
 
