@@ -9,7 +9,7 @@ from app_driver import open_page
 from conftest import CORPUS, SEED_NAME
 
 from apps.ui import curation_page as cur
-from apps.ui import render
+from apps.ui import entry_list, render
 from apps.ui.eval_report_view import run_axis_labels
 from apps.ui.hit_view import items_text
 from kb.records import Citation
@@ -30,7 +30,7 @@ def test_the_entry_list_shows_the_parsed_title_the_roles_and_original_file(seed_
     assert row["文件"] == SEED_NAME and row["标题"] == "後場老師職責"  # not the file name's stem
     roles = [r.name for r in seed_kb.roles_for()]
     assert row["岗位"] == f"{len(roles)} 个：" + "、".join(roles) and len(roles) == 16
-    assert row["版本数"] == cur.ORIGINAL_FILE  # never saved in the app: not "0 versions"
+    assert row["版本数"] == entry_list.ORIGINAL_FILE  # never saved in the app: not "0 versions"
 
 
 def test_a_new_entry_takes_its_file_name_from_the_title_until_the_trainer_types_one(seed_app):

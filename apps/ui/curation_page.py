@@ -19,6 +19,7 @@ import streamlit as st
 from apps.ui import (
     auth,
     entry_form,
+    entry_list,
     history_view,
     open_entry,
     preview_view,
@@ -26,6 +27,7 @@ from apps.ui import (
     render,
     resources,
 )
+from apps.ui.entry_list import STATUS_LABELS
 from apps.ui.resources import Services
 from ingest.curation import (
     CorpusStore,
@@ -37,12 +39,10 @@ from ingest.load import KIND_BY_SUFFIX
 from kb.access import Audience
 from kb.errors import DutyKBError
 from kb.frontmatter import ACTIVE, RETIRED, EntryMeta
-from kb.knowledge import Build
 
 VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT = "全部条目", "编辑条目", "新建条目", "导入文件"
 VIEWS = (VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT)
 VIEW_KEY = "cur_view"
-LIST_KEY = "cur_list"
 DOC_KEY = "cur_doc"  # the entry picked for editing
 LOADED_KEY = "cur_loaded"  # the version loaded into the edit form: its sha is the base of the next save
 CLEAR_NEW_KEY = "cur_clear_new"
@@ -57,12 +57,6 @@ PERSIST: Final = "session"
 IMPORT_TYPES = [suffix.lstrip(".") for suffix in KIND_BY_SUFFIX]  # exactly what ingest reads
 ENTRY_SUFFIX = ".md"
 PREVIEW_DOC_ID = "新条目.md"  # previewing before a file name is chosen
-STATUS_LABELS = {ACTIVE: "启用", RETIRED: "已废止", "unreadable": "无法读取"}
-ORIGINAL_FILE = "原始文件"
-LIST_HELP = {"版本数": "在这里保存过几次；“原始文件”是放进语料目录后还没在这里改过的文件。",
-             "岗位": "文件里定义的岗位（标题识别出的和“岗位”栏填写的）"}
-# Column widths in pixels: the list fits the page's 700-pixel column; long cells are cut short.
-LIST_WIDTHS = {"标题": 120, "岗位": 175, "状态": 52, "版本数": 72, "可见范围": 72, "文件": 165}
 STALE_MESSAGE = ("保存被拒绝：你打开这个条目之后，它已被修改（可能是别人在另一个窗口或用命令行改的）。"
                  "为了不覆盖别人的修改，这次没有保存。请先复制你的改动，点“重新载入”看最新版本，再重新修改。")
 
@@ -125,52 +119,14 @@ def finish(services: Services, doc_id: str, started: float, done: str) -> None:
     st.rerun()
 
 
-def versions_label(row: dict[str, Any]) -> str:
-    """How many versions the app keeps of the file; a file never saved here is the original as delivered."""
-    versions = row.get("versions", 0)
-    return str(versions) if versions else ORIGINAL_FILE
-
-
-def roles_label(roles: list[str]) -> str:
-    """The count first, so it shows even when a long list is cut short in its cell."""
-    return f"{len(roles)} 个：" + "、".join(roles) if roles else ""
-
-
-def list_rows(rows: list[dict[str, Any]], build: Build, audience: Audience) -> list[dict[str, str]]:
-    """One line per file, with the title and roles ingest parsed from it (a raw file has no front matter
-    to name them), so the shipped document reads 後場老師職責 with its 16 roles, not its file name."""
-    parsed_roles: dict[str, list[str]] = {}
-    for role in build.roles_for(audience):
-        parsed_roles.setdefault(role.source, []).append(role.name)
-    errors = any("error" in row for row in rows)
-    table = []
-    for r in rows:
-        doc_id = r["doc_id"]
-        line = {"标题": build.docs.get(doc_id, {}).get("title") or r.get("title") or ""}
-        if errors:  # the column only when some file could not be read, next to the title it lacks
-            line["问题"] = r.get("error", "")
-        roles = dict.fromkeys([*map(str, r.get("roles") or []), *parsed_roles.get(doc_id, [])])
-        line.update({"岗位": roles_label(list(roles)), "状态": STATUS_LABELS.get(r["status"], r["status"]),
-                     "版本数": versions_label(r), "可见范围": "、".join(r.get("visibility") or []) or "所有人",
-                     "文件": doc_id})
-        table.append(line)
-    return table
-
-
 def list_view(services: Services, store: CorpusStore, audience: Audience) -> None:
     rows = visible_rows(store, audience)
     if not rows:
         st.info("语料目录里还没有文件。可以在“新建条目”里写一个，或在“导入文件”里上传。")
         return
-    selection = st.dataframe(
-        list_rows(rows, services.kb.build, audience), hide_index=True, width="stretch", key=LIST_KEY,
-        on_select="rerun", selection_mode="single-row",
-        column_config={name: st.column_config.TextColumn(width=width, help=LIST_HELP.get(name))
-                       for name, width in LIST_WIDTHS.items()})
-    st.caption("点选一行即可打开编辑、废止或查看修订记录。")
-    picked = selection.selection.rows
-    if picked:
-        open_entry.request(rows[picked[0]]["doc_id"])
+    picked = entry_list.show(rows, services.kb.build, audience)
+    if picked is not None:
+        open_entry.request(picked)
         st.rerun()
 
 
