@@ -61,7 +61,7 @@ class _Chunker:
         self.doc_id = doc_id
         self.title = title
         self.limits = limits
-        self.role_of = {id(span.node): span for span in roles}
+        self.role_of = {id(span.node): span for span in roles if not span.inline}
         self.chunks: list[Chunk] = []
         self._seen_ids: dict[str, int] = {}
 
