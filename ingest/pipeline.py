@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
-from ingest.load import LoadError, discover, doc_id_for, read_document
+from ingest.load import LoadError, doc_id_for, read_document, scan
 from ingest.process import ProcessedDocument, process_document
 from kb.buildfiles import load_chunks, load_docs, load_roles
 from kb.errors import EXIT_BUSY, DutyKBError
@@ -28,7 +28,7 @@ from kb.settings import Settings
 from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
-PIPELINE_VERSION = "2"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
+PIPELINE_VERSION = "3"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
 class IngestBusy(DutyKBError):
@@ -46,6 +46,7 @@ class Skipped:
     path: str
     reason: str
     kept_previous: bool = False
+    refused: bool = False  # never read (a symlink out of the corpus): an earlier indexed version is dropped too
 
 
 @dataclass
@@ -100,7 +101,10 @@ def _previous_build(home: Path, manifest: Manifest | None
     return chunks, roles, load_docs(build_dir)
 
 
-def _load_all(files: list[Path], roots: list[Path], report: IngestReport, show: bool):
+def _load_all(roots: list[Path], report: IngestReport, show: bool):
+    found = scan(roots)
+    report.skipped += [Skipped(path, reason, refused=True) for path, reason in found.refused]
+    files = found.files
     loaded = []
     for path in tqdm(files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
         try:
@@ -148,7 +152,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     if missing:
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
-    documents = _load_all(discover(roots), roots, report, show)
+    documents = _load_all(roots, report, show)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
     prev_chunks, prev_roles, prev_docs = _previous_build(home, manifest) if not rebuild else ({}, {}, {})
@@ -213,6 +217,8 @@ def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -
     """Documents that failed to load now but are in the live build keep their indexed version."""
     kept = []
     for skipped in report.skipped:
+        if skipped.refused:
+            continue
         doc_id = doc_id_for(Path(skipped.path), roots)
         if doc_id in prev_docs:
             skipped.kept_previous = True

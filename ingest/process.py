@@ -9,10 +9,12 @@ from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
 from ingest.roles import find_roles
 from ingest.structure import parse_blocks, text_blocks
-from kb.outline import HEADING, LINE, Block, match_marker
-from kb.records import Chunk, LoadedDocument, Role
+from kb.outline import LINE, Block, match_marker
+from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
 
 TITLE_MAX_CHARS = 40
+TITLE_MAX_LINES = 3
+DUTY_PROBE_CHARS = 20  # a duty's opening words find the chunk that quotes it
 MARKDOWN_TITLE = re.compile(r"^#\s+(.+)$")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
@@ -33,6 +35,12 @@ def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
     """
     if doc.title:
         return doc.title
+    if doc.blocks and blocks and blocks[0].kind == LINE:
+        lines = [blocks[0].text] + [b.text for b in blocks[1:TITLE_MAX_LINES] if b.kind == LINE and not b.paragraph]
+        joined = "".join(lines)
+        if len(lines) > 1 and len(joined) <= TITLE_MAX_CHARS and not any(match_marker(x) for x in lines):
+            del blocks[:len(lines)]  # a title set on two lines of one paragraph ("某医院" / "岗位说明书")
+            return joined
     if blocks and blocks[0].kind == LINE:
         first = blocks[0].text
         heading = MARKDOWN_TITLE.match(first) if doc.kind == "markdown" else None
@@ -41,9 +49,6 @@ def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
             return heading.group(1).strip()
         if len(first) <= TITLE_MAX_CHARS and match_marker(first) is None:
             return blocks.pop(0).text
-    if blocks and blocks[0].kind == HEADING and blocks[0].level == 1 and not any(
-            b.kind == HEADING and b.level == 1 for b in blocks[1:]):
-        return blocks.pop(0).text
     return PurePosixPath(doc.doc_id).stem
 
 
@@ -57,6 +62,15 @@ def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
     return text_blocks(cleaned.text), cleaned.removed
 
 
+def duty_chunks(role: Role, chunks: list[Chunk]) -> list[str]:
+    """The chunks under the role's section that hold its duty items (a long list: several, in order)."""
+    def holds(chunk: Chunk) -> bool:
+        return any(d.text[:DUTY_PROBE_CHARS] in chunk.text for d in role.duties)
+
+    under = [c for c in chunks if c.section == role.section or c.section.startswith(role.section + BREADCRUMB_SEP)]
+    return [c.chunk_id for c in under if holds(c)] or [c.chunk_id for c in chunks if holds(c)]
+
+
 def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocument:
     blocks, removed = document_blocks(doc)
     title = _take_title(doc, blocks)
@@ -68,6 +82,8 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
         for role in roles:
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    for role in roles:
+        role.chunk_ids = duty_chunks(role, chunks)
     visibility = list(doc.meta.visibility)
     for chunk in chunks:
         chunk.visibility = visibility

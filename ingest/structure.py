@@ -130,6 +130,7 @@ class _OutlineBuilder:
         self.stack: list[Section] = []
         self.top_block = 0
         self.scopes: list[int] = []
+        self.after_table = False
 
     @property
     def base(self) -> int:
@@ -154,16 +155,17 @@ class _OutlineBuilder:
             self.stack.pop()
 
     def add_paragraph(self, line: str) -> None:
-        """An unnumbered paragraph after a list: a `para` child of the list's parent, after the items."""
+        """An unnumbered paragraph after a list or a table: a `para` child of their section, after them."""
         top = self.current
         if top.kind in LIST_KINDS and top.is_leaf and len(self.stack) > self.base:
             self.close_list()
-            if self.current.children and self.current.children[-1].kind in LIST_KINDS:
-                node = Section("para", None, line, line)
-                self.current.children.append(node)
-                self.stack.append(node)
-                return
-        self.add_body(line)
+        if self.current.children and (self.current.children[-1].kind in LIST_KINDS or self.after_table):
+            node = Section("para", None, line, line)
+            self.current.children.append(node)
+            self.stack.append(node)
+        else:
+            self.add_body(line)
+        self.after_table = False
 
     def _circled_kind(self, number: int, after_blank: bool) -> str:
         deep = [s for s in self.stack if s.kind == "circled_item"]
@@ -190,6 +192,7 @@ class _OutlineBuilder:
 
     def add_marker(self, marker: Marker, line: str, after_blank: bool, following: Marker | None) -> None:
         kind = marker.kind
+        self.after_table = False
         if self.stack and self.stack[-1].kind == "para":
             self.stack.pop()
         if kind == "circled":
@@ -249,6 +252,7 @@ class _OutlineBuilder:
     def end_table(self) -> None:
         if self.scopes:
             del self.stack[self.scopes.pop():]
+        self.after_table = True
 
 
 def text_blocks(text: str) -> list[Block]:

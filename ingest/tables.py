@@ -30,11 +30,14 @@ CARD_KEYS = ROLE_NAME_KEYS | DEPARTMENT_KEYS | frozenset({
     "直接上级", "直接下级", "上级", "下级", "汇报对象", "岗位职责", "工作职责", "主要职责", "职责", "职责描述",
     "工作内容", "任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "禁止行为", "禁止事项", "岗位目的",
     "工作目标", "工作权限", "岗位权限", "考核指标", "工作关系", "岗位编号", "编制人数", "定员", "岗位概述"})
+# keys whose rows are parts of the role (its duties, requirements, prohibitions): a labelled section even when short
+PART_KEYS = frozenset({"岗位职责", "工作职责", "主要职责", "职责", "职责描述", "工作内容", "任职要求", "任职资格",
+                       "任职条件", "岗位要求", "资格要求", "禁止行为", "禁止事项", "工作权限", "岗位权限", "考核指标"})
 ROLE_COLUMN = ROLE_NAME_KEYS | frozenset({"岗位/职务", "工种"})
 DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务")
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目)$", re.I)
 COLON = "："
-PAIR_SEP = "；"
+PAIR_SEP = "\u3000"  # between a row's labelled cells: a space, not a sentence break, so a row stays one unit
 
 
 def _key(text: str) -> str:
@@ -104,7 +107,8 @@ def _card(rows: list[list[Cell]]) -> list[Block] | None:
             if _key(key) in DEPARTMENT_KEYS and value and department is None:
                 department = value.strip()
         long = any(len(v) > PAIR_VALUE_MAX_CHARS or "\n" in v for _, v in pairs)
-        if long and len(pairs) == 1:
+        labelled = any(b.kind == LABEL for b in body)  # after a labelled part, a line would join that part
+        if len(pairs) == 1 and (long or labelled or _key(label) in PART_KEYS):
             body.append(Block(LABEL, label))
             body += _lines(pairs[0][1])
         else:

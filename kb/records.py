@@ -49,6 +49,7 @@ class Role:
     department: str | None
     duties: list[DutyItem]
     visibility: list[str] = field(default_factory=list)
+    chunk_ids: list[str] = field(default_factory=list)  # the chunks holding the duty items, in order
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -87,7 +88,8 @@ class Chunk:
 
     @property
     def breadcrumb(self) -> str:
-        return BREADCRUMB_SEP.join(p for p in (self.title, self.section) if p)
+        return BREADCRUMB_SEP.join(p for p in (self.title, self.section) if p and not (p is self.section
+                                                                                     and p == self.title))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,7 +140,7 @@ class Citation:
     @property
     def label(self) -> str:
         """《title》 section › 第k條 — the clause a new hire can look up."""
-        where = f"《{self.title}》" + (f" {self.section}" if self.section else "")
+        where = f"《{self.title}》" + (f" {self.section}" if self.section and self.section != self.title else "")
         if self.items:
             where += BREADCRUMB_SEP + "、".join(f"第{n}條" for n in self.items)
         return where

@@ -28,6 +28,7 @@ LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
 MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
 SPACES = re.compile(r"[\s\u3000]+")
+PUNCT_SPACES = re.compile(r"[\s\u3000\-|–—_·:：,，.。]+")
 
 
 @dataclass
@@ -38,7 +39,7 @@ class HtmlText:
 
 
 def _compact(text: str) -> str:
-    return SPACES.sub("", text)
+    return PUNCT_SPACES.sub("", text)
 
 
 def _is_furniture(tag) -> bool:
