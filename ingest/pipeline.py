@@ -54,8 +54,11 @@ class IngestReport:
     documents: int = 0
     chunks: int = 0
     roles: int = 0
-    embedded: int = 0
-    reused: int = 0
+    texts: int = 0           # distinct texts the build needs vectors for (chunk parts, section labels)
+    embedded: int = 0        # of those, embedded in this run (the progress bar counts these)
+    reused: int = 0          # of those, taken from the embedding cache
+    embedded_chars: int = 0  # characters embedded in this run
+    embed_seconds: float = 0.0  # time inside the embedder (its own rate: embedded_chars / embed_seconds)
     retired: int = 0
     boilerplate_lines: int = 0
     skipped: list[Skipped] = field(default_factory=list)
@@ -68,10 +71,12 @@ class IngestReport:
             head = (f"corpus unchanged since build {self.build_id} ({self.seconds:.1f}s): {self.documents} documents, "
                     f"{self.chunks} chunks, {self.roles} roles; nothing to embed")
         else:
+            rate = self.embedded_chars / self.embed_seconds if self.embed_seconds > 0 else 0.0
             head = (f"published build {self.build_id} in {self.seconds:.1f}s: {self.documents} documents, "
-                    f"{self.chunks} chunks, {self.roles} roles; embedded {self.embedded}, reused {self.reused} "
-                    f"from cache; {self.boilerplate_lines} boilerplate lines removed; "
-                    f"{self.retired} retired documents left out")
+                    f"{self.chunks} chunks, {self.roles} roles; {self.texts} distinct texts: embedded "
+                    f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
+                    f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
+                    f"lines removed; {self.retired} retired documents left out")
         lines = [head]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
@@ -184,8 +189,9 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
             for p in processed}
     docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
-    published, computed = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
-    report.embedded, report.reused = computed, len(chunks) - computed
+    published, stats = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
+    report.texts, report.embedded, report.reused = stats.texts, stats.computed, stats.cached
+    report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id
     report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
     report.seconds = time.perf_counter() - started

@@ -46,7 +46,8 @@ ROLE_NOUN = re.compile(
     r"(员|长|师|经理|主任|主管|负责人|人员|司机|技工|领班|护士|医生|教师|老师|门卫|保安|专员|助理|秘书|会计|出纳|"
     r"顾问|干事|工|官|组|委员会|业主|班主任)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
-DUTY_LABEL = re.compile(r"^(?:岗位|工作|主要|具体|本岗)?(?:职责|职掌|工作内容|工作任务|职责描述|职责内容)(?:描述|内容|如下)?$")
+DUTY_LABEL = re.compile(
+    r"^(?:岗位|工作|主要|具体|本岗)?(?:职责|职掌|工作内容|工作任务|职责描述|职责内容)(?:描述|内容|如下)?$")
 ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")
 SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|负责|执行|按照|依照|依法|对|由|有|，|,|、|不得")
@@ -120,10 +121,14 @@ def _numbered_children(node: Section) -> list[Section]:
 
 
 def _list_items(node: Section) -> list[Section]:
-    """The node's numbered children when they read as list items (not sub-sections)."""
+    """The node's first list: its numbered children of the first list's kind, when they read as list items.
+
+    A second list of another kind in the same section (a table's rows after the duty list) is not part of it.
+    """
     items = _numbered_children(node)
     if any(c.kind in SECTION_KINDS for c in items):
         return []
+    items = [c for c in items if c.kind == items[0].kind] if items else []
     leaves = sum(1 for c in items if c.is_leaf)
     return items if leaves * 2 >= len(items) else []
 

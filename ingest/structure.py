@@ -39,6 +39,10 @@ ROLE_HEADING_LINE = re.compile(
 MARKDOWN_HASHES = re.compile(r"^#{1,6}\s+")
 
 
+def is_list_kind(kind: str) -> bool:
+    return kind in LIST_KINDS or kind.startswith(LIST_PREFIX)
+
+
 def path_label(label: str) -> str:
     label = MARKDOWN_HASHES.sub("", label)
     return label if len(label) <= PATH_LABEL_MAX_CHARS else label[:PATH_LABEL_MAX_CHARS] + ELLIPSIS
@@ -151,15 +155,15 @@ class _OutlineBuilder:
 
     def close_list(self) -> None:
         """Pop list entries (and trailing paragraphs) that are leaves: what follows is their parent's."""
-        while len(self.stack) > self.base and self.stack[-1].is_leaf and self.stack[-1].kind in LIST_KINDS:
+        while len(self.stack) > self.base and self.stack[-1].is_leaf and is_list_kind(self.stack[-1].kind):
             self.stack.pop()
 
     def add_paragraph(self, line: str) -> None:
         """An unnumbered paragraph after a list or a table: a `para` child of their section, after them."""
         top = self.current
-        if top.kind in LIST_KINDS and top.is_leaf and len(self.stack) > self.base:
+        if is_list_kind(top.kind) and top.is_leaf and len(self.stack) > self.base:
             self.close_list()
-        if self.current.children and (self.current.children[-1].kind in LIST_KINDS or self.after_table):
+        if self.current.children and (is_list_kind(self.current.children[-1].kind) or self.after_table):
             node = Section("para", None, line, line)
             self.current.children.append(node)
             self.stack.append(node)
