@@ -85,7 +85,7 @@ class _Chunker:
         if not parts:
             return
         text = PART_SEPARATOR.join(p.text for p in parts)
-        section = BREADCRUMB_SEP.join(path) or self.title  # text before the first heading: under the title
+        section = BREADCRUMB_SEP.join(path)
         context = " ".join(path[-CONTEXT_LABELS:])
         digest = hashlib.sha1(f"{section}\n{text}".encode()).hexdigest()[:CHUNK_ID_HASH_CHARS]
         chunk_id = f"{self.doc_id}::{digest}"

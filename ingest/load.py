@@ -6,6 +6,7 @@ report it and carry on with the rest of the corpus.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,15 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def doc_id_for(path: Path, roots: list[Path]) -> str:
-    """Stable id: the path relative to the corpus root that holds it, POSIX style."""
+    """Stable id: the path relative to the corpus root that holds it, POSIX style.
+
+    Compared first as written (a symlink inside the corpus keeps its own name, not its target's), then resolved.
+    """
+    written = Path(os.path.abspath(path))
+    for root in roots:
+        base = Path(os.path.abspath(root if root.is_dir() else root.parent))
+        if written.is_relative_to(base):
+            return written.relative_to(base).as_posix()
     resolved = path.resolve()
     for root in roots:
         base = root.resolve() if root.is_dir() else root.resolve().parent

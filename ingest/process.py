@@ -7,7 +7,7 @@ from pathlib import PurePosixPath
 
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
-from ingest.roles import find_roles
+from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import parse_blocks, text_blocks
 from kb.outline import LINE, Block, match_marker
 from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
@@ -31,7 +31,8 @@ class ProcessedDocument:
 def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
     """Front-matter or format title, else a short unnumbered first line (removed from the body), else the file stem.
 
-    A Markdown file that opens with its only `# heading` takes it as the title (regulations are published so).
+    A Markdown file that opens with its only `# heading` takes it as the title (regulations are published so),
+    unless that heading names a role.
     """
     if doc.title:
         return doc.title
@@ -44,7 +45,8 @@ def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
     if blocks and blocks[0].kind == LINE:
         first = blocks[0].text
         heading = MARKDOWN_TITLE.match(first) if doc.kind == "markdown" else None
-        if heading and sum(1 for b in blocks if b.kind == LINE and MARKDOWN_TITLE.match(b.text)) == 1:
+        if heading and sum(1 for b in blocks if b.kind == LINE and MARKDOWN_TITLE.match(b.text)) == 1 \
+                and role_name_from_heading(heading.group(1)) is None:  # a role heading stays the role's heading
             blocks.pop(0)
             return heading.group(1).strip()
         if len(first) <= TITLE_MAX_CHARS and match_marker(first) is None:
@@ -82,6 +84,8 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
         for role in roles:
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    for chunk in chunks:
+        chunk.section = chunk.section or title  # text before the first heading sits under the title
     for role in roles:
         role.chunk_ids = duty_chunks(role, chunks)
     visibility = list(doc.meta.visibility)

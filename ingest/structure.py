@@ -36,7 +36,6 @@ SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
 ROLE_HEADING_LINE = re.compile(
     r"^[\u4e00-\u9fffA-Za-z（）()、/·]{2,16}?(?:的)?(?:岗位工作职责|崗位工作職責|岗位职责|崗位職責|工作职责|工作職責|"
     r"主要职责|主要職責|岗位说明书|崗位說明書|工作职掌|工作職掌|职责|職責|职掌|職掌|工作守则|工作守則)[:：]?$")
-MARKDOWN_HASHES = re.compile(r"^#{1,6}\s+")
 
 
 def is_list_kind(kind: str) -> bool:
@@ -44,7 +43,6 @@ def is_list_kind(kind: str) -> bool:
 
 
 def path_label(label: str) -> str:
-    label = MARKDOWN_HASHES.sub("", label)
     return label if len(label) <= PATH_LABEL_MAX_CHARS else label[:PATH_LABEL_MAX_CHARS] + ELLIPSIS
 
 
@@ -103,8 +101,9 @@ def _is_unnumbered_heading(line: str, following: Marker | None) -> bool:
     body = line.rstrip(":：")
     if len(line) > HEADING_MAX_CHARS or SENTENCE_PUNCT.search(body) or ":" in body or "：" in body:
         return False
-    opens_list = following is not None and following.number == 1 and following.kind not in HEADING_KINDS
-    return opens_list or is_role_heading_line(line)
+    opens_section = following is not None and following.kind in HEADING_KINDS  # a title over chapters or blocks
+    opens_list = following is not None and following.number == 1 and not opens_section
+    return opens_list or (is_role_heading_line(line) and not opens_section)
 
 
 def _block_marker(block: Block) -> Marker | None:

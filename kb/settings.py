@@ -104,7 +104,7 @@ class Settings(BaseSettings):
     )
     embed_batch_size: int = Field(default=32, description="Texts per embedding call.")
     chunk_vector: Literal["mean", "mean+context", "embed"] = Field(
-        default="mean+context",
+        default="embed",
         description="How a chunk's dense vector is made: 'mean' of its parts' vectors (each distinct text is "
         "embedded once), 'mean+context' (also its section labels' vector, as one more part), or 'embed' (the "
         "chunk's own text embedded again). Measured in README \"Performance\".",
