@@ -25,7 +25,7 @@ from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Hit
-from kb.vectorstore import VectorFilter
+from kb.vectorstore import CollectionMissing, VectorFilter
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -123,6 +123,15 @@ class HybridRetriever:
 
     def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
                audience: Audience = PUBLIC) -> list[Hit]:
+        try:
+            return self._search(query, k, role, mode, audience)
+        except CollectionMissing:
+            # The build this reader holds was dropped (two publishes since it last looked): reopen, retry once.
+            if not self.kb.refresh():
+                raise
+            return self._search(query, k, role, mode, audience)
+
+    def _search(self, query: str, k: int | None, role: str | None, mode: Mode, audience: Audience) -> list[Hit]:
         settings = self.kb.settings
         k = k or settings.top_k
         match_query = normalize(clean_query(query))

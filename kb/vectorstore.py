@@ -24,7 +24,11 @@ COLLECTION_PREFIX = "dutykb-"
 
 
 class VectorStoreUnavailable(DutyKBError):
-    """The vector store cannot be reached; the message names it."""
+    """The vector store cannot be reached, opened or read; the message names it and what to do."""
+
+
+class CollectionMissing(VectorStoreUnavailable):
+    """The build's collection is gone: a newer build replaced it (reopen the live build and retry)."""
 
 
 @dataclass(frozen=True)
@@ -79,7 +83,24 @@ class VectorStore(ABC):
         return [name for name in self.do_names() if name.startswith(COLLECTION_PREFIX)]
 
     def drop(self, collection: str) -> None:
+        """Drop a collection and whatever files of dropped collections the backend left behind."""
         self.do_drop(collection)
+        self.do_prune()
+
+    def destroy(self) -> None:
+        """Remove every collection and the store's own files, to recreate a damaged store from the corpus."""
+        self.do_destroy()
+
+    @abstractmethod
+    def reconnect(self) -> None:
+        """Open the store afresh on the next call (after another process rebuilt it)."""
+
+    def do_prune(self) -> list[str]:
+        """Remove files no collection uses any more; returns what was removed (default: nothing to prune)."""
+        return []
+
+    @abstractmethod
+    def do_destroy(self) -> None: ...
 
     @abstractmethod
     def do_create(self, collection: str) -> None: ...
