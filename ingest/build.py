@@ -26,7 +26,7 @@ from kb.buildfiles import (
 from kb.embed import EmbeddingCache, embed_with_cache, make_embedder
 from kb.lexical import LexicalIndex
 from kb.lexicon import Lexicon
-from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
+from kb.manifest import BUILDS_DIRNAME, Manifest, checksum_build, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import Chunk, Role
 from kb.settings import Settings
@@ -136,6 +136,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
                       lexicon or Lexicon())
     save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, part_vectors)
     write_collection(store, manifest.collection, chunks, vectors)
+    manifest.checksums = checksum_build(manifest.build_dir(home))  # for the self-check (ingest.selfcheck)
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)
     return manifest, computed

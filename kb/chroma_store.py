@@ -24,13 +24,15 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from kb.diskfull import disk_full_error, is_disk_full
+from kb.diskfull import is_disk_full
 from kb.vectorstore import (
     CollectionMissing,
     VectorFilter,
     VectorHit,
     VectorRecord,
     VectorStore,
+    VectorStoreDamaged,
+    VectorStoreDiskFull,
     VectorStoreUnavailable,
 )
 
@@ -40,6 +42,10 @@ CHROMA_DB_FILE = "chroma.sqlite3"
 # Chroma keeps each collection's HNSW index in a directory named by its vector segment's id.
 SEGMENT_DIR = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SEGMENT_IDS_SQL = "SELECT id FROM segments"
+# What SQLite says about a file that is not (or no longer) a sound database: SQLITE_CORRUPT (11),
+# SQLITE_NOTADB (26), or a schema without Chroma's tables. Anything else (busy, permissions, a full
+# disk) is not damage: the store is left alone.
+DAMAGE_MARKERS = ("(code: 11)", "(code: 26)", "malformed", "not a database", "no such table")
 SPACE = "cosine"
 DEFAULT_PORT = 8000
 PUBLIC_KEY = "public"
@@ -174,11 +180,13 @@ class ChromaStore(VectorStore):
 
     def _unavailable(self, what: str, exc: BaseException) -> VectorStoreUnavailable:
         where = f"the Chroma store {self.path}"
-        if is_disk_full(exc):
-            return VectorStoreUnavailable(f"{where} {what}: the disk is full ({exc}); free some space")
-        return VectorStoreUnavailable(
-            f"{where} {what} ({type(exc).__name__}: {exc}); it may be damaged: rebuild it with "
-            "dutykb ingest --rebuild")
+        if is_disk_full(exc, self.path):
+            return VectorStoreDiskFull(f"{where} {what}: the disk is full ({exc}); free some space and run the "
+                                       "command again (the published index was not changed)")
+        if any(marker in str(exc) for marker in DAMAGE_MARKERS):
+            return VectorStoreDamaged(f"{where} {what}: it is damaged ({type(exc).__name__}: {exc}); "
+                                      "rebuild it with: dutykb ingest (it recreates a damaged store)")
+        return VectorStoreUnavailable(f"{where} {what} ({type(exc).__name__}: {exc})")
 
     def _reading(self, call: Callable[[], T], collection: str | None = None) -> T:
         """Run a read; every failure becomes CollectionMissing or VectorStoreUnavailable (see the module doc)."""
@@ -201,7 +209,8 @@ class ChromaStore(VectorStore):
             raise self._unavailable("cannot be read", exc) from exc
 
     def _writing(self, call: Callable[[], T]) -> T:
-        """Run a write; a full disk becomes DiskFullError, any other failure VectorStoreUnavailable."""
+        """Run a write; a full disk becomes VectorStoreDiskFull (a DiskFullError), any other failure
+        VectorStoreUnavailable."""
         try:
             return call()
         except VectorStoreUnavailable:
@@ -209,8 +218,8 @@ class ChromaStore(VectorStore):
         except BaseException as exc:
             if not _is_store_failure(exc):
                 raise
-            if is_disk_full(exc):
-                raise disk_full_error(self.path, exc) from exc
+            if is_disk_full(exc, self.path):
+                raise self._unavailable("cannot be written", exc) from exc
             if self.url and _is_connection_error(exc):
                 self._client = None
                 raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
@@ -247,9 +256,32 @@ def _persistent_client(path: str) -> Any:
         from chromadb.config import Settings as ChromaSettings
 
         Path(path).mkdir(parents=True, exist_ok=True)
-        client = chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
+        try:
+            client = chromadb.PersistentClient(path=path, settings=ChromaSettings(anonymized_telemetry=False))
+        except BaseException:
+            _drop_half_started_system(path)
+            raise
         _CLIENTS[path] = (client, _db_inode(path))
         return client
+
+
+def _drop_half_started_system(path: str) -> None:
+    """Forget the system a failed PersistentClient left in Chroma's per-path cache.
+
+    Chroma registers a path's system before starting it; when starting fails (a garbled
+    chroma.sqlite3, a full disk) the broken system stays registered and every later client of
+    that path fails with "'RustBindingsAPI' object has no attribute 'bindings'", even after the
+    store was repaired. Chroma has no public call for this, hence its private registry.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    system = SharedSystemClient._identifier_to_system.pop(path, None)
+    SharedSystemClient._identifier_to_refcount.pop(path, None)
+    if system is not None:
+        try:
+            system.stop()
+        except Exception as exc:  # it never started; stopping is only to release what it did open
+            logging.getLogger(__name__).debug("stopping a half-started Chroma system failed: %s", exc)
 
 
 def _forget_persistent_client(path: str) -> None:

@@ -100,9 +100,12 @@ def load_build(home: Path, manifest: Manifest) -> Build:
         roles = load_roles(build_dir)
         lexicon = load_build_lexicon(build_dir)
         lexical = LexicalIndex.load(build_dir, lexicon.tokenizer(manifest.tokenizer, roles), len(chunks))
-    except (OSError, ValueError) as exc:
+        docs = load_docs(build_dir)
+        part_vectors = load_part_vectors(build_dir)
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # what truncated or garbled files raise
         raise ManifestError(
-            f"build {manifest.build_id} is damaged ({exc}); rebuild with: dutykb ingest --rebuild"
+            f"build {manifest.build_id} under {build_dir} is damaged ({type(exc).__name__}: {exc}); repair it with: "
+            "dutykb ingest (it checks the live build and rebuilds what is damaged)"
         ) from None
     role_names: dict[str, set[str]] = {}
     for role in roles:
@@ -112,10 +115,9 @@ def load_build(home: Path, manifest: Manifest) -> Build:
     for chunk in chunks:
         offsets.append(total)
         total += len(chunk.parts)
-    part_vectors = load_part_vectors(build_dir)
     if part_vectors is not None and len(part_vectors) != total:
         part_vectors = None
-    return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
+    return Build(manifest, chunks, roles, docs, lexical,
                  {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets,
                  {c.role: c for c in chunks if c.role}, max(map(len, role_names), default=0))
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb.access import Audience
+from kb.diskfull import DiskFullError
 from kb.errors import DutyKBError
 
 if TYPE_CHECKING:
@@ -25,6 +26,14 @@ COLLECTION_PREFIX = "dutykb-"
 
 class VectorStoreUnavailable(DutyKBError):
     """The vector store cannot be reached, opened or read; the message names it and what to do."""
+
+
+class VectorStoreDamaged(VectorStoreUnavailable):
+    """The store's own files are corrupt (not merely unreachable or out of space); rebuild it from the corpus."""
+
+
+class VectorStoreDiskFull(VectorStoreUnavailable, DiskFullError):
+    """The store cannot be opened or written because its disk is full (nothing in it was changed)."""
 
 
 class CollectionMissing(VectorStoreUnavailable):
@@ -74,6 +83,9 @@ class VectorStore(ABC):
               where: VectorFilter = VectorFilter()) -> list[VectorHit]:
         n = min(n, self.do_count(collection))
         return self.do_query(collection, vector, n, where) if n > 0 else []
+
+    def count(self, collection: str) -> int:
+        return self.do_count(collection)
 
     def texts(self, collection: str) -> list[str]:
         """Every stored chunk text (what a reader of the store could see)."""
