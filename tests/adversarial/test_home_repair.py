@@ -23,7 +23,8 @@ from kb.manifest import ManifestError, read_manifest
 from kb.retrieve import HybridRetriever
 
 REPO = Path(__file__).resolve().parents[2]
-SMALL_ENTRY = "---\ntitle: 夜班值守规范\nroles: [夜班值守员]\n---\n# 夜班值守员岗位职责\n1、每两小时巡检一次机房温湿度并登记。\n2、重大故障须在十五分钟内通知值班长。\n"
+SMALL_ENTRY = ("---\ntitle: 夜班值守规范\nroles: [夜班值守员]\n---\n# 夜班值守员岗位职责\n"
+               "1、每两小时巡检一次机房温湿度并登记。\n2、重大故障须在十五分钟内通知值班长。\n")
 TMPFS_SIZE = "24m"
 FREE_MARGINS = [0, 96 * 1024, 1024 * 1024]
 
