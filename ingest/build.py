@@ -61,7 +61,7 @@ def save_vectors(path: Path, vectors: np.ndarray) -> None:
 
 def write_collection(store: VectorStore, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
     store.create(name)
-    store.add(name, [VectorRecord(c.chunk_id, c.doc_id, c.role, c.visibility, c.text) for c in chunks], vectors)
+    store.add(name, [VectorRecord(c.chunk_id, c.doc_id, c.role, c.visibility) for c in chunks], vectors)
 
 
 def publish(home: Path, manifest: Manifest) -> None:

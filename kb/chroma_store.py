@@ -1,5 +1,9 @@
 """Chroma behind the `VectorStore` interface: embedded under <home>/chroma, or a `chroma run` server.
 
+Chunk texts are not stored in Chroma: dutykb reads them from the build's chunks.jsonl, and
+Chroma would index every stored document for full-text search (a trigram index larger than
+the vectors, and most of what made chroma.sqlite3 grow from publish to publish).
+
 Chroma's metadata cannot hold lists, so an entry's visibility is stored as one boolean key
 per group (`grp:<name>`) plus `public`; `VectorFilter` becomes a `where` clause over them here,
 and nowhere else.
@@ -18,6 +22,7 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -45,6 +50,10 @@ SEGMENT_IDS_SQL = "SELECT id FROM segments"
 # What SQLite says about a file that is not (or no longer) a sound database: SQLITE_CORRUPT (11),
 # SQLITE_NOTADB (26), or a schema without Chroma's tables. Anything else (busy, permissions, a full
 # disk) is not damage: the store is left alone.
+# SQLite never shrinks its file by itself: pages freed by dropped collections are reused only by later writes.
+# When at least this share of chroma.sqlite3 is free pages after a drop, it is compacted (VACUUM).
+VACUUM_FREE_SHARE = 0.2
+VACUUM_BUSY_S = 5.0  # a reader inside a transaction holds the file; compacting waits this long, then skips
 DAMAGE_MARKERS = ("(code: 11)", "(code: 26)", "malformed", "not a database", "no such table")
 SPACE = "cosine"
 DEFAULT_PORT = 8000
@@ -123,8 +132,7 @@ class ChromaStore(VectorStore):
 
     def do_upsert(self, collection: str, records: Sequence[VectorRecord], vectors: np.ndarray) -> None:
         self._writing(lambda: self._collection(collection).upsert(
-            ids=[r.chunk_id for r in records], embeddings=vectors, metadatas=[metadata(r) for r in records],
-            documents=[r.text for r in records]))
+            ids=[r.chunk_id for r in records], embeddings=vectors, metadatas=[metadata(r) for r in records]))
 
     def do_count(self, collection: str) -> int:
         return int(self._reading(lambda: self._collection(collection).count(), collection))
@@ -133,10 +141,6 @@ class ChromaStore(VectorStore):
         result = self._reading(lambda: self._collection(collection).query(
             query_embeddings=[vector], n_results=n, where=where_clause(where), include=["distances"]), collection)
         return [VectorHit(cid, 1.0 - float(d)) for cid, d in zip(result["ids"][0], result["distances"][0], strict=True)]
-
-    def do_texts(self, collection: str) -> list[str]:
-        return list(self._reading(
-            lambda: self._collection(collection).get(include=["documents"])["documents"] or [], collection))
 
     def do_names(self) -> list[str]:
         return self._reading(lambda: [c.name for c in self.client.list_collections()])
@@ -161,6 +165,7 @@ class ChromaStore(VectorStore):
             if entry.is_dir() and SEGMENT_DIR.match(entry.name) and entry.name not in live:
                 shutil.rmtree(entry, ignore_errors=True)
                 removed.append(entry.name)
+        _compact(self.path / CHROMA_DB_FILE)
         return removed
 
     def do_destroy(self) -> None:
@@ -303,10 +308,22 @@ def _close(path: str, client: Any) -> None:
 def _segment_ids(db: Path) -> set[str] | None:
     """Ids of every segment chroma.sqlite3 lists (None: it cannot be read, so nothing may be pruned)."""
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
             return {row[0] for row in conn.execute(SEGMENT_IDS_SQL)}
     except sqlite3.Error:
         return None
+
+
+def _compact(db: Path) -> None:
+    """VACUUM chroma.sqlite3 when enough of it is free pages (best effort: skipped while a reader holds it)."""
+    try:
+        with closing(sqlite3.connect(db, timeout=VACUUM_BUSY_S, isolation_level=None)) as conn:
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            free = conn.execute("PRAGMA freelist_count").fetchone()[0]
+            if pages and free / pages >= VACUUM_FREE_SHARE:
+                conn.execute("VACUUM")
+    except sqlite3.Error as exc:
+        logging.getLogger(__name__).debug("compacting %s skipped: %s", db, exc)
 
 
 def _is_store_failure(exc: BaseException) -> bool:

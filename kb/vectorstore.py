@@ -42,13 +42,12 @@ class CollectionMissing(VectorStoreUnavailable):
 
 @dataclass(frozen=True)
 class VectorRecord:
-    """What the store keeps beside a chunk's vector: enough to filter and to show what is stored."""
+    """What the store keeps beside a chunk's vector: enough to filter (the text stays in the build's files)."""
 
     chunk_id: str
     doc_id: str
     role: str | None
     visibility: Sequence[str]
-    text: str
 
 
 @dataclass(frozen=True)
@@ -87,10 +86,6 @@ class VectorStore(ABC):
     def count(self, collection: str) -> int:
         return self.do_count(collection)
 
-    def texts(self, collection: str) -> list[str]:
-        """Every stored chunk text (what a reader of the store could see)."""
-        return self.do_texts(collection)
-
     def names(self) -> list[str]:
         return [name for name in self.do_names() if name.startswith(COLLECTION_PREFIX)]
 
@@ -128,9 +123,6 @@ class VectorStore(ABC):
 
     @abstractmethod
     def do_query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter) -> list[VectorHit]: ...
-
-    @abstractmethod
-    def do_texts(self, collection: str) -> list[str]: ...
 
     @abstractmethod
     def do_names(self) -> list[str]: ...
