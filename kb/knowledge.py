@@ -5,10 +5,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from kb.access import PUBLIC, Audience, visible_mask
 from kb.buildfiles import (
+    PartVectors,
     load_build_lexicon,
     load_chunks,
     load_docs,
@@ -47,7 +46,7 @@ class Build:
     lexical: LexicalIndex
     position: dict[str, int]
     role_names: dict[str, set[str]]
-    part_vectors: np.ndarray | None = None
+    part_vectors: PartVectors | None = None
     part_offsets: list[int] = field(default_factory=list)
     role_chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc_id, role) → its chunks
     longest_role_form: int = 0

@@ -75,6 +75,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  reader process: search p50 {r['search_p50_ms']:.1f} ms, p95 {r['search_p95_ms']:.1f} ms; "
               f"answer p50 {r['answer_p50_ms']:.1f} ms, p95 {r['answer_p95_ms']:.1f} ms; "
               f"peak RSS {r['reader_rss_mib']:.0f} MiB")
+        for label, key in (("after open", "rss_open"), ("after the first question", "rss_first_query"),
+                           (f"after {r['questions']} searches and answers", "rss_end")):
+            m = r[key]
+            if m:
+                print(f"  reader RSS {label}: {m['rss']:.0f} MiB ({m['anon']:.0f} anonymous, {m['file']:.0f} "
+                      "mapped files)")
         print(f"  index on disk {r['index_mib']:.1f} MiB")
         return EXIT_OK
     if args.bench == "soak":
