@@ -223,11 +223,12 @@ class ChromaStore(VectorStore):
         except BaseException as exc:
             if not _is_store_failure(exc):
                 raise
-            if is_disk_full(exc, self.path):
-                raise self._unavailable("cannot be written", exc) from exc
-            if self.url and _is_connection_error(exc):
-                self._client = None
-                raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
+            if self.url:
+                if _is_connection_error(exc):
+                    self._client = None
+                    raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
+            else:
+                _abandon_persistent_client(str(self.path.resolve()))
             raise self._unavailable("cannot be written", exc) from exc
 
 
@@ -295,6 +296,21 @@ def _forget_persistent_client(path: str) -> None:
         cached = _CLIENTS.pop(path, None)
         if cached is not None:
             _close(path, cached[0])
+
+
+def _abandon_persistent_client(path: str) -> None:
+    """Forget the shared client of `path` after a failed write, without stopping it.
+
+    A write that fails inside Chroma (measured: on a full disk) can leave its Rust side waiting on
+    itself: the next upsert through the same client never returned. Stopping that system can wait on
+    the same lock, so it is left to the garbage collector and the next call opens a new one.
+    """
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    with _CLIENT_LOCK:
+        _CLIENTS.pop(path, None)
+        SharedSystemClient._identifier_to_system.pop(path, None)
+        SharedSystemClient._identifier_to_refcount.pop(path, None)
 
 
 def _close(path: str, client: Any) -> None:
