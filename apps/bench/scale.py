@@ -10,12 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import random
 import re
-import resource
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from apps.bench.memory import memory_mib, peak_rss_mib
 from kb.access import EVERYONE
 from kb.settings import Settings
 from kb.stats import percentile
@@ -56,21 +56,6 @@ def _size_mib(path: Path, skip: Path) -> float:
     return total / KIB / KIB
 
 
-def memory_mib() -> dict[str, float]:
-    """This process's resident memory now (MiB): in all, anonymous (its own), file-backed (mapped files)."""
-    fields = {"VmRSS": "rss", "RssAnon": "anon", "RssFile": "file"}
-    found: dict[str, float] = {}
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                key, _, value = line.partition(":")
-                if key in fields:
-                    found[fields[key]] = int(value.split()[0]) / KIB
-    except OSError:  # not Linux: only the peak from getrusage is known
-        pass
-    return found
-
-
 def measure_reader(settings: Settings) -> dict:
     """Open the KB as the app does, in a fresh process, and time searches and answers.
 
@@ -107,7 +92,7 @@ def measure_reader(settings: Settings) -> dict:
         "questions": len(queries), "rss_open": after_open, "rss_first_query": after_first, "rss_end": memory_mib(),
         "search_p50_ms": statistics.median(search_ms), "search_p95_ms": percentile(search_ms, 95),
         "answer_p50_ms": statistics.median(answer_ms), "answer_p95_ms": percentile(answer_ms, 95),
-        "reader_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB,
+        "reader_rss_mib": peak_rss_mib(),
     }
 
 

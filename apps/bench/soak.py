@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import random
-import resource
 import shutil
 import threading
 import time
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from apps.bench.load import QUESTIONS, REFRESH_EVERY
+from apps.bench.memory import peak_rss_mib
 from kb.frontmatter import EntryMeta
 from kb.settings import Settings
 
@@ -47,7 +47,7 @@ class Tally:
     saves: list[tuple[str, str, str]] = field(default_factory=list)  # accepted: (doc_id, sha, marker)
     stale: int = 0
     publishes: int = 0
-    rss_kib: int = 0
+    rss_mib: float = 0.0  # the highest own peak RSS of the processes merged
 
     def merge(self, other: Tally) -> None:
         self.calls += other.calls
@@ -55,11 +55,7 @@ class Tally:
         self.saves += other.saves
         self.stale += other.stale
         self.publishes += other.publishes
-        self.rss_kib = max(self.rss_kib, other.rss_kib)
-
-
-def _peak_rss_kib() -> int:
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        self.rss_mib = max(self.rss_mib, other.rss_mib)
 
 
 def entry_text(title: str, role: str, lines: list[str]) -> tuple[EntryMeta, str]:
@@ -111,7 +107,7 @@ def read_loop(settings: Settings, deadline: float) -> Tally:
             tally.errors.append(f"reader: {type(exc).__name__}: {exc}")
         tally.calls += 1
         i += 1
-    tally.rss_kib = _peak_rss_kib()
+    tally.rss_mib = peak_rss_mib()
     return tally
 
 
@@ -142,7 +138,7 @@ def write_loop(settings: Settings, tag: str, deadline: float) -> Tally:
             tally.errors.append(f"writer {tag}: {type(exc).__name__}: {exc}")
         tally.calls += 1
         n += 1
-    tally.rss_kib = _peak_rss_kib()
+    tally.rss_mib = peak_rss_mib()
     return tally
 
 
@@ -160,7 +156,7 @@ def ingest_loop(settings: Settings, every_s: float, deadline: float) -> Tally:
             tally.errors.append(f"ingest: {type(exc).__name__}: {exc}")
         tally.calls += 1
         rebuild = not rebuild
-    tally.rss_kib = _peak_rss_kib()
+    tally.rss_mib = peak_rss_mib()
     return tally
 
 
@@ -277,7 +273,7 @@ def run_soak(settings: Settings, minutes: float, reader_threads: int, reader_pro
         p.join()
     for tally in thread_tallies:
         total.merge(tally)
-    total.rss_kib = max(total.rss_kib, _peak_rss_kib())
+    total.rss_mib = max(total.rss_mib, peak_rss_mib())
     lost = lost_edits(soak, total.saves)
     left = orphans(soak)
     disk = home_bytes(soak)
@@ -287,7 +283,7 @@ def run_soak(settings: Settings, minutes: float, reader_threads: int, reader_pro
         "stale_refused": total.stale, "publishes": total.publishes, "lost_edits": len(lost), "lost": lost[:5],
         "unindexed": unindexed(soak, total.saves), "orphans": left, "disk_mib": disk / KIB / KIB,
         "one_build_mib": one_build / KIB / KIB, "builds_worth": disk / one_build if one_build else 0.0,
-        "peak_rss_mib": total.rss_kib / KIB,
+        "peak_rss_mib": total.rss_mib,
     }
 
 
