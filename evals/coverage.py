@@ -1,4 +1,9 @@
-"""Which roles and duty items no case asks about."""
+"""Which roles and duty items no case asks about.
+
+Coverage names roles and quotes duty items, so a report that lists a restricted role's name or
+items is restricted too: `shown_visibility` gives the visibility of every restricted role the
+coverage names, and the report adds them to what it quotes (only viewers who may see them get it).
+"""
 from __future__ import annotations
 
 from pydantic import BaseModel
@@ -57,3 +62,9 @@ def merge_coverage(parts: list[Coverage]) -> Coverage | None:
         roles_uncovered=[r for p in parts for r in p.roles_uncovered],
         items_total=sum(p.items_total for p in parts), items_covered=sum(p.items_covered for p in parts),
         items_uncovered=[i for p in parts for i in p.items_uncovered])
+
+
+def shown_visibility(roles: list[Role], cov: Coverage) -> set[tuple[str, ...]]:
+    """The `visibility` lists of the restricted roles whose name or items `cov` lists."""
+    named = set(cov.roles_uncovered) | {item.role for item in cov.items_uncovered}
+    return {tuple(role.visibility) for role in roles if role.visibility and role.name in named}

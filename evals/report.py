@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from evals.coverage import Coverage, coverage, merge_coverage
+from evals.coverage import shown_visibility as coverage_visibility
 from evals.roles_check import RoleCheck, check_roles, load_expected
 from evals.runner import CaseResult
 from evals.scoring import Summary, breakdown, flatten, summarize_results
@@ -155,9 +156,16 @@ class Scored:
 
 
 def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVERYONE) -> RunReport:
+    """The report of a run as `audience`: coverage is computed over the roles that audience may see, and the
+    report records the visibility of every restricted entry it quotes or names (see `RunReport.viewable_by`)."""
     results = [r for g in groups for r in g.results]
     now = datetime.now(UTC)
     indexes = [g.index_info(fusion) for g in groups]
+    visible_roles = [g.kb.roles_for(audience) for g in groups]
+    coverages = [(roles, coverage(roles, [c for s in g.suites for c in s.cases]))
+                 for roles, g in zip(visible_roles, groups, strict=True)]
+    shown = {v for g in groups for v in shown_visibility(g.kb, g.results)}
+    shown |= {v for roles, cov in coverages for v in coverage_visibility(roles, cov)}
     return RunReport(
         run_id=new_run_id(now), created=now.isoformat(timespec="seconds"),
         suites=[SuiteRef(name=s.name, path=str(s.path), cases=len(s.cases)) for g in groups for s in g.suites],
@@ -166,10 +174,9 @@ def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVER
         by_suite=breakdown(results, lambda r: [r.suite]),
         by_tag=breakdown(results, lambda r: r.tags),
         by_role=breakdown(results, lambda r: [r.role] if r.role else []),
-        coverage=merge_coverage([coverage(g.kb.roles_for(audience), [c for s in g.suites for c in s.cases])
-                                 for g in groups]),
+        coverage=merge_coverage([cov for _, cov in coverages]),
         audience=AudienceInfo(unrestricted=audience.unrestricted, groups=sorted(audience.groups)),
-        shown_visibility=[list(v) for v in sorted({v for g in groups for v in shown_visibility(g.kb, g.results)})],
+        shown_visibility=[list(v) for v in sorted(shown)],
         cases=results,
         roles={s.name: check_roles(g.kb.roles_for(audience), load_expected(s.roles))
                for g in groups for s in g.suites if s.roles is not None},

@@ -27,7 +27,7 @@ from kb.buildfiles import (
 from kb.embed import Embedder, EmbeddingCache, EmbedStats, embed_distinct, make_embedder, mean_vector
 from kb.lexical import LexicalIndex
 from kb.lexicon import Lexicon
-from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
+from kb.manifest import BUILDS_DIRNAME, Manifest, checksum_build, read_manifest, write_manifest
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk, Role
 from kb.settings import Settings
@@ -62,7 +62,7 @@ def save_vectors(path: Path, vectors: np.ndarray) -> None:
 
 def write_collection(store: VectorStore, name: str, chunks: list[Chunk], vectors: np.ndarray) -> None:
     store.create(name)
-    store.add(name, [VectorRecord(c.chunk_id, c.doc_id, c.role, c.visibility, c.text) for c in chunks], vectors)
+    store.add(name, [VectorRecord(c.chunk_id, c.doc_id, c.role, c.visibility) for c in chunks], vectors)
 
 
 def publish(home: Path, manifest: Manifest) -> None:
@@ -176,6 +176,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
                       lexicon or Lexicon())
     save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, part_vectors)
     write_collection(store, manifest.collection, chunks, vectors)
+    manifest.checksums = checksum_build(manifest.build_dir(home))  # for the self-check (ingest.selfcheck)
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)
     return manifest, embedded.stats

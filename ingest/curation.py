@@ -1,24 +1,31 @@
 """Curated corpus entries: create, edit, retire, with every previous version and an audit trail.
 
 Entries are Markdown files with YAML front matter under the corpus directory.
-Writes are atomic (temp file + rename). Before a file changes, its current
-content is copied to `.history/<doc_id>/v<N>.md` and an audit record (who, when,
-why, diff) is appended, so nothing a trainer wrote is ever lost. An edit must
-name the content hash it started from; if the file changed since, the edit is
-refused instead of overwriting someone else's work.
+Writes are atomic (temp file + rename). Every version is kept in
+`.history/<doc_id>/v<N>.md` with an audit record (who, when, why, diff), journaled
+so that a crash never leaves a change without its record (see `ingest.audit`).
+An edit must name the content hash it started from; if the file changed since,
+the edit is refused instead of overwriting someone else's work. The check and the
+write happen under one lock (`.history/.lock`, a file lock: threads of one app and
+separate processes such as the CLI exclude each other), so of two saves from the
+same base exactly one is accepted.
 """
 from __future__ import annotations
 
 import difflib
 import hashlib
-import json
-import os
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from filelock import FileLock, Timeout
+
+from ingest import audit
+from ingest.audit import AUDIT_FILE, AuditRecord, sha_of
 from ingest.load import (
     KIND_BY_SUFFIX,
     LoadError,
@@ -29,8 +36,12 @@ from kb.atomic import atomic_write_bytes, atomic_write_text
 from kb.errors import DutyKBError
 from kb.frontmatter import RETIRED, EntryMeta, render_entry, split_front_matter
 
+__all__ = ["AUDIT_FILE", "AuditRecord", "CorpusStore", "Entry", "EntryError", "StaleEditError", "sha_of"]
+
 HISTORY_DIRNAME = ".history"
-AUDIT_FILE = "audit.jsonl"
+LOCK_NAME = ".lock"
+# A save holds the lock for milliseconds; waiting this long means something is stuck.
+SAVE_LOCK_WAIT_S = 30.0
 DOC_ID_PATTERN = re.compile(r"^[\w\-./\u4e00-\u9fff]+\.md$")
 
 
@@ -59,27 +70,48 @@ class Entry:
                 "kind": self.kind, "status": self.status}
 
 
-@dataclass
-class AuditRecord:
-    version: int
-    action: str
-    who: str
-    why: str
-    when: str
-    sha: str
-    previous_sha: str | None
-    diff: str
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def sha_of(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+def bytes_sha(data: bytes) -> str:
+    """The sha recorded for an imported (non-Markdown) file."""
+    return hashlib.sha256(data).hexdigest()[:16]
 
 
 class CorpusStore:
-    def __init__(self, corpus_dir: Path) -> None:
+    def __init__(self, corpus_dir: Path, lock_wait: float = SAVE_LOCK_WAIT_S) -> None:
         self.root = corpus_dir
         self.history_root = corpus_dir / HISTORY_DIRNAME
+        self.lock_wait = lock_wait
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the corpus's save lock (one FileLock per call: it excludes other threads and processes alike)."""
+        self.history_root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.history_root / LOCK_NAME), timeout=self.lock_wait)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise EntryError(f"another save in {self.root} has held the lock {self.history_root / LOCK_NAME} "
+                             f"for {self.lock_wait:.0f}s; try again") from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def _current_sha(self, doc_id: str) -> str | None:
+        """The sha its audit records give the file now on disk (None: no such file)."""
+        path = self.path_of(doc_id)
+        if not path.is_file():
+            return None
+        if path.suffix.lower() == ".md":
+            return sha_of(path.read_text(encoding="utf-8", errors="replace"))
+        return bytes_sha(path.read_bytes())
+
+    def recover(self, doc_id: str) -> None:
+        """Finish or undo a save of `doc_id` that a crash interrupted (see `ingest.audit`)."""
+        history = self.history_root / doc_id
+        if audit.pending(history) is None:
+            return
+        with self._locked():
+            audit.recover(history, self._current_sha(doc_id))
 
     def path_of(self, doc_id: str) -> Path:
         pure = PurePosixPath(doc_id)
@@ -117,12 +149,27 @@ class CorpusStore:
         if not DOC_ID_PATTERN.match(doc_id):
             raise EntryError(f"entry id must be a relative path ending in .md, not '{doc_id}'")
         path = self.path_of(doc_id)
-        if path.exists():
-            raise EntryError(f"entry '{doc_id}' already exists; edit it instead")
-        return self._write(doc_id, meta.with_changes(version=1), body, who, why, "add", previous=None)
+        with self._locked():
+            audit.recover(self.history_root / doc_id, self._current_sha(doc_id))
+            if path.exists():
+                raise EntryError(f"entry '{doc_id}' already exists; edit it instead")
+            return self._write(doc_id, meta.with_changes(version=1), body, who, why, "add", previous=None)
 
     def edit(self, doc_id: str, meta: EntryMeta, body: str, base_sha: str, who: str, why: str,
              action: str = "edit") -> Entry:
+        with self._locked():
+            return self._edit_locked(doc_id, lambda _current: meta, body, base_sha, who, why, action)
+
+    def retire(self, doc_id: str, base_sha: str, who: str, why: str) -> Entry:
+        with self._locked():
+            current = self.show(doc_id)
+            return self._edit_locked(doc_id, lambda current: current.meta.with_changes(status=RETIRED),
+                                     current.body, base_sha, who, why, "retire")
+
+    def _edit_locked(self, doc_id: str, new_meta, body: str, base_sha: str, who: str, why: str,
+                     action: str) -> Entry:
+        """The stale check and the write, with the save lock held by the caller."""
+        audit.recover(self.history_root / doc_id, self._current_sha(doc_id))
         current = self.show(doc_id)
         if current.kind != "markdown":
             raise EntryError(f"'{doc_id}' is an imported {current.kind} file; add a curated .md entry instead")
@@ -131,13 +178,10 @@ class CorpusStore:
                 f"'{doc_id}' changed since you opened it (now {current.sha}, you edited {base_sha}); "
                 "reload it and apply your change again"
             )
-        version = (current.meta.version or len(self.history(doc_id)) or 1) + 1
-        return self._write(doc_id, meta.with_changes(version=version), body, who, why, action, previous=current)
-
-    def retire(self, doc_id: str, base_sha: str, who: str, why: str) -> Entry:
-        current = self.show(doc_id)
-        return self.edit(doc_id, current.meta.with_changes(status=RETIRED), current.body, base_sha, who, why,
-                         "retire")
+        recorded = audit.read_audit(self.history_root / doc_id)
+        version = max([current.meta.version or len(recorded) or 1, *(r.version for r in recorded)]) + 1
+        meta = new_meta(current).with_changes(version=version)
+        return self._write(doc_id, meta, body, who, why, action, previous=current)
 
     def import_file(self, name: str, data: bytes, who: str, why: str) -> Entry:
         """Add an uploaded TXT/MD/HTML/DOCX file as a raw document, checked exactly as ingest reads it."""
@@ -153,20 +197,24 @@ class CorpusStore:
             raise EntryError(f"{doc_id}: {exc.reason}") from None
         finally:
             probe.unlink(missing_ok=True)
-        atomic_write_bytes(path, data)
-        digest = hashlib.sha256(data).hexdigest()[:16]
-        self._append_audit(self.history_root / doc_id / AUDIT_FILE, AuditRecord(
+        digest = bytes_sha(data)
+        record = AuditRecord(
             version=1, action="import", who=who.strip() or "unknown", why=why.strip(),
             when=datetime.now(UTC).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
-            diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})"))
+            diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})")
+        history = self.history_root / doc_id
+        with self._locked():
+            audit.recover(history, self._current_sha(doc_id))
+            if path.exists():
+                raise EntryError(f"'{doc_id}' already exists in the corpus; rename the file or edit the entry")
+            audit.begin(history, record)
+            atomic_write_bytes(path, data)
+            audit.commit(history, record)
         return Entry(doc_id, doc.meta, doc.text, digest, doc.kind)
 
     def history(self, doc_id: str) -> list[AuditRecord]:
-        path = self.history_root / doc_id / AUDIT_FILE
-        if not path.exists():
-            return []
-        with path.open(encoding="utf-8") as handle:
-            return [AuditRecord(**json.loads(line)) for line in handle if line.strip()]
+        self.recover(doc_id)
+        return audit.read_audit(self.history_root / doc_id)
 
     def version_text(self, doc_id: str, version: int) -> str:
         path = self.history_root / doc_id / f"v{version}.md"
@@ -185,9 +233,9 @@ class CorpusStore:
         old_text = path.read_text(encoding="utf-8") if previous is not None else ""
         history = self.history_root / doc_id
         version = meta.version or 1
-        if previous is not None and not (history / f"v{version - 1}.md").exists():
-            atomic_write_text(history / f"v{version - 1}.md", old_text)  # a file written by hand, first edit
-        atomic_write_text(history / f"v{version}.md", text)
+        if previous is not None and not audit.version_path(history, version - 1).exists():
+            atomic_write_text(audit.version_path(history, version - 1), old_text)  # written by hand, first edit
+        atomic_write_text(audit.version_path(history, version), text)
         record = AuditRecord(
             version=version, action=action, who=who.strip(), why=why.strip(),
             when=datetime.now(UTC).isoformat(timespec="seconds"), sha=sha_of(text),
@@ -196,14 +244,7 @@ class CorpusStore:
                                               f"{doc_id}@{previous.sha if previous else 'none'}",
                                               f"{doc_id}@{sha_of(text)}")),
         )
+        audit.begin(history, record)
         atomic_write_text(path, text)
-        self._append_audit(history / AUDIT_FILE, record)
+        audit.commit(history, record)
         return Entry(doc_id, meta, body.strip() + "\n", record.sha)
-
-    @staticmethod
-    def _append_audit(path: Path, record: AuditRecord) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(json.dumps(asdict(record), ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())

@@ -19,7 +19,9 @@ from ingest.chunk import ChunkLimits
 from ingest.formats.limits import MAX_FILE_BYTES
 from ingest.load import LoadError, doc_id_for, read_document, scan
 from ingest.process import ProcessedDocument, process_document
+from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.diskfull import disk_full_as_error
 from kb.errors import EXIT_BUSY, DutyKBError
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
@@ -68,6 +70,7 @@ class IngestReport:
     build_id: str | None = None
     up_to_date: bool = False
     seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # damage the self-check found and repaired
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -81,7 +84,7 @@ class IngestReport:
                     f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
                     f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
                     f"lines removed; {self.retired} retired documents left out")
-        lines = [head]
+        lines = [f"warning: {w}" for w in self.warnings] + [head]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
             lines.append(f"skipped {s.path}: {s.reason}{kept}")
@@ -166,7 +169,11 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: boo
             "wait for it to finish or pass --wait SECONDS"
         ) from None
     try:
-        return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress)
+        with disk_full_as_error(home):
+            return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress)
+    except Exception:
+        discard_partial_build(home, open_store(settings), settings.keep_builds)  # the live build stays
+        raise
     finally:
         lock.release()
 
@@ -182,6 +189,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         if not rebuild:
             raise
         manifest = None
+    repairs = check_and_repair(settings, store, manifest, rebuild)
+    report.warnings, rebuild = repairs.warnings, rebuild or repairs.rebuild
     missing = [str(r) for r in roots if not r.exists()]
     if missing:
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")

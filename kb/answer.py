@@ -159,7 +159,7 @@ class Answerer:
         citations: list[Citation] = []
         lines: list[str] = []
         for role in roles:
-            chunk = self.kb.build.role_chunk.get(role.name)
+            chunk = self.kb.build.chunk_for_role(role)
             title = to_script_of(f"{role.name}的岗位职责（共{len(role.duties)}条）：", query)
             lines.append(title)
             for duty in role.duties:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from kb.records import Chunk, Role
@@ -27,16 +28,55 @@ def load_docs(build_dir: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def load_part_vectors(build_dir: Path):
-    """Vectors of every chunk part, in chunk then part order; None for builds made without them.
+class PartVectors:
+    """Rows of parts.npy read on demand with pread.
 
-    Memory-mapped: the answerer reads a few rows per question, and at 100k chunks the
-    file is about a gigabyte that readers should share through the page cache, not copy.
+    The answerer reads a few rows per question, and at 100k chunks the file is about 600 MB.
+    Loading it would copy all of it into every reader; memory-mapping it made each reader's RSS
+    creep towards the whole file, because every page fault maps the pages around it too (the
+    kernel's fault-around), so after a few hundred questions most of the file was resident in the
+    process. Reading rows with pread keeps the file in the shared page cache and out of the reader.
     """
-    import numpy as np
 
+    def __init__(self, path: Path) -> None:
+        import numpy as np
+
+        with path.open("rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+                np.lib.format.read_array_header_2_0
+            shape, fortran, dtype = read_header(handle)
+            self._offset = handle.tell()
+        if fortran or len(shape) != 2:
+            raise ValueError(f"{path}: expected a C-ordered matrix, got shape {shape}")
+        self.rows, self.dim = int(shape[0]), int(shape[1])
+        self.dtype = dtype
+        self._row_bytes = self.dim * dtype.itemsize
+        if path.stat().st_size < self._offset + self.rows * self._row_bytes:
+            raise ValueError(f"{path} is truncated")
+        self._fd = os.open(path, os.O_RDONLY)
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __getitem__(self, row: int):
+        import numpy as np
+
+        if not 0 <= row < self.rows:
+            raise IndexError(f"part vector {row} out of range ({self.rows})")
+        data = os.pread(self._fd, self._row_bytes, self._offset + row * self._row_bytes)
+        return np.frombuffer(data, dtype=self.dtype)
+
+    def __del__(self) -> None:
+        fd = getattr(self, "_fd", None)
+        if fd is not None:
+            os.close(fd)
+
+
+def load_part_vectors(build_dir: Path) -> PartVectors | None:
+    """Vectors of every chunk part, in chunk then part order; None for builds made without them."""
     path = build_dir / PART_VECTORS_FILE
-    return np.load(path, mmap_mode="r") if path.exists() else None
+    return PartVectors(path) if path.exists() else None
 
 
 def load_build_lexicon(build_dir: Path):

@@ -5,10 +5,9 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from kb.access import PUBLIC, Audience, visible_mask
 from kb.buildfiles import (
+    PartVectors,
     load_build_lexicon,
     load_chunks,
     load_docs,
@@ -47,9 +46,9 @@ class Build:
     lexical: LexicalIndex
     position: dict[str, int]
     role_names: dict[str, set[str]]
-    part_vectors: np.ndarray | None = None
+    part_vectors: PartVectors | None = None
     part_offsets: list[int] = field(default_factory=list)
-    role_chunk: dict[str, Chunk] = field(default_factory=dict)
+    role_chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc_id, role) → its chunks
     longest_role_form: int = 0
     _masks: dict[Audience, object] = field(default_factory=dict, repr=False)
     _roles: dict[Audience, list[Role]] = field(default_factory=dict, repr=False)
@@ -60,6 +59,12 @@ class Build:
         if audience not in self._masks:
             self._masks[audience] = visible_mask([c.visibility for c in self.chunks], audience)
         return self._masks[audience]
+
+    def chunk_for_role(self, role: Role) -> Chunk | None:
+        """The chunk holding this role's duty list: from the role's own document (so it has the role's
+        visibility, never that of another entry defining a role of the same name), in its section if possible."""
+        chunks = self.role_chunks.get((role.source, role.name), [])
+        return next((c for c in chunks if c.section == role.section), chunks[0] if chunks else None)
 
     def roles_for(self, audience: Audience) -> list[Role]:
         if audience not in self._roles:
@@ -100,9 +105,12 @@ def load_build(home: Path, manifest: Manifest) -> Build:
         roles = load_roles(build_dir)
         lexicon = load_build_lexicon(build_dir)
         lexical = LexicalIndex.load(build_dir, lexicon.tokenizer(manifest.tokenizer, roles), len(chunks))
-    except (OSError, ValueError) as exc:
+        docs = load_docs(build_dir)
+        part_vectors = load_part_vectors(build_dir)
+    except (OSError, ValueError, TypeError, KeyError) as exc:  # what truncated or garbled files raise
         raise ManifestError(
-            f"build {manifest.build_id} is damaged ({exc}); rebuild with: dutykb ingest --rebuild"
+            f"build {manifest.build_id} under {build_dir} is damaged ({type(exc).__name__}: {exc}); repair it with: "
+            "dutykb ingest (it checks the live build and rebuilds what is damaged)"
         ) from None
     role_names: dict[str, set[str]] = {}
     for role in roles:
@@ -112,12 +120,15 @@ def load_build(home: Path, manifest: Manifest) -> Build:
     for chunk in chunks:
         offsets.append(total)
         total += len(chunk.parts)
-    part_vectors = load_part_vectors(build_dir)
     if part_vectors is not None and len(part_vectors) != total:
         part_vectors = None
-    return Build(manifest, chunks, roles, load_docs(build_dir), lexical,
+    role_chunks: dict[tuple[str, str], list[Chunk]] = {}
+    for chunk in chunks:
+        if chunk.role:
+            role_chunks.setdefault((chunk.doc_id, chunk.role), []).append(chunk)
+    return Build(manifest, chunks, roles, docs, lexical,
                  {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets,
-                 {c.role: c for c in chunks if c.role}, max(map(len, role_names), default=0))
+                 role_chunks, max(map(len, role_names), default=0))
 
 
 class KnowledgeBase:

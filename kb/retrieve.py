@@ -25,7 +25,7 @@ from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.records import Hit
-from kb.vectorstore import VectorFilter
+from kb.vectorstore import CollectionMissing, VectorFilter
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
@@ -89,8 +89,10 @@ class HybridRetriever:
         in_role = np.array([c.role in names for c in self.kb.build.chunks], dtype=bool)
         return in_role if visible is None else in_role & visible
 
-    def bm25_ranking(self, match_query: str, n: int, allowed: np.ndarray | None) -> tuple[list[int], np.ndarray]:
-        scores = self.kb.build.lexical.scores(match_query)
+    def bm25_ranking(self, match_query: str, n: int, allowed: np.ndarray | None,
+                     visible: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
+        """BM25 ranking among `allowed` chunks, scored over the `visible` ones only (see kb.lexical)."""
+        scores = self.kb.build.lexical.scores(match_query, visible)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
         positive = np.flatnonzero(scores > 0)
@@ -123,6 +125,15 @@ class HybridRetriever:
 
     def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
                audience: Audience = PUBLIC) -> list[Hit]:
+        try:
+            return self._search(query, k, role, mode, audience)
+        except CollectionMissing:
+            # The build this reader holds was dropped (two publishes since it last looked): reopen, retry once.
+            if not self.kb.refresh():
+                raise
+            return self._search(query, k, role, mode, audience)
+
+    def _search(self, query: str, k: int | None, role: str | None, mode: Mode, audience: Audience) -> list[Hit]:
         settings = self.kb.settings
         k = k or settings.top_k
         match_query = normalize(clean_query(query))
@@ -132,7 +143,8 @@ class HybridRetriever:
         bm25_scores: np.ndarray | None = None
         dense_sims: dict[int, float] = {}
         if mode in ("hybrid", "bm25"):
-            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role, audience))
+            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role, audience),
+                                                              build.visible(audience))
         if mode in ("hybrid", "dense"):
             rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role, audience)
         asks_duties = mode == "hybrid" and not role and DUTY_QUESTION.search(match_query)

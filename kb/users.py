@@ -11,11 +11,18 @@ as is) with one extra field per user, `groups`:
           password: $2b$12$...        # bcrypt hash, never the password itself
           roles: [trainer]            # reader | trainer | editor
           groups: [hr]                # entries with `visibility: [hr]` become visible; "*" = every entry
+          password_changed: 1764300000.0   # when the password was last set (Unix time)
+
+A password change ends the user's existing sessions: the app compares a session's
+`session_stamp` (derived from the password hash) on every run, and refuses re-login
+cookies issued before `password_changed`.
 """
 from __future__ import annotations
 
 import copy
+import hashlib
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,6 +39,7 @@ COOKIE_NAME = "dutykb_auth"
 COOKIE_EXPIRY_DAYS = 1
 COOKIE_KEY_BYTES = 32
 BCRYPT_PREFIX = "$2"
+STAMP_CHARS = 16
 
 
 class UsersFileError(DutyKBError):
@@ -44,6 +52,8 @@ class User:
     name: str
     app_role: str
     groups: tuple[str, ...]
+    session_stamp: str = ""  # changes whenever the password does (a digest of its hash, not the hash)
+    password_changed: float | None = None  # Unix time the password was last set; None in older files
 
     @property
     def audience(self) -> Audience:
@@ -75,8 +85,11 @@ class UsersFile:
         found = {}
         for username, data in self.config["credentials"]["usernames"].items():
             roles = _as_list(data.get("roles"), f"{self.path}: roles of {username}") or ["reader"]
+            changed = data.get("password_changed")
             found[username] = User(str(username), str(data.get("name") or username),
-                                   max(roles, key=APP_ROLES.index), tuple(_as_list(data.get("groups"), "groups")))
+                                   max(roles, key=APP_ROLES.index), tuple(_as_list(data.get("groups"), "groups")),
+                                   session_stamp(str(data.get("password", ""))),
+                                   float(changed) if isinstance(changed, int | float) else None)
         return found
 
     def credentials(self) -> dict:
@@ -113,6 +126,10 @@ def load_users(path: Path) -> UsersFile:
     return UsersFile(path, config)
 
 
+def session_stamp(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:STAMP_CHARS]
+
+
 def hash_password(password: str) -> str:
     """A bcrypt hash in the format the login widget checks (it verifies with bcrypt too)."""
     import bcrypt
@@ -132,6 +149,7 @@ def set_user(path: Path, username: str, password: str, app_role: str, groups: li
     }
     config["credentials"]["usernames"][username] = {
         "name": name or username, "password": hash_password(password), "roles": [app_role], "groups": groups,
+        "password_changed": round(time.time(), 3),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(path, yaml.safe_dump(config, allow_unicode=True, sort_keys=False))

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from kb.access import Audience
+from kb.diskfull import DiskFullError
 from kb.errors import DutyKBError
 
 if TYPE_CHECKING:
@@ -24,18 +25,29 @@ COLLECTION_PREFIX = "dutykb-"
 
 
 class VectorStoreUnavailable(DutyKBError):
-    """The vector store cannot be reached; the message names it."""
+    """The vector store cannot be reached, opened or read; the message names it and what to do."""
+
+
+class VectorStoreDamaged(VectorStoreUnavailable):
+    """The store's own files are corrupt (not merely unreachable or out of space); rebuild it from the corpus."""
+
+
+class VectorStoreDiskFull(VectorStoreUnavailable, DiskFullError):
+    """The store cannot be opened or written because its disk is full (nothing in it was changed)."""
+
+
+class CollectionMissing(VectorStoreUnavailable):
+    """The build's collection is gone: a newer build replaced it (reopen the live build and retry)."""
 
 
 @dataclass(frozen=True)
 class VectorRecord:
-    """What the store keeps beside a chunk's vector: enough to filter and to show what is stored."""
+    """What the store keeps beside a chunk's vector: enough to filter (the text stays in the build's files)."""
 
     chunk_id: str
     doc_id: str
     role: str | None
     visibility: Sequence[str]
-    text: str
 
 
 @dataclass(frozen=True)
@@ -71,15 +83,31 @@ class VectorStore(ABC):
         n = min(n, self.do_count(collection))
         return self.do_query(collection, vector, n, where) if n > 0 else []
 
-    def texts(self, collection: str) -> list[str]:
-        """Every stored chunk text (what a reader of the store could see)."""
-        return self.do_texts(collection)
+    def count(self, collection: str) -> int:
+        return self.do_count(collection)
 
     def names(self) -> list[str]:
         return [name for name in self.do_names() if name.startswith(COLLECTION_PREFIX)]
 
     def drop(self, collection: str) -> None:
+        """Drop a collection and whatever files of dropped collections the backend left behind."""
         self.do_drop(collection)
+        self.do_prune()
+
+    def destroy(self) -> None:
+        """Remove every collection and the store's own files, to recreate a damaged store from the corpus."""
+        self.do_destroy()
+
+    @abstractmethod
+    def reconnect(self) -> None:
+        """Open the store afresh on the next call (after another process rebuilt it)."""
+
+    def do_prune(self) -> list[str]:
+        """Remove files no collection uses any more; returns what was removed (default: nothing to prune)."""
+        return []
+
+    @abstractmethod
+    def do_destroy(self) -> None: ...
 
     @abstractmethod
     def do_create(self, collection: str) -> None: ...
@@ -95,9 +123,6 @@ class VectorStore(ABC):
 
     @abstractmethod
     def do_query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter) -> list[VectorHit]: ...
-
-    @abstractmethod
-    def do_texts(self, collection: str) -> list[str]: ...
 
     @abstractmethod
     def do_names(self) -> list[str]: ...

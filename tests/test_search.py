@@ -62,10 +62,8 @@ def test_hits_carry_per_retriever_ranks(retriever):
 
 
 def test_boilerplate_is_not_in_any_index(seed_kb):
-    stored = seed_kb.store.texts(seed_kb.build.manifest.collection)
-    assert len(stored) == len(seed_kb.build.chunks)
-    for phrase in BOILERPLATE:
-        assert all(phrase not in doc for doc in stored), phrase
+    for phrase in BOILERPLATE:  # the vector store holds no text (tests/adversarial/test_vector_store_faults.py)
+        assert all(phrase not in c.text for c in seed_kb.build.chunks), phrase
         assert all(normalize(phrase) not in c.match_text for c in seed_kb.build.chunks), phrase
 
 

@@ -30,6 +30,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--processes", type=int, default=2, help="reader processes, each with its own")
     p.add_argument("--seconds", type=float, default=20.0, help="how long the readers run")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("soak", help="readers, two curation writers and ingests together for N minutes: errors, "
+                                    "lost edits, orphan files, disk, peak RSS")
+    p.add_argument("--minutes", type=float, default=5.0, help="how long everything runs (default 5)")
+    p.add_argument("--threads", type=int, default=2, help="reader threads in this process (default 2)")
+    p.add_argument("--processes", type=int, default=2, help="reader processes (default 2)")
+    p.add_argument("--ingest-every", type=float, default=30.0, metavar="SECONDS",
+                   help="seconds between timed ingests, alternately plain and --rebuild (default 30)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("scale", help="synthetic corpus of N chunks: ingest throughput, search latency, memory, size")
     p.add_argument("--chunks", type=int, default=10_000, help="about how many chunks (default 10000)")
     p.add_argument("--source", default="corpus", help="corpus whose sentences seed the generator")
@@ -71,6 +80,12 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"  reader process: search p50 {r['search_p50_ms']:.1f} ms, p95 {r['search_p95_ms']:.1f} ms; "
               f"answer p50 {r['answer_p50_ms']:.1f} ms, p95 {r['answer_p95_ms']:.1f} ms; "
               f"peak RSS {r['reader_rss_mib']:.0f} MiB")
+        for label, key in (("after open", "rss_open"), ("after the first question", "rss_first_query"),
+                           (f"after {r['questions']} searches and answers", "rss_end")):
+            m = r[key]
+            if m:
+                print(f"  reader RSS {label}: {m['rss']:.0f} MiB ({m['anon']:.0f} anonymous, {m['file']:.0f} "
+                      "mapped files)")
         print(f"  index on disk {r['index_mib']:.1f} MiB")
         return EXIT_OK
     if args.bench == "curation":
@@ -85,6 +100,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                   f"{t['embedded']} texts embedded; answerable: {t['answerable']})")
         print(f"  median save → answerable: {c['median_s']:.2f} s")
         return EXIT_OK if all(t["answerable"] for t in c["rounds"]) else EXIT_ERROR
+    if args.bench == "soak":
+        return print_soak(settings, args)
     if args.bench == "load":
         from apps.bench.load import run_load
 
@@ -106,6 +123,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return quality.print_fusion(settings, args.suite, args.squad, args.sample, args.seed, args.json)
     return quality.print_retrieval(settings, args.suite, args.squad, args.sample, args.seed, args.cross_script,
                                    args.json)
+
+
+def print_soak(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from apps.bench.soak import passed, run_soak
+
+    r = run_soak(settings, args.minutes, args.threads, args.processes, args.ingest_every)
+    if args.json:
+        print(json.dumps(r, ensure_ascii=False))
+        return EXIT_OK if passed(r) else EXIT_ERROR
+    print(f"soak: {r['minutes']:g} min, {r['readers']} readers, 2 writers, timed ingests every {args.ingest_every:g} s")
+    print(f"  calls {r['calls']}, errors {r['errors']} {r['first_errors']}")
+    print(f"  saves accepted {r['saves']}, refused as stale {r['stale_refused']}, publishes {r['publishes']}")
+    print(f"  lost edits {r['lost_edits']} {r['lost']}; saves not indexed at the end {len(r['unindexed'])} "
+          f"{r['unindexed'][:3]}")
+    print(f"  orphans {len(r['orphans'])} {r['orphans'][:5]}")
+    print(f"  disk (builds + vector store) {r['disk_mib']:.1f} MiB = {r['builds_worth']:.2f} builds' worth "
+          f"(one build {r['one_build_mib']:.1f} MiB); peak RSS {r['peak_rss_mib']:.0f} MiB")
+    return EXIT_OK if passed(r) else EXIT_ERROR
 
 
 def bench_search(settings: Settings, rounds: int) -> int:

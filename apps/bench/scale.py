@@ -10,12 +10,12 @@ from __future__ import annotations
 import multiprocessing
 import random
 import re
-import resource
 import statistics
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from apps.bench.memory import memory_mib, peak_rss_mib
 from kb.access import EVERYONE
 from kb.settings import Settings
 from kb.stats import percentile
@@ -60,11 +60,16 @@ def measure_reader(settings: Settings) -> dict:
     """Open the KB as the app does, in a fresh process, and time searches and answers.
 
     A separate process so its peak RSS is that of a reader, not of the ingest that built the index.
+    Memory is taken after opening, after the first question (which loads the embedder, jieba's
+    dictionary for the build and Chroma's HNSW index) and after the last, to tell what is loaded
+    once from what grows with the questions.
     """
     from kb.answer import Answerer
     from kb.knowledge import KnowledgeBase
 
     kb = KnowledgeBase(settings)
+    _ = kb.build
+    after_open = memory_mib()
     answerer = Answerer(kb)
     retriever = answerer.retriever
     rng = random.Random(SEED)
@@ -72,6 +77,7 @@ def measure_reader(settings: Settings) -> dict:
     queries = [f"{r.name}的职责" if i % 2 else rng.choice(r.duties).text[:14]
                for i, r in enumerate(rng.sample(roles, min(SEARCH_ROUNDS, len(roles))))]
     search_ms, answer_ms = [], []
+    after_first: dict[str, float] = {}
     for query in queries:
         kb.clear_query_cache()
         start = time.perf_counter()
@@ -81,10 +87,12 @@ def measure_reader(settings: Settings) -> dict:
         start = time.perf_counter()
         answerer.answer(query, audience=EVERYONE)
         answer_ms.append((time.perf_counter() - start) * 1000)
+        after_first = after_first or memory_mib()
     return {
+        "questions": len(queries), "rss_open": after_open, "rss_first_query": after_first, "rss_end": memory_mib(),
         "search_p50_ms": statistics.median(search_ms), "search_p95_ms": percentile(search_ms, 95),
         "answer_p50_ms": statistics.median(answer_ms), "answer_p95_ms": percentile(answer_ms, 95),
-        "reader_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / KIB,
+        "reader_rss_mib": peak_rss_mib(),
     }
 
 

@@ -8,8 +8,12 @@ import sys
 from pathlib import Path
 
 from ingest.curation import CorpusStore
-from kb.errors import EXIT_OK, DutyKBError
+from kb.errors import EXIT_BUSY, EXIT_OK, DutyKBError
 from kb.frontmatter import EntryMeta, split_front_matter
+
+# A save is indexed right after it is written; when another ingest holds the lock, wait this long by
+# default for it to finish (an incremental ingest of a changed entry takes seconds).
+DEFAULT_INGEST_WAIT_S = 120.0
 
 
 def _who() -> str:
@@ -28,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser, home: argparse.ArgumentParser
     writes.add_argument("--who", default=_who(), help="who makes the change (default: login name)")
     writes.add_argument("--why", default="", help="why: kept in the audit record")
     writes.add_argument("--no-ingest", action="store_true", help="do not update the index afterwards")
+    writes.add_argument("--wait", type=float, default=DEFAULT_INGEST_WAIT_S, metavar="SECONDS",
+                        help="when another ingest is running, wait this long for it before indexing the change "
+                             f"(default {DEFAULT_INGEST_WAIT_S:.0f}); if it is still running the change is saved "
+                             f"and the command exits {EXIT_BUSY}")
 
     sub.add_parser("list", parents=[common], help="every corpus file with title, status and versions")
     p = sub.add_parser("show", parents=[common], help="an entry's front matter and body (or an old version)")
@@ -52,12 +60,20 @@ def _read_markdown(source: str) -> tuple[EntryMeta, str]:
     return split_front_matter(text, source)
 
 
-def _reingest(args: argparse.Namespace, settings) -> None:
+def _reingest(args: argparse.Namespace, settings, doc_id: str) -> int:
+    """Index the saved change; if another ingest holds the lock past --wait, say the save is not indexed yet."""
     if args.no_ingest:
-        return
+        return EXIT_OK
     from ingest.pipeline import run_ingest
 
-    print(run_ingest(settings, [settings.corpus], show_progress=False).summary(), file=sys.stderr)
+    try:
+        report = run_ingest(settings.with_overrides(lock_wait=args.wait), [settings.corpus], show_progress=False)
+    except DutyKBError as exc:
+        print(f"dutykb corpus {args.corpus_command}: {doc_id} is saved but not indexed yet: {exc}. "
+              "Run `dutykb ingest` once that is resolved.", file=sys.stderr)
+        return exc.exit_code
+    print(report.summary(), file=sys.stderr)
+    return EXIT_OK
 
 
 def run(args: argparse.Namespace, settings) -> int:
@@ -105,5 +121,4 @@ def run(args: argparse.Namespace, settings) -> int:
         print(f"dutykb corpus {action}: {exc}", file=sys.stderr)
         return exc.exit_code
     print(json.dumps(entry.to_json(), ensure_ascii=False) if args.json else f"{action}: {entry.doc_id} sha={entry.sha}")
-    _reingest(args, settings)
-    return EXIT_OK
+    return _reingest(args, settings, entry.doc_id)

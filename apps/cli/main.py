@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kb.errors import (
     EXIT_CODES_HELP,
+    EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_SKIPPED,
@@ -24,6 +25,17 @@ def _settings(args: argparse.Namespace):
     from kb.settings import load_settings
 
     return load_settings(home=getattr(args, "home", None))
+
+
+def positive_int(text: str) -> int:
+    """argparse type for counts such as --k: a whole number of at least 1 (0 and negatives are refused)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def _audience(args: argparse.Namespace):
@@ -81,7 +93,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     retriever = HybridRetriever(KnowledgeBase(_settings(args)))
     audience = _audience(args)
 
-    def run(query: str) -> None:
+    def run(query: str) -> bool:
         try:
             hits = retriever.search(query, k=args.k, role=args.role, mode=args.mode, audience=audience)
         except QueryError as exc:
@@ -89,27 +101,29 @@ def cmd_search(args: argparse.Namespace) -> int:
                 _print_json({"query": query, "results": [], "error": str(exc)})
             else:
                 print(f"无法搜索: {exc}", file=sys.stderr)
-            return
+            return False
         if args.json or args.queries:
             _print_json(_search_json(query, hits))
         else:
             _print_hits(query, hits)
+        return True
 
     return _dispatch(run, args.queries, args.query)
 
 
 def _dispatch(run, lines_file: str | None, words: list[str]) -> int:
-    """One question from the command line, one per line of a file, or an interactive prompt."""
+    """One question from the command line, one per line of a file, or an interactive prompt.
+
+    `run` returns whether the question could be handled; a question given on the command line that
+    cannot (empty, whitespace only) exits 1, as do files where any line could not.
+    """
     if lines_file:
         with open(lines_file, encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    run(line.strip())
-    elif words:
-        run(" ".join(words))
-    else:
-        return _interactive(run)
-    return EXIT_OK
+            results = [run(line.strip()) for line in handle if line.strip()]
+        return EXIT_OK if all(results) else EXIT_ERROR
+    if words:
+        return EXIT_OK if run(" ".join(words)) else EXIT_ERROR
+    return _interactive(run)
 
 
 def _interactive(run) -> int:
@@ -145,7 +159,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     as_json = args.json or bool(args.questions)
     audience = _audience(args)
 
-    def run(question: str) -> None:
+    def run(question: str) -> bool:
         try:
             answer = answerer.answer(question, role=args.role, llm=llm, audience=audience)
         except QueryError as exc:
@@ -154,11 +168,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
                              "citations": [], "suggestions": [], "error": str(exc)})
             else:
                 print(f"无法回答: {exc}", file=sys.stderr)
-            return
+            return False
         if as_json:
             _print_json(answer.to_json())
         else:
             _print_answer(answer)
+        return True
 
     return _dispatch(run, args.questions, args.question)
 
@@ -233,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Hybrid (BM25 + dense) search; Simplified and Traditional queries both work. "
                                    "Without a query, opens an interactive prompt.")
     p.add_argument("query", nargs="*", help="the question or keywords")
-    p.add_argument("--k", type=int, default=None, help="number of results (default 5)")
+    p.add_argument("--k", type=positive_int, default=None, help="number of results, at least 1 (default 5)")
     p.add_argument("--role", help="only chunks of this role (name or alias, either script)")
     p.add_argument("--mode", choices=["hybrid", "bm25", "dense"], default="hybrid", help="retriever (default hybrid)")
     p.add_argument("--json", action="store_true", help="print JSON")

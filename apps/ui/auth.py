@@ -4,9 +4,15 @@ Sign-in is streamlit-authenticator's login widget over the users file (bcrypt
 hashes, a signed re-login cookie). The signed-in user's app role decides which
 pages exist for them; their groups decide which entries every page may read. Pages
 ask `current()` for the viewer set at the start of the run and pass its audience on.
+
+The widget trusts its cookie too far: a forged one (`alg: none`, another key) raises
+inside it on every run, and one issued before a password change still signs in. So
+the cookie is checked here first (`cookie_user`) and a bad one is ignored (the login
+form shows); and a session signed in before the user's password changed is signed out.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -14,10 +20,15 @@ import streamlit as st
 from apps.ui import render
 from kb.access import PUBLIC, Audience
 from kb.settings import Settings
-from kb.users import UsersFileError, load_users, may
+from kb.users import UsersFile, UsersFileError, load_users, may
 
 VIEWER_KEY = "dutykb_viewer"
 LAST_VIEWER_KEY = "dutykb_last_viewer"
+STAMP_KEY = "dutykb_session_stamp"
+NOTICE_KEY = "dutykb_sign_in_notice"
+COOKIE_ALGORITHM = "HS256"  # what streamlit-authenticator signs its cookie with
+SECONDS_PER_DAY = 86400
+PASSWORD_CHANGED = "你的密码已更改，请用新密码重新登录。"
 ROLE_LABELS = {"reader": "员工", "trainer": "培训师", "editor": "评测编辑"}
 LOGIN_FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
 # One short line for readers on every page; the details (for whoever runs the app) on its help tooltip.
@@ -41,6 +52,38 @@ def open_viewer() -> Viewer:
 
 def _signed_out() -> None:
     st.session_state.pop(VIEWER_KEY, None)
+    st.session_state.pop(STAMP_KEY, None)
+
+
+def cookie_user(token: str, users_file: UsersFile, now: float | None = None) -> str | None:
+    """The user a re-login cookie may sign in, or None: forged or foreign (not HS256 with our key), expired,
+    for a user no longer in the file, or issued before that user's password last changed."""
+    import jwt
+
+    cookie = users_file.cookie
+    try:
+        claims = jwt.decode(token, cookie["key"], algorithms=[COOKIE_ALGORITHM])
+    except jwt.PyJWTError:
+        return None
+    username, expires = claims.get("username"), claims.get("exp_date")
+    user = users_file.users.get(str(username))
+    if user is None or not isinstance(expires, int | float):
+        return None
+    now = time.time() if now is None else now
+    issued = expires - float(cookie["expiry_days"]) * SECONDS_PER_DAY
+    if expires <= now or (user.password_changed is not None and issued < user.password_changed):
+        return None
+    return user.username
+
+
+def _ignore_bad_cookie(users_file: UsersFile) -> None:
+    """Before the widget reads the cookie: make it ignore one `cookie_user` refuses (it reads none after a
+    sign-out, which is what its `logout` flag means), so the login form shows instead of a traceback."""
+    if st.session_state.get("authentication_status"):
+        return
+    token = st.context.cookies.get(users_file.cookie["name"])
+    if token is not None and cookie_user(token, users_file) is None:
+        st.session_state["logout"] = True
 
 
 def sign_in(settings: Settings) -> Viewer | None:
@@ -53,6 +96,9 @@ def sign_in(settings: Settings) -> Viewer | None:
         st.session_state[VIEWER_KEY] = viewer
         st.sidebar.caption(OPEN_NOTICE, help=render.escape_markdown(OPEN_DETAILS.format(path=path)))
         return viewer
+    notice = st.session_state.pop(NOTICE_KEY, None)
+    if notice:
+        st.warning(notice)
     try:
         users_file = load_users(path)
     except UsersFileError as exc:
@@ -62,6 +108,7 @@ def sign_in(settings: Settings) -> Viewer | None:
     cookie = users_file.cookie
     authenticator = stauth.Authenticate(users_file.credentials(), cookie["name"], cookie["key"],
                                         cookie["expiry_days"], auto_hash=False)
+    _ignore_bad_cookie(users_file)
     authenticator.login(location="main", fields=LOGIN_FIELDS)
     status = st.session_state.get("authentication_status")
     if status is False:
@@ -70,6 +117,11 @@ def sign_in(settings: Settings) -> Viewer | None:
     if user is None:  # not signed in, or removed from the users file since
         _signed_out()
         return None
+    if st.session_state.setdefault(STAMP_KEY, user.session_stamp) != user.session_stamp:
+        authenticator.logout(location="unrendered")  # signed in with the old password: end this session
+        _signed_out()
+        st.session_state[NOTICE_KEY] = PASSWORD_CHANGED
+        st.rerun()
     st.sidebar.caption(render.escape_markdown(f"{user.name}（{ROLE_LABELS[user.app_role]}）"))
     authenticator.logout("退出登录", "sidebar")
     if not st.session_state.get("authentication_status"):  # the button was just pressed: show the login form

@@ -3,6 +3,10 @@
 The lexicon file itself is validated by `kb.lexicon` (a word may sit in one group
 only, a group needs two words); this module turns what a trainer types into a
 `Lexicon` and says in Chinese which line is wrong before that check runs.
+
+A synonym group (or a word) that names a role the trainer may not see is restricted
+like the role: `split_hidden` keeps it out of what the page shows, and `merge_hidden`
+puts it back unchanged when the trainer saves.
 """
 from __future__ import annotations
 
@@ -108,3 +112,28 @@ def set_role_aliases(lexicon: Lexicon, role_name: str, aliases: list[str]) -> Le
     if len(group) > 1:
         groups.insert(len(groups) if index is None else index, group)
     return validated(Lexicon(lexicon.words, groups))
+
+
+def names_hidden(words: list[str], hidden_forms: set[str]) -> bool:
+    return any(normalize(w) in hidden_forms for w in words)
+
+
+def split_hidden(lexicon: Lexicon, hidden_forms: set[str]) -> tuple[Lexicon, Lexicon]:
+    """(what the viewer may see, what they may not): groups and words naming a role hidden from them.
+
+    `hidden_forms` are the match forms (kb.normalize) of the names and aliases of roles the viewer may not see.
+    """
+    shown_groups = [g for g in lexicon.synonyms if not names_hidden(g, hidden_forms)]
+    hidden_groups = [g for g in lexicon.synonyms if names_hidden(g, hidden_forms)]
+    shown_words = [w for w in lexicon.words if not names_hidden([w], hidden_forms)]
+    hidden_words = [w for w in lexicon.words if names_hidden([w], hidden_forms)]
+    return Lexicon(shown_words, shown_groups), Lexicon(hidden_words, hidden_groups)
+
+
+def merge_hidden(edited: Lexicon, hidden: Lexicon) -> Lexicon:
+    """The viewer's edit with the parts hidden from them put back as they were (validated)."""
+    taken = {normalize(w) for g in hidden.synonyms for w in g}
+    clash = next((w for g in edited.synonyms for w in g if normalize(w) in taken), None)
+    if clash is not None:
+        raise LexiconError(f"“{clash}”已属于另一组同义词（涉及你无权查看的岗位），不能再放进别的组")
+    return validated(Lexicon(unique(edited.words + hidden.words), [*edited.synonyms, *hidden.synonyms]))

@@ -2,7 +2,8 @@
 
 A synonym group that holds a role's name gives that role its other words as
 aliases at the next ingest, so the page shows which groups do that. Saving
-validates, writes `corpus/lexicon.yaml` atomically and re-ingests.
+validates, writes `corpus/lexicon.yaml` atomically and re-ingests. Groups and words
+naming a role the trainer may not see are neither shown nor changed (see lexicon_edit).
 """
 from __future__ import annotations
 
@@ -23,16 +24,30 @@ PERSIST: Final = "session"  # unsaved edits survive a visit to another page
 TEXT_HEIGHT = 200
 
 
-def fill_from_file(services: Services) -> None:
-    """Put the saved lexicon into the text areas (before they are drawn)."""
+def hidden_forms(services: Services, audience: Audience) -> set[str]:
+    """Match forms of the names and aliases of roles this viewer may not see (and no visible role shares)."""
+    build = services.kb.build
+    visible = build.visible_role_names(audience)
+    return {form for form, names in build.role_names.items() if not names & visible}
+
+
+def saved_lexicon(services: Services, audience: Audience, warn: bool = False) -> tuple[Lexicon, Lexicon]:
+    """The saved lexicon split into (shown to this viewer, hidden from them)."""
     try:
         lexicon = load_lexicon(services.settings.corpus)
     except LexiconError as exc:
-        publish.flash("error", render.escape_markdown(
-            f"现有的 {LEXICON_FILE} 有误，入库时不会用它：{exc}。下面从空白开始，保存会替换这个文件。"))
+        if warn:
+            publish.flash("error", render.escape_markdown(
+                f"现有的 {LEXICON_FILE} 有误，入库时不会用它：{exc}。下面从空白开始，保存会替换这个文件。"))
         lexicon = Lexicon()
-    st.session_state[WORDS_KEY] = lexicon_edit.words_text(lexicon)
-    st.session_state[GROUPS_KEY] = lexicon_edit.groups_text(lexicon)
+    return lexicon_edit.split_hidden(lexicon, hidden_forms(services, audience))
+
+
+def fill_from_file(services: Services, audience: Audience) -> None:
+    """Put the saved lexicon, as far as the viewer may see it, into the text areas (before they are drawn)."""
+    shown, _hidden = saved_lexicon(services, audience, warn=True)
+    st.session_state[WORDS_KEY] = lexicon_edit.words_text(shown)
+    st.session_state[GROUPS_KEY] = lexicon_edit.groups_text(shown)
 
 
 def role_groups(lexicon: Lexicon, services: Services, audience: Audience) -> list[str]:
@@ -56,13 +71,14 @@ def parsed() -> Lexicon | None:
         return None
 
 
-def save(services: Services) -> None:
-    lexicon = parsed()
-    if lexicon is None:
+def save(services: Services, audience: Audience) -> None:
+    edited = parsed()
+    if edited is None:
         return
     try:
+        lexicon = lexicon_edit.merge_hidden(edited, saved_lexicon(services, audience)[1])
         publish.save_lexicon_live(services, lexicon,
-                                  f"词典已保存：{len(lexicon.words)} 个词，{len(lexicon.synonyms)} 组同义词。")
+                                  f"词典已保存：{len(edited.words)} 个词，{len(edited.synonyms)} 组同义词。")
     except LexiconError as exc:
         st.error(render.escape_markdown(f"词典有误：{exc}"))
         return
@@ -74,7 +90,7 @@ def main() -> None:
     services = resources.services()
     viewer = auth.require("trainer")
     if st.session_state.pop(RELOAD_KEY, False) or WORDS_KEY not in st.session_state:
-        fill_from_file(services)
+        fill_from_file(services, viewer.audience)
     st.title("词典")
     st.caption("自定义词让分词时不被切开（如“首问责任制”）；同义词组让提问和原文用词不同也能找到（第一个词为标准词）。"
                "含岗位名称的同义词组会成为该岗位的别名。保存后自动重新入库。")
@@ -96,7 +112,7 @@ def main() -> None:
                 st.markdown("**会成为岗位别名的同义词组**" + render.HARD_BREAK
                             + render.HARD_BREAK.join(render.escape_markdown(line) for line in aliases))
     if store:
-        save(services)
+        save(services, viewer.audience)
     if reset:
         st.session_state[RELOAD_KEY] = True
         st.rerun()
