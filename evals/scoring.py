@@ -43,14 +43,25 @@ def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
 def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
+    off_topic = [r for r in unanswerable if r.off_topic]
     abstained = [r for r in results if r.abstained]
+    listed = [r for r in answerable if r.complete is not None]
+    dialogues = [r for r in results if r.turns]
     citations = sum(len(r.citations) for r in answerable)
     latencies = [r.latency_ms for r in results]
     return {
         "pass_rate": _ratio(sum(r.passed for r in results), len(results)),
         "evidence_in_answer": _ratio(sum(r.evidence_in_answer and not r.abstained for r in answerable),
                                      len(answerable)),
+        "completeness": _ratio(sum(bool(r.complete) and not r.abstained for r in listed), len(listed)),
+        "section_precision": _ratio(sum(r.section_hits for r in answerable),
+                                    sum(r.section_total for r in answerable)),
         "citation_precision": _ratio(sum(r.supported_citations for r in answerable), citations),
+        "answered_rate": _ratio(sum(r.level == "answered" for r in answerable), len(answerable)),
+        "partial_rate": _ratio(sum(r.level == "partial" for r in answerable), len(answerable)),
+        "unanswerable_hedged_or_none": _ratio(sum(r.level != "answered" for r in unanswerable), len(unanswerable)),
+        "off_topic_none": _ratio(sum(r.level == "none" for r in off_topic), len(off_topic)),
+        "dialogue_pass_rate": _ratio(sum(r.passed for r in dialogues), len(dialogues)),
         "abstain_precision": _ratio(sum(not r.answerable for r in abstained), len(abstained)),
         "abstain_recall": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
         "false_abstain_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
