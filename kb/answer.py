@@ -127,12 +127,15 @@ class Answerer:
 
     def first_line(self, query: Query, selection: Selection) -> tuple[str | None, tuple | None, str | None]:
         """(direct answer, the key of the quote it came from, a block's count line)."""
-        if selection.shape is Shape.BLOCK and selection.block is not None:
+        direct = query.qtype in (QuestionType.YESNO, QuestionType.QUANTITY, QuestionType.WHO)
+        if selection.shape is Shape.BLOCK and selection.block is not None and not direct:
             return None, None, block_count(selection.block)
         quoted = [q for q in selection.lines if q.key is not None]
         if selection.lead in quoted:
             quoted.remove(selection.lead)
             quoted.insert(0, selection.lead)
+        # a question about a role is answered from that role's own text first
+        quoted.sort(key=lambda q: q.chunk is None or q.chunk.role not in query.mentioned)
         tokenizer = self.kb.build.lexical.tokenizer
         words = tuple(dict.fromkeys(w for w in [*tokenizer.jieba_words(query.match), *tokenizer.content_bigrams(query.match)]
                                     if len(w) >= MIN_WORD_CHARS and w not in GENERIC_WORDS and w not in query.focus))

@@ -22,10 +22,11 @@ THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]
 CONDITION = re.compile(r"^(?:那么|那)?\s*(?:如果|要是|假如|若是|万一|若|如)(?P<x>[^？?]{1,30}?)"
                        r"\s*(?:呢|怎么办|该怎么办|怎么处理|咋办)?[？?。！!～~]*$")
 PRONOUN = re.compile(r"他们|她们|该岗位|这个岗位|此岗位|这个职位|该职位|这个角色|这位|他|她|ta|TA")
-QUESTION_TAIL = re.compile(r"(?:的岗位职责|的职责|主要|平时|平常|每天|一般|都|还)?"
-                           r"(?:要|需要|应该|该|得)?(?:做些什么|做什么|干什么|负责什么|负责哪些|是什么|有哪些|有什么|"
-                           r"怎么办|怎么做|如何做|几点|多少|多久|吗|呢)[^，,。]*$")
+QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪里|怎么|怎样|如何|多少|多久|多长|几|谁|吗|呢")
+SUBJECT_TAIL = re.compile(r"(的岗位职责|的职责|岗位职责|职责|包括|包含|主要|平时|平常|每天|一般|都|还|有|是|做|干|负责|的)$")
 MAX_TOPIC_WORD_CHARS = 8
+MIN_SUBJECT_CHARS = 2
+MODAL = re.compile(r"要|需要|应该|应当|该|得|可以|能|必须|会|是否")
 CONDITION_TEMPLATE = "{subject}，如果{condition}怎么办？"
 
 
@@ -42,7 +43,8 @@ class Conversation:
             return plain
         previous = self.turns[-1]
         context = Context(roles=previous.mentioned or previous.context.roles, previous=previous.text)
-        understood = resolve(plain, previous, answerer.kb.build.role_forms_in)
+        tokenizer = answerer.kb.build.lexical.tokenizer
+        understood = resolve(plain, previous, answerer.kb.build.role_forms_in, tokenizer.tagged_words)
         return answerer.query(understood, role, audience, context, asked=text)
 
     def add(self, query: Query) -> None:
@@ -60,9 +62,20 @@ def _role_form(query: Query, role_forms_in) -> str | None:
 
 
 def _strip_tail(text: str) -> str:
+    """The subject of a question: what comes before its modal verb or its first question word."""
     core = text.rstrip(TERMINAL)
-    stripped = QUESTION_TAIL.sub("", core).rstrip(TERMINAL)
-    return stripped or core
+    cut = [m.start() for m in (MODAL.search(core), QUESTION_WORD.search(core)) if m and m.start() >= MIN_SUBJECT_CHARS]
+    subject = core[:min(cut)] if cut else core
+    while True:
+        shorter = SUBJECT_TAIL.sub("", subject)
+        if shorter == subject or len(shorter) < MIN_SUBJECT_CHARS:
+            return subject
+        subject = shorter
+
+
+def _is_noun_phrase(text: str, tagged) -> bool:
+    pairs = tagged(normalize(text))
+    return bool(pairs) and all(flag.startswith(("n", "x", "j", "eng")) for _, flag in pairs)
 
 
 def _replace_once(text: str, old: str, new: str) -> str | None:
@@ -70,7 +83,7 @@ def _replace_once(text: str, old: str, new: str) -> str | None:
     return None if at < 0 else text[:at] + new + text[at + len(old):]
 
 
-def resolve(current: Query, previous: Query, role_forms_in) -> str:
+def resolve(current: Query, previous: Query, role_forms_in, tagged) -> str:
     """The question the user means by `current` after `previous` (its text when it is no follow-up)."""
     text = current.text.strip()
     before = previous.text.rstrip(TERMINAL)
@@ -81,21 +94,30 @@ def resolve(current: Query, previous: Query, role_forms_in) -> str:
     bare = text.rstrip(TERMINAL)
     that = THAT_ONE.match(text)
     x = that.group("x").strip() if that else (bare if current.mentioned and normalize(bare) in
-                                               {f for f in role_forms_in(normalize(bare))} else None)
+                                               set(role_forms_in(normalize(bare))) else None)
     if x:
-        new_role = _role_form(current, role_forms_in) if current.mentioned else None
-        if new_role and old_role:
-            swapped = _replace_once(before, old_role, new_role)
-            if swapped:
-                return swapped + "？"
-        if new_role:
-            return f"{new_role}{before}？" if not previous.mentioned else f"{new_role}的岗位职责是什么？"
-        topic = next((w for w in previous.focus if len(w) <= MAX_TOPIC_WORD_CHARS), None)
-        if topic and len(x) <= MAX_TOPIC_WORD_CHARS and not current.focus[1:]:
-            swapped = _replace_once(before, topic, x)
-            if swapped:
-                return swapped + "？"
-        return f"{before}，{x}呢？"
+        return _that_one(current, previous, x, before, old_role, role_forms_in, tagged)
     if old_role and not current.mentioned and PRONOUN.search(text):
         return PRONOUN.sub(old_role, text, count=1)
+    if not current.focus and not current.mentioned:  # "多久公布一次？": about what the previous turn was about
+        return _strip_tail(before) + text
     return current.text
+
+
+def _that_one(current: Query, previous: Query, x: str, before: str, old_role: str | None, role_forms_in,
+              tagged) -> str:
+    """"那X呢": the previous question about X (a role for the previous role, a thing for the previous topic word);
+    anything else (a condition) is added to the previous question."""
+    new_role = _role_form(current, role_forms_in) if current.mentioned else None
+    if new_role and old_role:
+        swapped = _replace_once(before, old_role, new_role)
+        if swapped:
+            return swapped + "？"
+    if new_role:
+        return f"{new_role}的岗位职责是什么？" if previous.mentioned or not previous.focus else f"{new_role}{before}？"
+    topic = next((w for w in previous.focus if len(w) <= MAX_TOPIC_WORD_CHARS), None)
+    if topic and len(x) <= MAX_TOPIC_WORD_CHARS and _is_noun_phrase(x, tagged):
+        swapped = _replace_once(before, topic, x)
+        if swapped:
+            return swapped + "？"
+    return f"{before}，{x}呢？"

@@ -176,7 +176,8 @@ def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     for quote in quotes:
         match = normalize(quote.text)
-        if figure(match, Unit.MONEY) or covers(normalize(word), match, scorer.terms(quote.text), synonyms):
+        named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
+        if figure(match, Unit.MONEY) or named:
             return True
     return False
 
@@ -187,12 +188,16 @@ def satisfies(query: Query, quote: Quote, scorer: Scorer, roles_in: RoleFinder) 
     return not [m for m in judged.missing if m not in (Missing.ROLE, Missing.FOCUS)]
 
 
-def off_topic(query: Query, scorer: Scorer) -> bool:
-    """Nothing the question is about (at least two words: its focus words and own verbs) occurs in any document.
-    One such word alone is too often a paraphrase (制服 for 工服) to decide on."""
+def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
+    """Nothing the question is about (at least two words: its focus words and own verbs) occurs in any document,
+    nor, written a little differently (病假 in 病事假), in the quotes. One such word alone is too often a
+    paraphrase (制服 for 工服) to decide on."""
+    if len(query.topic) < MIN_OFF_TOPIC_WORDS or query.mentioned:
+        return False
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
-    return (len(query.topic) >= MIN_OFF_TOPIC_WORDS and not query.mentioned
-            and not any(in_corpus(w, scorer, synonyms) for w in query.topic))
+    around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
+    terms = frozenset().union(*(scorer.terms(q.text) for q in quotes))
+    return not any(in_corpus(w, scorer, synonyms) or covers(w, around, terms, synonyms) for w in query.topic)
 
 
 def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
@@ -208,7 +213,7 @@ def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, 
           abstain_below: float, answer_above: float, subject_docs: set[str] | None = None) -> Verdict:
     """The level of an answer that quotes `quotes`, the best one first; `subject_docs`: the documents of the
     roles the question names (the typed checks need a quote from them)."""
-    if confidence < abstain_below or not quotes or off_topic(query, scorer):
+    if confidence < abstain_below or not quotes or off_topic(query, scorer, quotes):
         return Verdict(Level.NONE)
     focus_quotes = quotes
     quotes = about_subject(query, quotes, subject_docs or set())

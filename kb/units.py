@@ -16,14 +16,15 @@ from kb.blocks import Outline, clean_label
 from kb.injection import is_flagged
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
-from kb.query import Query
+from kb.query import Query, QuestionType
 from kb.records import Hit
 
 SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 LEXICAL_WEIGHT = 0.15  # question terms covered by the unit and its heading
 HEADING_WEIGHT = 0.05  # question terms covered by the section heading alone: headings say what a block is about
-ROLE_WEIGHT = 0.03  # units of a role the question is about: a tie-breaker (it must not outweigh the wording)
+ROLE_WEIGHT = 0.1  # units of a role the question is about
+YESNO_ROLE_WEIGHT = 0.03  # …when it asks whether something is allowed: the rule is usually everyone's, not the role's
 HEADING_LABELS = 2  # the section labels that count as a unit's heading
 TERM_CACHE = 20_000  # tokenised texts kept per build
 
@@ -102,20 +103,21 @@ class Scorer:
         vector = self.kb.query_vector(query.match)
         vectors = build.part_vectors
         roles = query.prior_roles
+        role_weight = YESNO_ROLE_WEIGHT if query.qtype is QuestionType.YESNO else ROLE_WEIGHT
         units: list[Unit] = []
         for hit in hits:
             position = build.position[hit.chunk.chunk_id]
             offset = build.part_offsets[position]
             heading_terms = self.terms(self.heading_of(position))
             heading = self.coverage(question, heading_terms)
-            prior = ROLE_WEIGHT if hit.chunk.role and hit.chunk.role in roles else 0.0
+            prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
             for j, part in enumerate(hit.chunk.parts):
                 dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
                 pieces = [part.text]
-                if len(part.text) > SENTENCE_SPLIT_CHARS:
+                if len(part.text) > SENTENCE_SPLIT_CHARS or is_flagged(part.text):
                     pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
                 for piece in pieces:
-                    if is_flagged(piece):
+                    if is_flagged(piece):  # an instruction to a model inside a document is never quoted
                         continue
                     coverage = self.coverage(question, heading_terms | self.terms(piece))
                     score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior

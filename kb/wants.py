@@ -58,7 +58,8 @@ DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit
 CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
 DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
 PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年)"
-FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}|{PERIOD}[检查]|每隔|[一两二三四五六七八九十\d]+\s*[次遍回]")
+FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
+                            rf"{PERIOD}[检查]|每隔|[一两二三四五六七八九十\d]+\s*[次遍回]")
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
 ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
 ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|[一二三四五六七八九十]+[、.．]|"
@@ -110,6 +111,7 @@ class Wants:
     classifier: str | None = None  # "几间房" asks for a count of 间
     measured: str | None = None  # the focus word being counted ("多少录音" → 录音)
     money: str | None = None  # the money word asked about ("加班费")
+    money_stem: str = ""  # its money part ("费"), which the text itself must have
     penalty: bool = False
     qualification: re.Pattern[str] | None = None  # what text holding the asked qualification contains
 
@@ -144,8 +146,8 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
         measured = next((w for w in focus if rest.startswith(w) and not UNIT_WORD.fullmatch(w)), None)
     qualification = next((text for ask, text in QUALIFICATIONS if ask.search(match)), None)
     money = MONEY.search(match)
-    return Wants(unit, classifier, measured, money.group(1) if money else None, bool(PENALTY.search(match)),
-                 qualification)
+    return Wants(unit, classifier, measured, money.group(0) if money else None, money.group(1) if money else "",
+                 bool(PENALTY.search(match)), qualification)
 
 
 def figure(match: str, unit: Unit, classifier: str | None = None) -> re.Match[str] | None:
