@@ -158,8 +158,8 @@ def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVER
         run_id=new_run_id(now), created=now.isoformat(timespec="seconds"),
         suites=[SuiteRef(name=s.name, path=str(s.path), cases=len(s.cases)) for g in groups for s in g.suites],
         index=indexes[0] if indexes else IndexInfo(fusion=fusion), indexes=indexes,
-        summary=summarize_results(results),
-        by_suite=breakdown(results, lambda r: [r.suite]),
+        summary=summarize_results(results, curve=True),
+        by_suite=breakdown(results, lambda r: [r.suite], curve=True),
         by_tag=breakdown(results, lambda r: r.tags),
         by_role=breakdown(results, lambda r: [r.role] if r.role else []),
         coverage=merge_coverage([coverage(g.kb.roles_for(audience), [c for s in g.suites for c in s.cases])

@@ -88,6 +88,8 @@ class CaseResult(BaseModel):
     turns: list[str] = Field(default_factory=list)  # a dialogue's earlier turns
     understood_as: str = ""
     role_unknown: bool = False  # the case's role is not a role of this index: answered without a picked role
+    confidence: float = 0.0  # best item similarity (the level's threshold compares with it)
+    reasons: list[str] = Field(default_factory=list)  # what the quoted text lacks (kb.levels), for the level curve
 
 
 def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool, complete: bool | None) -> tuple[
@@ -183,7 +185,7 @@ class CaseRunner:
             passed=passed, reason=reason.value, relevance=relevance, level=answer.level,
             off_topic=OFF_TOPIC_TAG in case.tags, complete=complete, section_hits=sum(in_section),
             section_total=len(in_section), turns=case.turns, understood_as=answer.understood_as,
-            role_unknown=role_unknown,
+            role_unknown=role_unknown, confidence=answer.confidence, reasons=answer.reasons,
         )
 
 

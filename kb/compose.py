@@ -87,7 +87,7 @@ def duty_text(roles: list[Role], lines: list[Quoted], query: Query) -> Written:
 
 def missing_sentence(verdict: Verdict) -> str:
     """What the documents do not say, in plain words (the first failed check, most specific first)."""
-    missing = next((m for m in MISSING_TEXT if m in verdict.missing), Missing.FIGURE)
+    missing = next((m for m in MISSING_TEXT if m in verdict.missing), Missing.FIGURE)  # off_topic: never partial
     return MISSING_TEXT[missing].format(post=verdict.role, words="、".join(verdict.absent))
 
 
@@ -122,9 +122,10 @@ def abstention(query: Query, suggestions: list[str]) -> str:
 
 def answer_of(query: Query, written: Written | None, verdict: Verdict, confidence: float,
               suggestions: list[str]) -> Answer:
+    reasons = [m.value for m in verdict.missing]
     if written is None or verdict.level is Level.NONE:
         return Answer(query.asked, abstention(query, suggestions), True, "extractive", [], suggestions,
-                      round(confidence, 4), Level.NONE.value, query.text)
+                      round(confidence, 4), Level.NONE.value, query.text, reasons=reasons)
     return Answer(query.asked, written.text, False, "extractive", written.citations,
                   suggestions if verdict.level is Level.PARTIAL else [], round(confidence, 4), verdict.level.value,
-                  query.text)
+                  query.text, reasons=reasons)

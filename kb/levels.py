@@ -58,6 +58,7 @@ class Missing(StrEnum):
     ROLE = "role"
     SUBJECT = "subject"
     FOCUS = "focus"
+    OFF_TOPIC = "off_topic"  # nothing the question is about occurs in any document
 
 
 @dataclass
@@ -209,39 +210,55 @@ def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> 
     return [q for q in quotes if q.doc in subject_docs or any(n in normalize(q.text) for n in names)]
 
 
+def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
+    """What the quotes lack of what the question asks for (a figure, money, a sanction, a person …)."""
+    match = normalize("\n".join(q.text for q in quotes))
+    wants = query.wants
+    asked = set(roles_in(query.match))  # a role the question names does not answer "who"
+    failed = [
+        (Missing.FIGURE, not figure_found(query, quotes, scorer)),
+        (Missing.MONEY, not money_found(query, quotes, scorer)),
+        (Missing.PENALTY, wants.penalty and not PENALTY_TEXT.search(match)),
+        (Missing.QUALIFICATION, wants.qualification is not None and not wants.qualification.search(match)),
+        (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked)),
+        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)),
+    ]
+    return [missing for missing, fails in failed if fails]
+
+
+def absent_words(query: Query, quotes: list[Quote], scorer: Scorer) -> list[str]:
+    """Focus words that neither the quotes nor any document have."""
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
+    terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
+    return [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
+
+
 def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, roles_in: RoleFinder,
           abstain_below: float, answer_above: float, subject_docs: set[str] | None = None) -> Verdict:
     """The level of an answer that quotes `quotes`, the best one first; `subject_docs`: the documents of the
-    roles the question names (the typed checks need a quote from them)."""
-    if confidence < abstain_below or not quotes or off_topic(query, scorer, quotes):
-        return Verdict(Level.NONE)
-    focus_quotes = quotes
-    quotes = about_subject(query, quotes, subject_docs or set())
+    roles the question names (the typed checks need a quote from them). The checks are made even when the
+    level is none, so a report can tell what the level would be at another `abstain_below`."""
     if not quotes:
-        return Verdict(Level.PARTIAL, [Missing.SUBJECT])
-    match = normalize("\n".join(q.text for q in quotes))
-    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
-    wants = query.wants
-    asked = set(roles_in(query.match))  # a role the question names does not answer "who"
-    missing = []
-    if not figure_found(query, quotes, scorer):
-        missing.append(Missing.FIGURE)
-    if not money_found(query, quotes, scorer):
-        missing.append(Missing.MONEY)
-    if wants.penalty and not PENALTY_TEXT.search(match):
-        missing.append(Missing.PENALTY)
-    if wants.qualification is not None and not wants.qualification.search(match):
-        missing.append(Missing.QUALIFICATION)
-    if query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked):
-        missing.append(Missing.WHO)
-    if query.qtype is QuestionType.YESNO and not has_modal(match):
-        missing.append(Missing.MODAL)
+        return Verdict(Level.NONE)
+    about = about_subject(query, quotes, subject_docs or set())
+    missing = typed_checks(query, about, scorer, roles_in) if about else [Missing.SUBJECT]
     post = unknown_post(query, roles_in)
     if post:
         missing.append(Missing.ROLE)
-    around = normalize("\n".join([q.text for q in focus_quotes] + [q.heading for q in focus_quotes]))
-    terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in focus_quotes))
-    absent = [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
+    absent = absent_words(query, quotes, scorer)
     if absent and confidence < answer_above:
         missing.append(Missing.FOCUS)
+    unrelated = off_topic(query, scorer, quotes)
+    if unrelated:
+        missing.append(Missing.OFF_TOPIC)
+    if confidence < abstain_below or unrelated:
+        return Verdict(Level.NONE, missing, absent, post)
     return Verdict(Level.PARTIAL if missing else Level.ANSWERED, missing, absent, post)
+
+
+def level_at(confidence: float, reasons: list[str], abstain_below: float) -> Level:
+    """The level an answer with these check results would have at another abstention threshold."""
+    if confidence < abstain_below or Missing.OFF_TOPIC.value in reasons:
+        return Level.NONE
+    return Level.PARTIAL if reasons else Level.ANSWERED
