@@ -133,7 +133,25 @@ class Outline:
             for j, part in enumerate(parts):
                 heading_part = j == 0 and rel and _continues(rel[-1], part.text)
                 lines.append(Line(pos, j, part.text, len(rel) - 1 if heading_part else len(rel)))
+        intro = self.parent_intro(position, path)
+        if intro is not None:  # the list this block is one entry of is announced above it: show that first
+            heading = Line(position, None, path[-1], 0)
+            lines = [intro, heading, *(Line(line.position, line.part, line.text, line.depth + 1) for line in lines)]
         return Block(doc, path, lines)
+
+    def parent_intro(self, position: int, path: tuple[str, ...]) -> Line | None:
+        """The line that announces the list a sub-block belongs to ("…制定出以下應急方案:" above "第一,…"):
+        the parent heading's own text, when it is a part of a chunk at the parent's path."""
+        if len(path) < 2:
+            return None
+        parent = path[:-1]
+        for pos in self.by_doc[self.chunks[position].doc_id]:
+            if self.paths[pos] != parent:
+                continue
+            for j, part in enumerate(self.chunks[pos].parts):
+                if _continues(parent[-1], part.text) and is_intro(part.text):
+                    return Line(pos, j, part.text, 0)
+        return None
 
     def section_block(self, position: int) -> Block:
         return self.block(position, self.paths[position])

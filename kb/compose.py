@@ -98,7 +98,8 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
         return duty_text(selection.roles, selection.lines, query)
     lines = list(selection.lines)
     block = selection.block
-    shows_heading = block is not None and block.heading and not block.heading.endswith(ELLIPSIS)
+    shows_heading = (block is not None and block.heading and not block.heading.endswith(ELLIPSIS)
+                     and not any(line.text == block.heading for line in block.lines))
     if shows_heading and not (count_line and verdict.level is Level.ANSWERED):
         lines.insert(0, Quoted(clean_label(block.heading), 0, None, None, None))
     cited, citations, numbers = cite(lines)

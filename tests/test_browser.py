@@ -20,6 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = REPO / "test-output" / "chat.png"
+FOLLOW_UP_SCREENSHOT = REPO / "test-output" / "chat-follow-up.png"
 VIEWPORT = {"width": 1280, "height": 2000}  # tall, so both answers and an opened source fit in one shot
 SERVER_START_TIMEOUT_S = 90
 SERVER_STOP_TIMEOUT_S = 10
@@ -112,15 +113,22 @@ def test_chat_in_both_scripts_shows_cited_answers(app_url, page):
 
     simplified = ask(page, "排队超过10人怎么办", "六、排班制度")
     text = simplified.inner_text()
-    assert "现场主管应立即调整" in text and "等待人数>10人" in text
+    assert "現場主管應立即調整" in text and "等待人數>10人" in text  # quotes as the document writes them
     assert "回答方式：原文摘录" in text
 
     for message in (traditional, simplified):  # open the first source of each answer: quote and highlights
         message.get_by_test_id("stExpander").first.locator("summary").click()
     first_source = simplified.get_by_test_id("stExpander").first
-    first_source.get_by_text("呼入等待人數", exact=False).wait_for()
-    assert "[1]" in first_source.inner_text() and "第1條" in first_source.inner_text()
+    first_source.get_by_text("制定出以下應急方案", exact=False).wait_for()  # the intro the steps belong to
+    assert "[1]" in first_source.inner_text() and "第2條" in first_source.inner_text()
+
+    ask(page, "值班长的职责是什么", "三、值班長崗位職責")
+    follow_up = ask(page, "那质检员呢？", "四、質檢員崗位職責")  # a follow-up, understood from the turn before
+    text = follow_up.inner_text()
+    assert "理解为：质检员的职责是什么？" in text and "质检员的岗位职责（共3条）" in text
 
     SCREENSHOT.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True, animations="disabled")
+    follow_up.scroll_into_view_if_needed()  # the chat scrolls inside the page: show the follow-up too
+    page.screenshot(path=str(FOLLOW_UP_SCREENSHOT), animations="disabled")
     assert not errors
