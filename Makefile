@@ -27,12 +27,12 @@ ingest: install
 
 start: install
 	$(BIN)/dutykb ingest
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1
+	$(BIN)/streamlit run serve.py --server.address 127.0.0.1
 
 # Style and types: ruff on everything, mypy on every package and the app entry.
 lint: install-test
 	$(BIN)/ruff check .
-	$(BIN)/mypy kb ingest evals apps app.py
+	$(BIN)/mypy kb ingest evals apps app.py serve.py
 
 # The tests, including the regression gate (tests/test_gate.py: `dutykb eval --gate evals/gate.yaml`).
 test: lint

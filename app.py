@@ -6,7 +6,7 @@ import streamlit as st
 from apps.ui import auth, conversation, pages, resources, status
 from kb.vectorstore import VectorStoreUnavailable
 
-st.set_page_config(page_title=pages.APP_TITLE, page_icon=":material/menu_book:")
+st.set_page_config(page_title=pages.APP_TITLE, page_icon=pages.APP_ICON)
 services = resources.services()
 viewer = auth.sign_in(services.settings)
 if auth.changed(viewer):  # the last person's conversation must not show to the next

@@ -89,7 +89,8 @@ def score_groups(kb: KnowledgeBase, settings: Settings, suites: list[Suite], aud
             progress(done, total, case_id)
 
     groups: list[Scored] = []
-    shared: Embedder | None = None
+    # the live index's embedder (already loaded in the app) serves the suites with their own corpus too
+    shared: Embedder | None = kb.embedder if None in order else None
     for corpus, members in order.items():
         skipped: list[str] = []
         if corpus is None:

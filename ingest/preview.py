@@ -44,7 +44,8 @@ class Preview:
     roles: list[Role]
     chunks: list[ChunkPreview]
     removed_lines: list[str]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what the trainer should fix
+    notes: list[str] = field(default_factory=list)  # what ingest takes care of, said in plain words
 
 
 def _outline(root: Section) -> list[OutlineRow]:
@@ -83,7 +84,18 @@ def preview_text(doc_id: str, text: str, settings: Settings, existing: list[Chun
               for c in processed.chunks]
     preview = Preview(processed.title, _outline(root), processed.roles, chunks, processed.removed_lines)
     preview.warnings = warnings_for(root, processed.roles, processed.chunks, limits, doc_id, existing or [])
+    preview.notes = notes_for(processed.roles)
     return preview
+
+
+def notes_for(roles: list[Role]) -> list[str]:
+    """Role names the stock word list would cut apart: ingest keeps each as one search word itself."""
+    notes = []
+    for role in roles:
+        pieces = _jieba_split(role.name)
+        if len(pieces) > 1:
+            notes.append(f"岗位名「{role.name}」会作为一个整词检索（不会被拆成 {'、'.join(pieces)}），不需要处理。")
+    return notes
 
 
 def warnings_for(root: Section, roles: list[Role], chunks: list[Chunk], limits: ChunkLimits, doc_id: str,
@@ -92,10 +104,6 @@ def warnings_for(root: Section, roles: list[Role], chunks: list[Chunk], limits: 
     for node in root.walk():
         if node.kind in SECTION_KINDS and node.kind != "root" and not node.children and not node.lines:
             warnings.append(f"标题「{node.label}」下没有条目或正文")
-    for role in roles:
-        pieces = _jieba_split(role.name)
-        if len(pieces) > 1:
-            warnings.append(f"岗位名「{role.name}」会被 jieba 切成 {'/'.join(pieces)}；入库时会自动加入用户词典")
     for chunk in chunks:
         limit = limits.role_max_chars if chunk.role else limits.max_chars
         if len(chunk.text) > limit:

@@ -80,7 +80,7 @@ def test_simplified_question_is_answered_with_cited_sources(app):
     assert render.citation_marker(1) in message.markdown[0].value
     labels = [plain(e.label) for e in message.expander]
     assert labels and "一、交制度" in labels[0] and labels[0].startswith("[1] 《後場老師職責》")
-    assert labels[0].endswith("第1條")
+    assert labels[0].endswith(render.clause_number(1))  # the UI's words (Simplified), kept on one line
     quote = message.expander[0].markdown[0].value
     assert render.mark("提前") in quote  # matched words are highlighted in the Traditional quote
     assert "回答方式：原文摘录" in plain(message.caption[-1].value)

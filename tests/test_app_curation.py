@@ -80,7 +80,8 @@ def test_create_preview_save_answer_edit_retire_restore_and_history(settings):
 
     click(at, "new_preview")
     warnings = texts(at.warning)
-    assert "「# 附录」下没有条目或正文" in warnings and "jieba" in warnings
+    assert "「# 附录」下没有条目或正文" in warnings and "夜班值守员" not in warnings
+    assert "岗位名「夜班值守员」会作为一个整词检索" in texts(at.info)  # handled by ingest: an info note
     assert "夜班值守员：2 条职责" in texts(at.markdown)
     assert not (settings.corpus / "night.md").exists()  # a preview writes nothing
 
@@ -149,8 +150,8 @@ def test_hit_test_mark_as_answer_makes_a_case_that_dutykb_eval_runs(settings, tm
     at.text_input(key=QUESTION_KEY).set_value("交接班要提前多久到").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert list(table.columns[1:4]) == ["混合 名次（分数）", "BM25 名次（分数）", "向量 名次（分数）"]
-    assert table.iloc[0]["混合 名次（分数）"].startswith("1（")
+    assert list(table.columns[1:4]) == ["混合", "BM25", "向量"]  # rank (score) per retriever
+    assert table.iloc[0]["混合"].startswith("1（")
     mark = next(b for b in at.button if b.key.startswith("hit-mark-"))
     chunk_id = mark.key.removeprefix("hit-mark-")
     assert at.text_input(key=f"hit-evidence-{chunk_id}").value == "人員要提前10-15分鍾到達工作崗位,做好交准備。"

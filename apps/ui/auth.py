@@ -20,8 +20,10 @@ VIEWER_KEY = "dutykb_viewer"
 LAST_VIEWER_KEY = "dutykb_last_viewer"
 ROLE_LABELS = {"reader": "员工", "trainer": "培训师", "editor": "评测编辑"}
 LOGIN_FIELDS = {"Form name": "登录", "Username": "用户名", "Password": "密码", "Login": "登录"}
-OPEN_NOTICE = ("开放模式：没有配置用户文件（{path}），任何打开本页的人无需登录即可使用全部页面；"
-               "只显示公开条目，设了 visibility 的条目不会出现。添加用户：dutykb users add 用户名 --role editor")
+# One short line for readers on every page; the details (for whoever runs the app) on its help tooltip.
+OPEN_NOTICE = ":material/lock_open: 未启用登录：所有人可用，只显示公开条目"
+OPEN_DETAILS = ("没有用户文件（{path}），所以打开本页的人都不用登录，能使用全部页面；设了可见范围的条目不会出现。"
+                "管理员用 dutykb users add 用户名 --role editor 添加用户后，就会要求登录。")
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,7 @@ def sign_in(settings: Settings) -> Viewer | None:
     if not path.exists():
         viewer = open_viewer()
         st.session_state[VIEWER_KEY] = viewer
-        st.sidebar.warning(render.escape_markdown(OPEN_NOTICE.format(path=path)), icon=":material/lock_open:")
+        st.sidebar.caption(OPEN_NOTICE, help=render.escape_markdown(OPEN_DETAILS.format(path=path)))
         return viewer
     try:
         users_file = load_users(path)

@@ -10,6 +10,7 @@ already checked that an index is live.
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Final
 
@@ -18,6 +19,7 @@ import streamlit as st
 from apps.ui import (
     auth,
     entry_form,
+    entry_list,
     history_view,
     open_entry,
     preview_view,
@@ -25,6 +27,7 @@ from apps.ui import (
     render,
     resources,
 )
+from apps.ui.entry_list import STATUS_LABELS
 from apps.ui.resources import Services
 from ingest.curation import (
     CorpusStore,
@@ -40,12 +43,13 @@ from kb.frontmatter import ACTIVE, RETIRED, EntryMeta
 VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT = "全部条目", "编辑条目", "新建条目", "导入文件"
 VIEWS = (VIEW_LIST, VIEW_EDIT, VIEW_NEW, VIEW_IMPORT)
 VIEW_KEY = "cur_view"
-LIST_KEY = "cur_list"
 DOC_KEY = "cur_doc"  # the entry picked for editing
 LOADED_KEY = "cur_loaded"  # the version loaded into the edit form: its sha is the base of the next save
 CLEAR_NEW_KEY = "cur_clear_new"
 NEW, EDIT, IMPORT = "new", "edit", "import"  # form prefixes
 FILE_KEY = "new_file"
+DERIVED_FILE_KEY = "new_file_derived"  # the name last filled in from the title
+UNSAFE_FILE_CHARS = re.compile(r"[^\w\-]+")  # \w: letters and digits of any script, so Chinese titles stay
 WHO_KEY = "cur_who"
 UPLOAD_KEY = "import_upload"
 HISTORY_KEY = "edit_history_version"
@@ -53,7 +57,6 @@ PERSIST: Final = "session"
 IMPORT_TYPES = [suffix.lstrip(".") for suffix in KIND_BY_SUFFIX]  # exactly what ingest reads
 ENTRY_SUFFIX = ".md"
 PREVIEW_DOC_ID = "新条目.md"  # previewing before a file name is chosen
-STATUS_LABELS = {ACTIVE: "启用", RETIRED: "已废止", "unreadable": "无法读取"}
 STALE_MESSAGE = ("保存被拒绝：你打开这个条目之后，它已被修改（可能是别人在另一个窗口或用命令行改的）。"
                  "为了不覆盖别人的修改，这次没有保存。请先复制你的改动，点“重新载入”看最新版本，再重新修改。")
 
@@ -85,6 +88,7 @@ def take_requests(store: CorpusStore, audience: Audience) -> None:
     if st.session_state.pop(CLEAR_NEW_KEY, False):
         entry_form.clear(NEW)
         st.session_state.pop(FILE_KEY, None)
+        st.session_state.pop(DERIVED_FILE_KEY, None)
     doc_id = open_entry.take()
     if doc_id is None or doc_id not in {r["doc_id"] for r in visible_rows(store, audience)}:
         return
@@ -115,21 +119,14 @@ def finish(services: Services, doc_id: str, started: float, done: str) -> None:
     st.rerun()
 
 
-def list_view(store: CorpusStore, audience: Audience) -> None:
+def list_view(services: Services, store: CorpusStore, audience: Audience) -> None:
     rows = visible_rows(store, audience)
     if not rows:
         st.info("语料目录里还没有文件。可以在“新建条目”里写一个，或在“导入文件”里上传。")
         return
-    selection = st.dataframe(
-        [{"文件": r["doc_id"], "标题": r.get("title") or "", "状态": STATUS_LABELS.get(r["status"], r["status"]),
-          "版本数": r.get("versions", 0), "岗位": "、".join(map(str, r.get("roles") or [])),
-          "可见范围": "、".join(r.get("visibility") or []) or "所有人", "类型": r["kind"],
-          "问题": r.get("error", "")} for r in rows],
-        hide_index=True, width="stretch", key=LIST_KEY, on_select="rerun", selection_mode="single-row")
-    st.caption("点选一行即可打开编辑、废止或查看修订记录。")
-    picked = selection.selection.rows
-    if picked:
-        open_entry.request(rows[picked[0]]["doc_id"])
+    picked = entry_list.show(rows, services.kb.build, audience)
+    if picked is not None:
+        open_entry.request(picked)
         st.rerun()
 
 
@@ -236,6 +233,20 @@ def edit_view(services: Services, store: CorpusStore, audience: Audience) -> Non
         history_view.show(store, doc_id, key=HISTORY_KEY)
 
 
+def file_name_from(title: str) -> str:
+    """A file name for a new entry: its title, with what a file name may not hold turned into dashes."""
+    stem = UNSAFE_FILE_CHARS.sub("-", title.strip()).strip("-")
+    return stem + ENTRY_SUFFIX if stem else ""
+
+
+def fill_file_name() -> None:
+    """When the title changes, the file name follows it, until the trainer types a name of their own."""
+    derived = file_name_from(st.session_state.get(entry_form.key(NEW, "title"), ""))
+    if st.session_state.get(FILE_KEY, "") in ("", st.session_state.get(DERIVED_FILE_KEY)):
+        st.session_state[FILE_KEY] = derived
+    st.session_state[DERIVED_FILE_KEY] = derived
+
+
 def new_doc_id(name: str) -> str | None:
     name = name.strip()
     if not name:
@@ -264,8 +275,9 @@ def save_new(services: Services, store: CorpusStore, doc_id: str | None, who: st
 
 
 def new_view(services: Services, store: CorpusStore) -> None:
-    st.text_input("文件名（.md，必填）", key=FILE_KEY, placeholder="例如：夜班值守规范.md", persist_state=PERSIST)
-    entry_form.widgets(NEW)
+    entry_form.widgets(NEW, on_title_change=fill_file_name)
+    st.text_input("文件名（按标题生成，可以修改）", key=FILE_KEY, placeholder="例如：夜班值守规范.md",
+                  persist_state=PERSIST)
     who, why = who_why(NEW)
     with st.container(horizontal=True):
         preview = st.button("预览", key="new_preview", icon=":material/visibility:")
@@ -313,7 +325,7 @@ def main() -> None:
     view = st.radio("操作", VIEWS, key=VIEW_KEY, horizontal=True, label_visibility="collapsed",
                     persist_state=PERSIST)
     if view == VIEW_LIST:
-        list_view(store, viewer.audience)
+        list_view(services, store, viewer.audience)
     elif view == VIEW_EDIT:
         edit_view(services, store, viewer.audience)
     elif view == VIEW_NEW:

@@ -8,6 +8,7 @@ not by spaces, which some role names contain ("Point Guard").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Final
 
 import streamlit as st
@@ -47,9 +48,10 @@ def clear(prefix: str) -> None:
         st.session_state.pop(key(prefix, name), None)
 
 
-def widgets(prefix: str) -> None:
+def widgets(prefix: str, on_title_change: Callable[[], None] | None = None) -> None:
     left, right = st.columns(2)
-    left.text_input("标题（必填）", key=key(prefix, "title"), placeholder="例如：夜班值守规范", persist_state=PERSIST)
+    left.text_input("标题（必填）", key=key(prefix, "title"), placeholder="例如：夜班值守规范", persist_state=PERSIST,
+                    on_change=on_title_change)
     right.text_input("部门", key=key(prefix, "department"), placeholder="例如：客服中心", persist_state=PERSIST)
     left.text_input("岗位（用逗号或顿号分隔）", key=key(prefix, "roles"), placeholder="例如：夜班值守员，值班长",
                     help="正文标题里的“X岗位职责”会自动识别；这里可以补充正文没有写成标题的岗位。",

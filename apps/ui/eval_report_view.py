@@ -40,6 +40,7 @@ REASON_LABELS: dict[str, str] = {
     Reason.PHRASE_MISSING: "回答缺少预期的短语",
 }
 PASSED, FAILED = "通过", "未通过"  # words, not emoji: emoji fonts are missing on many servers
+AXIS_TIME_FORMAT, AXIS_TIME_FORMAT_SECONDS = "%m-%d %H:%M", "%m-%d %H:%M:%S"  # the table below has the year
 HISTORY_SERIES = {"混合 MRR@10": "retrieval.hybrid.MRR@10", "混合 R@5": "retrieval.hybrid.R@5",
                   "通过率": "answers.pass_rate"}
 
@@ -69,7 +70,9 @@ def load(report_path: Path) -> RunReport | None:
         return None
 
 
-@st.cache_data(max_entries=REPORT_CACHE_ENTRIES, show_spinner=False)
+# cache_resource, not cache_data: cache_data hands out an unpickled copy on every hit (23 ms for a
+# 130-case report), and each rerun of the page reads every run twice; the view never changes a report.
+@st.cache_resource(max_entries=REPORT_CACHE_ENTRIES, show_spinner=False)
 def _parse(path: str, mtime_ns: int) -> RunReport | None:
     return read_report(Path(path))
 
@@ -215,6 +218,14 @@ def show(report: RunReport) -> None:
     cases_section(report)
 
 
+def run_axis_labels(times: list[datetime]) -> list[str]:
+    """A date-and-time label per run, oldest first; seconds only where two runs share a minute."""
+    labels = [t.strftime(AXIS_TIME_FORMAT) for t in times]
+    clashes = {label for label in labels if labels.count(label) > 1}
+    return [t.strftime(AXIS_TIME_FORMAT_SECONDS) if label in clashes else label for t, label in zip(times, labels,
+                                                                                                  strict=True)]
+
+
 def history(report_paths: list[Path]) -> None:
     """Headline metrics of every run over time (runs may cover different suites: see the table)."""
     rows = []
@@ -231,16 +242,20 @@ def history(report_paths: list[Path]) -> None:
         st.info("还没有运行过评测。")
         return
     frame = pd.DataFrame(rows)
-    series = frame.melt(id_vars=["时间"], value_vars=list(HISTORY_SERIES), var_name="series", value_name="value")
-    # points as well as lines: a single run is otherwise invisible
-    chart = alt.Chart(series.rename(columns={"时间": "time"})).mark_line(point=True).encode(
-        x=alt.X("time:T", title=None),
+    frame["run"] = run_axis_labels(list(frame["时间"]))
+    series = frame.melt(id_vars=["run", "时间"], value_vars=list(HISTORY_SERIES), var_name="series",
+                        value_name="value")
+    series["时间"] = series["时间"].map(lambda t: t.strftime(TIME_FORMAT))
+    # One tick per run, labelled with its date and time (a time axis labels a single run ":44" and repeats
+    # minutes between two close runs); points as well as lines, since a single run has no line.
+    chart = alt.Chart(series).mark_line(point=True).encode(
+        x=alt.X("run:O", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelOverlap="greedy")),
         y=alt.Y("value:Q", scale=alt.Scale(domain=[0, 1]), title="得分"),
         color=alt.Color("series:N", title=None),
-        tooltip=[alt.Tooltip("time:T", title="时间", format="%Y-%m-%d %H:%M"), alt.Tooltip("series:N", title="指标"),
+        tooltip=[alt.Tooltip("时间:N", title="时间"), alt.Tooltip("series:N", title="指标"),
                  alt.Tooltip("value:Q", title="得分", format=".3f")],
     )
     st.altair_chart(chart, width="stretch")
     frame["时间"] = frame["时间"].map(lambda t: t.strftime(TIME_FORMAT))
-    st.dataframe(frame.iloc[::-1], hide_index=True, width="stretch",
+    st.dataframe(frame.drop(columns="run").iloc[::-1], hide_index=True, width="stretch",
                  column_config={label: st.column_config.NumberColumn(format="%.3f") for label in HISTORY_SERIES})

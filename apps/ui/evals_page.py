@@ -6,6 +6,7 @@ already checked that an index is live.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import streamlit as st
 
@@ -27,6 +28,7 @@ from kb.access import Audience
 SUITES_KEY = "eval_suites"
 RUN_KEY = "eval_run"
 VIEW_KEY = "eval_view"
+PERSIST: Final = "session"  # the editor's choice of suites survives a detour to another page
 
 
 def run_section(services: Services, audience: Audience) -> None:
@@ -35,7 +37,7 @@ def run_section(services: Services, audience: Audience) -> None:
     if not paths:
         st.info(render.escape_markdown(f"{folder} 里还没有评测集（*.yaml）。"))
         return
-    chosen = st.multiselect("评测集", list(paths), default=list(paths), key=SUITES_KEY,
+    chosen = st.multiselect("评测集", list(paths), default=list(paths), key=SUITES_KEY, persist_state=PERSIST,
                             help=render.escape_markdown(f"来自 {folder}"))
     if not st.button("运行评测", key=RUN_KEY, type="primary", icon=":material/play_arrow:", disabled=not chosen):
         return

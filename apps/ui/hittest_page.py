@@ -34,16 +34,28 @@ QUESTION_KEY = "hit_question"
 K_KEY = "hit_k"
 ROLE_KEY = "hit_role"
 DEFAULT_K = 5
+# Column widths in pixels: together they fit the page's 700-pixel column, so nothing is cut off on a desktop.
+RANK_WIDTH, SCORE_WIDTH, ITEMS_WIDTH, TERMS_WIDTH, SECTION_WIDTH = 36, 92, 60, 110, 200
 PERSIST: Final = "session"  # the question is still there after a detour to the curation page
 
 
 def rank_table(rows: list[HitRow]) -> None:
-    """One line per result: where each retriever put it, and with what score (ranks first: they are the point)."""
+    """One line per result: where each retriever put it, and with what score (ranks first: they are the point).
+
+    Fixed column widths, so the whole table fits the page without scrolling sideways; a long section
+    name is cut short here, and shown in full on the result's card below."""
+    ranks = {hit_view.MODE_LABELS[mode]: mode for mode in MODES}
     st.dataframe(
-        [{"#": i, **{f"{hit_view.MODE_LABELS[mode]} 名次（分数）": hit_view.rank_cell(row, mode) for mode in MODES},
-          "命中词": "、".join(row.matched_terms), "条目": "、".join(map(str, row.chunk.items)),
+        [{"#": i, **{label: hit_view.rank_cell(row, mode) for label, mode in ranks.items()},
+          "条目": hit_view.items_text(row.chunk.items), "命中词": "、".join(row.matched_terms),
           "小节": row.chunk.section.split(BREADCRUMB_SEP)[-1] or row.chunk.title} for i, row in enumerate(rows, 1)],
-        hide_index=True, width="stretch")
+        hide_index=True, width="stretch",
+        column_config={"#": st.column_config.NumberColumn(width=RANK_WIDTH),
+                       **{label: st.column_config.TextColumn(width=SCORE_WIDTH) for label in ranks},
+                       "条目": st.column_config.TextColumn(width=ITEMS_WIDTH),
+                       "命中词": st.column_config.TextColumn(width=TERMS_WIDTH),
+                       "小节": st.column_config.TextColumn(width=SECTION_WIDTH)})
+    st.caption(f"各检索方式的名次（分数）：前{DEPTH}外 = 没有排进它的前 {DEPTH} 名。")
 
 
 def default_evidence(chunk: Chunk) -> str:
@@ -92,7 +104,7 @@ def add_to_lexicon(services: Services, words: str, group: str) -> None:
 def show_hit(i: int, row: HitRow, question: str, role: str | None, services: Services) -> None:
     chunk = row.chunk
     with st.container(border=True):
-        items = f" · 第{'、'.join(map(str, chunk.items))}条" if chunk.items else ""
+        items = f" · 第{hit_view.items_text(chunk.items)}条" if chunk.items else ""
         st.markdown(f"**{i}\\.** {render.escape_markdown(chunk.breadcrumb + items)}")
         st.markdown(render.highlight(chunk.text, row.matched_terms))
         st.caption(render.escape_markdown(f"文件：{chunk.doc_id}" + (f" · 岗位：{chunk.role}" if chunk.role else "")))

@@ -33,11 +33,12 @@ def items_label(items: list[int]) -> str:
 
 def show(preview: Preview) -> None:
     st.markdown(f"**预览：《{render.escape_markdown(preview.title)}》**")
-    if preview.warnings:
-        for warning in preview.warnings:
-            st.warning(render.escape_markdown(warning), icon=":material/warning:")
-    else:
-        st.success("没有发现问题。")
+    for warning in preview.warnings:
+        st.warning(render.escape_markdown(warning), icon=":material/warning:")
+    if not preview.warnings:
+        st.success("没有发现需要修改的问题。")
+    if preview.notes:
+        st.info(render.HARD_BREAK.join(map(render.escape_markdown, preview.notes)), icon=":material/info:")
     _roles(preview)
     _outline(preview)
     _chunks(preview)

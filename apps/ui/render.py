@@ -13,12 +13,13 @@ from collections.abc import Iterable, Iterator
 
 from kb.llm import CITATION, UNCITED_MARK, UNSUPPORTED_MARK
 from kb.normalize import fold_width, normalize, to_simplified
-from kb.records import Citation
+from kb.records import BREADCRUMB_SEP, Citation
 from kb.tokenize import BIGRAM_PREFIX, Tokenizer
 
 MARKDOWN_SPECIALS = frozenset(string.punctuation)
 HARD_BREAK = "  \n"
 MIN_HIGHLIGHT_CHARS = 2  # single characters (到, 的) would light up half of every sentence
+NO_BREAK = "\u2060"  # WORD JOINER: no line break here, and nothing visible
 CHECK_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (UNSUPPORTED_MARK, UNCITED_MARK)) + ")")
 
 
@@ -80,8 +81,11 @@ def highlight(text: str, terms: Iterable[str]) -> str:
 
 
 def mark(markdown: str) -> str:
-    """Highlight already-escaped markdown (bold too: the pale background alone is easy to miss)."""
-    return f":orange-background[**{markdown}**]"
+    """Highlight already-escaped markdown: orange bold text, as Chinese search pages mark matches.
+
+    Not `:orange-background[…]`: Streamlit pads that box on both sides, which reads as a space
+    inside Chinese text (具體 負責 熱線)."""
+    return f":orange[**{markdown}**]"
 
 
 def citation_marker(n: int) -> str:
@@ -110,6 +114,16 @@ def _plain_with_marks(text: str) -> str:
     )
 
 
+def clause_number(n: int) -> str:
+    """第k条 in the UI's script, kept on one line (a label never wraps as 第1 / 条)."""
+    return NO_BREAK.join(("第", str(n), "条"))
+
+
 def source_label(citation: Citation) -> str:
-    """Expander label: the citation number and where the clause is (《title》 section › 第k條)."""
-    return escape_markdown(f"[{citation.n}] {citation.label}")
+    """Expander label: the citation number and where the clause is: 《title》 section › 第k条.
+
+    Title and section are document text, shown as written; the clause words are the UI's."""
+    where = f"《{citation.title}》" + (f" {citation.section}" if citation.section else "")
+    if citation.items:
+        where += BREADCRUMB_SEP + "、".join(clause_number(n) for n in citation.items)
+    return escape_markdown(f"[{citation.n}] {where}")
