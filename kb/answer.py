@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from kb.access import PUBLIC, Audience
+from kb.blocks import strip_marker
 from kb.compose import answer_of, write
 from kb.firstline import block_count, first_line
 from kb.knowledge import KnowledgeBase
@@ -38,6 +39,8 @@ from kb.retrieve import HybridRetriever, Retrieval
 from kb.select import Selection, Shape, duty_list, select
 from kb.suggest import topics
 from kb.units import Scorer
+
+__all__ = ["AnswerStream", "Answerer", "Draft", "strip_marker"]  # strip_marker: the hit-test page's import
 
 ANSWER_CANDIDATES = 8
 MIN_WORD_CHARS = 2  # single characters (带, 放) name nothing a first line can anchor on

@@ -62,6 +62,12 @@ class Block:
         return [line for line in quotable if line.depth == top]
 
 
+def strip_marker(text: str) -> str:
+    """An item's text without its number marker ("1、人員要提前…" → "人員要提前…")."""
+    marker = match_marker(text.strip()) if text.strip() else None
+    return marker.heading if marker and marker.heading else text.strip()
+
+
 def clean_label(label: str) -> str:
     """A breadcrumb label without Markdown syntax (`# 护士条例` → `护士条例`)."""
     return MARKDOWN_EMPHASIS.sub("", MARKDOWN_HEADING.sub("", label.strip())).strip()
