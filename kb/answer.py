@@ -140,7 +140,8 @@ class Answerer:
         # a question about a role is answered from that role's own text first
         quoted.sort(key=lambda q: q.chunk is None or q.chunk.role not in query.mentioned)
         tokenizer = self.kb.build.lexical.tokenizer
-        words = tuple(dict.fromkeys(w for w in [*tokenizer.jieba_words(query.match), *tokenizer.content_bigrams(query.match)]
+        candidates = [*tokenizer.jieba_words(query.match), *tokenizer.content_bigrams(query.match)]
+        words = tuple(dict.fromkeys(w for w in candidates
                                     if len(w) >= MIN_WORD_CHARS and w not in GENERIC_WORDS and w not in query.focus))
         found = first_line(query, [q.text for q in quoted], self.roles_in, words)
         if found is None:

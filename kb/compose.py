@@ -98,10 +98,11 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
         return duty_text(selection.roles, selection.lines, query)
     lines = list(selection.lines)
     block = selection.block
-    shows_heading = (block is not None and block.heading and not block.heading.endswith(ELLIPSIS)
-                     and not any(line.text == block.heading for line in block.lines))
+    heading = block.heading if block is not None else ""
+    shows_heading = (heading and not heading.endswith(ELLIPSIS) and block is not None
+                     and not any(line.text == heading for line in block.lines))
     if shows_heading and not (count_line and verdict.level is Level.ANSWERED):
-        lines.insert(0, Quoted(clean_label(block.heading), 0, None, None, None))
+        lines.insert(0, Quoted(clean_label(heading), 0, None, None, None))
     cited, citations, numbers = cite(lines)
     head: list[str] = []
     if verdict.level is Level.PARTIAL:

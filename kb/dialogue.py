@@ -18,12 +18,14 @@ from kb.normalize import normalize
 from kb.query import Context, Query
 
 TERMINAL = "？?。！!，,~～ "
-THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]{1,16}?)\s*(?:呢|怎么样|又如何|又怎样|如何)[？?。！!～~]*$")
+THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]{1,16}?)\s*"
+                      r"(?:呢|怎么样|又如何|又怎样|如何)[？?。！!～~]*$")
 CONDITION = re.compile(r"^(?:那么|那)?\s*(?:如果|要是|假如|若是|万一|若|如)(?P<x>[^？?]{1,30}?)"
                        r"\s*(?:呢|怎么办|该怎么办|怎么处理|咋办)?[？?。！!～~]*$")
 PRONOUN = re.compile(r"他们|她们|该岗位|这个岗位|此岗位|这个职位|该职位|这个角色|这位|他|她|ta|TA")
 QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪里|怎么|怎样|如何|多少|多久|多长|几|谁|吗|呢")
-SUBJECT_TAIL = re.compile(r"(的岗位职责|的职责|岗位职责|职责|包括|包含|主要|平时|平常|每天|一般|都|还|有|是|做|干|负责|的)$")
+SUBJECT_TAIL = re.compile(r"(的岗位职责|的职责|岗位职责|职责|包括|包含|主要|平时|平常|每天|一般|"
+                          r"都|还|有|是|做|干|负责|的)$")
 MAX_TOPIC_WORD_CHARS = 8
 MIN_SUBJECT_CHARS = 2
 MODAL = re.compile(r"要|需要|应该|应当|该|得|可以|能|必须|会|是否")

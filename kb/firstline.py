@@ -114,8 +114,8 @@ def who(text: str, roles_in: RoleFinder) -> str | None:
 
 def block_count(block: Block) -> str | None:
     """'<heading>包括以下N项：' for a block of at least two entries."""
-    entries = [line for line in block.lines
-               if not (line.quotable and is_intro(line.text)) and not (not line.quotable and line.text == block.heading)]
+    entries = [line for line in block.lines if not (line.quotable and is_intro(line.text))
+               and not (not line.quotable and line.text == block.heading)]
     if not entries:
         return None
     top = min(line.depth for line in entries)

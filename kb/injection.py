@@ -32,7 +32,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         r"(输出|告诉|显示|泄露|打印|重复|透露|给出)[^。\n]{0,6}(系统提示|提示词|系统指令|初始指令|原始指令|你的设定)|"
         r"(系统提示|提示词|系统指令)[^。\n]{0,6}(输出|告诉|显示|泄露|打印|重复|透露)")),
     ("system-prompt", re.compile(r"\b(system prompt|initial instructions)\b")),
-    ("answer-directive", re.compile(r"(直接|只|一律|必须|务必)(回答|回复|输出)[:：“\"]|你(必须|只能|只要|要)(回答|回复|输出|说)")),
+    ("answer-directive", re.compile(r"(直接|只|一律|必须|务必)(回答|回复|输出)[:：“\"]|"
+                                    r"你(必须|只能|只要|要)(回答|回复|输出|说)")),
     ("secret", re.compile(
         r"(密码|口令|密钥|秘钥|api[ _-]?key|token|secret|password|passwd)\s*(是|为|:|：|=)(?!否)\s*[\w@#$%^&*!-]{3,}")),
 ]

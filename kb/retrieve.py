@@ -152,8 +152,9 @@ class Fusion(Step):
         if s.fusion == "rrf":
             r.fused = rrf_fuse(r.rankings, weights, s.rrf_k)
             return
-        scored = {name: [(i, r.scores[name][i]) for i in r.rankings[name]] for name in ("bm25", "dense")
-                  if name in r.rankings}
+        scored: dict[str, list[tuple[int, float]]] = {
+            name: [(i, r.scores[name][i]) for i in r.rankings[name]]
+            for name in ("bm25", "dense") if name in r.rankings}
         fused = dict(convex_fuse(scored, weights))
         for name in ("role", "prior"):  # role lists have no score scale: a flat bonus
             for i in r.rankings.get(name, []):

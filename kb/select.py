@@ -154,9 +154,9 @@ def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder)
         if len(block.items) >= MIN_LIST_ITEMS and block.size <= MAX_BLOCK_CHARS:
             return block_selection(scorer, block, units)
     lines = {id(u): _line(scorer, u) for u in chosen}
-    lead = lines[id(chosen[0])]
+    first = lines[id(chosen[0])]
     chosen.sort(key=lambda u: (u.position, u.part))
-    return Selection(Shape.ITEMS, with_intros(scorer, [lines[id(u)] for u in chosen], chosen), units, lead=lead)
+    return Selection(Shape.ITEMS, with_intros(scorer, [lines[id(u)] for u in chosen], chosen), units, lead=first)
 
 
 def with_intros(scorer: Scorer, lines: list[Quoted], chosen: list[Unit]) -> list[Quoted]:

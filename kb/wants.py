@@ -58,11 +58,13 @@ DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit
 CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
 DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
 PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年)"
-FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
+FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}"
+                            rf"(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
                             rf"{PERIOD}[检查]|每隔|[一两二三四五六七八九十\d]+\s*[次遍回]")
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
 ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
-ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|[一二三四五六七八九十]+[、.．]|"
+ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|"
+                         r"[一二三四五六七八九十]+[、.．]|"
                          r"[(（][一二三四五六七八九十]+[)）])\s*")
 
 # question wording → the unit it asks for; explicit units before the generic 多久 / 多少
@@ -73,7 +75,8 @@ QUESTION_UNITS: list[tuple[re.Pattern[str], Unit]] = [
     (re.compile(r"几点|几时"), Unit.CLOCK),
     (re.compile(r"什么时候|何时|什么时间"), Unit.WHEN),
 ]
-EXPLICIT = re.compile(r"(?:几|多少)\s*(个)?\s*(秒|分钟|小时|钟头|工作日|天|日|星期|周|月|年|次|遍|回|人|名|位|元|块|钱|度|分|米|"
+EXPLICIT = re.compile(r"(?:几|多少)\s*(个)?\s*(秒|分钟|小时|钟头|工作日|天|日|星期|周|月|年|次|遍|回|人|名|位|"
+                      r"元|块|钱|度|分|米|"
                       r"厘米|公分|学时|课时)")
 EXPLICIT_UNIT = {"秒": Unit.SECOND, "分钟": Unit.MINUTE, "小时": Unit.HOUR, "钟头": Unit.HOUR, "工作日": Unit.DAY,
                  "天": Unit.DAY, "日": Unit.DAY, "星期": Unit.WEEK, "周": Unit.WEEK, "月": Unit.MONTH,
@@ -89,14 +92,16 @@ GENERIC_CLASSIFIER = "个"  # 几个 counts anything: 名, 人, 件 … answer i
 MEASURED_GAP = re.compile(rf"^\s*(?:个|{'|'.join(EXPLICIT_UNIT)}|{COUNTERS})?\s*的?\s*")
 QUANTITY_WORD = re.compile(r"多少|几|多久|多长|多高|多大|多远|何时|什么时候|比例")
 
-MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|扣款|赔|报销|待遇|提成|绩效奖)")
+MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|"
+                   r"扣款|赔|报销|待遇|提成|绩效奖)")
 MONEY_TEXT = re.compile(r"元|工资|薪|罚款|罚金|扣款|扣除|扣发|赔偿|赔付|赔款|奖金|津贴|补贴|补助|费用|报酬|酬金|待遇")
 PENALTY = re.compile(r"处分|处罚|惩罚|开除|辞退|扣分|后果|会怎么样|会被怎么|受到什么|怎么处罚|记过|"
                      r"(不及格|不合格|违反|违规|没做到|未履职|没履职|出错|迟到|旷工|泄露|丢失).{0,8}(怎么处理|如何处理|怎么办)")
 PENALTY_TEXT = re.compile(r"处分|处罚|警告|开除|辞退|罚|扣|追究|记过|通报|解除|赔偿|吊销|暂停")
 QUALIFICATIONS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"学历|文凭"), re.compile(r"学历|学位|本科|大专|专科|中专|高中|研究生|硕士|博士|毕业")),
-    (re.compile(r"证书|证件|资格证|会计证|上岗证|执照|证明"), re.compile(r"证书|证件|证明|资格|执照|持证|上岗证|执业证")),
+    (re.compile(r"证书|证件|资格证|会计证|上岗证|执照|证明"),
+     re.compile(r"证书|证件|证明|资格|执照|持证|上岗证|执业证")),
     (re.compile(r"什么条件|哪些条件|条件是"), re.compile(r"条件|满足|符合|达到|具备|不低于|不少于")),
     (re.compile(r"职称"), re.compile(r"职称|[护药技医]师|工程师|主任")),
     (re.compile(r"工作经验|几年经验|经验"), re.compile(r"经验|工作满|从事.{0,8}年|年以上")),
@@ -142,7 +147,8 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
     at = QUANTITY_WORD.search(match)
     if unit is not None and at is not None:  # the word right after 多少/几个 (and its unit) is what is counted
         rest = match[at.end():]
-        rest = rest[MEASURED_GAP.match(rest).end():]
+        gap = MEASURED_GAP.match(rest)
+        rest = rest[gap.end():] if gap else rest
         measured = next((w for w in focus if rest.startswith(w) and not UNIT_WORD.fullmatch(w)), None)
     qualification = next((text for ask, text in QUALIFICATIONS if ask.search(match)), None)
     money = MONEY.search(match)

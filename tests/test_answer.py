@@ -75,7 +75,9 @@ def test_yes_no_question_opens_with_the_rules_own_modal_and_condition(answerer):
 
 
 def test_every_answer_line_carries_a_resolvable_citation(answerer):
-    for question in ["机房里能放水杯吗", "客户问我叫什么名字该怎么说", "外呼话务员做什么", "突发系统故障导致排队的人很多怎么办"]:
+    questions = ["机房里能放水杯吗", "客户问我叫什么名字该怎么说", "外呼话务员做什么",
+                 "突发系统故障导致排队的人很多怎么办"]
+    for question in questions:
         answer = answerer.answer(question)
         numbers = {c.n for c in answer.citations}
         assert {n for _, n in quoted_lines(answer)} == numbers, question

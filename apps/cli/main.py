@@ -193,13 +193,14 @@ def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
     with open(path, encoding="utf-8") as handle:
         lines = [line for line in handle if line.strip()]
     for d, line in enumerate(lines, 1):
+        problem: str | None = None
         try:
             turns = json.loads(line)
         except json.JSONDecodeError as exc:
             turns, problem = None, f"{path} line {d}: not JSON ({exc.msg})"
         else:
-            problem = None if isinstance(turns, list) and all(isinstance(t, str) for t in turns) else \
-                f"{path} line {d}: a dialogue is a JSON array of strings (the user's turns)"
+            if not (isinstance(turns, list) and all(isinstance(t, str) for t in turns)):
+                problem = f"{path} line {d}: a dialogue is a JSON array of strings (the user's turns)"
         if problem:
             _print_json({"dialogue": d, "turn": 0, "error": problem})
             ok = False
