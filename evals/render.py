@@ -66,6 +66,12 @@ def to_markdown(report: RunReport) -> str:
         lines += ["", "## Thresholds", ""]
         lines += [f"- {'ok' if t.ok else 'MISSED'}: {t.metric} = {t.value:.3f} "
                   f"({f'min {t.min}' if t.min is not None else f'max {t.max}'})" for t in report.thresholds]
+    for name, check in report.roles.items():
+        lines += ["", f"## Roles ({name})", "",
+                  f"Found {check.found}/{check.expected} ({check.found_rate:.3f}); exact duty counts "
+                  f"{check.exact_duties}/{check.expected} ({check.exact_rate:.3f}); spurious {check.spurious_count}."]
+        lines += [f"- missing: {m}" for m in check.missing] + [f"- wrong count: {w}" for w in check.wrong_counts]
+        lines += [f"- spurious: {x}" for x in check.spurious]
     cov = report.coverage
     if cov:
         lines += ["", "## Coverage", "", f"Roles asked about: {cov.roles_covered}/{cov.roles_total}; "

@@ -14,6 +14,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from evals.coverage import Coverage, coverage, merge_coverage
+from evals.roles_check import RoleCheck, check_roles, load_expected
 from evals.runner import CaseResult
 from evals.scoring import Summary, breakdown, flatten, summarize_results
 from evals.suite import Suite
@@ -96,6 +97,7 @@ class RunReport(BaseModel):
     cases: list[CaseResult] = Field(default_factory=list)
     baseline: Comparison | None = None
     thresholds: list[ThresholdCheck] = Field(default_factory=list)
+    roles: dict[str, RoleCheck] = Field(default_factory=dict)  # per suite with a hand-counted `roles:` file
 
     def viewable_by(self, audience: Audience) -> bool:
         """Reports are shared files: shown only to viewers who may see every restricted entry they quote."""
@@ -106,6 +108,8 @@ class RunReport(BaseModel):
         flat = flatten(self.summary.model_dump())
         for name, summary in self.by_suite.items():
             flat.update(flatten(summary.model_dump(), f"by_suite.{name}."))
+        for name, check in self.roles.items():
+            flat.update({f"by_suite.{name}.roles.{k}": v for k, v in check.figures().items()})
         return flat
 
     @property
@@ -167,6 +171,8 @@ def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVER
         audience=AudienceInfo(unrestricted=audience.unrestricted, groups=sorted(audience.groups)),
         shown_visibility=[list(v) for v in sorted({v for g in groups for v in shown_visibility(g.kb, g.results)})],
         cases=results,
+        roles={s.name: check_roles(g.kb.roles_for(audience), load_expected(s.roles))
+               for g in groups for s in g.suites if s.roles is not None},
     )
 
 

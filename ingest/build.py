@@ -9,6 +9,7 @@ import json
 import shutil
 import sys
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,12 +24,12 @@ from kb.buildfiles import (
     PART_VECTORS_FILE,
     ROLES_FILE,
 )
-from kb.embed import EmbeddingCache, embed_with_cache, make_embedder
+from kb.embed import Embedder, EmbeddingCache, EmbedStats, embed_distinct, make_embedder, mean_vector
 from kb.lexical import LexicalIndex
 from kb.lexicon import Lexicon
 from kb.manifest import BUILDS_DIRNAME, Manifest, read_manifest, write_manifest
 from kb.normalize import normalize
-from kb.records import Chunk, Role
+from kb.records import BREADCRUMB_SEP, Chunk, Role
 from kb.settings import Settings
 from kb.vectorstore import COLLECTION_PREFIX, VectorRecord, VectorStore, open_store
 
@@ -92,39 +93,78 @@ def cleanup(home: Path, store: VectorStore, keep_previous: int) -> list[str]:
     return removed
 
 
-def embed_chunks(settings: Settings, chunks: list[Chunk], show: bool):
-    """Vectors for chunks and for their parts (items/paragraphs), from the cache where possible.
+CONTEXT_LABELS = 2  # the section labels a chunk's context vector is made of (its heading and the one above)
+WARM_UP_TEXT = "预热"  # loads the model before timing, so the measured rate is the embedder's own
 
-    Part vectors let the answerer pick the item that answers a question without embedding at query time.
-    Returns (embedder, chunk vectors, part vectors, chunks that had to be embedded).
+
+@dataclass
+class EmbeddedChunks:
+    embedder: Embedder
+    vectors: np.ndarray       # one per chunk (what Chroma holds)
+    part_vectors: np.ndarray  # one per chunk part, in chunk then part order (what answers rank items by)
+    stats: EmbedStats
+
+
+def context_text(chunk: Chunk) -> str:
+    """The match form of the chunk's nearest section labels (the role or rule heading and its parent)."""
+    labels = [p for p in chunk.section.split(BREADCRUMB_SEP) if p][-CONTEXT_LABELS:]
+    return normalize(" ".join(labels))
+
+
+def _chunk_vector(mode: str, chunk: Chunk, parts: list[np.ndarray], by_text: dict[str, np.ndarray]) -> np.ndarray:
+    if mode == "embed":
+        return by_text[chunk.match_text]
+    context = context_text(chunk) if mode == "mean+context" else ""
+    return mean_vector(parts + ([by_text[context]] if context else []))
+
+
+def embed_chunks(settings: Settings, chunks: list[Chunk], show: bool) -> EmbeddedChunks:
+    """Vectors for chunks and for their parts (items/paragraphs); every distinct text is embedded once.
+
+    A chunk's vector is, by the `chunk_vector` setting, the mean of its parts' vectors (plus its section
+    labels' vector), so the text its items already cover is not embedded a second time. Part vectors let
+    the answerer pick the item that answers a question without embedding at query time.
     """
     embedder = make_embedder(settings.embedder)
+    mode = settings.chunk_vector
     cache = EmbeddingCache(settings.embedding_cache_path)
     part_texts = [normalize(p.text) for c in chunks for p in c.parts]
+    extra = [c.match_text for c in chunks] if mode == "embed" else \
+        [context_text(c) for c in chunks] if mode == "mean+context" else []
     try:
-        with tqdm(total=len(chunks) + len(part_texts), desc="向量化", unit="text", disable=not show,
-                  file=sys.stderr) as bar:
-            vectors, computed = embed_with_cache(
-                embedder, cache, [c.match_text for c in chunks], settings.embed_batch_size, progress=bar.update
-            )
-            bar.update(len(chunks) - computed)
-            part_vectors, _ = embed_with_cache(embedder, cache, part_texts, settings.embed_batch_size,
-                                               progress=bar.update)
+        with tqdm(total=0, desc="向量化", unit="text", disable=not show, file=sys.stderr) as bar:
+            def plan(missing: int) -> None:
+                bar.total = missing
+                bar.refresh()
+                if missing:
+                    embedder.embed_passages([WARM_UP_TEXT])
+
+            by_text, stats = embed_distinct(embedder, cache, part_texts + [t for t in extra if t],
+                                            settings.embed_batch_size, progress=bar.update, plan=plan)
     finally:
         cache.close()
-    return embedder, vectors, part_vectors, computed
+    dim = next(iter(by_text.values())).shape[0] if by_text else 0
+    part_vectors = np.stack([by_text[t] for t in part_texts]) if part_texts else np.zeros((0, dim), np.float32)
+    vectors, offset = [], 0
+    for chunk in chunks:
+        parts = list(part_vectors[offset:offset + len(chunk.parts)])
+        offset += len(chunk.parts)
+        vectors.append(_chunk_vector(mode, chunk, parts, by_text))
+    stacked = np.stack(vectors) if vectors else np.zeros((0, dim), np.float32)
+    return EmbeddedChunks(embedder, stacked, part_vectors, stats)
 
 
 def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role], docs: dict,
                       corpus_fingerprint: str, previous: Manifest | None, show: bool,
-                      lexicon: Lexicon | None = None) -> tuple[Manifest, int]:
+                      lexicon: Lexicon | None = None) -> tuple[Manifest, EmbedStats]:
     """Embed, write a new build beside the live one, flip the manifest, drop stale builds.
 
-    Returns the published manifest and how many chunks had to be embedded (not cached).
+    Returns the published manifest and what embedding cost (distinct texts, cache misses, characters, rate).
     """
     home = settings.home
     store = open_store(settings)
-    embedder, vectors, part_vectors, computed = embed_chunks(settings, chunks, show)
+    embedded = embed_chunks(settings, chunks, show)
+    embedder, vectors, part_vectors = embedded.embedder, embedded.vectors, embedded.part_vectors
     build_id = new_build_id()
     manifest = Manifest(
         build_id=build_id, collection=collection_name(build_id), embedder=settings.embedder,
@@ -138,4 +178,4 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     write_collection(store, manifest.collection, chunks, vectors)
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)
-    return manifest, computed
+    return manifest, embedded.stats

@@ -17,6 +17,7 @@ from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk, ChunkPart
 
 SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;])")
+CLAUSE_BREAK = re.compile(r"(?<=[，,、：:])")  # a sentence too long for a chunk is cut at its clauses, then by width
 CONTEXT_LABELS = 2  # section labels prepended to the match text: the role/rule heading and its parent
 CHUNK_ID_HASH_CHARS = 16
 PART_SEPARATOR = "\n"
@@ -41,19 +42,34 @@ class _Pack:
         return not self.parts or self.size + len(PART_SEPARATOR) + len(text) <= limit
 
 
-def split_long(text: str, limit: int) -> list[str]:
-    """Sentence-aligned pieces of at most `limit` chars (a single longer sentence stays whole)."""
-    if len(text) <= limit:
-        return [text]
+def _pack_pieces(units: list[str], limit: int) -> list[str]:
     pieces, current = [], ""
-    for sentence in (s for s in SENTENCE_BREAK.split(text) if s):
-        if current and len(current) + len(sentence) > limit:
+    for unit in units:
+        if current and len(current) + len(unit) > limit:
             pieces.append(current)
             current = ""
-        current += sentence
+        current += unit
     if current:
         pieces.append(current)
     return pieces
+
+
+def split_long(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` chars, cut at sentence ends, else at clause marks, else by width.
+
+    Every piece is bounded, so no input (a 16k-character line without punctuation) makes one
+    huge chunk or one huge text to embed.
+    """
+    if len(text) <= limit:
+        return [text]
+    units: list[str] = []
+    for sentence in (s for s in SENTENCE_BREAK.split(text) if s):
+        if len(sentence) <= limit:
+            units.append(sentence)
+            continue
+        for clause in (c for c in CLAUSE_BREAK.split(sentence) if c):
+            units += [clause[i:i + limit] for i in range(0, len(clause), limit)]
+    return _pack_pieces(units, limit)
 
 
 class _Chunker:
@@ -61,7 +77,7 @@ class _Chunker:
         self.doc_id = doc_id
         self.title = title
         self.limits = limits
-        self.role_of = {id(span.node): span for span in roles}
+        self.role_of = {id(span.node): span for span in roles if not span.inline}
         self.chunks: list[Chunk] = []
         self._seen_ids: dict[str, int] = {}
 
@@ -107,7 +123,9 @@ class _Chunker:
                 own = [] if node.lines else [ChunkPart(None, node.label)]
             self._emit_packed(here, role, own + self._paragraph_parts(node.lines), limit)
             return
-        if node.kind != "root" and len(node.full_text()) <= limit and not self._has_role_below(node):
+        labelled = span is not None and any(c.kind == "label" for c in node.children)
+        if node.kind != "root" and len(node.full_text()) <= limit and not self._has_role_below(node) \
+                and not labelled:  # a role's labelled parts (职责 / 任职要求 / 禁止行为) are chunks of their own
             parts = self._paragraph_parts(node.lines) + [ChunkPart(c.number, c.full_text()) for c in node.children]
             self.emit(here, role, parts)
             return
@@ -133,7 +151,24 @@ class _Chunker:
         return any(id(n) in self.role_of for n in node.walk() if n is not node)
 
 
+def link_split_blocks(chunks: list[Chunk]) -> None:
+    """Consecutive chunks of one section are one block cut in pieces: give them a shared id and their order."""
+    start = 0
+    while start < len(chunks):
+        end = start
+        while end + 1 < len(chunks) and chunks[end + 1].section == chunks[start].section \
+                and chunks[end + 1].doc_id == chunks[start].doc_id:
+            end += 1
+        if end > start:
+            digest = hashlib.sha1(chunks[start].section.encode()).hexdigest()[:CHUNK_ID_HASH_CHARS]
+            block_id = f"{chunks[start].doc_id}::block-{digest}"
+            for i, chunk in enumerate(chunks[start:end + 1]):
+                chunk.block_id, chunk.block_part, chunk.block_parts = block_id, i, end - start + 1
+        start = end + 1
+
+
 def chunk_document(doc_id: str, title: str, root: Section, roles: list[RoleSpan], limits: ChunkLimits) -> list[Chunk]:
     chunker = _Chunker(doc_id, title, roles, limits)
     chunker.visit(root, [], None)
+    link_split_blocks(chunker.chunks)
     return chunker.chunks

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.normalize import normalize
+from kb.outline import HEADING, ITEM, LINE, Block
 
 BREADCRUMB = re.compile(r"^(当前位置|您的位置|你的位置|你现在的位置)\s*[:：]")
 PUBLISHED = re.compile(r"^(发布时间|发表时间|更新时间|发布日期|时间)\s*[:：]\s*\d{4}")
@@ -17,6 +18,8 @@ LINK_LIST_MAX_LINE = 30  # titles in a "hot content" list are short; a longer li
 LINK_LIST_HEADINGS = {"热点内容", "相关文章", "相关内容", "猜你喜欢", "热门推荐", "热门文章", "推荐阅读", "最新文章"}
 LISTING_LINE = re.compile(r"(发布|发表)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}.*(浏览|阅读|点击)\s*[:：]\s*\d+")
 VIEW_COUNT = re.compile(r"^(浏览|阅读|点击)(次数|量)?\s*[:：]?\s*\d+\s*(次)?$")
+# a page's meta line: publish date / source / hits / font size / print-close links, in any combination
+PAGE_META = re.compile(r"(浏览次数|访问量|点击量|阅读量|点击数)\s*[:：]|字体\s*[:：]\s*\[?\s*大|【\s*(打印|关闭)")
 AD_LINE = re.compile(r"^(广告|赞助|点击下载|扫码关注|版权所有|copyright)", re.I)
 QA_FILLERS = re.compile(
     r"^[,，。.]?\s*(这个问题也许我能帮上点忙|希望对你有所帮助|希望能帮到你|希望对您有所帮助|以上回答希望对你有帮助|满意请采纳)[。!！.]*$"
@@ -42,6 +45,8 @@ def _drop_reason(match_line: str) -> str | None:
         return "seo"
     if LISTING_LINE.search(match_line) or VIEW_COUNT.match(match_line):
         return "listing"
+    if PAGE_META.search(match_line):
+        return "page meta"
     if AD_LINE.match(match_line):
         return "ad"
     if QA_FILLERS.match(match_line):
@@ -49,28 +54,48 @@ def _drop_reason(match_line: str) -> str | None:
     return None
 
 
-def clean_text(text: str) -> CleanResult:
-    """Remove boilerplate lines; a link-list heading drops itself and the listing below it."""
-    kept: list[str] = []
-    removed: list[str] = []
-    in_link_list = False
-    for line in text.split("\n"):
+@dataclass
+class CleanBlocks:
+    blocks: list[Block]
+    removed: list[str] = field(default_factory=list)
+
+
+class _Cleaner:
+    """Line-by-line boilerplate filter; a link-list heading drops itself and the listing below it."""
+
+    def __init__(self) -> None:
+        self.in_link_list = False
+        self.removed: list[str] = []
+
+    def keep(self, line: str) -> bool:
         match_line = normalize(line)
         if not match_line:
-            kept.append("")
-            continue
+            return True
         if _is_link_list_heading(match_line):
-            in_link_list = True
-            removed.append(line)
-            continue
+            self.in_link_list = True
+            self.removed.append(line)
+            return False
         reason = _drop_reason(match_line)
-        if in_link_list and (reason == "listing" or len(match_line) <= LINK_LIST_MAX_LINE):
-            removed.append(line)
-            continue
-        in_link_list = False
+        if self.in_link_list and (reason == "listing" or len(match_line) <= LINK_LIST_MAX_LINE):
+            self.removed.append(line)
+            return False
+        self.in_link_list = False
         if reason:
-            removed.append(line)
-            continue
-        kept.append(line)
-    return CleanResult(text="\n".join(kept).strip("\n"), removed=removed)
+            self.removed.append(line)
+            return False
+        return True
+
+
+def clean_blocks(blocks: list[Block]) -> CleanBlocks:
+    """Drop boilerplate lines, headings and items of a format reader's blocks (tables are kept as read)."""
+    cleaner = _Cleaner()
+    kept = [b for b in blocks if b.kind not in (LINE, HEADING, ITEM) or cleaner.keep(b.text)]
+    return CleanBlocks(kept, cleaner.removed)
+
+
+def clean_text(text: str) -> CleanResult:
+    """Remove boilerplate lines; a link-list heading drops itself and the listing below it."""
+    cleaner = _Cleaner()
+    kept = [line for line in text.split("\n") if cleaner.keep(line)]
+    return CleanResult(text="\n".join(kept).strip("\n"), removed=cleaner.removed)
 

@@ -6,13 +6,15 @@ report it and carry on with the rest of the corpus.
 from __future__ import annotations
 
 import hashlib
-import io
+import os
 import re
-import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.formats.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS, FormatLimits
 from kb.errors import DutyKBError
 from kb.frontmatter import EntryMeta, split_front_matter
+from kb.outline import Block
 from kb.records import LoadedDocument
 
 KIND_BY_SUFFIX = {
@@ -23,10 +25,17 @@ KIND_BY_SUFFIX = {
     ".html": "html",
     ".htm": "html",
     ".docx": "docx",
+    ".pdf": "pdf",
+    ".xlsx": "xlsx",
+}
+LEGACY_FORMATS = {  # binary Office formats: say what to do instead of "unsupported"
+    ".doc": "a legacy Word .doc file: open it in Word or LibreOffice and save it as .docx",
+    ".xls": "a legacy Excel .xls file: open it in Excel or LibreOffice and save it as .xlsx",
+    ".wps": "a WPS document: save it as .docx",
 }
 RESERVED_FILES = {"lexicon.yaml"}  # corpus-level settings, not documents (see kb.lexicon)
 CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5"]
-MAX_FILE_BYTES = 20 * 1024 * 1024
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BINARY_SNIFF_BYTES = 8192
 MAX_CONTROL_RATIO = 0.01
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
@@ -41,23 +50,65 @@ class LoadError(DutyKBError):
         self.reason = reason
 
 
-def discover(paths: list[Path]) -> list[Path]:
-    """Supported files under the given files/directories, sorted, hidden files skipped."""
-    found: list[Path] = []
+@dataclass
+class Discovered:
+    """The files ingest will read, and those it refused to follow (symlinks out of the corpus, dangling ones)."""
+
+    files: list[Path] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (path, reason)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        return path.resolve(strict=True).is_relative_to(root.resolve())
+    except (OSError, RuntimeError):  # dangling link, or a loop
+        return False
+
+
+def scan(paths: list[Path]) -> Discovered:
+    """Supported files under the given files/directories, sorted, hidden files skipped.
+
+    A symlink is followed only when it resolves to a file inside the corpus directory it was found
+    in; a link pointing elsewhere (`ln -s /etc/passwd`) or nowhere is refused with its reason.
+    """
+    found = Discovered()
     for root in paths:
         if root.is_file():
-            found.append(root)
+            found.files.append(root)
             continue
         for p in sorted(root.rglob("*")):
             relative = p.relative_to(root)
-            if p.is_file() and not any(part.startswith(".") for part in relative.parts) \
-                    and relative.as_posix() not in RESERVED_FILES:
-                found.append(p)
-    return sorted(set(found))
+            if any(part.startswith(".") for part in relative.parts) or relative.as_posix() in RESERVED_FILES:
+                continue
+            if p.is_symlink() or any(parent.is_symlink() for parent in relative.parents if parent != Path(".")
+                                     and (root / parent).is_symlink()):
+                if not p.exists():
+                    found.refused.append((str(p), "a symlink whose target does not exist"))
+                    continue
+                if not _inside(p, root):
+                    found.refused.append((str(p), "a symlink to a file outside the corpus (not followed)"))
+                    continue
+            if p.is_file():
+                found.files.append(p)
+    found.files = sorted(set(found.files))
+    return found
+
+
+def discover(paths: list[Path]) -> list[Path]:
+    """Supported files under the given files/directories (see `scan` for what is refused)."""
+    return scan(paths).files
 
 
 def doc_id_for(path: Path, roots: list[Path]) -> str:
-    """Stable id: the path relative to the corpus root that holds it, POSIX style."""
+    """Stable id: the path relative to the corpus root that holds it, POSIX style.
+
+    Compared first as written (a symlink inside the corpus keeps its own name, not its target's), then resolved.
+    """
+    written = Path(os.path.abspath(path))
+    for root in roots:
+        base = Path(os.path.abspath(root if root.is_dir() else root.parent))
+        if written.is_relative_to(base):
+            return written.relative_to(base).as_posix()
     resolved = path.resolve()
     for root in roots:
         base = root.resolve() if root.is_dir() else root.resolve().parent
@@ -70,6 +121,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode UTF-8, GB18030/GBK or Big5 text; raise ValueError when none fits."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8"), "utf_8"
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), "utf_16"
+        except UnicodeDecodeError:
+            raise ValueError("starts with a UTF-16 byte-order mark but is not valid UTF-16") from None
     try:
         return data.decode("utf-8"), "utf_8"
     except UnicodeDecodeError:
@@ -92,38 +148,59 @@ def _check_text(text: str) -> None:
         raise ValueError(f"looks binary ({controls} control characters)")
 
 
-def html_to_text(html: str) -> str:
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "iframe", "form"]):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    text = soup.get_text("\n")
-    return "\n".join(line.strip() for line in text.splitlines())
+@dataclass
+class _Read:
+    text: str
+    encoding: str
+    meta: EntryMeta = field(default_factory=EntryMeta)
+    blocks: tuple[Block, ...] = ()
+    title: str | None = None
 
 
-def docx_to_text(data: bytes) -> str:
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise ValueError("not a valid DOCX file (not a zip archive)")
-    import docx
+def _read_text(kind: str, data: bytes, limits: FormatLimits) -> _Read:
+    if b"\x00" in data[:BINARY_SNIFF_BYTES] and not data.startswith(UTF16_BOMS):
+        raise ValueError("contains NUL bytes (binary file?)")
+    text, encoding = decode_bytes(data)
+    if len(text) > MAX_TEXT_CHARS:
+        raise ValueError(f"too much text ({len(text)} characters; limit {MAX_TEXT_CHARS})")
+    if kind == "html":
+        from ingest.formats.html import read_html
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises several unrelated types for broken packages
-        raise ValueError(f"not a valid DOCX file ({type(exc).__name__}: {exc})") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n".join(lines)
+        html = read_html(text, limits)
+        plain = "\n".join(t for t in [html.title, html.text] if t)
+        return _Read(plain, encoding, blocks=tuple(html.blocks), title=html.title)
+    if kind == "markdown":
+        meta, text = split_front_matter(text, "front matter")
+        return _Read(text, encoding, meta)
+    return _Read(text, encoding)
 
 
-def read_document(path: Path, roots: list[Path]) -> LoadedDocument:
+def _read_format(kind: str, data: bytes, limits: FormatLimits) -> _Read:
+    if kind == "docx":
+        from ingest.formats.docx import read_docx
+
+        docx = read_docx(data, limits)
+        return _Read(docx.text, "docx", blocks=tuple(docx.blocks), title=docx.title)
+    if kind == "pdf":
+        from ingest.formats.pdf import read_pdf
+
+        pdf = read_pdf(data, limits)
+        return _Read(pdf.text, "pdf", blocks=tuple(pdf.blocks), title=pdf.title)
+    if kind == "xlsx":
+        from ingest.formats.xlsx import read_xlsx
+
+        xlsx = read_xlsx(data, limits)
+        return _Read(xlsx.text, "xlsx", blocks=tuple(xlsx.blocks))
+    return _read_text(kind, data, limits)
+
+
+def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = None) -> LoadedDocument:
     """Load one file; raises LoadError with the path and reason."""
     shown = str(path)
-    kind = KIND_BY_SUFFIX.get(path.suffix.lower())
+    suffix = path.suffix.lower()
+    if suffix in LEGACY_FORMATS:
+        raise LoadError(shown, LEGACY_FORMATS[suffix])
+    kind = KIND_BY_SUFFIX.get(suffix)
     if kind is None:
         raise LoadError(shown, f"unsupported file type '{path.suffix or '(none)'}'")
     try:
@@ -133,31 +210,21 @@ def read_document(path: Path, roots: list[Path]) -> LoadedDocument:
         data = path.read_bytes()
         if not data.strip():
             raise ValueError("empty file")
-        meta = EntryMeta()
-        encoding = "docx"
-        if kind == "docx":
-            text = docx_to_text(data)
-        else:
-            if b"\x00" in data[:BINARY_SNIFF_BYTES] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-                raise ValueError("contains NUL bytes (binary file?)")
-            text, encoding = decode_bytes(data)
-            if kind == "html":
-                text = html_to_text(text)
-            elif kind == "markdown":
-                meta, text = split_front_matter(text, "front matter")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        read = _read_format(kind, data, limits or FormatLimits())
+        text = read.text.replace("\r\n", "\n").replace("\r", "\n")
         _check_text(text)
     except LoadError:
         raise
     except (OSError, ValueError, DutyKBError) as exc:
         raise LoadError(shown, str(exc)) from None
-    fingerprint = hashlib.sha256(data).hexdigest()
     return LoadedDocument(
         doc_id=doc_id_for(path, roots),
         path=shown,
         kind=kind,
-        encoding=encoding,
+        encoding=read.encoding,
         text=text,
-        meta=meta,
-        fingerprint=fingerprint,
+        meta=read.meta,
+        fingerprint=hashlib.sha256(data).hexdigest(),
+        blocks=read.blocks,
+        format_title=read.title,
     )

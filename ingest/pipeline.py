@@ -16,7 +16,8 @@ from tqdm import tqdm
 
 from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
-from ingest.load import LoadError, discover, doc_id_for, read_document
+from ingest.formats.limits import MAX_FILE_BYTES
+from ingest.load import LoadError, doc_id_for, read_document, scan
 from ingest.process import ProcessedDocument, process_document
 from kb.buildfiles import load_chunks, load_docs, load_roles
 from kb.errors import EXIT_BUSY, DutyKBError
@@ -28,7 +29,8 @@ from kb.settings import Settings
 from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
-PIPELINE_VERSION = "2"  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
+PIPELINE_VERSION = "3"
+DOC_KEY_CHARS = 16  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
 class IngestBusy(DutyKBError):
@@ -46,6 +48,7 @@ class Skipped:
     path: str
     reason: str
     kept_previous: bool = False
+    refused: bool = False  # never read (a symlink out of the corpus): an earlier indexed version is dropped too
 
 
 @dataclass
@@ -53,10 +56,14 @@ class IngestReport:
     documents: int = 0
     chunks: int = 0
     roles: int = 0
-    embedded: int = 0
-    reused: int = 0
+    texts: int = 0           # distinct texts the build needs vectors for (chunk parts, section labels)
+    embedded: int = 0        # of those, embedded in this run (the progress bar counts these)
+    reused: int = 0          # of those, taken from the embedding cache
+    embedded_chars: int = 0  # characters embedded in this run
+    embed_seconds: float = 0.0  # time inside the embedder (its own rate: embedded_chars / embed_seconds)
     retired: int = 0
     boilerplate_lines: int = 0
+    reprocessed: int = 0     # documents read and parsed in this run (the others' chunks came from the live build)
     skipped: list[Skipped] = field(default_factory=list)
     build_id: str | None = None
     up_to_date: bool = False
@@ -67,10 +74,13 @@ class IngestReport:
             head = (f"corpus unchanged since build {self.build_id} ({self.seconds:.1f}s): {self.documents} documents, "
                     f"{self.chunks} chunks, {self.roles} roles; nothing to embed")
         else:
-            head = (f"published build {self.build_id} in {self.seconds:.1f}s: {self.documents} documents, "
-                    f"{self.chunks} chunks, {self.roles} roles; embedded {self.embedded}, reused {self.reused} "
-                    f"from cache; {self.boilerplate_lines} boilerplate lines removed; "
-                    f"{self.retired} retired documents left out")
+            rate = self.embedded_chars / self.embed_seconds if self.embed_seconds > 0 else 0.0
+            head = (f"published build {self.build_id} in {self.seconds:.1f}s: {self.documents} documents "
+                    f"({self.reprocessed} read and parsed, the rest reused from the live build), "
+                    f"{self.chunks} chunks, {self.roles} roles; {self.texts} distinct texts: embedded "
+                    f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
+                    f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
+                    f"lines removed; {self.retired} retired documents left out")
         lines = [head]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
@@ -100,14 +110,42 @@ def _previous_build(home: Path, manifest: Manifest | None
     return chunks, roles, load_docs(build_dir)
 
 
-def _load_all(files: list[Path], roots: list[Path], report: IngestReport, show: bool):
-    loaded = []
-    for path in tqdm(files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
+def _doc_key(settings: Settings, lexicon: Lexicon) -> str:
+    """What a document's processed chunks and roles depend on besides its bytes."""
+    basis = [PIPELINE_VERSION, str(settings.max_chunk_chars), str(settings.role_chunk_max_chars),
+             lexicon.fingerprint()]
+    return hashlib.sha256("\n".join(basis).encode()).hexdigest()[:DOC_KEY_CHARS]
+
+
+def _unchanged(path: Path, roots: list[Path], reusable: dict[str, str]) -> tuple[str, str] | None:
+    """(doc id, fingerprint) when the file's bytes are those the live build processed, else None."""
+    doc_id = doc_id_for(path, roots)
+    if doc_id not in reusable:
+        return None
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return (doc_id, digest) if digest == reusable[doc_id] else None
+
+
+def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dict[str, str]):
+    """Changed or new documents, read; and unchanged ones (doc id → fingerprint), whose build output is reused."""
+    found = scan(roots)
+    report.skipped += [Skipped(path, reason, refused=True) for path, reason in found.refused]
+    loaded, unchanged = [], {}
+    for path in tqdm(found.files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
+        same = _unchanged(path, roots, reusable)
+        if same is not None:
+            unchanged[same[0]] = same[1]
+            continue
         try:
             loaded.append(read_document(path, roots))
         except LoadError as exc:
             report.skipped.append(Skipped(exc.path, exc.reason))
-    return loaded
+    return loaded, unchanged
 
 
 def _check_live(home: Path, manifest: Manifest | None) -> bool:
@@ -148,14 +186,18 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     if missing:
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
-    documents = _load_all(discover(roots), roots, report, show)
+    lexicon = _load_lexicon(roots, report)
+    prev_chunks, prev_roles, prev_docs = _previous_build(home, manifest) if not rebuild else ({}, {}, {})
+    doc_key = _doc_key(settings, lexicon)
+    reusable = {d: v["fingerprint"] for d, v in prev_docs.items()
+                if v.get("pipeline") == doc_key and d in prev_chunks}
+    documents, unchanged = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
-    prev_chunks, prev_roles, prev_docs = _previous_build(home, manifest) if not rebuild else ({}, {}, {})
     kept_ids = _keep_unreadable(report, prev_docs, roots)
     fingerprints = {d.doc_id: d.fingerprint for d in active}
+    fingerprints.update(unchanged)
     fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
-    lexicon = _load_lexicon(roots, report)
     corpus_fp = _fingerprint(settings, fingerprints, lexicon)
     if not rebuild and manifest is not None and _check_live(home, manifest) \
             and manifest.corpus_fingerprint == corpus_fp:
@@ -171,17 +213,19 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     processed: list[ProcessedDocument] = [process_document(d, limits) for d in active]
     chunks = [c for p in processed for c in p.chunks]
     roles = [r for p in processed for r in p.roles]
-    for doc_id in kept_ids:
+    for doc_id in [*kept_ids, *unchanged]:  # reused as the live build processed them: not read, not parsed again
         chunks += prev_chunks.get(doc_id, [])
         roles += prev_roles.get(doc_id, [])
     report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
     _merge_lexicon_aliases(roles, lexicon)
 
-    docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks)}
-            for p in processed}
-    docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
-    published, computed = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
-    report.embedded, report.reused = computed, len(chunks) - computed
+    docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks),
+                       "pipeline": doc_key} for p in processed}
+    docs.update({doc_id: prev_docs[doc_id] for doc_id in [*kept_ids, *unchanged]})
+    report.reprocessed = len(processed)
+    published, stats = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
+    report.texts, report.embedded, report.reused = stats.texts, stats.computed, stats.cached
+    report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id
     report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
     report.seconds = time.perf_counter() - started
@@ -213,6 +257,8 @@ def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -
     """Documents that failed to load now but are in the live build keep their indexed version."""
     kept = []
     for skipped in report.skipped:
+        if skipped.refused:
+            continue
         doc_id = doc_id_for(Path(skipped.path), roots)
         if doc_id in prev_docs:
             skipped.kept_previous = True

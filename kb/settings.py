@@ -118,6 +118,12 @@ class Settings(BaseSettings):
         "Several homes may share one.",
     )
     embed_batch_size: int = Field(default=32, description="Texts per embedding call.")
+    chunk_vector: Literal["mean", "mean+context", "embed"] = Field(
+        default="embed",
+        description="How a chunk's dense vector is made: 'mean' of its parts' vectors (each distinct text is "
+        "embedded once), 'mean+context' (also its section labels' vector, as one more part), or 'embed' (the "
+        "chunk's own text embedded again). Measured in README \"Performance\".",
+    )
     lock_wait: float = Field(
         default=0.0,
         description="Seconds a second ingest waits for the ingest lock before giving up (0: do not wait).",

@@ -36,21 +36,25 @@ def test_ingest_reports_and_reingest_with_no_change_embeds_nothing(make_settings
     settings = make_settings(_corpus_with_extra(seed_copy))
     first = run_ingest(settings, show_progress=False)
     assert first.documents == 2 and first.chunks > 50 and first.roles == 17
-    assert first.embedded + first.reused == first.chunks
+    assert first.embedded + first.reused == first.texts  # distinct texts: each embedded once or cached
+    assert first.texts > first.chunks  # parts and section labels, shared texts counted once
     again = run_ingest(settings, show_progress=False)
     assert again.up_to_date and again.embedded == 0 and again.build_id == first.build_id
     rebuilt = run_ingest(settings, rebuild=True, show_progress=False)
-    assert rebuilt.build_id != first.build_id and rebuilt.embedded == 0 and rebuilt.reused == first.chunks
+    assert rebuilt.build_id != first.build_id and rebuilt.embedded == 0 and rebuilt.reused == first.texts
 
 
-def test_changed_file_reembeds_only_its_chunks(make_settings, seed_copy, tmp_path):
-    settings = make_settings(_corpus_with_extra(seed_copy), embedding_cache=tmp_path / "own-cache.sqlite")
+@pytest.mark.parametrize("mode,fresh", [("embed", 2), ("mean", 1)])
+def test_changed_file_reembeds_only_its_chunks(make_settings, seed_copy, tmp_path, mode, fresh):
+    settings = make_settings(_corpus_with_extra(seed_copy), embedding_cache=tmp_path / "own-cache.sqlite",
+                             chunk_vector=mode)
     first = run_ingest(settings, show_progress=False)
-    assert first.embedded == first.chunks
+    assert first.embedded == first.texts and first.embedded_chars > 0 and first.embed_seconds > 0
     (seed_copy / "night.md").write_text(EXTRA_DOC.replace("十五分钟", "十分钟"), encoding="utf-8")
     second = run_ingest(settings, show_progress=False)
-    assert second.embedded == 1  # only the chunk holding the changed item
-    assert second.reused == second.chunks - 1
+    # the changed item's text, and (mode embed) the text of the chunk holding it; 'mean' derives the chunk's vector
+    assert second.embedded == fresh
+    assert second.reused == second.texts - fresh
     hits = HybridRetriever(KnowledgeBase(settings)).search("夜里有重大故障多久内要通知值班长", k=1)
     assert "十分钟内电话通知值班长" in hits[0].chunk.text
 

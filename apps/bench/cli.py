@@ -40,6 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--chunks", type=int, default=10_000, help="about how many chunks (default 10000)")
     p.add_argument("--source", default="corpus", help="corpus whose sentences seed the generator")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("curation", help="save an entry → answerable latency on a synthetic corpus of N chunks")
+    p.add_argument("--chunks", type=int, default=1_000, help="about how many chunks (default 1000)")
+    p.add_argument("--rounds", type=int, default=3, help="saves to time (default 3)")
+    p.add_argument("--source", default="corpus", help="corpus whose sentences seed the generator")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("search", help="warm search latency on the live index")
     p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -76,6 +81,18 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
               f"peak RSS {r['reader_rss_mib']:.0f} MiB")
         print(f"  index on disk {r['index_mib']:.1f} MiB")
         return EXIT_OK
+    if args.bench == "curation":
+        from apps.bench.curation import run_curation
+
+        c = run_curation(settings, args.chunks, Path(args.source), args.rounds)
+        print(f"curation benchmark: {c['chunks']} chunks in {c['documents']} documents "
+              f"(first index {c['setup_s']:.1f} s)")
+        for i, t in enumerate(c["rounds"], 1):
+            print(f"  save {i}: answerable after {t['save_to_answerable_s']:.2f} s (ingest {t['ingest_s']:.2f} s, "
+                  f"reopen + search {t['reopen_and_search_s']:.2f} s; {t['reprocessed']} document re-read, "
+                  f"{t['embedded']} texts embedded; answerable: {t['answerable']})")
+        print(f"  median save → answerable: {c['median_s']:.2f} s")
+        return EXIT_OK if all(t["answerable"] for t in c["rounds"]) else EXIT_ERROR
     if args.bench == "load":
         from apps.bench.load import run_load
 

@@ -1,0 +1,192 @@
+"""HTML: the page's title, h1–h6 as headings, paragraphs (split at <br>), lists, tables with their header labels.
+
+Server-template directives and placeholders (`<%…%>`, `<!--#…-->`, `<#…>`, `${…}`, `$!{…}`,
+`{{…}}`, `{%…%}`) are removed before parsing, and page furniture (navigation, breadcrumbs, share
+bars, footers, blocks that are nothing but links) is left out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.formats.grid import Cell, Grid
+from ingest.formats.limits import FormatLimits
+from ingest.tables import table_blocks
+from kb.outline import HEADING, ITEM, LINE, Block
+
+TEMPLATE = re.compile(
+    r"<%.*?%>|<!--#.*?-->|</?#[^>]*>|</?@[^>]*>|\$!?\{[^{}]*\}|#\{[^{}]*\}|\{\{.*?\}\}|\{%.*?%\}", re.S)
+COMMENT = re.compile(r"<!--.*?-->", re.S)
+DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "nav", "header", "footer", "button", "select",
+             "input", "textarea", "svg", "head"]
+FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|topbar|top-bar|breadcrumb|crumb|dqwz|footer|foot|sidebar|"
+                       r"share|bdshare|copyright|toolbar|pager|pagination)($|[\s_-])", re.I)
+BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dt", "dd",
+                        "address", "figure", "figcaption", "body", "html", "tbody", "thead", "li"})
+HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
+MIN_LINKS_IN_NAV = 3
+TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
+SPACES = re.compile(r"[\s\u3000]+")
+PUNCT_SPACES = re.compile(r"[\s\u3000\-|–—_·:：,，.。]+")
+
+
+@dataclass
+class HtmlText:
+    blocks: list[Block]
+    title: str | None
+    text: str
+
+
+def _compact(text: str) -> str:
+    return PUNCT_SPACES.sub("", text)
+
+
+def _is_furniture(tag) -> bool:
+    names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
+    if FURNITURE.search(names):
+        return True
+    links = tag.find_all("a")
+    if len(links) >= MIN_LINKS_IN_NAV:
+        text = len(_compact(tag.get_text()))
+        linked = sum(len(_compact(a.get_text())) for a in links)
+        return text > 0 and linked >= LINK_BLOCK_RATIO * text
+    return False
+
+
+def _span(cell, name: str) -> int:
+    try:
+        return max(1, min(int(cell.get(name, 1)), 100))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _grid(table, limits: FormatLimits) -> Grid:
+    """Cells of a table with rowspan/colspan spread over the places they cover (marked repeated)."""
+    rows: list[list[Cell]] = []
+    pending: dict[tuple[int, int], Cell] = {}
+    for r, tr in enumerate(table.find_all("tr")):
+        if tr.find_parent("table") is not table:
+            continue
+        row: list[Cell] = []
+        col = 0
+        for cell in tr.find_all(["td", "th"], recursive=False):
+            while (r, col) in pending:
+                row.append(pending.pop((r, col)))
+                col += 1
+            limits.count(1)
+            text = "\n".join(s.strip() for s in _cell_text(cell).split("\n") if s.strip())
+            first = Cell(text, header=cell.name == "th")
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            for dc in range(colspan):
+                row.append(first if dc == 0 else Cell(text, repeated=True, header=first.header))
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = Cell(text, repeated=True, header=first.header)
+            col += colspan
+        while (r, col) in pending:
+            row.append(pending.pop((r, col)))
+            col += 1
+        rows.append(row)
+    return Grid(rows)
+
+
+def _cell_text(cell) -> str:
+    for br in cell.find_all("br"):
+        br.replace_with("\n")
+    for block in cell.find_all(["p", "div", "li"]):
+        block.insert_after("\n")
+    return cell.get_text()
+
+
+class _Walker:
+    def __init__(self, limits: FormatLimits) -> None:
+        self.blocks: list[Block] = []
+        self.buffer: list[str] = []
+        self.limits = limits
+
+    def flush(self) -> None:
+        text = "".join(self.buffer)
+        self.buffer = []
+        lines = [SPACES.sub(" ", line).strip() for line in text.split("\n")]
+        lines = [line for line in lines if line]
+        self.blocks += [Block(LINE, line, paragraph=i == 0) for i, line in enumerate(lines)]
+
+    def walk(self, node, list_level: int = 0) -> None:
+        from bs4 import NavigableString, Tag
+
+        for child in list(node.children):
+            if isinstance(child, NavigableString):
+                if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                    continue
+                self.buffer.append(str(child).replace("\n", " "))
+                continue
+            if not isinstance(child, Tag):
+                continue
+            self.limits.count(1)
+            name = child.name
+            if name == "br":
+                self.buffer.append("\n")
+            elif name in HEADING_TAGS:
+                self.flush()
+                text = SPACES.sub(" ", child.get_text(" ")).strip()
+                if text:
+                    self.blocks.append(Block(HEADING, text, level=HEADING_TAGS[name]))
+            elif name in ("ol", "ul"):
+                self.flush()
+                self.list_items(child, list_level)
+            elif name == "table":
+                self.flush()
+                self.blocks += table_blocks(_grid(child, self.limits), len(HEADING_TAGS) + 1)
+            elif name in BLOCK_TAGS:
+                self.flush()
+                if not _is_furniture(child):
+                    self.walk(child, list_level)
+                    self.flush()
+            else:
+                self.walk(child, list_level)
+
+    def list_items(self, tag, level: int) -> None:
+        try:
+            number = int(tag.get("start", 1))
+        except (TypeError, ValueError):
+            number = 1
+        for li in tag.find_all("li", recursive=False):
+            nested = li.find_all(["ol", "ul"], recursive=False)
+            for sub in nested:
+                sub.extract()
+            text = SPACES.sub(" ", li.get_text(" ")).strip()
+            if text:
+                self.blocks.append(Block(ITEM, text, level=level, number=number if tag.name == "ol" else None))
+                number += 1
+            for sub in nested:
+                self.list_items(sub, level + 1)
+
+
+def _title(soup, blocks: list[Block]) -> str | None:
+    """<title> without its site name, or the page's h1 when the title holds it (the h1 then leaves the body)."""
+    raw = soup.title.get_text() if soup.title else ""
+    h1 = next((b for b in blocks if b.kind == HEADING and b.level == 1), None)
+    if h1 is not None and (not raw or _compact(h1.text) in _compact(raw)):
+        if sum(1 for b in blocks if b.kind == HEADING and b.level == 1) == 1:
+            blocks.remove(h1)
+            return h1.text
+    parts = [p.strip() for p in TITLE_SEPARATORS.split(raw) if p.strip()]
+    return parts[0] if parts else None
+
+
+def read_html(html: str, limits: FormatLimits) -> HtmlText:
+    from bs4 import BeautifulSoup
+
+    html = COMMENT.sub(lambda m: "" if m.group(0).startswith("<!--#") else m.group(0), TEMPLATE.sub("", html))
+    soup = BeautifulSoup(html, "html.parser")
+    title_tag = soup.title
+    title_text = title_tag.get_text() if title_tag else ""
+    for tag in soup(DROP_TAGS):
+        tag.decompose()
+    walker = _Walker(limits)
+    walker.walk(soup.body or soup)
+    walker.flush()
+    blocks = walker.blocks
+    holder = BeautifulSoup(f"<title>{title_text}</title>", "html.parser") if title_text else soup
+    title = _title(holder, blocks)
+    return HtmlText(blocks, title, "\n".join(b.text for b in blocks if b.text))
