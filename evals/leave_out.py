@@ -38,7 +38,8 @@ def collect(settings: Settings, path: Path, sample: int | None, seed: int, show:
         gold = frozenset({squad.chunks[target].chunk_id})
         found = [answerer.respond(answerer.query(question, excluded=excluded), streaming=False).run()
                  for excluded in (frozenset(), gold)]
-        pairs.append(Pair(*((a.confidence, a.reasons) for a in found)))
+        with_gold, without_gold = ((a.confidence, a.reasons) for a in found)
+        pairs.append(Pair(with_gold, without_gold))
     return pairs
 
 

@@ -116,8 +116,12 @@ def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool, comp
 
 
 def in_expected_section(case: Case, citation: Citation) -> bool:
-    section = normalize(citation.section + " " + citation.title)
-    return any(normalize(s) in section for s in case.sections)
+    """The citation is from an expected section: its path, or the heading line of a quoted sub-list
+    ("3.1 入库作业流程" quoted with its steps is that section, whatever the chunk's breadcrumb says)."""
+    lines = citation.quote.split("\n")
+    own_heading = lines[0] if len(lines) > 1 else ""
+    where = normalize(" ".join((citation.section, citation.title, own_heading)))
+    return any(normalize(s) in where for s in case.sections)
 
 
 class CaseRunner:

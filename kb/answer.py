@@ -34,7 +34,7 @@ from kb.query import (
     focus_words,
     topic_words,
 )
-from kb.records import Answer, Hit
+from kb.records import Answer, Chunk, Hit, Role
 from kb.retrieve import HybridRetriever, Retrieval
 from kb.select import Selection, Shape, duty_list, select
 from kb.suggest import topics
@@ -66,6 +66,12 @@ class Answerer:
 
     def roles_in(self, match: str) -> list[str]:
         return list(self.kb.build.role_forms_in(match))
+
+    def duty_chunk(self, role: Role, duty: str) -> Chunk | None:
+        """The chunk of the role's own section that holds a duty item (a long list spans several)."""
+        build = self.kb.build
+        own = [build.chunks[build.position[cid]] for cid in role.chunk_ids if cid in build.position]
+        return next((c for c in own if duty in c.text), own[0] if own else build.role_chunk.get(role.name))
 
     def heading_of(self, chunk) -> str:
         return self.scorer.heading_of(self.kb.build.position[chunk.chunk_id])
@@ -109,7 +115,7 @@ class Answerer:
     def extract(self, query: Query, hits: list[Hit]) -> Answer:
         roles = [r for r in self.kb.roles_for(query.audience) if r.name in query.duty_roles]
         if query.qtype is QuestionType.DUTY and roles and not query.focus:
-            selection = duty_list(roles, self.kb.build.role_chunk)
+            selection = duty_list(roles, self.duty_chunk)
             verdict = Verdict(Level.ANSWERED)
             return answer_of(query, write(query, selection, verdict, None, None, None), verdict, 1.0, [])
         units = self.scorer.units(query, hits)

@@ -17,7 +17,7 @@ Any failed check gives `partial`: the answer says what is not covered, then show
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -37,6 +37,8 @@ PERSON = re.compile(r"主管|负责人|领导|经理|组长|班长|主任|科长
 ROLE_LIKE = re.compile(r"(员|长|师|主任|经理|主管|司机|助理|专员|会计|出纳|干事|秘书|护士|警|保安|管)$")
 MIN_OFF_TOPIC_WORDS = 2
 WINDOW_SLACK = 2  # a focus word's characters may sit this many characters further apart ("病假" in "病事假")
+# character pairs every other job title has: sharing one of them says nothing about being the same post
+GENERIC_POST_PAIRS = frozenset("管理 理员 人员 经理 主管 主任 助理 专员 负责 责人 工作 员工 老师 教师".split())
 RoleFinder = Callable[[str], Iterable[str]]  # role names and aliases (match form) occurring in a match text
 
 
@@ -113,15 +115,24 @@ def in_corpus(word: str, scorer: Scorer, synonyms: dict[str, str]) -> bool:
     return bool(grams) and known * 2 >= len(grams) and (len(grams) >= 2 or known == len(grams))
 
 
-def unknown_post(query: Query, roles_in: RoleFinder) -> str:
-    """The post a duty question asks about when the index has no such role ('' when it names a known one).
+def similar_post(post: str, role: str) -> bool:
+    """A post named differently from the role that holds it (任课老师 for 任课教师, 实训指导老师 for
+    实训指导教师): they share a character pair that is no generic job suffix, or the post's characters
+    all occur, close together, in the role's name."""
+    shared = {post[i:i + 2] for i in range(len(post) - 1)} & {role[i:i + 2] for i in range(len(role) - 1)}
+    return bool(shared - GENERIC_POST_PAIRS) or _chars_close(post, role)
+
+
+def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[str] = ()) -> str:
+    """The post a duty question asks about when the index has no such role ('' when it names a known one, or
+    when the quoted duties are those of a role named like it).
 
     Only a plain duty question counts ("学校食堂管理员的职责是什么", "管理处的会计有什么职责"): the post's
     words, possibly after "X的", are all the question asks about."""
     if query.qtype is not QuestionType.DUTY or query.mentioned:
         return ""
     post = next((w for w in reversed(query.focus) if ROLE_LIKE.search(w)), "")
-    if not post or any(True for _ in roles_in(post)):
+    if not post:
         return ""
     at = query.match.find(post)
     phrase = post
@@ -131,6 +142,10 @@ def unknown_post(query: Query, roles_in: RoleFinder) -> str:
             phrase, at = word + phrase, joined
         elif query.match.find(word + "的" + phrase) < 0:
             return ""
+    if normalize(phrase) in set(roles_in(normalize(phrase))):  # the whole post is a role (or an alias of one)
+        return ""
+    if any(similar_post(phrase, normalize(role)) for role in answered_roles):
+        return ""
     return phrase
 
 
@@ -141,11 +156,14 @@ class Quote:
     text: str
     heading: str = ""
     doc: str = ""  # the document it is quoted from
+    role: str | None = None  # the role whose duty list it is in
 
 
 def key_word(query: Query, scorer: Scorer) -> str | None:
-    """The question's most specific focus word (rarest in the corpus; the longest on ties)."""
-    return max(query.focus, key=lambda w: (scorer.idf(w), len(w)), default=None)
+    """The question's most specific focus word that some document has (rarest; the longest on ties)."""
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    known = [w for w in query.focus if in_corpus(w, scorer, synonyms)]
+    return max(known, key=lambda w: (scorer.idf(w), len(w)), default=None)
 
 
 def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
@@ -178,7 +196,8 @@ def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     for quote in quotes:
         match = normalize(quote.text)
         named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
-        if figure(match, Unit.MONEY) or named:
+        about = any(w in match for w in query.focus if w != word)  # an amount of money in a sentence on the topic
+        if named or (figure(match, Unit.MONEY) and about):
             return True
     return False
 
@@ -243,7 +262,8 @@ def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, 
         return Verdict(Level.NONE)
     about = about_subject(query, quotes, subject_docs or set())
     missing = typed_checks(query, about, scorer, roles_in) if about else [Missing.SUBJECT]
-    post = unknown_post(query, roles_in)
+    answered_roles = {q.role for q in quotes if q.role}
+    post = unknown_post(query, roles_in, answered_roles)
     if post:
         missing.append(Missing.ROLE)
     absent = absent_words(query, quotes, scorer)

@@ -11,10 +11,12 @@
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kb.blocks import Block, is_intro
+from kb.blocks import Block, Line, is_intro
 from kb.levels import Quote, RoleFinder, key_word, satisfies
 from kb.normalize import normalize
 from kb.query import Query, QuestionType
@@ -23,10 +25,12 @@ from kb.units import Scorer, Unit
 
 MAX_UNITS = 3
 KEEP_RATIO = 0.85  # further units must score this close to the best one
-BLOCK_CANDIDATE_UNITS = 3  # the best units whose enclosing sections compete as the block
+ELSEWHERE_RATIO = 0.95  # …this close, when from another section and naming nothing the question asks about
+BLOCK_CANDIDATE_UNITS = 6  # the best units whose enclosing sections compete as the block
 MAX_BLOCK_CHARS = 2000  # a larger section is a chapter, not a block
 BLOCK_HEADING_WEIGHT = 0.1  # question terms covered by a block's heading and intro
 MIN_LIST_ITEMS = 2
+HEADING_LINE = re.compile(r"^[^。；;，,]{1,30}[:：]?$")  # a short line without a sentence in it
 
 
 class Shape(StrEnum):
@@ -65,15 +69,15 @@ class Selection:
         if self.lead is not None and self.lead in quoted:
             quoted.remove(self.lead)
             quoted.insert(0, self.lead)
-        return [Quote(q.text, heading_of(q.chunk) if q.chunk is not None else "", q.chunk.doc_id if q.chunk else "")
-                for q in quoted]
+        return [Quote(q.text, heading_of(q.chunk) if q.chunk is not None else "", q.chunk.doc_id if q.chunk else "",
+                      q.chunk.role if q.chunk else None) for q in quoted]
 
 
-def duty_list(roles: list[Role], chunks: dict[str, Chunk]) -> Selection:
+def duty_list(roles: list[Role], chunk_of: Callable[[Role, str], Chunk | None]) -> Selection:
+    """Each role's whole duty list from the registry, each item cited to the chunk that holds it."""
     lines = []
     for role in roles:
-        chunk = chunks.get(role.name)
-        lines += [Quoted(d.text, 0, chunk, (role.name, d.n), d.n, d.text) for d in role.duties]
+        lines += [Quoted(d.text, 0, chunk_of(role, d.text), (role.name, d.n), d.n, d.text) for d in role.duties]
     return Selection(Shape.DUTY_LIST, lines, roles=roles, confidence=1.0)
 
 
@@ -86,6 +90,15 @@ def _on_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
     """The unit (with its heading) holds the question's most specific focus word (or it has none)."""
     key = key_word(query, scorer)
     return key is None or key in normalize(unit.text + " " + scorer.heading_of(unit.position))
+
+
+def _mentions_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
+    text = normalize(unit.text + " " + scorer.heading_of(unit.position))
+    return not query.focus or any(word in text for word in query.focus)
+
+
+def _beside(scorer: Scorer, lead: Unit, unit: Unit) -> bool:
+    return scorer.outline.paths[lead.position] == scorer.outline.paths[unit.position]
 
 
 def _line(scorer: Scorer, unit: Unit) -> Quoted:
@@ -112,6 +125,11 @@ def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
     best: tuple[float, Block] | None = None
     seen: set[int] = set()
     for unit in units:
+        nested = part_block(scorer, unit)
+        if nested is not None:  # a sub-list inside one item ("四、假币处理" with its paragraphs)
+            score = unit.score + BLOCK_HEADING_WEIGHT * scorer.coverage(question, scorer.terms(nested.heading))
+            if best is None or score > best[0]:
+                best = (score, nested)
         if unit.position in seen:
             continue
         seen.add(unit.position)
@@ -131,6 +149,17 @@ def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
     return best[1] if best else None
 
 
+def part_block(scorer: Scorer, unit: Unit) -> Block | None:
+    """The unit's item as a block of its own when it is a heading line with lines under it ("四、假币处理"
+    and its paragraph, "退房客房清掃程序：" and its steps)."""
+    text = scorer.kb.build.chunks[unit.position].parts[unit.part].text
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < MIN_LIST_ITEMS or not HEADING_LINE.match(lines[0].strip()):
+        return None
+    path = (*scorer.outline.paths[unit.position], lines[0].strip())
+    return Block(scorer.kb.build.chunks[unit.position].doc_id, path, [Line(unit.position, unit.part, text, 0)])
+
+
 def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder) -> Selection:
     top = units[0].score
     keep = [u for u in units if u.score >= top * KEEP_RATIO]
@@ -144,6 +173,9 @@ def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder)
         key = normalize(unit.text)
         if key in seen:  # the same rule under two roles or documents: quote it once
             continue
+        if (chosen and unit.score < top * ELSEWHERE_RATIO and not _beside(scorer, chosen[0], unit)
+                and not _mentions_focus(query, scorer, unit)):
+            continue  # a further quote from elsewhere must score close to the best, or name what is asked about
         seen.add(key)
         chosen.append(unit)
         if len(chosen) == MAX_UNITS:

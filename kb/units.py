@@ -23,8 +23,10 @@ SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 LEXICAL_WEIGHT = 0.15  # question terms covered by the unit and its heading
 HEADING_WEIGHT = 0.05  # question terms covered by the section heading alone: headings say what a block is about
-ROLE_WEIGHT = 0.1  # units of a role the question is about
-YESNO_ROLE_WEIGHT = 0.03  # …when it asks whether something is allowed: the rule is usually everyone's, not the role's
+ROLE_WEIGHT = 0.1  # units of a role the question names
+# …of the asker's picked role or the conversation's, or of a role a permission question names: a rule on
+# what one may do is usually everyone's, not the role's own
+WEAK_ROLE_WEIGHT = 0.03
 HEADING_LABELS = 2  # the section labels that count as a unit's heading
 TERM_CACHE = 20_000  # tokenised texts kept per build
 
@@ -103,7 +105,8 @@ class Scorer:
         vector = self.kb.query_vector(query.match)
         vectors = build.part_vectors
         roles = query.prior_roles
-        role_weight = YESNO_ROLE_WEIGHT if query.qtype is QuestionType.YESNO else ROLE_WEIGHT
+        named = bool(query.mentioned) and query.qtype is not QuestionType.YESNO
+        role_weight = ROLE_WEIGHT if named else WEAK_ROLE_WEIGHT
         units: list[Unit] = []
         for hit in hits:
             position = build.position[hit.chunk.chunk_id]

@@ -60,7 +60,7 @@ DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
 PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年)"
 FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}"
                             rf"(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
-                            rf"{PERIOD}[检查]|每隔|[一两二三四五六七八九十\d]+\s*[次遍回]")
+                            rf"{PERIOD}[检查]|每隔")  # a count alone ("一次") says nothing about how often
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
 ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
 ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|"
@@ -69,7 +69,7 @@ ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一�
 
 # question wording → the unit it asks for; explicit units before the generic 多久 / 多少
 DATES = re.compile(r"几号|哪天|哪一天|几月份|什么日期|哪个月|几月")
-FREQUENCY_ASK = re.compile(r"(多久|多长时间|几天|几个月|几小时|几周)\S{0,8}一次|几次|多少次|频率|多久一次")
+FREQUENCY_ASK = re.compile(r"(多久|多长时间|几天|几个月|几小时|几周)\S{0,8}一次|频率|多久一次")
 QUESTION_UNITS: list[tuple[re.Pattern[str], Unit]] = [
     (re.compile(r"多长时间|多少时间|多久|多长"), Unit.DURATION),
     (re.compile(r"几点|几时"), Unit.CLOCK),
@@ -152,7 +152,9 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
         measured = next((w for w in focus if rest.startswith(w) and not UNIT_WORD.fullmatch(w)), None)
     qualification = next((text for ask, text in QUALIFICATIONS if ask.search(match)), None)
     money = MONEY.search(match)
-    return Wants(unit, classifier, measured, money.group(0) if money else None, money.group(1) if money else "",
+    stem = money.group(1) if money else ""
+    word = next((w for w in focus if stem and stem in w), stem) if money else None  # 加班费, else just 罚款
+    return Wants(unit, classifier, measured, word, stem,
                  bool(PENALTY.search(match)), qualification)
 
 
