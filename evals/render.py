@@ -78,10 +78,11 @@ def to_markdown(report: RunReport) -> str:
                   f"duty items with evidence: {cov.items_covered}/{cov.items_total}."]
         if cov.roles_uncovered:
             lines.append(f"Roles no case asks about: {'、'.join(cov.roles_uncovered)}")
-    lines += ["", "## Cases", "", "| | id | question | reason | cited |", "|---|---|---|---|---|"]
+    lines += ["", "## Cases", "", "| | id | question | level | reason | cited |", "|---|---|---|---|---|---|"]
     for c in report.cases:
         cited = "; ".join(f"[{x['n']}] {x['section'].split(' › ')[-1]}" for x in c.citations[:SHOWN_CITATIONS])
-        lines.append(f"| {'✅' if c.passed else '❌'} | {c.id} | {_md(c.question)} | {reason_text(c.reason)} | "
+        asked = " → ".join([*c.turns, c.question])
+        lines.append(f"| {'✅' if c.passed else '❌'} | {c.id} | {_md(asked)} | {c.level} | {reason_text(c.reason)} | "
                      f"{_md(cited)} |")
     return "\n".join(lines) + "\n"
 
@@ -174,8 +175,12 @@ def to_html(report: RunReport) -> str:
                             f"{html.escape(r.text)}</li>" for r in c.retrieved)
         cited = "".join(f"<li>[{x['n']}] {html.escape(x['section'])}: {html.escape(x['quote'])}</li>"
                         for x in c.citations)
+        asked = " → ".join([*c.turns, c.question])
+        understood = (f"<p><small>理解为：{html.escape(c.understood_as)}</small></p>"
+                      if c.understood_as and c.understood_as != c.question else "")
         body.append(f"<details><summary>{'通过' if c.passed else '未通过'} {html.escape(c.id)} — "
-                    f"{html.escape(c.question)} <small>({html.escape(reason_text(c.reason))})</small></summary>"
+                    f"{html.escape(asked)} <small>({html.escape(c.level)}; {html.escape(reason_text(c.reason))})"
+                    f"</small></summary>{understood}"
                     f"<p><b>回答</b><br>{html.escape(c.answer).replace(chr(10), '<br>')}</p>"
                     f"<p><b>引用</b></p><ul>{cited}</ul><p><b>检索结果</b></p><ul>{retrieved}</ul></details>")
     style = ("body{font-family:'Noto Sans CJK SC','Noto Sans CJK TC',sans-serif;max-width:960px;margin:2em auto}"
