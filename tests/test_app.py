@@ -170,6 +170,11 @@ def test_roles_page_lists_every_role_and_search_filters(app):
     assert not app.exception
     names = [plain(s.value) for s in app.subheader]
     assert "值班長" in names and "控球後衛" in names
+    groups = [plain(h.value) for h in app.header]  # one organisation's posts together
+    call_centre = next(i for i, g in enumerate(groups) if "客服部門後台支撐崗位職責" in g)
+    basketball = next(i for i, g in enumerate(groups) if "籃球" in g)
+    assert call_centre != basketball and len(groups) == len(set(groups))
+    assert names.index("值班長") > names.index("控球後衛")  # document order: ⑥ before ⑩
     duties = "".join(plain(m.value) for m in app.markdown)
     assert "負責漫遊客戶投訴的處理" in duties
     assert any("三、值班長崗位職責" in plain(c.value) for c in app.caption)
