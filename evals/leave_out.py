@@ -45,7 +45,9 @@ def collect(settings: Settings, path: Path, sample: int | None, seed: int, show:
 
 def rates(pairs: list[Pair], threshold: float) -> dict[str, float]:
     def share(side: str, levels: tuple[Level, ...]) -> float:
-        return sum(level_at(*getattr(p, side), threshold) in levels for p in pairs) / max(1, len(pairs))
+        judged = [getattr(p, side) for p in pairs]
+        return sum(level_at(confidence, reasons, threshold) in levels for confidence, reasons in judged) / max(
+            1, len(pairs))
 
     return {"threshold": threshold,
             "with_gold_answered": share("with_gold", (Level.ANSWERED,)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -49,6 +50,7 @@ class Scorer:
 
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
+        self._lock = threading.Lock()  # the app's sessions answer in threads that share one Scorer
         self._build_id = ""
         self._idf: dict[str, float] = {}
         self._unknown = 0.0
@@ -57,15 +59,16 @@ class Scorer:
 
     def refresh(self) -> None:
         build = self.kb.build
-        if self._build_id == build.manifest.build_id:
-            return
-        df = build.lexical.document_frequencies()
-        total = len(build.chunks) + 1
-        self._idf = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
-        self._unknown = math.log(total) + 1
-        self._terms.clear()
-        self.outline = Outline(build.chunks)
-        self._build_id = build.manifest.build_id
+        with self._lock:
+            if self._build_id == build.manifest.build_id:
+                return
+            df = build.lexical.document_frequencies()
+            total = len(build.chunks) + 1
+            self._idf = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
+            self._unknown = math.log(total) + 1
+            self._terms.clear()
+            self.outline = Outline(build.chunks)
+            self._build_id = build.manifest.build_id
 
     def idf(self, term: str) -> float:
         return self._idf.get(term, self._unknown)
@@ -75,14 +78,16 @@ class Scorer:
 
     def terms(self, text: str) -> frozenset[str]:
         """BM25 terms of a text (original script), memoised."""
-        found = self._terms.get(text)
-        if found is None:
-            found = frozenset(self.kb.build.lexical.terms(normalize(text)))
+        with self._lock:
+            found = self._terms.get(text)
+            if found is not None:
+                self._terms.move_to_end(text)
+                return found
+        found = frozenset(self.kb.build.lexical.terms(normalize(text)))
+        with self._lock:
             self._terms[text] = found
             if len(self._terms) > TERM_CACHE:
                 self._terms.popitem(last=False)
-        else:
-            self._terms.move_to_end(text)
         return found
 
     def coverage(self, question_terms: frozenset[str], terms: frozenset[str]) -> float:
@@ -100,8 +105,8 @@ class Scorer:
         self.refresh()
         build = self.kb.build
         # the role a question names says whose text it is, not what the text must say: its name is no term
-        named = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
-        question = self.terms(query.text) - named or self.terms(query.text)
+        role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
+        question = self.terms(query.text) - role_terms or self.terms(query.text)
         vector = self.kb.query_vector(query.match)
         vectors = build.part_vectors
         roles = query.prior_roles
