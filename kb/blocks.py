@@ -19,7 +19,6 @@ ELLIPSIS = "…"  # ingest shortens long heading labels in breadcrumbs with it
 MARKDOWN_HEADING = re.compile(r"^#{1,6}\s*")
 MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|`)")
 ANNOUNCES_LIST = re.compile(r"([:：]|如下|以下|下列|几点|几项)\s*$")
-TRAILING_COLON = re.compile(r"[:：\s]+$")
 MAX_TOPIC_CHARS = 16  # a suggestion or label is a topic name, not a sentence
 
 
@@ -52,14 +51,6 @@ class Block:
     @property
     def size(self) -> int:
         return sum(len(line.text) for line in self.lines)
-
-    def top_items(self) -> list[Line]:
-        """Items at the block's first quotable depth below its intro: what 'how many items' counts."""
-        quotable = [line for line in self.lines if line.quotable and not is_intro(line.text)]
-        if not quotable:
-            return []
-        top = min(line.depth for line in quotable)
-        return [line for line in quotable if line.depth == top]
 
 
 def strip_marker(text: str) -> str:
