@@ -125,6 +125,8 @@ def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
     best: tuple[float, Block] | None = None
     seen: set[int] = set()
     for unit in units:
+        if unit.score < units[0].score * ELSEWHERE_RATIO:  # a block around a clearly worse match is no answer
+            break
         nested = part_block(scorer, unit)
         if nested is not None:  # a sub-list inside one item ("四、假币处理" with its paragraphs)
             score = unit.score + BLOCK_HEADING_WEIGHT * scorer.coverage(question, scorer.terms(nested.heading))
