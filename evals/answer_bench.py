@@ -11,6 +11,7 @@ from evals.relevance import evidence_in_answer
 from evals.suite import Case
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
+from kb.levels import Level, level_at
 from kb.records import Answer
 from kb.settings import Settings
 
@@ -43,21 +44,26 @@ def collect(settings: Settings, cases: list[Case], show: bool = True) -> list[Ou
 
 
 def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
+    """Level rates with `threshold` as abstain_below (each answer's checks unchanged, see kb.levels.level_at)."""
     answerable = [o for o in outcomes if not o.case.abstain]
     unanswerable = [o for o in outcomes if o.case.abstain]
 
-    def abstains(o: Outcome) -> bool:
-        return o.answer.abstained or o.answer.confidence < threshold
+    def level(o: Outcome) -> Level:
+        return level_at(o.answer.confidence, o.answer.reasons, threshold)
 
     return {
-        "evidence_in_answer": sum(o.evidence_found and not abstains(o) for o in answerable) / max(1, len(answerable)),
-        "answerable_abstained": sum(abstains(o) for o in answerable) / max(1, len(answerable)),
-        "unanswerable_abstained": sum(abstains(o) for o in unanswerable) / max(1, len(unanswerable)),
+        "evidence_in_answer": sum(o.evidence_found and level(o) is not Level.NONE for o in answerable)
+        / max(1, len(answerable)),
+        "answerable_answered": sum(level(o) is Level.ANSWERED for o in answerable) / max(1, len(answerable)),
+        "answerable_abstained": sum(level(o) is Level.NONE for o in answerable) / max(1, len(answerable)),
+        "unanswerable_abstained": sum(level(o) is Level.NONE for o in unanswerable) / max(1, len(unanswerable)),
+        "unanswerable_hedged_or_none": sum(level(o) is not Level.ANSWERED for o in unanswerable)
+        / max(1, len(unanswerable)),
     }
 
 
 def calibrate(outcomes: list[Outcome]) -> float:
-    """The highest threshold that keeps answerable abstentions within MAX_ANSWERABLE_ABSTAIN."""
+    """The highest threshold that keeps answerable abstentions (level none) within MAX_ANSWERABLE_ABSTAIN."""
     scores = sorted({o.answer.confidence for o in outcomes})
     best = min(scores) if scores else 0.0
     for threshold in scores:

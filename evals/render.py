@@ -12,11 +12,20 @@ RETRIEVER_COLORS = {"hybrid": "#2f6fdf", "bm25": "#e08a1e", "dense": "#3aa66a"}
 REASON_TEXT = {
     "evidence_cited": "evidence cited",
     "abstained_as_expected": "abstained as expected",
+    "hedged_as_expected": "said it is not covered (partial), as expected",
     "answered_unanswerable": "answered an unanswerable question",
+    "hedged_off_topic": "partial on an off-topic question (must be none)",
     "abstained_answerable": "abstained on an answerable question",
+    "hedged_answerable": "partial on an answerable question",
     "evidence_missing": "expected evidence not in the answer or its citations",
     "phrase_missing": "answer text lacks an expected phrase",
+    "incomplete": "answer lacks items of the whole list/procedure",
 }
+CURVE_SERIES = {"answered": ("answerable answered", "#2f6fdf"),
+                "answerable_none": ("answerable none", "#d04040"),
+                "unanswerable_hedged_or_none": ("unanswerable none/partial", "#3aa66a"),
+                "off_topic_none": ("off-topic none", "#e08a1e")}
+CURVE_HEIGHT, CURVE_LEFT, CURVE_TOP = 220, 50, 20
 SHOWN_CITATIONS = 3
 
 
@@ -45,6 +54,7 @@ def to_markdown(report: RunReport) -> str:
                      f"{_fmt(m['MRR@10'])} | {_fmt(m['nDCG@10'])} |")
     lines += ["", "## Answers", "", "| metric | value |", "|---|---|"]
     lines += [f"| {k} | {_fmt(v)} |" for k, v in s.answers.items()]
+    lines += curve_markdown(report)
     if report.baseline:
         b = report.baseline
         lines += ["", f"## Against {b.run_id}", "", "| metric | before | after | delta |", "|---|---|---|---|"]
@@ -68,12 +78,50 @@ def to_markdown(report: RunReport) -> str:
                   f"duty items with evidence: {cov.items_covered}/{cov.items_total}."]
         if cov.roles_uncovered:
             lines.append(f"Roles no case asks about: {'、'.join(cov.roles_uncovered)}")
-    lines += ["", "## Cases", "", "| | id | question | reason | cited |", "|---|---|---|---|---|"]
+    lines += ["", "## Cases", "", "| | id | question | level | reason | cited |", "|---|---|---|---|---|---|"]
     for c in report.cases:
         cited = "; ".join(f"[{x['n']}] {x['section'].split(' › ')[-1]}" for x in c.citations[:SHOWN_CITATIONS])
-        lines.append(f"| {'✅' if c.passed else '❌'} | {c.id} | {_md(c.question)} | {reason_text(c.reason)} | "
+        asked = " → ".join([*c.turns, c.question])
+        lines.append(f"| {'✅' if c.passed else '❌'} | {c.id} | {_md(asked)} | {c.level} | {reason_text(c.reason)} | "
                      f"{_md(cited)} |")
     return "\n".join(lines) + "\n"
+
+
+def curve_markdown(report: RunReport) -> list[str]:
+    """Levels vs. the abstention threshold (abstain_below), per suite: where the shipped setting sits."""
+    out: list[str] = []
+    for name, summary in [("all suites", report.summary), *report.by_suite.items()]:
+        if not summary.level_curve:
+            continue
+        out += ["", f"## Levels vs. abstention threshold ({name})", "",
+                "| abstain_below | " + " | ".join(label for label, _ in CURVE_SERIES.values()) + " |",
+                "|---|" + "---|" * len(CURVE_SERIES)]
+        out += [f"| {p.threshold:.3f} | " + " | ".join(_fmt(getattr(p, key)) for key in CURVE_SERIES) + " |"
+                for p in summary.level_curve]
+    return out
+
+
+def _curve_svg(report: RunReport) -> str:
+    points = report.summary.level_curve
+    if not points:
+        return ""
+    width = CHART_WIDTH - CURVE_LEFT - 20
+    x = [CURVE_LEFT + i * width / max(1, len(points) - 1) for i in range(len(points))]
+    parts = [f'<svg role="img" aria-label="levels vs threshold" width="{CHART_WIDTH}" '
+             f'height="{CURVE_HEIGHT + 60}" xmlns="http://www.w3.org/2000/svg">'
+             f'<text x="0" y="14" font-weight="bold">回答层级与阈值 (levels vs. abstain_below)</text>']
+    for key, (_, color) in CURVE_SERIES.items():
+        ys = [getattr(p, key) for p in points]
+        coords = " ".join(f"{xi:.1f},{CURVE_TOP + (1 - y) * CURVE_HEIGHT:.1f}" for xi, y in zip(x, ys, strict=True)
+                          if y is not None)
+        if coords:
+            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" points="{coords}"/>')
+    for i, (label, color) in enumerate(CURVE_SERIES.values()):
+        parts.append(f'<text x="{CURVE_LEFT + i * 150}" y="{CURVE_HEIGHT + 55}" font-size="12" fill="{color}">'
+                     f"{html.escape(label)}</text>")
+    for xi, p in list(zip(x, points, strict=True))[::4]:
+        parts.append(f'<text x="{xi:.1f}" y="{CURVE_HEIGHT + CURVE_TOP + 14}" font-size="11">{p.threshold:.3f}</text>')
+    return "".join(parts) + "</svg>"
 
 
 def _bars(title: str, rows: list[tuple[str, float, str]], maximum: float = 1.0, fmt: str = "{:.3f}") -> str:
@@ -113,6 +161,7 @@ def to_html(report: RunReport) -> str:
             _bars("检索指标 (retrieval, per retriever)", retrieval_rows),
             _bars("各标签通过率 (pass rate per tag)", tag_rows),
             _histogram([c.latency_ms for c in report.cases]),
+            _curve_svg(report),
             "<h2>回答指标</h2><table>" + "".join(
                 f"<tr><td>{html.escape(k)}</td><td>{_fmt(v)}</td></tr>" for k, v in s.answers.items()) + "</table>"]
     if report.baseline:
@@ -126,8 +175,12 @@ def to_html(report: RunReport) -> str:
                             f"{html.escape(r.text)}</li>" for r in c.retrieved)
         cited = "".join(f"<li>[{x['n']}] {html.escape(x['section'])}: {html.escape(x['quote'])}</li>"
                         for x in c.citations)
+        asked = " → ".join([*c.turns, c.question])
+        understood = (f"<p><small>理解为：{html.escape(c.understood_as)}</small></p>"
+                      if c.understood_as and c.understood_as != c.question else "")
         body.append(f"<details><summary>{'通过' if c.passed else '未通过'} {html.escape(c.id)} — "
-                    f"{html.escape(c.question)} <small>({html.escape(reason_text(c.reason))})</small></summary>"
+                    f"{html.escape(asked)} <small>({html.escape(c.level)}; {html.escape(reason_text(c.reason))})"
+                    f"</small></summary>{understood}"
                     f"<p><b>回答</b><br>{html.escape(c.answer).replace(chr(10), '<br>')}</p>"
                     f"<p><b>引用</b></p><ul>{cited}</ul><p><b>检索结果</b></p><ul>{retrieved}</ul></details>")
     style = ("body{font-family:'Noto Sans CJK SC','Noto Sans CJK TC',sans-serif;max-width:960px;margin:2em auto}"

@@ -1,7 +1,12 @@
 """Run suite cases against a knowledge base: retrieval per retriever, then the answer, per case.
 
-The CLI (`dutykb eval`) and the app's 评测 page both call `run_cases`; the app passes the
-signed-in editor's audience and a progress callback that moves its progress bar.
+A dialogue case's earlier turns are answered first, in order, in one conversation; its last
+turn is the one scored. The CLI (`dutykb eval`) and the app's 评测 page both call `run_cases`;
+the app passes the signed-in editor's audience and a progress callback that moves its progress bar.
+
+Levels: an answerable case passes only when answered (partial is a hedge, none an abstention);
+an unanswerable case passes with none or partial, except an off-topic one (tag 无关问题), which
+must be none.
 """
 from __future__ import annotations
 
@@ -17,13 +22,15 @@ from evals.relevance import evidence_in_answer, is_relevant
 from evals.suite import Case
 from kb.access import EVERYONE, Audience
 from kb.answer import Answerer
-from kb.knowledge import KnowledgeBase
+from kb.dialogue import Conversation
+from kb.knowledge import KnowledgeBase, UnknownRoleError
 from kb.normalize import normalize
-from kb.records import Answer, Chunk
+from kb.records import Answer, Chunk, Citation
 from kb.retrieve import HybridRetriever
 
 SHOWN_RETRIEVED = 5
 SHOWN_TEXT_CHARS = 200
+OFF_TOPIC_TAG = "无关问题"  # unanswerable and unrelated to the documents: only `none` is right
 Progress = Callable[[int, int, str], None]  # (cases done, cases in all, id of the case just scored)
 
 
@@ -32,10 +39,14 @@ class Reason(StrEnum):
 
     EVIDENCE_CITED = "evidence_cited"
     ABSTAINED_AS_EXPECTED = "abstained_as_expected"
+    HEDGED_AS_EXPECTED = "hedged_as_expected"
     ANSWERED_UNANSWERABLE = "answered_unanswerable"
+    HEDGED_OFF_TOPIC = "hedged_off_topic"
     ABSTAINED_ANSWERABLE = "abstained_answerable"
+    HEDGED_ANSWERABLE = "hedged_answerable"
     EVIDENCE_MISSING = "evidence_missing"
     PHRASE_MISSING = "phrase_missing"
+    INCOMPLETE = "incomplete"
 
 
 class RetrievedHit(BaseModel):
@@ -69,18 +80,48 @@ class CaseResult(BaseModel):
     passed: bool
     reason: str  # a Reason code (reports written before the codes hold English sentences)
     relevance: dict[str, list[bool]] = Field(default_factory=dict)
+    level: str = "answered"  # answered | partial | none (reports written before levels: from `abstained`)
+    off_topic: bool = False
+    complete: bool | None = None  # every `all` phrase in the answer text (None: the case lists none)
+    section_hits: int = 0  # citations from an expected section (cases with `sections`)
+    section_total: int = 0
+    turns: list[str] = Field(default_factory=list)  # a dialogue's earlier turns
+    understood_as: str = ""
+    role_unknown: bool = False  # the case's role is not a role of this index: answered without a picked role
+    confidence: float = 0.0  # best item similarity (the level's threshold compares with it)
+    reasons: list[str] = Field(default_factory=list)  # what the quoted text lacks (kb.levels), for the level curve
 
 
-def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool) -> tuple[bool, Reason]:
+def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool, complete: bool | None) -> tuple[
+        bool, Reason]:
+    level = answer.level
     if not case.answerable:
-        return (True, Reason.ABSTAINED_AS_EXPECTED) if answer.abstained else (False, Reason.ANSWERED_UNANSWERABLE)
-    if answer.abstained:
+        if level == "none":
+            return True, Reason.ABSTAINED_AS_EXPECTED
+        if level == "partial":
+            return (False, Reason.HEDGED_OFF_TOPIC) if OFF_TOPIC_TAG in case.tags else (
+                True, Reason.HEDGED_AS_EXPECTED)
+        return False, Reason.ANSWERED_UNANSWERABLE
+    if level == "none":
         return False, Reason.ABSTAINED_ANSWERABLE
     if not evidence_ok:
         return False, Reason.EVIDENCE_MISSING
     if not contains_ok:
         return False, Reason.PHRASE_MISSING
+    if complete is False:
+        return False, Reason.INCOMPLETE
+    if level == "partial":
+        return False, Reason.HEDGED_ANSWERABLE
     return True, Reason.EVIDENCE_CITED
+
+
+def in_expected_section(case: Case, citation: Citation) -> bool:
+    """The citation is from an expected section: its path, or the heading line of a quoted sub-list
+    ("3.1 入库作业流程" quoted with its steps is that section, whatever the chunk's breadcrumb says)."""
+    lines = citation.quote.split("\n")
+    own_heading = lines[0] if len(lines) > 1 else ""
+    where = normalize(" ".join((citation.section, citation.title, own_heading)))
+    return any(normalize(s) in where for s in case.sections)
 
 
 class CaseRunner:
@@ -102,21 +143,41 @@ class CaseRunner:
         return any(normalize(e) in normalize(citation.quote) for e in case.evidence) or (
             chunk is not None and is_relevant(case, chunk))
 
+    def converse(self, case: Case) -> tuple[Answer, bool]:
+        """The answer to the case's question, after its earlier turns (if any); and whether its role was unknown."""
+        role = case.role
+        try:
+            if role:
+                self.kb.resolve_role(role, self.audience)
+        except UnknownRoleError:
+            role = None
+        conversation = Conversation()
+        for turn in [*case.turns, case.question]:
+            query = conversation.understand(self.answerer, turn, role, self.audience)
+            answer = self.answerer.respond(query, streaming=False).run()
+            conversation.add(query)
+        return answer, role != case.role
+
     def run(self, case: Case) -> CaseResult:
-        per_mode = self.retriever.search_each(case.question, k=CUTOFF, audience=self.audience)
+        start = time.perf_counter()
+        answer, role_unknown = self.converse(case)
+        latency = (time.perf_counter() - start) * 1000
+        # a dialogue's last turn is searched as it was understood
+        per_mode = self.retriever.search_each(answer.understood_as or case.question, k=CUTOFF,
+                                              audience=self.audience)
         relevance = {mode: [is_relevant(case, h.chunk) for h in hits] for mode, hits in per_mode.hits.items()}
         ranks = {mode: first_relevant_rank(flags) if case.answerable else None for mode, flags in relevance.items()}
         retrieved = [RetrievedHit(rank=h.rank, chunk_id=h.chunk.chunk_id, section=h.chunk.section, relevant=flag,
                                   text=h.chunk.text[:SHOWN_TEXT_CHARS])
                      for h, flag in zip(per_mode.hits["hybrid"][:SHOWN_RETRIEVED], relevance["hybrid"], strict=False)]
-        start = time.perf_counter()
-        answer = self.answerer.answer(case.question, role=case.role, audience=self.audience)
-        latency = (time.perf_counter() - start) * 1000
         evidence_ok = case.answerable and (
             evidence_in_answer(case, answer)
             or (not case.evidence and any(self._cites_relevant(case, c) for c in answer.citations)))
-        contains_ok = all(normalize(p) in normalize(answer.answer) for p in case.answer_contains)
-        passed, reason = judge(case, answer, evidence_ok, contains_ok)
+        text = normalize(answer.answer)
+        contains_ok = all(normalize(p) in text for p in case.answer_contains)
+        complete = all(normalize(p) in text for p in case.all) if case.all and case.answerable else None
+        in_section = [in_expected_section(case, c) for c in answer.citations] if case.sections else []
+        passed, reason = judge(case, answer, evidence_ok, contains_ok, complete)
         return CaseResult(
             id=case.id, suite=case.suite, question=case.question, role=case.role, tags=case.tags,
             answerable=case.answerable, ranks=ranks,
@@ -125,7 +186,10 @@ class CaseRunner:
             citations=[c.to_json() for c in answer.citations],
             supported_citations=sum(self._cites_relevant(case, c) for c in answer.citations),
             evidence_in_answer=bool(evidence_ok), contains_ok=contains_ok, latency_ms=round(latency, 2),
-            passed=passed, reason=reason.value, relevance=relevance,
+            passed=passed, reason=reason.value, relevance=relevance, level=answer.level,
+            off_topic=OFF_TOPIC_TAG in case.tags, complete=complete, section_hits=sum(in_section),
+            section_total=len(in_section), turns=case.turns, understood_as=answer.understood_as,
+            role_unknown=role_unknown, confidence=answer.confidence, reasons=answer.reasons,
         )
 
 

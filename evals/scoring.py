@@ -4,14 +4,26 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable, Iterable
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from evals.metrics import CUTOFF, RECALL_CUTOFFS, mrr_at, ndcg_at, recall_at
 from evals.runner import CaseResult
+from kb.levels import Level, level_at
 from kb.retrieve import MODES
 from kb.stats import percentile
 
 P50, P95 = 50, 95
+CURVE_FROM, CURVE_TO, CURVE_STEP = 0.84, 0.92, 0.005  # abstain_below values the level curve is drawn over
+
+
+class CurvePoint(BaseModel):
+    """Levels the cases would get at one abstention threshold (`abstain_below`), the other checks unchanged."""
+
+    threshold: float
+    answered: float | None  # answerable cases answered
+    answerable_none: float | None  # answerable cases abstained (false abstention)
+    unanswerable_hedged_or_none: float | None
+    off_topic_none: float | None
 
 
 class Summary(BaseModel):
@@ -21,6 +33,7 @@ class Summary(BaseModel):
     answerable: int
     retrieval: dict[str, dict[str, float]]
     answers: dict[str, float | None]
+    level_curve: list[CurvePoint] = Field(default_factory=list)
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -43,14 +56,25 @@ def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
 def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
+    off_topic = [r for r in unanswerable if r.off_topic]
     abstained = [r for r in results if r.abstained]
+    listed = [r for r in answerable if r.complete is not None]
+    dialogues = [r for r in results if r.turns]
     citations = sum(len(r.citations) for r in answerable)
     latencies = [r.latency_ms for r in results]
     return {
         "pass_rate": _ratio(sum(r.passed for r in results), len(results)),
         "evidence_in_answer": _ratio(sum(r.evidence_in_answer and not r.abstained for r in answerable),
                                      len(answerable)),
+        "completeness": _ratio(sum(bool(r.complete) and not r.abstained for r in listed), len(listed)),
+        "section_precision": _ratio(sum(r.section_hits for r in answerable),
+                                    sum(r.section_total for r in answerable)),
         "citation_precision": _ratio(sum(r.supported_citations for r in answerable), citations),
+        "answered_rate": _ratio(sum(r.level == "answered" for r in answerable), len(answerable)),
+        "partial_rate": _ratio(sum(r.level == "partial" for r in answerable), len(answerable)),
+        "unanswerable_hedged_or_none": _ratio(sum(r.level != "answered" for r in unanswerable), len(unanswerable)),
+        "off_topic_none": _ratio(sum(r.level == "none" for r in off_topic), len(off_topic)),
+        "dialogue_pass_rate": _ratio(sum(r.passed for r in dialogues), len(dialogues)),
         "abstain_precision": _ratio(sum(not r.answerable for r in abstained), len(abstained)),
         "abstain_recall": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
         "false_abstain_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
@@ -59,17 +83,41 @@ def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     }
 
 
-def summarize_results(results: list[CaseResult]) -> Summary:
+def level_curve(results: list[CaseResult]) -> list[CurvePoint]:
+    """Levels vs. the abstention threshold: each case's level recomputed from its confidence and check results
+    (an LLM answer's level is its extractive draft's)."""
+    answerable = [r for r in results if r.answerable]
+    unanswerable = [r for r in results if not r.answerable]
+    off_topic = [r for r in unanswerable if r.off_topic]
+    points = []
+    steps = round((CURVE_TO - CURVE_FROM) / CURVE_STEP)
+    for i in range(steps + 1):
+        t = round(CURVE_FROM + i * CURVE_STEP, 4)
+
+        def share(group: list[CaseResult], levels: tuple[Level, ...], t: float = t) -> float | None:
+            return _ratio(sum(level_at(r.confidence, r.reasons, t) in levels for r in group), len(group))
+
+        points.append(CurvePoint(threshold=t, answered=share(answerable, (Level.ANSWERED,)),
+                                 answerable_none=share(answerable, (Level.NONE,)),
+                                 unanswerable_hedged_or_none=share(unanswerable, (Level.NONE, Level.PARTIAL)),
+                                 off_topic_none=share(off_topic, (Level.NONE,))))
+    return points
+
+
+def summarize_results(results: list[CaseResult], curve: bool = False) -> Summary:
+    """Metrics of the cases; with `curve`, also the levels-vs-threshold curve."""
     return Summary(cases=len(results), answerable=sum(r.answerable for r in results),
-                   retrieval=retrieval_metrics(results), answers=answer_metrics(results))
+                   retrieval=retrieval_metrics(results), answers=answer_metrics(results),
+                   level_curve=level_curve(results) if curve else [])
 
 
-def breakdown(results: list[CaseResult], keys: Callable[[CaseResult], Iterable[str]]) -> dict[str, Summary]:
+def breakdown(results: list[CaseResult], keys: Callable[[CaseResult], Iterable[str]],
+              curve: bool = False) -> dict[str, Summary]:
     groups: dict[str, list[CaseResult]] = {}
     for result in results:
         for key in keys(result):
             groups.setdefault(key, []).append(result)
-    return {key: summarize_results(group) for key, group in sorted(groups.items())}
+    return {key: summarize_results(group, curve) for key, group in sorted(groups.items())}
 
 
 def flatten(metrics: dict, prefix: str = "") -> dict[str, float]:

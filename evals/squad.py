@@ -102,7 +102,7 @@ def squad_answers(squad: SquadSet, progress: Callable[[int], None] | None = None
         for mode, hits in squad.retriever.search_each(question, k=CUTOFF).hits.items():
             ranks.setdefault(mode, []).append(first_relevant_rank([squad.is_relevant(h.chunk, target) for h in hits]))
         start = time.perf_counter()
-        answer = answerer.extract(question)
+        answer = answerer.answer(question)
         latencies.append((time.perf_counter() - start) * 1000)
         first = normalize(answer.citations[0].quote) if answer.citations else ""
         span_hits += any(normalize(g) in first for g in gold.get(question, []))

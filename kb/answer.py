@@ -1,211 +1,215 @@
-"""Extractive answers: quote the duty items or sentences that answer a question, each one cited.
+"""Answers: one path from a question to a checked, cited answer, streamed or not, extractive or LLM.
 
-"What are X's duties" returns X's whole duty list from the role registry. Other
-questions get the one to three items that best match, chosen by the item's own
-embedding (computed at ingest) plus how much of the question's vocabulary it
-covers. Below a calibrated confidence the answer abstains and suggests nearby
-topics instead of pretending. Answers are written in the question's script;
-quotes keep the document's wording.
+A question becomes one `Query` (kb.query; a follow-up is first resolved against the earlier
+turns, kb.dialogue); retrieval steps find its chunks (kb.retrieve); the extractive draft is always
+made (kb.units → kb.select → kb.levels → kb.firstline → kb.compose):
+- answered: a direct first line derived from the quotes, then the quotes as written, each cited;
+- partial: what the documents do not say, then the closest rules, cited;
+- none: a plain "not covered" with nearby topics to ask about.
+With an LLM, the model writes the answer from the same retrieved sources and its sentences are
+checked (kb.llm); when none is supported, or the endpoint fails or times out, the extractive draft
+is the answer (with a notice saying why). A question the documents do not cover at all (none) is
+not sent to the model. The picked role means the same in both modes (see kb.query).
 """
 from __future__ import annotations
 
-import math
-import re
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 
 from kb.access import PUBLIC, Audience
+from kb.blocks import strip_marker
+from kb.compose import answer_of, write
+from kb.firstline import block_count, first_line
 from kb.knowledge import KnowledgeBase
-from kb.llm import LLMSpec, complete, llm_answer, stream_completion
-from kb.normalize import normalize, to_script_of
-from kb.outline import match_marker
-from kb.records import Answer, Chunk, Citation, Hit, Role
-from kb.retrieve import DUTY_QUESTION, HybridRetriever, clean_query
+from kb.levels import Level, Verdict, judge
+from kb.llm import LLMError, LLMSpec, build_messages, complete, llm_answer, stream_completion
+from kb.normalize import normalize
+from kb.query import (
+    GENERIC_WORDS,
+    Context,
+    Query,
+    QuestionType,
+    build_query,
+    clean_text,
+    focus_words,
+    topic_words,
+)
+from kb.records import Answer, Chunk, Hit, Role
+from kb.retrieve import HybridRetriever, Retrieval
+from kb.select import Selection, Shape, duty_list, select
+from kb.suggest import topics
+from kb.units import Scorer
+
+__all__ = ["AnswerStream", "Answerer", "Draft", "strip_marker"]  # strip_marker: the hit-test page's import
 
 ANSWER_CANDIDATES = 8
-MAX_UNITS = 3
-MAX_LIST_UNITS = 12
-LIST_QUESTION = re.compile(r"哪些|哪几|分别|都有什么|都有哪|包括什么|包含什么|什么内容|几个方面")
-KEEP_RATIO = 0.85  # further units must score this close to the best one
-SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
-LEXICAL_WEIGHT = 0.15
-ROLE_WEIGHT = 0.1  # prior for units of a role the question names
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
-SELF_DUTY = re.compile(r"我的(岗位)?(职责|工作)|我(该|要|应该|需要)(做|干)(什么|啥|哪些)|我负责(什么|哪些)")
-MAX_SUGGESTIONS = 3
+MIN_WORD_CHARS = 2  # single characters (带, 放) name nothing a first line can anchor on
+LLM_FAILED = "大模型暂时无法回答，以下是原文摘录。（{error}）"
+LLM_UNSUPPORTED = "大模型的回答无法用原文核实，以下是原文摘录。"
 
 
 @dataclass
-class Unit:
-    """A quotable piece of a retrieved chunk: an item, a paragraph, or one sentence of a long paragraph."""
+class Draft:
+    """The extractive answer and what it was made from (the LLM path reuses the retrieval)."""
 
-    hit_rank: int
-    chunk: Chunk
-    n: int | None
-    text: str
-    score: float = 0.0
-    dense: float = 0.0
-    coverage: float = 0.0
-
-
-def strip_marker(text: str) -> str:
-    marker = match_marker(text.strip()) if text.strip() else None
-    return marker.heading if marker and marker.heading else text.strip()
+    query: Query
+    retrieval: Retrieval
+    hits: list[Hit]
+    answer: Answer
 
 
 class Answerer:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
         self.retriever = HybridRetriever(kb)
-        self._idf: tuple[str, dict[str, float], float] | None = None
+        self.scorer = Scorer(kb)
 
-    def idf(self) -> tuple[dict[str, float], float]:
-        """Inverse document frequency of match-text terms over the live build (computed once per build)."""
+    def roles_in(self, match: str) -> list[str]:
+        return list(self.kb.build.role_forms_in(match))
+
+    def duty_chunk(self, role: Role, duty: str) -> Chunk | None:
+        """The chunk of the role's own section that holds a duty item (a long list spans several)."""
         build = self.kb.build
-        if self._idf is None or self._idf[0] != build.manifest.build_id:
-            df = build.lexical.document_frequencies()
-            total = len(build.chunks) + 1
-            table = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
-            self._idf = (build.manifest.build_id, table, math.log(total) + 1)
-        return self._idf[1], self._idf[2]
+        own = [build.chunks[build.position[cid]] for cid in role.chunk_ids if cid in build.position]
+        return next((c for c in own if duty in c.text), own[0] if own else self.kb.build.chunk_for_role(role))
 
-    def coverage(self, question_terms: set[str], text: str) -> float:
-        """IDF-weighted share of the question's terms found in `text` (terms unknown to the corpus weigh most)."""
-        if not question_terms:
-            return 0.0
-        table, unknown = self.idf()
-        terms = set(self.kb.build.lexical.terms(normalize(text)))
-        total = sum(table.get(t, unknown) for t in question_terms)
-        return sum(table.get(t, unknown) for t in question_terms if t in terms) / total
+    def heading_of(self, chunk) -> str:
+        return self.scorer.heading_of(self.kb.build.position[chunk.chunk_id])
+
+    def query(self, question: str, role: str | None = None, audience: Audience = PUBLIC,
+              context: Context | None = None, asked: str | None = None,
+              excluded: frozenset[str] = frozenset()) -> Query:
+        """The one Query of a question: cleaned, normalised, roles resolved, type and focus found."""
+        text = clean_text(question)
+        match = normalize(text)
+        build = self.kb.build
+        picked = frozenset(self.kb.resolve_role(role, audience)) if role else frozenset()
+        mentioned = frozenset(self.kb.roles_mentioned(match, audience))
+        forms = [f for f in build.role_forms_in(match) if build.role_names[f] & mentioned]
+        tagged = build.lexical.tokenizer.tagged_words(match)
+        focus = focus_words(tagged, build.role_names, forms)
+        return build_query(text, match, audience=audience, picked=picked, mentioned=mentioned,
+                           asked=clean_text(asked) if asked else text, context=context, excluded=excluded,
+                           focus=focus, topic=topic_words(tagged, focus))
 
     def answer(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
-               audience: Audience = PUBLIC) -> Answer:
-        """The answer to one question from what `audience` may see; with `llm`, a checked LLM answer
-        that falls back to extraction."""
-        if llm is None:
-            return self.extract(question, role, audience)
-        query = clean_query(question)
-        hits = self.retriever.search(query, k=ANSWER_CANDIDATES, role=role, audience=audience)
-        return llm_answer(query, complete(llm, query, hits), hits, lambda: self.extract(question, role, audience))
+               audience: Audience = PUBLIC, context: Context | None = None) -> Answer:
+        """The answer to one question from what `audience` may see."""
+        return self.respond(self.query(question, role, audience, context), llm, streaming=False).run()
 
     def stream(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
-               audience: Audience = PUBLIC) -> AnswerStream:
-        return AnswerStream(self, question, role, llm, audience)
+               audience: Audience = PUBLIC, context: Context | None = None) -> AnswerStream:
+        return self.respond(self.query(question, role, audience, context), llm, streaming=True)
 
-    def extract(self, question: str, role: str | None = None, audience: Audience = PUBLIC) -> Answer:
-        query = clean_query(question)
-        match_query = normalize(query)
-        picked = self.kb.resolve_role(role, audience) if role else set()
-        named = self.kb.roles_mentioned(match_query, audience)
-        if DUTY_QUESTION.search(match_query) or SELF_DUTY.search(match_query):
-            wanted = named or picked
-            roles = [r for r in self.kb.roles_for(audience) if r.name in wanted]
-            if roles:
-                return self.duty_list(query, roles)
-        hits = self.retriever.search(query, k=ANSWER_CANDIDATES, audience=audience)
-        units = self.rank_units(match_query, hits, named)
-        # Confidence is the best item similarity: of the features measured on the seed suite (BM25 score,
-        # unknown-term share, score peakedness, coverage) it separated unanswerable questions best.
-        confidence = max((u.dense for u in units), default=0.0)
-        if confidence < self.kb.settings.abstain_below:
-            return self.abstain(query, hits, confidence)
-        best = units[0].score
-        chosen = [u for u in units[:MAX_UNITS] if u.score >= best * KEEP_RATIO]
-        if LIST_QUESTION.search(match_query):
-            chosen = self.whole_list(units[0], units) or chosen
-        chosen.sort(key=lambda u: (u.hit_rank, u.n or 0))  # reading order: by chunk, then item number
-        citations, lines = [], []
-        for i, unit in enumerate(chosen, 1):
-            citations.append(Citation(i, unit.chunk.chunk_id, unit.chunk.doc_id, unit.chunk.title,
-                                      unit.chunk.section, [unit.n] if unit.n is not None else [], unit.text))
-            lines.append(f"{to_script_of(strip_marker(unit.text), query)}[{i}]")
-        return Answer(query, "\n".join(lines), False, "extractive", citations, [], round(confidence, 4))
+    def respond(self, query: Query, llm: LLMSpec | None = None, streaming: bool = True) -> AnswerStream:
+        return AnswerStream(self, query, llm, streaming)
 
-    @staticmethod
-    def whole_list(best: Unit, units: list[Unit]) -> list[Unit]:
-        """For 'which ones' questions: every numbered item of the best unit's chunk, in order."""
-        same = [u for u in units if u.chunk.chunk_id == best.chunk.chunk_id and u.n is not None]
-        if len({u.n for u in same}) < 2:
-            return []
-        by_item: dict[int, Unit] = {}
-        for unit in same:
-            if unit.n is not None:
-                by_item.setdefault(unit.n, unit)
-        return [by_item[n] for n in sorted(by_item)][:MAX_LIST_UNITS]
+    def draft(self, query: Query) -> Draft:
+        """Retrieve, select, judge the level and write the extractive answer."""
+        retrieval = self.retriever.retrieve(query, k=ANSWER_CANDIDATES)
+        hits = self.retriever.hits(retrieval, ANSWER_CANDIDATES)
+        answer = self.extract(query, hits)
+        answer.notice, answer.degraded = retrieval.notice, retrieval.degraded
+        return Draft(query, retrieval, hits, answer)
 
-    def rank_units(self, match_query: str, hits: list[Hit], named: set[str]) -> list[Unit]:
-        build = self.kb.build
-        question_terms = set(build.lexical.terms(match_query))
-        query_vector = self.kb.query_vector(match_query)
-        units: list[Unit] = []
-        vectors = build.part_vectors
-        for hit in hits:
-            chunk = hit.chunk
-            offset = build.part_offsets[build.position[chunk.chunk_id]]
-            for j, part in enumerate(chunk.parts or []):
-                dense = float(vectors[offset + j] @ query_vector) if vectors is not None else 0.0
-                pieces = [part.text]
-                if len(part.text) > SENTENCE_SPLIT_CHARS:
-                    pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
-                for piece in pieces:
-                    coverage = self.coverage(question_terms, piece)
-                    score = dense + LEXICAL_WEIGHT * coverage
-                    if chunk.role and chunk.role in named:
-                        score += ROLE_WEIGHT
-                    units.append(Unit(hit.rank, chunk, part.n, piece.strip(), score, dense, coverage))
-        units.sort(key=lambda u: -u.score)
-        return units
+    def extract(self, query: Query, hits: list[Hit]) -> Answer:
+        roles = [r for r in self.kb.roles_for(query.audience) if r.name in query.duty_roles]
+        if query.qtype is QuestionType.DUTY and roles and not query.focus:
+            selection = duty_list(roles, self.duty_chunk)
+            verdict = Verdict(Level.ANSWERED)
+            return answer_of(query, write(query, selection, verdict, None, None, None), verdict, 1.0, [])
+        units = self.scorer.units(query, hits)
+        suggestions = topics(hits, query.asked)
+        if not units:
+            return answer_of(query, None, Verdict(Level.NONE), 0.0, suggestions)
+        selection = select(query, self.scorer, units, self.roles_in)
+        confidence = max(u.dense for u in units)
+        settings = self.kb.settings
+        subject = {r.source for r in self.kb.roles_for(query.audience) if r.name in query.mentioned}
+        verdict = judge(query, selection.quotes(self.heading_of), confidence, self.scorer, self.roles_in,
+                        settings.abstain_below, settings.answer_above, subject)
+        if verdict.level is Level.NONE:
+            return answer_of(query, None, verdict, confidence, suggestions)
+        first, source, count = self.first_line(query, selection)
+        return answer_of(query, write(query, selection, verdict, first, source, count), verdict, confidence,
+                         suggestions)
 
-    def duty_list(self, query: str, roles: list[Role]) -> Answer:
-        citations: list[Citation] = []
-        lines: list[str] = []
-        for role in roles:
-            chunk = self.kb.build.chunk_for_role(role)
-            title = to_script_of(f"{role.name}的岗位职责（共{len(role.duties)}条）：", query)
-            lines.append(title)
-            for duty in role.duties:
-                n = len(citations) + 1
-                citations.append(Citation(
-                    n, chunk.chunk_id if chunk else "", role.source, role.title, role.section, [duty.n],
-                    duty.text,
-                ))
-                lines.append(f"{duty.n}. {to_script_of(duty.text, query)}[{n}]")
-        return Answer(query, "\n".join(lines), False, "extractive", citations, [], 1.0)
-
-    def abstain(self, query: str, hits: list[Hit], confidence: float) -> Answer:
-        suggestions: list[str] = []
-        for hit in hits:
-            topic = hit.chunk.role or strip_marker(hit.chunk.section.split(" › ")[-1]).rstrip(":：")
-            topic = to_script_of(topic, query)
-            if topic and topic not in suggestions:
-                suggestions.append(topic)
-            if len(suggestions) == MAX_SUGGESTIONS:
-                break
-        text = f"知识库中没有找到能回答「{query}」的内容。"
-        if suggestions:
-            text += "可以试试问：" + "、".join(suggestions) + "。"
-        return Answer(query, to_script_of(text, query), True, "extractive", [], suggestions, round(confidence, 4))
+    def first_line(self, query: Query, selection: Selection) -> tuple[str | None, tuple | None, str | None]:
+        """(direct answer, the key of the quote it came from, a block's count line)."""
+        direct = query.qtype in (QuestionType.YESNO, QuestionType.QUANTITY, QuestionType.WHO)
+        if selection.shape is Shape.BLOCK and selection.block is not None and not direct:
+            return None, None, block_count(selection.block)
+        quoted = [q for q in selection.lines if q.key is not None]
+        if selection.lead in quoted:
+            quoted.remove(selection.lead)
+            quoted.insert(0, selection.lead)
+        # a question about a role is answered from that role's own text first
+        quoted.sort(key=lambda q: q.chunk is None or q.chunk.role not in query.mentioned)
+        tokenizer = self.kb.build.lexical.tokenizer
+        candidates = [*tokenizer.jieba_words(query.match), *tokenizer.content_bigrams(query.match)]
+        words = tuple(dict.fromkeys(w for w in candidates
+                                    if len(w) >= MIN_WORD_CHARS and w not in GENERIC_WORDS and w not in query.focus))
+        found = first_line(query, [q.text for q in quoted], self.roles_in, words)
+        if found is None:
+            return None, None, None
+        line, i = found
+        return line, quoted[i].key, None
 
 
 class AnswerStream:
     """Iterate for text pieces as they are produced; `result` holds the checked Answer afterwards."""
 
-    def __init__(self, answerer: Answerer, question: str, role: str | None, llm: LLMSpec | None,
-                 audience: Audience) -> None:
-        self.answerer, self.question, self.role, self.llm = answerer, question, role, llm
-        self.audience = audience
+    def __init__(self, answerer: Answerer, query: Query, llm: LLMSpec | None, streaming: bool) -> None:
+        self.answerer, self.query, self.llm, self.streaming = answerer, query, llm, streaming
         self.result: Answer | None = None
 
-    def __iter__(self):
-        if self.llm is None:
-            self.result = self.answerer.extract(self.question, self.role, self.audience)
-            for line in self.result.answer.split("\n"):
-                yield line + "\n"
+    def run(self) -> Answer:
+        for _ in self:
+            pass
+        assert self.result is not None  # set at the end of every iteration
+        return self.result
+
+    def __iter__(self) -> Iterator[str]:
+        draft = self.answerer.draft(self.query)
+        if self.llm is None or draft.answer.level == Level.NONE.value:
+            self.result = draft.answer
+            yield from (line + "\n" for line in draft.answer.answer.split("\n"))
             return
-        query = clean_query(self.question)
-        hits = self.answerer.retriever.search(query, k=ANSWER_CANDIDATES, role=self.role, audience=self.audience)
-        pieces = []
-        for piece in stream_completion(self.llm, query, hits):
-            pieces.append(piece)
-            yield piece
-        self.result = llm_answer(query, "".join(pieces), hits,
-                                 lambda: self.answerer.extract(self.question, self.role, self.audience))
+        pieces: list[str] = []
+        try:
+            for piece in self._completion(draft):
+                pieces.append(piece)
+                yield piece
+        except LLMError as exc:
+            self.result = self._fallback(draft, LLM_FAILED.format(error=exc))
+            yield "\n\n" + draft.answer.answer
+            return
+        checked = llm_answer(self.query.asked, "".join(pieces), draft.hits)
+        if checked is None:
+            self.result = self._fallback(draft, LLM_UNSUPPORTED)
+            return
+        self.result = self._llm_result(draft, checked)
+
+    def _completion(self, draft: Draft) -> Iterator[str]:
+        picked = "、".join(sorted(self.query.picked)) or None
+        messages = build_messages(self.query.text, draft.hits, picked)
+        if self.streaming:
+            yield from stream_completion(self.llm, messages)  # type: ignore[arg-type]  # checked in __iter__
+        else:
+            yield complete(self.llm, messages)  # type: ignore[arg-type]
+
+    @staticmethod
+    def _fallback(draft: Draft, why: str) -> Answer:
+        notice = "；".join(n for n in (draft.answer.notice, why) if n)
+        return replace(draft.answer, notice=notice)
+
+    def _llm_result(self, draft: Draft, checked: Answer) -> Answer:
+        extractive = draft.answer
+        text = checked.answer
+        if extractive.level == Level.PARTIAL.value:  # say first what the documents do not cover
+            lead = extractive.answer.split("\n", 1)[0]
+            text = lead + "\n" + text
+        return replace(checked, level=extractive.level, understood_as=extractive.understood_as,
+                       notice=extractive.notice, degraded=extractive.degraded,
+                       question=extractive.question, confidence=extractive.confidence)
+

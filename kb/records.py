@@ -159,7 +159,13 @@ class Answer:
     citations: list[Citation] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)
     confidence: float = 0.0
+    level: str = "answered"  # "answered" | "partial" | "none" (abstained is True exactly for none)
+    understood_as: str = ""  # the question as answered (a follow-up resolved against earlier turns)
+    notice: str | None = None  # something the reader must know: BM25-only search, the LLM failed …
+    degraded: bool = False  # the vector store was unavailable: BM25 alone found the sources
+    reasons: list[str] = field(default_factory=list)  # what the quoted text lacks for the question (kb.levels)
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer, "abstained": self.abstained, "mode": self.mode,
-                "citations": [c.to_json() for c in self.citations], "suggestions": list(self.suggestions)}
+                "citations": [c.to_json() for c in self.citations], "suggestions": list(self.suggestions),
+                "level": self.level, "degraded": self.degraded, "notice": self.notice}

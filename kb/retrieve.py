@@ -1,17 +1,24 @@
-"""Hybrid retrieval: BM25 and dense results fused (convex score fusion by default, or weighted RRF).
+"""Hybrid retrieval as small steps over one `Query`: lexical, dense, role prior, fusion.
 
-When the question asks for a role's duties ("值班长要做什么"), the chunks of that role's
-duty list join the fusion as a third ranking: a 2-character role name is a
-weak lexical signal next to the many words a duty list shares with others.
+Each step reads the query and adds to a `Retrieval` (rankings per retriever, the fused order,
+notices); a reranker would be one more step after fusion. BM25 and dense results are fused by
+convex score fusion by default (or weighted RRF), chosen with `dutykb bench fusion` on the seed
+suite and DRCD/CMRC dev (README "Retrieval choices").
 
-The method and weights were chosen with `dutykb bench fusion` on the seed suite
-and DRCD/CMRC dev; see README "Retrieval choices" for the figures.
+Role prior: when a duty question names a role ("值班长要做什么"), that role's duty-list chunks
+join the fusion with a flat bonus (a two-character role name is a weak lexical signal next to
+the many words duty lists share); for other questions the roles the question names, else the
+asker's picked role, else the conversation's, get a smaller bonus (see `kb.query`).
+
+Degraded mode: when the vector store cannot be read (server down, disk full, damaged store) a
+hybrid search continues from BM25 alone and says so in `Retrieval.notice`; the next search tries
+the store again, so it recovers by itself.
 """
 from __future__ import annotations
 
-import re
 import time
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -21,20 +28,19 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from kb.access import PUBLIC, Audience
-from kb.errors import DutyKBError
 from kb.knowledge import KnowledgeBase
-from kb.normalize import normalize
+from kb.query import Query, QueryError, QuestionType, clean_text, make_query
 from kb.records import Hit
-from kb.vectorstore import CollectionMissing, VectorFilter
+from kb.vectorstore import CollectionMissing, VectorFilter, VectorStoreUnavailable
+
+__all__ = ["MODES", "HybridRetriever", "KBRetriever", "Mode", "PerMode", "QueryError", "Retrieval",
+           "clean_query", "convex_fuse", "rrf_fuse"]
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
-MAX_QUERY_CHARS = 2000
-DUTY_QUESTION = re.compile(r"职责|职能|守则|负责(什么|哪些|啥)|做(什么|哪些|啥)|干(什么|啥|嘛)|工作内容|任务|分工|本职")
+DEGRADED_NOTICE = "向量检索暂时不可用（{store}），本次只用关键词（BM25）检索，结果可能不如平时完整；恢复后会自动改回。"
 
-
-class QueryError(DutyKBError):
-    """A query that cannot be searched (empty, whitespace only)."""
+clean_query = clean_text  # the name callers have used; one cleaning rule for every entry point
 
 
 @dataclass
@@ -43,6 +49,138 @@ class PerMode:
 
     hits: dict[str, list[Hit]] = field(default_factory=dict)
     ms: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Retrieval:
+    """What the steps found for one query: rankings (chunk positions, best first) and scores per retriever,
+    the fused order, and a notice when a retriever was unavailable."""
+
+    query: Query
+    n: int
+    role_filter: frozenset[str] = frozenset()
+    rankings: dict[str, list[int]] = field(default_factory=dict)
+    scores: dict[str, dict[int, float]] = field(default_factory=dict)
+    fused: list[tuple[int, float]] = field(default_factory=list)
+    notice: str | None = None
+
+    @property
+    def degraded(self) -> bool:
+        return self.notice is not None
+
+
+class Step(ABC):
+    """One retrieval step: reads the query, adds to the retrieval."""
+
+    @abstractmethod
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None: ...
+
+
+def _allowed(kb: KnowledgeBase, r: Retrieval) -> np.ndarray | None:
+    build = kb.build
+    mask = build.visible(r.query.audience)
+    if r.role_filter:
+        in_role = np.array([c.role in r.role_filter for c in build.chunks], dtype=bool)
+        mask = in_role if mask is None else in_role & mask
+    if r.query.excluded:
+        keep = np.array([c.chunk_id not in r.query.excluded for c in build.chunks], dtype=bool)
+        mask = keep if mask is None else keep & mask
+    return mask
+
+
+class Lexical(Step):
+    """BM25 over the build's match-text terms, masked to what the audience may see."""
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        # scored as if the index held only what the audience may see, so IDF cannot reveal restricted words
+        scores = kb.build.lexical.scores(r.query.match, kb.build.visible(r.query.audience))
+        allowed = _allowed(kb, r)
+        if allowed is not None:
+            scores = np.where(allowed, scores, 0.0)
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")][:r.n]
+        r.rankings["bm25"] = order.tolist()
+        r.scores["bm25"] = {int(i): float(scores[i]) for i in order}
+
+
+class Dense(Step):
+    """Nearest chunk vectors in the vector store; with `degrade`, an unavailable store leaves a notice."""
+
+    def __init__(self, degrade: bool) -> None:
+        self.degrade = degrade
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        build = kb.build
+        audience = r.query.audience
+        where = VectorFilter(audience=audience if build.visible(audience) is not None else None,
+                             roles=r.role_filter)
+        extra = len(r.query.excluded)  # excluded chunks are dropped after the store answers
+        try:
+            hits = kb.store.query(build.manifest.collection, kb.query_vector(r.query.match), r.n + extra, where)
+        except CollectionMissing:
+            raise  # the reader's build was dropped: HybridRetriever.retrieve reopens and retries
+        except VectorStoreUnavailable as exc:
+            if not self.degrade:
+                raise
+            r.rankings["dense"], r.scores["dense"] = [], {}
+            r.notice = DEGRADED_NOTICE.format(store=kb.store.name) + f"（{exc}）"
+            return
+        kept = [(build.position[h.chunk_id], h.similarity) for h in hits
+                if h.chunk_id in build.position and h.chunk_id not in r.query.excluded][:r.n]
+        r.rankings["dense"] = [i for i, _ in kept]
+        r.scores["dense"] = dict(kept)
+
+
+class RolePrior(Step):
+    """Chunks of the roles a question is about, as a ranking of their own (fused with a flat bonus)."""
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        q = r.query
+        roles = q.duty_roles if q.qtype is QuestionType.DUTY else q.prior_roles
+        if not roles or r.role_filter:
+            return
+        chunks = kb.build.chunks
+        candidates = dict.fromkeys(r.rankings.get("bm25", []) + r.rankings.get("dense", []))
+        name = "role" if q.qtype is QuestionType.DUTY else "prior"
+        r.rankings[name] = [i for i in candidates if chunks[i].role in roles]
+
+
+class Fusion(Step):
+    """Convex (weighted min-max normalised scores) or weighted RRF, plus the role bonuses."""
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        s = kb.settings
+        weights = {"bm25": s.bm25_weight, "dense": s.dense_weight, "role": s.role_weight,
+                   "prior": s.role_prior_weight}
+        if s.fusion == "rrf":
+            r.fused = rrf_fuse(r.rankings, weights, s.rrf_k)
+            return
+        scored: dict[str, list[tuple[int, float]]] = {
+            name: [(i, r.scores[name][i]) for i in r.rankings[name]]
+            for name in ("bm25", "dense") if name in r.rankings}
+        fused = dict(convex_fuse(scored, weights))
+        for name in ("role", "prior"):  # role lists have no score scale: a flat bonus
+            for i in r.rankings.get(name, []):
+                fused[i] = fused.get(i, 0.0) + weights[name]
+        r.fused = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class Single(Step):
+    """One retriever's own order as the result (bm25 or dense mode)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        r.fused = [(i, r.scores[self.name][i]) for i in r.rankings[self.name]]
+
+
+def steps_for(mode: Mode) -> list[Step]:
+    if mode == "bm25":
+        return [Lexical(), Single("bm25")]
+    if mode == "dense":
+        return [Dense(degrade=False), Single("dense")]
+    return [Lexical(), Dense(degrade=True), RolePrior(), Fusion()]
 
 
 def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) -> list[tuple[int, float]]:
@@ -69,106 +207,53 @@ def convex_fuse(scored: dict[str, list[tuple[int, float]]], weights: dict[str, f
     return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def clean_query(query: str) -> str:
-    text = "".join(ch for ch in query if ch.isprintable() or ch in "\n\t")
-    text = text.strip()
-    if not text:
-        raise QueryError("query is empty")
-    return text[:MAX_QUERY_CHARS]
-
-
 class HybridRetriever:
     def __init__(self, kb: KnowledgeBase) -> None:
         self.kb = kb
 
-    def _allowed(self, role: str | None, audience: Audience) -> np.ndarray | None:
-        visible = self.kb.build.visible(audience)
-        if not role:
-            return visible
-        names = self.kb.resolve_role(role, audience)
-        in_role = np.array([c.role in names for c in self.kb.build.chunks], dtype=bool)
-        return in_role if visible is None else in_role & visible
-
-    def bm25_ranking(self, match_query: str, n: int, allowed: np.ndarray | None,
-                     visible: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
-        """BM25 ranking among `allowed` chunks, scored over the `visible` ones only (see kb.lexical)."""
-        scores = self.kb.build.lexical.scores(match_query, visible)
-        if allowed is not None:
-            scores = np.where(allowed, scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        order = positive[np.argsort(-scores[positive], kind="stable")][:n]
-        return order.tolist(), scores
-
-    def dense_ranking(self, match_query: str, n: int, role: str | None,
-                      audience: Audience = PUBLIC) -> tuple[list[int], dict[int, float]]:
-        build = self.kb.build
-        where = VectorFilter(audience=audience if build.visible(audience) is not None else None,
-                             roles=frozenset(self.kb.resolve_role(role, audience)) if role else frozenset())
-        vector = self.kb.query_vector(match_query)
-        hits = self.kb.store.query(build.manifest.collection, vector, n, where)
-        ranking = [build.position[h.chunk_id] for h in hits if h.chunk_id in build.position]
-        sims = {build.position[h.chunk_id]: h.similarity for h in hits if h.chunk_id in build.position}
-        return ranking, sims
-
-    def _fuse(self, rankings: dict[str, list[int]], bm25_scores: np.ndarray,
-              dense_sims: dict[int, float]) -> list[tuple[int, float]]:
-        settings = self.kb.settings
-        weights = {"bm25": settings.bm25_weight, "dense": settings.dense_weight, "role": settings.role_weight}
-        if settings.fusion == "rrf":
-            return rrf_fuse(rankings, weights, settings.rrf_k)
-        scored = {"bm25": [(i, float(bm25_scores[i])) for i in rankings["bm25"]],
-                  "dense": [(i, dense_sims[i]) for i in rankings["dense"]]}
-        fused = dict(convex_fuse(scored, weights))
-        for i in rankings.get("role", []):  # a named role's duty list: a flat bonus, it has no score scale
-            fused[i] = fused.get(i, 0.0) + weights["role"]
-        return sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
-               audience: Audience = PUBLIC) -> list[Hit]:
+    def retrieve(self, query: Query, k: int | None = None, mode: Mode = "hybrid",
+                 role_filter: frozenset[str] = frozenset()) -> Retrieval:
+        """Run the mode's steps over `query`; the retrieval's `hits(k)` are the top results."""
+        k = k or self.kb.settings.top_k
         try:
-            return self._search(query, k, role, mode, audience)
+            return self._run(query, k, mode, role_filter)
         except CollectionMissing:
             # The build this reader holds was dropped (two publishes since it last looked): reopen, retry once.
             if not self.kb.refresh():
                 raise
-            return self._search(query, k, role, mode, audience)
+            return self._run(query, k, mode, role_filter)
 
-    def _search(self, query: str, k: int | None, role: str | None, mode: Mode, audience: Audience) -> list[Hit]:
-        settings = self.kb.settings
-        k = k or settings.top_k
-        match_query = normalize(clean_query(query))
-        build = self.kb.build
-        n = max(settings.candidates, k)
-        rankings: dict[str, list[int]] = {}
-        bm25_scores: np.ndarray | None = None
-        dense_sims: dict[int, float] = {}
-        if mode in ("hybrid", "bm25"):
-            rankings["bm25"], bm25_scores = self.bm25_ranking(match_query, n, self._allowed(role, audience),
-                                                              build.visible(audience))
-        if mode in ("hybrid", "dense"):
-            rankings["dense"], dense_sims = self.dense_ranking(match_query, n, role, audience)
-        asks_duties = mode == "hybrid" and not role and DUTY_QUESTION.search(match_query)
-        mentioned = self.kb.roles_mentioned(match_query, audience) if asks_duties else set()
-        if mentioned:
-            candidates = dict.fromkeys(rankings["bm25"] + rankings["dense"])
-            rankings["role"] = [i for i in candidates if build.chunks[i].role in mentioned]
-        if mode == "dense":
-            fused = [(i, dense_sims[i]) for i in rankings["dense"]]
-        else:
-            assert bm25_scores is not None  # computed for both other modes above
-            fused = ([(i, float(bm25_scores[i])) for i in rankings["bm25"]] if mode == "bm25"
-                     else self._fuse(rankings, bm25_scores, dense_sims))
-        hits = []
-        for rank, (idx, score) in enumerate(fused[:k], 1):
-            ranks = {name: r.index(idx) + 1 for name, r in rankings.items() if idx in r}
-            scores = {}
-            if bm25_scores is not None:
-                scores["bm25"] = float(bm25_scores[idx])
-            if idx in dense_sims:
-                scores["dense"] = dense_sims[idx]
-            hits.append(Hit(build.chunks[idx], score, rank, ranks, scores))
-        return hits
+    def _run(self, query: Query, k: int, mode: Mode, role_filter: frozenset[str]) -> Retrieval:
+        r = Retrieval(query, max(self.kb.settings.candidates, k), role_filter)
+        for step in steps_for(mode):
+            step.apply(self.kb, r)
+        return r
 
+    def hits(self, r: Retrieval, k: int) -> list[Hit]:
+        chunks = self.kb.build.chunks
+        out = []
+        for rank, (idx, score) in enumerate(r.fused[:k], 1):
+            ranks = {name: ranking.index(idx) + 1 for name, ranking in r.rankings.items() if idx in ranking}
+            scores = {name: table[idx] for name, table in r.scores.items() if idx in table}
+            out.append(Hit(chunks[idx], score, rank, ranks, scores))
+        return out
+
+    def query(self, text: str, audience: Audience = PUBLIC) -> Query:
+        """A query with the roles it names resolved against the live build (for plain searches)."""
+        plain = make_query(text, audience)
+        mentioned = frozenset(self.kb.roles_mentioned(plain.match, audience))
+        return replace(plain, mentioned=mentioned)
+
+    def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
+               audience: Audience = PUBLIC) -> list[Hit]:
+        """The top-k chunks for a question; `role` keeps only that role's chunks (a filter, for searches)."""
+        k = k or self.kb.settings.top_k
+        return self.hits(self.search_full(query, k, role, mode, audience), k)
+
+    def search_full(self, query: str, k: int, role: str | None = None, mode: Mode = "hybrid",
+                    audience: Audience = PUBLIC) -> Retrieval:
+        names = frozenset(self.kb.resolve_role(role, audience)) if role else frozenset()
+        return self.retrieve(self.query(query, audience), k, mode, names)
 
     def search_each(self, query: str, k: int, role: str | None = None, audience: Audience = PUBLIC,
                     modes: tuple[Mode, ...] = MODES) -> PerMode:

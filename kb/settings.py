@@ -58,11 +58,21 @@ class Settings(BaseSettings):
         default=0.3,
         description="Bonus, in the fusion, for the duty-list chunks of a role that a duty question names.",
     )
+    role_prior_weight: float = Field(
+        default=0.1,
+        description="Bonus, in the fusion, for chunks of the roles a non-duty question is about: the roles it "
+        "names, else the asker's picked role, else the role the conversation is about.",
+    )
     abstain_below: float = Field(
+        default=0.87,
+        description="Answers abstain (level none) when the best item similarity to the question is below this; "
+        "calibrated on the dev suites (README \"Quality\": the levels-vs-threshold curve).",
+    )
+    answer_above: float = Field(
         default=0.88,
-        description="Extractive answers abstain when the best item similarity to the question is below this; "
-        "calibrated with `dutykb bench answers --calibrate` on evals/suites/seed.yaml (≤5% of answerable "
-        "questions abstain).",
+        description="Item similarity above which a question word the quoted text does not contain (but other "
+        "documents do) is forgiven as a paraphrase; below it such an answer is partial. Calibrated with "
+        "abstain_below.",
     )
     llm: str | None = Field(
         default=None,
@@ -73,6 +83,11 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr = Field(
         default=SecretStr("not-needed"),
         description="API key sent to the LLM endpoint (DUTYKB_LLM_API_KEY); local servers such as Ollama ignore it.",
+    )
+    llm_timeout: float = Field(
+        default=20.0,
+        description="Seconds one LLM request may take (one attempt, no retry); then the answer is extractive, "
+        "with a notice saying so.",
     )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."

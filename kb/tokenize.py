@@ -62,6 +62,14 @@ def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
     return tokenizer
 
 
+@lru_cache(maxsize=DICTIONARIES_KEPT)
+def _tagger(words: tuple[str, ...]):
+    """A part-of-speech tagger over the same dictionary as `_with_words(words)`."""
+    import jieba.posseg
+
+    return jieba.posseg.POSTokenizer(_with_words(words))
+
+
 def char_bigrams(match_text: str) -> list[str]:
     grams: list[str] = []
     for run in _CJK_RUN.findall(match_text):
@@ -91,6 +99,10 @@ class Tokenizer:
         cut = self._jieba.cut_for_search(match_text) if for_search else self._jieba.cut(match_text)
         words = [w for w in (t.strip() for t in cut) if w and _WORDISH.search(w) and w not in STOPWORDS]
         return [self.synonyms.get(w, w) for w in words]
+
+    def tagged_words(self, match_text: str) -> list[tuple[str, str]]:
+        """jieba words with their part-of-speech flag (the build's own words, unknown to the tagger: 'x')."""
+        return [(pair.word, pair.flag) for pair in _tagger(self.words).cut(match_text) if pair.word.strip()]
 
     def content_bigrams(self, match_text: str) -> list[str]:
         """Character bigrams inside runs of non-stopword jieba words, so 的/是什么 never form bigrams."""

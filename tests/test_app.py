@@ -11,7 +11,7 @@ from fake_llm import FakeLLM, sources_in
 from streamlit.testing.v1 import AppTest
 
 from apps.ui import render
-from apps.ui.chat_page import NEW_CHAT_KEY, ROLE_KEY
+from apps.ui.chat_page import GROUP_KEY, NEW_CHAT_KEY, ROLE_KEY
 from apps.ui.roles_page import SEARCH_KEY
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
@@ -75,7 +75,8 @@ def test_first_screen_offers_role_questions_and_no_answer(app):
 def test_simplified_question_is_answered_with_cited_sources(app):
     message = ask(app, "交接班要提前多久到")
     text = answer_text(message)
-    assert "提前10-15分钟到达工作岗位" in text
+    assert text.startswith("提前10-15分钟")  # the direct answer, in the asker's script
+    assert "提前10-15分鍾到達工作崗位" in text  # the quote, as the document writes it
     assert render.citation_marker(1) in message.markdown[0].value
     labels = [plain(e.label) for e in message.expander]
     assert labels and "一、交制度" in labels[0] and labels[0].startswith("[1] 《後場老師職責》")
@@ -93,25 +94,47 @@ def test_traditional_question_is_answered_in_traditional(app):
 
 
 def test_out_of_corpus_question_abstains_with_suggestions_that_ask(app):
-    message = ask(app, "公司年终奖怎么发")
+    message = ask(app, "明天北京会下雨吗")
     assert re.search("没有找到|沒有找到", answer_text(message))
     assert not message.expander and render.citation_marker(1) not in message.markdown[0].value
     suggestions = [b for b in message.button if b.key and b.key.startswith("suggest-")]
     assert suggestions
-    asked = plain(suggestions[0].label)
+    topic = plain(suggestions[0].label)
+    assert len(topic) <= 16 and not topic.endswith(("…", ":", "："))  # a topic name, not a cut sentence
     suggestions[0].click().run()
     assert not app.exception
-    assert plain(app.chat_message[-2].markdown[0].value) == asked
+    asked = plain(app.chat_message[-2].markdown[0].value)
+    assert asked.startswith(topic) and asked.endswith("？")  # a click asks a well-formed question
 
 
 def test_role_picker_scopes_my_duties(app):
     app.selectbox(key=ROLE_KEY).set_value("值班長").run()
     message = ask(app, "我的岗位职责是什么")
     text = answer_text(message)
-    assert "值班长的岗位职责（共7条）" in text and "负责漫游客户投诉的处理" in text
+    assert "值班长的岗位职责（共7条）" in text and "負責漫遊客戶投訴的處理" in text
     assert len(message.expander) == 7
     assert all("三、值班長崗位職責" in e.label for e in message.expander)
     assert "已选岗位：值班長" in plain(message.caption[-1].value)
+
+
+def test_a_follow_up_is_understood_from_the_earlier_turn(app):
+    ask(app, "值班长的职责是什么")
+    message = ask(app, "那质检员呢？")
+    captions = [plain(c.value) for c in message.caption]
+    assert "理解为：质检员的职责是什么？" in captions
+    text = answer_text(message)
+    assert text.startswith("质检员的岗位职责（共3条）") and "配合值班長做好各類數據提取" in text
+    assert all("四、質檢員崗位職責" in e.label for e in message.expander)
+
+
+def test_role_picker_lists_one_organisation_at_a_time(app):
+    groups = app.selectbox(key=GROUP_KEY).options
+    call_centre = next(g for g in groups if "客服部門後台支撐崗位職責" in g)
+    basketball = next(g for g in groups if "籃球" in g)
+    assert call_centre != basketball
+    app.selectbox(key=GROUP_KEY).set_value(call_centre).run()
+    roles = app.selectbox(key=ROLE_KEY).options
+    assert "值班長" in roles and "質檢員" in roles and not any("後衛" in r or "前鋒" in r for r in roles)
 
 
 def test_starter_button_asks_its_question(app):
@@ -147,6 +170,11 @@ def test_roles_page_lists_every_role_and_search_filters(app):
     assert not app.exception
     names = [plain(s.value) for s in app.subheader]
     assert "值班長" in names and "控球後衛" in names
+    groups = [plain(h.value) for h in app.header]  # one organisation's posts together
+    call_centre = next(i for i, g in enumerate(groups) if "客服部門後台支撐崗位職責" in g)
+    basketball = next(i for i, g in enumerate(groups) if "籃球" in g)
+    assert call_centre != basketball and len(groups) == len(set(groups))
+    assert names.index("值班長") > names.index("控球後衛")  # document order: ⑥ before ⑩
     duties = "".join(plain(m.value) for m in app.markdown)
     assert "負責漫遊客戶投訴的處理" in duties
     assert any("三、值班長崗位職責" in plain(c.value) for c in app.caption)
@@ -233,7 +261,7 @@ def test_unreachable_llm_falls_back_to_quotes_with_a_notice(seed_settings, monke
     at = start(seed_settings.home, monkeypatch, DUTYKB_LLM=f"fake-qwen@http://127.0.0.1:{closed_port()}/v1")
     message = ask(at, "交接班要提前多久到")
     assert "大模型暂时无法回答" in message.warning[0].value
-    assert "提前10-15分钟到达工作岗位" in plain(message.markdown[0].value)
+    assert "提前10-15分鍾到達工作崗位" in plain(message.markdown[0].value)
     assert message.expander
 
 

@@ -86,7 +86,7 @@ def test_run_a_suite_from_the_page_and_read_the_report(home, seed_settings):
     assert list(retrieval.index) == ["混合", "BM25", "向量"] and retrieval.loc["混合", "R@1"] == 1.0
     by_tag = at.dataframe[1].value
     assert set(by_tag["标签"]) == {"procedure", "unanswerable"}
-    assert "提前10-15分钟到达工作岗位" in texts(at.markdown)  # the drilled-into case's answer
+    assert "提前10-15分鍾到達工作崗位" in texts(at.markdown)  # the drilled-into case's answer, quoted as written
     assert any(plain(e.label).startswith("[1] 《後場老師職責》") for e in at.expander)
 
     click(at, evals_page.RUN_KEY)  # a second run is compared with the first and joins the history

@@ -270,7 +270,7 @@ def test_chat_answers_with_tight_highlights_one_line_clause_numbers_and_a_short_
     traditional = ask(page, "機房可以帶易燃物品嗎", "二、安全生產制度")
     assert "嚴禁攜帶易燃易爆物品進入機房" in traditional.inner_text()
     simplified = ask(page, "排队超过10人怎么办", "六、排班制度")
-    assert "现场主管应立即调整" in simplified.inner_text()
+    assert "現場主管應立即調整" in simplified.inner_text()  # quotes as the document writes them
     for message in (traditional, simplified):
         message.get_by_test_id("stExpander").first.locator("summary").click()
     source = traditional.get_by_test_id("stExpander").first
@@ -286,6 +286,19 @@ def test_chat_answers_with_tight_highlights_one_line_clause_numbers_and_a_short_
     for m in marks:  # no padded box around a match: it would read as a space inside Chinese text
         assert m["padding"] == "0px 0px" and m["margin"] == "0px 0px", m
     shoot(page, "chat")
+    assert not settle(page, log)
+
+
+def test_a_follow_up_question_is_understood_from_the_turn_before(app_url, browser):
+    page, log = open_page(browser, app_url)
+    goto_page(page, app_url, "岗位职责助手")
+    ask(page, "值班长的职责是什么", "三、值班長崗位職責")
+    follow_up = ask(page, "那质检员呢？", "四、質檢員崗位職責")
+    text = follow_up.inner_text()
+    assert "理解为：质检员的职责是什么？" in text and "质检员的岗位职责（共3条）" in text
+    assert "配合值班長做好各類數據提取" in text
+    follow_up.scroll_into_view_if_needed()  # the chat scrolls inside its own container
+    shoot(page, "chat-follow-up")
     assert not settle(page, log)
 
 

@@ -1,4 +1,5 @@
 """Server mode: a real `chroma run` on loopback, started and stopped by the test."""
+import json
 import shutil
 import socket
 import subprocess
@@ -83,23 +84,39 @@ def test_ingest_search_and_recovery_against_a_chroma_server(make_settings, seed_
 
     server.stop()
     kb.clear_query_cache()
-    with pytest.raises(VectorStoreUnavailable, match=server.url):
+    with pytest.raises(VectorStoreUnavailable, match=server.url):  # asked for dense alone: no way round it
         retriever.search("交接班要提前多久", k=1, mode="dense")
+    # degraded mode: hybrid search and answers go on from BM25 alone, and say so
+    degraded = retriever.search_full("交接班要提前多久", 1)
+    assert degraded.notice and server.url in degraded.notice
+    assert "提前10-15分鍾" in retriever.hits(degraded, 1)[0].chunk.text
     monkeypatch.setenv("DUTYKB_CHROMA_URL", server.url)
     monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(settings.embedding_cache_path))
-    assert main(["search", "机房能带易燃物品吗", "--home", str(settings.home)]) == 1
-    assert f"Chroma server {server.url}" in capsys.readouterr().err
+    assert main(["search", "机房能带易燃物品吗", "--json", "--home", str(settings.home)]) == 0
+    out = capsys.readouterr()
+    payload = json.loads(out.out)
+    assert payload["degraded"] is True and payload["results"] and server.url in payload["notice"]
+    assert f"Chroma server {server.url}" in out.err  # a warning line on stderr
+    assert main(["ask", "交接班要提前多久", "--json", "--home", str(settings.home)]) == 0
+    out = capsys.readouterr()
+    answer = json.loads(out.out)
+    assert answer["degraded"] is True and answer["level"] == "answered" and "提前10-15分鍾" in answer["answer"]
+    assert "BM25" in out.err
 
     monkeypatch.setenv("DUTYKB_HOME", str(settings.home))
     monkeypatch.setenv("DUTYKB_CORPUS", str(seed_copy))
     app = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
     app.chat_input[0].set_value("交接班要提前多久").run()
-    assert not app.exception
-    assert "Chroma 服务器" in app.error[0].value and server.url in plain(app.caption[0].value)
+    assert not app.exception and not app.error
+    assert "关键词（BM25）" in app.chat_message[-1].warning[0].value  # the banner
+    assert "提前10-15分鍾" in plain(app.chat_message[-1].markdown[0].value)
 
-    server.start()
-    hits = retriever.search("交接班要提前多久", k=1)
-    assert "提前10-15分鍾" in hits[0].chunk.text
+    server.start()  # back: the next question uses the vector store again, nobody restarts anything
+    recovered = retriever.search_full("交接班要提前多久", 1)
+    assert recovered.notice is None and "提前10-15分鍾" in retriever.hits(recovered, 1)[0].chunk.text
+    assert main(["ask", "交接班要提前多久", "--json", "--home", str(settings.home)]) == 0
+    assert json.loads(capsys.readouterr().out)["degraded"] is False
     app.chat_input[0].set_value("交接班要提前多久").run()
     assert not app.exception and not app.error
+    assert not app.chat_message[-1].warning
     assert "提前10-15分钟" in plain(app.chat_message[-1].markdown[0].value)

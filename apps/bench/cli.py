@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--calibrate", action="store_true", help="choose the abstention threshold on this suite")
     p.add_argument("--verbose", action="store_true", help="one line per case")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("levels", help="answer levels on SQuAD-format questions with and without their gold paragraph")
+    p.add_argument("--squad", type=Path, required=True, metavar="FILE", help="DRCD or CMRC2018 dev JSON")
+    p.add_argument("--sample", type=int, default=300, help="questions sampled (default 300)")
+    p.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("load", help="concurrent readers while an ingest publishes a new build")
     p.add_argument("--threads", type=int, default=4, help="reader threads sharing one knowledge base")
     p.add_argument("--processes", type=int, default=2, help="reader processes, each with its own")
@@ -69,6 +75,8 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
+    if args.bench == "levels":
+        return bench_levels(settings, args.squad, args.sample, args.seed, args.json)
     if args.bench == "scale":
         from apps.bench.scale import run_scale
 
@@ -143,6 +151,24 @@ def print_soak(settings: Settings, args: argparse.Namespace) -> int:
     print(f"  disk (builds + vector store) {r['disk_mib']:.1f} MiB = {r['builds_worth']:.2f} builds' worth "
           f"(one build {r['one_build_mib']:.1f} MiB); peak RSS {r['peak_rss_mib']:.0f} MiB")
     return EXIT_OK if passed(r) else EXIT_ERROR
+def bench_levels(settings: Settings, squad: Path, sample: int, seed: int, as_json: bool) -> int:
+    """Leave-gold-out (evals.leave_out): levels with the gold paragraph and without it, per threshold."""
+    import json
+
+    from evals.leave_out import leave_gold_out
+
+    out = leave_gold_out(settings, squad, sample, seed)
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{Path(out['file']).name}: {out['questions']} questions, each with and without its gold paragraph")
+    print(f"  {'abstain_below':>13s} {'gold: answered':>15s} {'gold: none':>11s} {'no gold: none/partial':>22s} "
+          f"{'no gold: none':>14s}")
+    for row in out["curve"]:
+        mark = "  ← setting" if abs(row["threshold"] - settings.abstain_below) < 1e-9 else ""
+        print(f"  {row['threshold']:13.3f} {row['with_gold_answered']:15.3f} {row['with_gold_none']:11.3f} "
+              f"{row['without_gold_none_or_partial']:22.3f} {row['without_gold_none']:14.3f}{mark}")
+    return EXIT_OK
 
 
 def bench_search(settings: Settings, rounds: int) -> int:

@@ -71,8 +71,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _search_json(query: str, hits) -> dict:
-    return {"query": query, "results": [h.to_json() for h in hits]}
+def _search_json(query: str, hits, notice: str | None = None) -> dict:
+    return {"query": query, "results": [h.to_json() for h in hits], "degraded": notice is not None, "notice": notice}
+
+
+def _warn(notice: str | None) -> None:
+    """A notice the reader must see (BM25-only search, an LLM that failed), as one line on stderr."""
+    if notice:
+        print(f"dutykb: 注意：{notice}", file=sys.stderr)
 
 
 def _print_hits(query: str, hits) -> None:
@@ -92,18 +98,21 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     retriever = HybridRetriever(KnowledgeBase(_settings(args)))
     audience = _audience(args)
+    k = args.k or retriever.kb.settings.top_k
 
     def run(query: str) -> bool:
         try:
-            hits = retriever.search(query, k=args.k, role=args.role, mode=args.mode, audience=audience)
+            found = retriever.search_full(query, k, role=args.role, mode=args.mode, audience=audience)
         except QueryError as exc:
             if args.json or args.queries:
                 _print_json({"query": query, "results": [], "error": str(exc)})
             else:
                 print(f"无法搜索: {exc}", file=sys.stderr)
             return False
+        hits = retriever.hits(found, k)
+        _warn(found.notice)
         if args.json or args.queries:
-            _print_json(_search_json(query, hits))
+            _print_json(_search_json(query, hits, found.notice))
         else:
             _print_hits(query, hits)
         return True
@@ -140,6 +149,8 @@ def _interactive(run) -> int:
 
 
 def _print_answer(answer) -> None:
+    if answer.understood_as and answer.understood_as != answer.question:
+        print(f"（理解为：{answer.understood_as}）")
     print(answer.answer)
     if answer.citations:
         print("\n来源：")
@@ -147,28 +158,34 @@ def _print_answer(answer) -> None:
             print(f"[{c.n}] {c.label}\n    {c.quote}")
 
 
+def _error_json(question: str, exc: Exception) -> dict:
+    return {"question": question, "answer": "", "abstained": True, "mode": "extractive", "citations": [],
+            "suggestions": [], "level": "none", "degraded": False, "notice": None, "error": str(exc)}
+
+
 def cmd_ask(args: argparse.Namespace) -> int:
     from kb.answer import Answerer
     from kb.knowledge import KnowledgeBase
     from kb.llm import LLMSpec
-    from kb.retrieve import QueryError
 
     settings = _settings(args).with_overrides(llm=args.llm)
     answerer = Answerer(KnowledgeBase(settings))
     llm = LLMSpec.from_settings(settings)
-    as_json = args.json or bool(args.questions)
     audience = _audience(args)
+    if args.dialogues:
+        return _ask_dialogues(answerer, args.dialogues, args.role, llm, audience)
+    as_json = args.json or bool(args.questions)
 
     def run(question: str) -> bool:
         try:
             answer = answerer.answer(question, role=args.role, llm=llm, audience=audience)
-        except QueryError as exc:
+        except DutyKBError as exc:  # one JSON line per question, whatever happens to one of them
             if as_json:
-                _print_json({"question": question, "answer": "", "abstained": True, "mode": "extractive",
-                             "citations": [], "suggestions": [], "error": str(exc)})
+                _print_json(_error_json(question, exc))
             else:
                 print(f"无法回答: {exc}", file=sys.stderr)
             return False
+        _warn(answer.notice)
         if as_json:
             _print_json(answer.to_json())
         else:
@@ -176,6 +193,42 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return True
 
     return _dispatch(run, args.questions, args.question)
+
+
+def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
+    """`ask --dialogues FILE`: JSON Lines, each line the user turns of one conversation (oldest first); one JSON
+    object per turn, in order, with the ask contract plus dialogue, turn and understood_as."""
+    from kb.dialogue import Conversation
+
+    ok = True
+    with open(path, encoding="utf-8") as handle:
+        lines = [line for line in handle if line.strip()]
+    for d, line in enumerate(lines, 1):
+        problem: str | None = None
+        try:
+            turns = json.loads(line)
+        except json.JSONDecodeError as exc:
+            turns, problem = None, f"{path} line {d}: not JSON ({exc.msg})"
+        else:
+            if not (isinstance(turns, list) and all(isinstance(t, str) for t in turns)):
+                problem = f"{path} line {d}: a dialogue is a JSON array of strings (the user's turns)"
+        if problem:
+            _print_json({"dialogue": d, "turn": 0, "error": problem})
+            ok = False
+            continue
+        conversation = Conversation()
+        for t, text in enumerate(turns, 1):
+            try:
+                query = conversation.understand(answerer, text, role, audience)
+                answer = answerer.respond(query, llm, streaming=False).run()
+            except DutyKBError as exc:
+                _print_json({**_error_json(text, exc), "dialogue": d, "turn": t, "understood_as": ""})
+                ok = False
+                continue
+            conversation.add(query)
+            _warn(answer.notice)
+            _print_json({**answer.to_json(), "dialogue": d, "turn": t, "understood_as": answer.understood_as})
+    return EXIT_OK if ok else EXIT_ERROR
 
 
 def cmd_roles(args: argparse.Namespace) -> int:
@@ -264,6 +317,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", metavar="SPEC", help="MODEL@BASE_URL of an OpenAI-compatible endpoint (or $DUTYKB_LLM)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--questions", metavar="FILE", help="one question per line; prints one JSON object per line")
+    p.add_argument("--dialogues", metavar="FILE",
+                   help="JSON Lines, each line an array of user turns (oldest first); answers each turn in its "
+                        "conversation and prints one JSON object per turn (with dialogue, turn, understood_as)")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("roles", parents=[home, reader], help="list roles and their duty items")

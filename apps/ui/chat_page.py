@@ -10,13 +10,17 @@ import streamlit as st
 from apps.ui import auth, conversation, pages, render, resources
 from apps.ui.conversation import Turn
 from apps.ui.resources import Services
+from apps.ui.role_groups import group_roles
 from kb.access import Audience
-from kb.llm import LLMError
-from kb.normalize import to_script_of
-from kb.records import Answer, Role
+from kb.normalize import normalize, to_script_of
+from kb.records import Role
 from kb.retrieve import QueryError
+from kb.suggest import question_for
 
 ROLE_KEY = "role"
+GROUP_KEY = "role_group"
+DEGRADED_BANNER = ("向量检索暂时不可用，这次只用关键词（BM25）找到了下面的原文，结果可能不如平时完整；"
+                   "恢复后会自动改回。")
 NEW_CHAT_KEY = "new_chat"
 STARTER_ROLES = 4
 STARTER_TEMPLATE = "{name}的岗位职责是什么"
@@ -34,18 +38,28 @@ def starter_questions(roles: list[Role], picked: str | None) -> list[str]:
 def mode_caption(turn: Turn, services: Services) -> str:
     if turn.answer.mode == "llm" and services.llm:
         return f"回答方式：大模型 {services.llm.model} 生成，引用已逐句核对"
-    if services.llm and not turn.notice:  # the LLM answered, but no sentence of it was supported by the sources
-        return "回答方式：原文摘录（大模型的回答无法用原文核实）"
+    if services.llm and turn.answer.level != "none":  # the LLM failed or could not be checked: the notice says why
+        return "回答方式：原文摘录（大模型的回答未能采用）"
     return "回答方式：原文摘录"
+
+
+def role_picker(roles: list[Role]) -> str | None:
+    """Pick an organisation (document › top-level section) first, then the role: nobody scrolls through
+    another organisation's posts. Without an organisation every role is listed, group by group."""
+    groups = group_roles(roles)
+    group = st.selectbox("单位", list(groups), index=None, key=GROUP_KEY, placeholder="先选单位（可不选）",
+                         help="岗位按所在文件和章节分组。") if len(groups) > 1 else None
+    shown = groups[group] if group else [r for members in groups.values() for r in members]
+    return st.selectbox(
+        "我是…", list(dict.fromkeys(r.name for r in shown)), index=None, key=ROLE_KEY,
+        placeholder="选择你的岗位（可不选）",
+        help="选定岗位后，“我的岗位职责是什么”“我可以…吗”这类问题按这个岗位回答，这个岗位的条文排在前面。",
+    )
 
 
 def sidebar(services: Services, audience: Audience) -> str | None:
     with st.sidebar:
-        role = st.selectbox(
-            "我是…", [r.name for r in services.kb.roles_for(audience)], index=None, key=ROLE_KEY,
-            placeholder="选择你的岗位（可不选）",
-            help="选定岗位后，“我的岗位职责是什么”这类问题按这个岗位回答。",
-        )
+        role = role_picker(services.kb.roles_for(audience))
         st.button("新对话", key=NEW_CHAT_KEY, icon=":material/add_comment:", on_click=conversation.clear,
                   width="stretch")
         if services.llm:
@@ -79,14 +93,20 @@ def show_sources(turn: Turn, services: Services) -> None:
 
 
 def show_answer(turn: Turn, services: Services) -> None:
-    if turn.notice:
+    answer = turn.answer
+    if answer.understood_as and answer.understood_as != turn.question:
+        st.caption(render.escape_markdown(f"理解为：{answer.understood_as}"))
+    if answer.degraded:
+        st.warning(DEGRADED_BANNER, icon=":material/cloud_off:")
+    if turn.notice and not answer.degraded:
         st.warning(render.escape_markdown(turn.notice))
-    st.markdown(render.answer_markdown(turn.answer.answer))
-    if turn.answer.abstained and turn.answer.suggestions:
+    st.markdown(render.answer_markdown(answer.answer))
+    if answer.suggestions:
+        forms = {normalize(r.name) for r in services.kb.roles_for(auth.current().audience)}
         with st.container(horizontal=True):
-            for i, suggestion in enumerate(turn.answer.suggestions):
-                st.button(render.escape_markdown(suggestion), key=f"suggest-{turn.id}-{i}", icon=":material/search:",
-                          on_click=conversation.ask, args=(suggestion,))
+            for i, topic in enumerate(answer.suggestions):
+                st.button(render.escape_markdown(topic), key=f"suggest-{turn.id}-{i}", icon=":material/search:",
+                          on_click=conversation.ask, args=(question_for(topic, forms),))
     show_sources(turn, services)
     caption = mode_caption(turn, services)
     if turn.role:
@@ -103,34 +123,25 @@ def show_turn(turn: Turn, services: Services) -> None:
         show_answer(turn, services)
 
 
-def stream_answer(question: str, role: str | None, services: Services,
-                  audience: Audience) -> tuple[Answer, str | None]:
-    """Stream the answer as it is produced; (checked answer, notice for the user)."""
-    stream = services.answerer.stream(question, role=role, llm=services.llm, audience=audience)
-    try:
-        st.write_stream(render.escape_stream(stream))
-    except LLMError as exc:
-        return (services.answerer.answer(question, role=role, audience=audience),
-                f"大模型暂时无法回答，以下是原文摘录。（{exc}）")
-    if stream.result is None:  # the stream was not read to its end
-        return services.answerer.answer(question, role=role, audience=audience), None
-    return stream.result, None
-
-
-def answer_new(question: str, role: str | None, services: Services, audience: Audience) -> Turn | None:
+def answer_new(question: str, role: str | None, services: Services, audience: Audience,
+               turns: list[Turn]) -> Turn | None:
+    """Understand the question in the conversation so far, stream its answer, then show it rendered."""
     with st.chat_message("user"):
         st.markdown(render.escape_markdown(question))
     with st.chat_message("assistant"):
         streamed = st.empty()
         try:
+            query = conversation.context(turns).understand(services.answerer, question, role, audience)
+            stream = services.answerer.respond(query, services.llm)
             with streamed.container():
-                answer, notice = stream_answer(question, role, services, audience)
+                st.write_stream(render.escape_stream(stream))
         except QueryError:
             streamed.warning("问题里没有可以检索的文字，请换个说法。")
             return None
+        answer = stream.result if stream.result is not None else stream.run()
         # the streamed text was plain; replace it with the rendered answer, citations and sources
         streamed.empty()
-        turn = Turn(question, role, answer, notice)
+        turn = Turn(question, role, answer, answer.notice, query)
         show_answer(turn, services)
     return turn
 
@@ -148,7 +159,7 @@ def main() -> None:
     for turn in turns:
         show_turn(turn, services)
     if question:
-        answered = answer_new(question, role, services, audience)
+        answered = answer_new(question, role, services, audience, turns)
         if answered:
             turns.append(answered)
 

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 import streamlit as st
 
 from apps.ui import auth
+from kb.dialogue import Conversation
 from kb.feedback import DOWN, UP, FeedbackStore
+from kb.query import Query
 from kb.records import Answer
 
 HISTORY_KEY = "chat_history"
@@ -26,6 +28,7 @@ class Turn:
     role: str | None
     answer: Answer
     notice: str | None = None  # e.g. the LLM failed and the extractive answer stands in
+    query: Query | None = None  # the question as understood (follow-ups are resolved against earlier turns)
     id: str = field(default_factory=lambda: uuid.uuid4().hex)
     feedback_id: int | None = None
 
@@ -36,6 +39,11 @@ class Turn:
 
 def history() -> list[Turn]:
     return st.session_state.setdefault(HISTORY_KEY, [])
+
+
+def context(turns: list[Turn]) -> Conversation:
+    """The conversation so far, for understanding the next question."""
+    return Conversation([t.query for t in turns if t.query is not None])
 
 
 def ask(question: str) -> None:

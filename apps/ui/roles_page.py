@@ -1,8 +1,9 @@
 """岗位 page: every role in the registry with its numbered duties and where they are written.
 
-The search box matches role names, aliases and duty text in either script (both
-sides go through `normalize`), and highlights what it matched. Each role can open
-its detail: related rules, its file's revisions and an alias editor (`role_detail`).
+Roles are grouped by the document and top-level section that define them (`role_groups`), so a
+hire finds their organisation's posts together. The search box matches role names, aliases and
+duty text in either script (both sides go through `normalize`), and highlights what it matched.
+Each role can open its detail: related rules, its file's revisions and an alias editor (`role_detail`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import streamlit as st
 from apps.ui import auth, publish, render, resources, role_detail
 from apps.ui.auth import Viewer
 from apps.ui.resources import Services
+from apps.ui.role_groups import group_roles
 from ingest.curation import CorpusStore
 from kb.normalize import normalize
 from kb.records import Role
@@ -59,8 +61,11 @@ def main() -> None:
         st.info("没有找到匹配的岗位，换个关键词试试。")
     terms = {match_query} if match_query else set()
     store = CorpusStore(services.settings.corpus)
-    for role in shown:
-        show_role(role, terms, services, store, viewer)
+    for group, members in group_roles(shown).items():
+        st.header(render.escape_markdown(group), divider="gray", anchor=False)
+        st.caption(f"{len(members)} 个岗位")
+        for role in members:
+            show_role(role, terms, services, store, viewer)
 
 
 if __name__ == "__main__":

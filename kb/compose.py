@@ -1,0 +1,133 @@
+"""Write an extractive answer: the direct first line, the quotes as written, citations, the level's wording.
+
+Quoted text keeps the document's characters exactly, in the answer and in its citations; only
+the answer's own words (first line, partial and abstention sentences) follow the asker's script.
+A citation names a real item number or none (sentences of one paragraph share one citation), a
+rule quoted twice is quoted once, and labels carry no Markdown syntax. Nested steps are indented
+with ideographic spaces, which survive Markdown rendering and terminals alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kb.blocks import ELLIPSIS, clean_label, clean_section
+from kb.levels import Level, Missing, Verdict
+from kb.normalize import to_script_of
+from kb.query import Query
+from kb.records import Answer, Citation, Role
+from kb.select import Quoted, Selection, Shape
+
+INDENT = "\u3000\u3000"
+PARTIAL_LEAD = "相关规定："
+ABSTAIN_TEXT = "知识库中没有找到能回答「{question}」的内容。"
+SUGGEST_TEXT = "可以试试问：{topics}。"
+DUTY_TITLE = "{role}的岗位职责（共{count}条）："
+MISSING_TEXT = {
+    Missing.ROLE: "文件没有列出「{post}」这个岗位的职责。",
+    Missing.SUBJECT: "这个岗位的文件里没有写到这一点。",
+    Missing.MONEY: "文件没有写明相关的钱款（工资、费用、罚款等）。",
+    Missing.PENALTY: "文件没有写明相应的处罚。",
+    Missing.QUALIFICATION: "文件没有写明这方面的任职条件。",
+    Missing.FIGURE: "文件没有写明具体的数字。",
+    Missing.WHO: "文件没有写明由谁负责。",
+    Missing.MODAL: "文件没有明确说可以还是不可以。",
+    Missing.FOCUS: "文件没有关于「{words}」的规定。",
+}
+
+
+@dataclass
+class Written:
+    text: str
+    citations: list[Citation]
+
+
+def _quote(lines: list[Quoted]) -> str:
+    """The exact text a citation quotes: the lines' span within their part (one line: the line itself)."""
+    if len(lines) == 1:
+        return lines[0].text
+    whole = lines[0].part_text
+    start, end = whole.find(lines[0].text), whole.rfind(lines[-1].text)
+    if start < 0 or end < start:
+        return "".join(line.text for line in lines)
+    return whole[start:end + len(lines[-1].text)]
+
+
+def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, int]]:
+    """Answer lines with [n] markers, and one citation per distinct source key, numbered by first use."""
+    grouped: dict[tuple, list[Quoted]] = {}
+    for line in lines:
+        if line.key is not None:
+            grouped.setdefault(line.key, []).append(line)
+    numbers = {key: n for n, key in enumerate(grouped, 1)}
+    citations = []
+    for key, members in grouped.items():
+        chunk = members[0].chunk
+        assert chunk is not None  # cited lines always have a source
+        items = [members[0].n] if members[0].n is not None else []
+        citations.append(Citation(numbers[key], chunk.chunk_id, chunk.doc_id, chunk.title,
+                                  clean_section(chunk.section), items, _quote(members)))
+    out = []
+    for line in lines:
+        rows = line.text.split("\n")
+        text = "\n".join([INDENT * line.depth + rows[0], *(INDENT * (line.depth + 1) + r.strip() for r in rows[1:])])
+        out.append(text + (f"[{numbers[line.key]}]" if line.key is not None else ""))
+    return out, citations, numbers
+
+
+def duty_text(roles: list[Role], lines: list[Quoted], query: Query) -> Written:
+    cited, citations, _ = cite(lines)
+    out, i = [], 0
+    for role in roles:
+        out.append(to_script_of(DUTY_TITLE.format(role=role.name, count=len(role.duties)), query.asked))
+        for duty in role.duties:
+            out.append(f"{duty.n}. {cited[i]}")
+            i += 1
+    return Written("\n".join(out), citations)
+
+
+def missing_sentence(verdict: Verdict) -> str:
+    """What the documents do not say, in plain words (the first failed check, most specific first)."""
+    missing = next((m for m in MISSING_TEXT if m in verdict.missing), Missing.FIGURE)  # off_topic: never partial
+    return MISSING_TEXT[missing].format(post=verdict.role, words="、".join(verdict.absent))
+
+
+def write(query: Query, selection: Selection, verdict: Verdict, first: str | None, first_source: tuple | None,
+          count_line: str | None) -> Written:
+    """The answer text of an answered or partial extractive answer."""
+    if selection.shape is Shape.DUTY_LIST:
+        return duty_text(selection.roles, selection.lines, query)
+    lines = list(selection.lines)
+    block = selection.block
+    heading = block.heading if block is not None else ""
+    shows_heading = (heading and not heading.endswith(ELLIPSIS) and block is not None
+                     and not any(line.text.split("\n")[0].strip() == heading for line in block.lines))
+    if shows_heading and not (count_line and verdict.level is Level.ANSWERED):
+        lines.insert(0, Quoted(clean_label(heading), 0, None, None, None))
+    cited, citations, numbers = cite(lines)
+    head: list[str] = []
+    if verdict.level is Level.PARTIAL:
+        head = [to_script_of(missing_sentence(verdict), query.asked), to_script_of(PARTIAL_LEAD, query.asked)]
+    elif first:
+        marker = f"[{numbers[first_source]}]" if first_source in numbers else ""
+        head = [to_script_of(first, query.asked) + marker]
+    elif count_line:
+        head = [to_script_of(count_line, query.asked)]
+    return Written("\n".join(head + cited), citations)
+
+
+def abstention(query: Query, suggestions: list[str]) -> str:
+    text = ABSTAIN_TEXT.format(question=query.asked)
+    if suggestions:
+        text += SUGGEST_TEXT.format(topics="、".join(suggestions))
+    return to_script_of(text, query.asked)
+
+
+def answer_of(query: Query, written: Written | None, verdict: Verdict, confidence: float,
+              suggestions: list[str]) -> Answer:
+    reasons = [m.value for m in verdict.missing]
+    if written is None or verdict.level is Level.NONE:
+        return Answer(query.asked, abstention(query, suggestions), True, "extractive", [], suggestions,
+                      round(confidence, 4), Level.NONE.value, query.text, reasons=reasons)
+    return Answer(query.asked, written.text, False, "extractive", written.citations,
+                  suggestions if verdict.level is Level.PARTIAL else [], round(confidence, 4), verdict.level.value,
+                  query.text, reasons=reasons)

@@ -1,0 +1,125 @@
+"""Follow-up questions, resolved against the earlier turns of a conversation.
+
+- "那X呢？" / "X呢？" / a bare role name: the previous question asked about X instead (a role
+  replaces the previous role; a topic replaces the previous topic word; anything else — a
+  condition such as "超过一天" — is added to the previous question);
+- "如果…呢？" / "要是…怎么办": the previous question's subject, under that condition;
+- 他 / 她 / 这个岗位 …: the role the conversation is about;
+- anything else stands alone, but the conversation's role stays a ranking prior.
+The rewritten question is what is answered and what the app shows as 理解为：….
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kb.access import PUBLIC, Audience
+from kb.normalize import normalize
+from kb.query import Context, Query
+
+TERMINAL = "？?。！!，,~～ "
+THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]{1,16}?)\s*"
+                      r"(?:呢|怎么样|又如何|又怎样|如何)[？?。！!～~]*$")
+CONDITION = re.compile(r"^(?:那么|那)?\s*(?:如果|要是|假如|若是|万一|若|如)(?P<x>[^？?]{1,30}?)"
+                       r"\s*(?:呢|怎么办|该怎么办|怎么处理|咋办)?[？?。！!～~]*$")
+PRONOUN = re.compile(r"他们|她们|该岗位|这个岗位|此岗位|这个职位|该职位|这个角色|这位|他|她|ta|TA")
+QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪里|怎么|怎样|如何|多少|多久|多长|几|谁|吗|呢")
+SUBJECT_TAIL = re.compile(r"(的岗位职责|的职责|岗位职责|职责|包括|包含|主要|平时|平常|每天|一般|"
+                          r"都|还|有|是|做|干|负责|的)$")
+MAX_TOPIC_WORD_CHARS = 8
+MIN_SUBJECT_CHARS = 2
+MODAL = re.compile(r"要|需要|应该|应当|该|得|可以|能|必须|会|是否")
+CONDITION_TEMPLATE = "{subject}，如果{condition}怎么办？"
+
+
+@dataclass
+class Conversation:
+    """The turns so far (each as understood); `understand` turns a new user turn into its Query."""
+
+    turns: list[Query] = field(default_factory=list)
+
+    def understand(self, answerer, text: str, role: str | None = None, audience: Audience = PUBLIC) -> Query:
+        """The Query for a new turn: resolved against the previous one when it is a follow-up."""
+        plain = answerer.query(text, role, audience)
+        if not self.turns:
+            return plain
+        previous = self.turns[-1]
+        context = Context(roles=previous.mentioned or previous.context.roles, previous=previous.text)
+        tokenizer = answerer.kb.build.lexical.tokenizer
+        understood = resolve(plain, previous, answerer.kb.build.role_forms_in, tokenizer.tagged_words)
+        return answerer.query(understood, role, audience, context, asked=text)
+
+    def add(self, query: Query) -> None:
+        self.turns.append(query)
+
+
+def _role_form(query: Query, role_forms_in) -> str | None:
+    """The role name or alias the question names, as written (longest first)."""
+    forms = sorted(role_forms_in(query.match), key=len, reverse=True)
+    for form in forms:
+        at = query.match.find(form)
+        if at >= 0 and len(query.match) == len(query.text):
+            return query.text[at:at + len(form)]
+    return forms[0] if forms else None
+
+
+def _strip_tail(text: str) -> str:
+    """The subject of a question: what comes before its modal verb or its first question word."""
+    core = text.rstrip(TERMINAL)
+    cut = [m.start() for m in (MODAL.search(core), QUESTION_WORD.search(core)) if m and m.start() >= MIN_SUBJECT_CHARS]
+    subject = core[:min(cut)] if cut else core
+    while True:
+        shorter = SUBJECT_TAIL.sub("", subject)
+        if shorter == subject or len(shorter) < MIN_SUBJECT_CHARS:
+            return subject
+        subject = shorter
+
+
+def _is_noun_phrase(text: str, tagged) -> bool:
+    pairs = tagged(normalize(text))
+    return bool(pairs) and all(flag.startswith(("n", "x", "j", "eng")) for _, flag in pairs)
+
+
+def _replace_once(text: str, old: str, new: str) -> str | None:
+    at = normalize(text).find(normalize(old)) if len(normalize(text)) == len(text) else text.find(old)
+    return None if at < 0 else text[:at] + new + text[at + len(old):]
+
+
+def resolve(current: Query, previous: Query, role_forms_in, tagged) -> str:
+    """The question the user means by `current` after `previous` (its text when it is no follow-up)."""
+    text = current.text.strip()
+    before = previous.text.rstrip(TERMINAL)
+    old_role = _role_form(previous, role_forms_in) or next(iter(sorted(previous.picked)), None)
+    condition = CONDITION.match(text)
+    if condition:
+        return CONDITION_TEMPLATE.format(subject=_strip_tail(before), condition=condition.group("x").strip())
+    bare = text.rstrip(TERMINAL)
+    that = THAT_ONE.match(text)
+    x = that.group("x").strip() if that else (bare if current.mentioned and normalize(bare) in
+                                               set(role_forms_in(normalize(bare))) else None)
+    if x:
+        return _that_one(current, previous, x, before, old_role, role_forms_in, tagged)
+    if old_role and not current.mentioned and PRONOUN.search(text):
+        return PRONOUN.sub(old_role, text, count=1)
+    if not current.focus and not current.mentioned:  # "多久公布一次？": about what the previous turn was about
+        return _strip_tail(before) + text
+    return current.text
+
+
+def _that_one(current: Query, previous: Query, x: str, before: str, old_role: str | None, role_forms_in,
+              tagged) -> str:
+    """"那X呢": the previous question about X (a role for the previous role, a thing for the previous topic word);
+    anything else (a condition) is added to the previous question."""
+    new_role = _role_form(current, role_forms_in) if current.mentioned else None
+    if new_role and old_role:
+        swapped = _replace_once(before, old_role, new_role)
+        if swapped:
+            return swapped + "？"
+    if new_role:
+        return f"{new_role}的岗位职责是什么？" if previous.mentioned or not previous.focus else f"{new_role}{before}？"
+    topic = next((w for w in previous.focus if len(w) <= MAX_TOPIC_WORD_CHARS), None)
+    if topic and len(x) <= MAX_TOPIC_WORD_CHARS and _is_noun_phrase(x, tagged):
+        swapped = _replace_once(before, topic, x)
+        if swapped:
+            return swapped + "？"
+    return f"{before}，{x}呢？"

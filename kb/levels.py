@@ -1,0 +1,284 @@
+"""Three honest levels for an answer: answered, partial (topic covered, the thing asked is not), none.
+
+The best item similarity separates off-topic questions well (below `abstain_below`: none). For
+on-topic questions the documents do not answer, no single score does (see issue 14), so the chosen
+text is checked against what the question asks for (kb.wants):
+- a number question needs a figure of the asked unit (几点 → a clock time, 几年 → years, 几间 → 间,
+  多少钱 → 元 …), and the thing counted ("多少录音" → 录音) must be in the text;
+- a question about pay or fines needs money in the text, one about sanctions a sanction, one about
+  a qualification (学历, 证书) that kind of qualification;
+- a "who" question needs a role or person, a yes/no question a modal word (严禁、不得、必须、可以…);
+- a duty question about a post that is no role of the index ("护理部主任有哪些职责") is not answered
+  with another role's duties;
+- a question word found in no document at all (工资, 碎纸机) makes the answer partial unless the
+  item similarity is high (`answer_above`): paraphrases (零食 for 食品) usually score high.
+Any failed check gives `partial`: the answer says what is not covered, then shows the closest rules.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kb.normalize import normalize
+from kb.query import Query, QuestionType
+from kb.tokenize import BIGRAM_PREFIX
+from kb.units import Scorer
+from kb.wants import PENALTY_TEXT, Unit, figure
+
+NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
+NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
+OBLIGED = re.compile(r"必须|务必|一律|应当|应该|一定要|须|应|需要|需|要|负责")
+PERMITTED = re.compile(r"可以|允许|准许|方可|可")
+PERSON = re.compile(r"主管|负责人|领导|经理|组长|班长|主任|科长|处长|站长|院长|校长|专人|责任人|管理员|管理人员|"
+                    r"由[^，,。；;]{1,10}(负责|审批|批准|处理|签字|决定|任命|聘任)|"
+                    r"[\u4e00-\u9fff]{1,3}(?<![人成职雇队会学])员|[\u4e00-\u9fff]{1,3}(师|长|助理|专员|司机)(?![作程具])|美工")
+ROLE_LIKE = re.compile(r"(员|长|师|主任|经理|主管|司机|助理|专员|会计|出纳|干事|秘书|护士|警|保安|管)$")
+MIN_OFF_TOPIC_WORDS = 2
+WINDOW_SLACK = 2  # a focus word's characters may sit this many characters further apart ("病假" in "病事假")
+# character pairs every other job title has: sharing one of them says nothing about being the same post
+GENERIC_POST_PAIRS = frozenset("管理 理员 人员 经理 主管 主任 助理 专员 负责 责人 工作 员工 老师 教师".split())
+RoleFinder = Callable[[str], Iterable[str]]  # role names and aliases (match form) occurring in a match text
+
+
+class Level(StrEnum):
+    ANSWERED = "answered"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class Missing(StrEnum):
+    """What the chosen text lacks for this question (the partial answer says it in plain words)."""
+
+    FIGURE = "figure"
+    MONEY = "money"
+    PENALTY = "penalty"
+    QUALIFICATION = "qualification"
+    WHO = "who"
+    MODAL = "modal"
+    ROLE = "role"
+    SUBJECT = "subject"
+    FOCUS = "focus"
+    OFF_TOPIC = "off_topic"  # nothing the question is about occurs in any document
+
+
+@dataclass
+class Verdict:
+    level: Level
+    missing: list[Missing] = field(default_factory=list)
+    absent: list[str] = field(default_factory=list)  # question words no document has
+    role: str = ""  # the post a duty question asks about that the index has no role for
+
+
+def has_modal(match: str) -> bool:
+    return bool(NEGATIVE.search(match) or NO_NEED.search(match) or OBLIGED.search(match) or PERMITTED.search(match))
+
+
+def has_person(match: str, roles_in: RoleFinder) -> bool:
+    return bool(PERSON.search(match)) or any(True for _ in roles_in(match))
+
+
+def _chars_close(word: str, text: str) -> bool:
+    """All characters of `word`, in order, within a window a little longer than the word."""
+    first = text.find(word[0])
+    while first >= 0:
+        window = text[first:first + len(word) + WINDOW_SLACK]
+        at = 0
+        for ch in word:
+            at = window.find(ch, at)
+            if at < 0:
+                break
+            at += 1
+        else:
+            return True
+        first = text.find(word[0], first + 1)
+    return False
+
+
+def covers(word: str, match: str, terms: frozenset[str], synonyms: dict[str, str]) -> bool:
+    """Whether text (match form, and its BM25 terms) covers a question word (match form)."""
+    if word in match or synonyms.get(word, word) in terms:
+        return True
+    grams = [word[i:i + 2] for i in range(len(word) - 1)]
+    if len(grams) >= 2 and sum(g in match for g in grams) * 2 >= len(grams):
+        return True
+    return _chars_close(word, match)
+
+
+def in_corpus(word: str, scorer: Scorer, synonyms: dict[str, str]) -> bool:
+    """Whether any document has the word (as a jieba word, or most of its character bigrams)."""
+    if scorer.known(synonyms.get(word, word)):
+        return True
+    grams = [word[i:i + 2] for i in range(len(word) - 1)]
+    known = sum(scorer.known(BIGRAM_PREFIX + g) for g in grams)
+    return bool(grams) and known * 2 >= len(grams) and (len(grams) >= 2 or known == len(grams))
+
+
+def similar_post(post: str, role: str) -> bool:
+    """A post named differently from the role that holds it (任课老师 for 任课教师, 实训指导老师 for
+    实训指导教师): they share a character pair that is no generic job suffix, or the post's characters
+    all occur, close together, in the role's name."""
+    shared = {post[i:i + 2] for i in range(len(post) - 1)} & {role[i:i + 2] for i in range(len(role) - 1)}
+    return bool(shared - GENERIC_POST_PAIRS) or _chars_close(post, role)
+
+
+def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[str] = ()) -> str:
+    """The post a duty question asks about when the index has no such role ('' when it names a known one, or
+    when the quoted duties are those of a role named like it).
+
+    Only a plain duty question counts ("学校食堂管理员的职责是什么", "管理处的会计有什么职责"): the post's
+    words, possibly after "X的", are all the question asks about."""
+    if query.qtype is not QuestionType.DUTY or query.mentioned:
+        return ""
+    post = next((w for w in reversed(query.focus) if ROLE_LIKE.search(w)), "")
+    if not post:
+        return ""
+    at = query.match.find(post)
+    phrase = post
+    for word in reversed(query.focus[:query.focus.index(post)]):
+        joined = query.match.find(word + phrase)
+        if joined >= 0 and joined + len(word) == at:
+            phrase, at = word + phrase, joined
+        elif query.match.find(word + "的" + phrase) < 0:
+            return ""
+    if normalize(phrase) in set(roles_in(normalize(phrase))):  # the whole post is a role (or an alias of one)
+        return ""
+    if any(similar_post(phrase, normalize(role)) for role in answered_roles):
+        return ""
+    return phrase
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quoted text (original script) and the heading of its section, for the checks."""
+
+    text: str
+    heading: str = ""
+    doc: str = ""  # the document it is quoted from
+    role: str | None = None  # the role whose duty list it is in
+
+
+def key_word(query: Query, scorer: Scorer) -> str | None:
+    """The question's most specific focus word that some document has (rarest; the longest on ties)."""
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    known = [w for w in query.focus if in_corpus(w, scorer, synonyms)]
+    return max(known, key=lambda w: (scorer.idf(w), len(w)), default=None)
+
+
+def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
+    """A quote holds a figure of the asked unit, and is about what is counted: it covers the counted word,
+    else (no counted word) the question's most specific word, unless it is the best quote."""
+    wants = query.wants
+    if wants.unit is None:
+        return True
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    key = key_word(query, scorer)
+    for i, quote in enumerate(quotes):
+        match = normalize(quote.text)
+        if figure(match, wants.unit, wants.classifier) is None:
+            continue
+        around = normalize(quote.text + "\n" + quote.heading)
+        terms = scorer.terms(quote.text) | scorer.terms(quote.heading)
+        if wants.measured is not None:
+            if covers(wants.measured, around, terms, synonyms):
+                return True
+        elif i == 0 or key is None or covers(key, around, terms, synonyms):
+            return True
+    return False
+
+
+def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
+    word = query.wants.money
+    if word is None:
+        return True
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    for quote in quotes:
+        match = normalize(quote.text)
+        named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
+        about = any(w in match for w in query.focus if w != word)  # an amount of money in a sentence on the topic
+        if named or (figure(match, Unit.MONEY) and about):
+            return True
+    return False
+
+
+def satisfies(query: Query, quote: Quote, scorer: Scorer, roles_in: RoleFinder) -> bool:
+    """Whether one quote holds what the question asks for (a figure, money, a person, a modal word …)."""
+    judged = judge(query, [quote], 1.0, scorer, roles_in, 0.0, 0.0)
+    return not [m for m in judged.missing if m not in (Missing.ROLE, Missing.FOCUS)]
+
+
+def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
+    """Nothing the question is about (at least two words: its focus words and own verbs) occurs in any document,
+    nor, written a little differently (病假 in 病事假), in the quotes. One such word alone is too often a
+    paraphrase (制服 for 工服) to decide on."""
+    if len(query.topic) < MIN_OFF_TOPIC_WORDS or query.mentioned:
+        return False
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
+    terms = frozenset().union(*(scorer.terms(q.text) for q in quotes))
+    return not any(in_corpus(w, scorer, synonyms) or covers(w, around, terms, synonyms) for w in query.topic)
+
+
+def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
+    """The quotes that can answer for the role the question names: from that role's documents, or naming it.
+    A question about 班主任 is not answered by the 学历 rule of a hospital's nurses."""
+    if not subject_docs:
+        return quotes
+    names = [normalize(n) for n in query.mentioned]
+    return [q for q in quotes if q.doc in subject_docs or any(n in normalize(q.text) for n in names)]
+
+
+def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
+    """What the quotes lack of what the question asks for (a figure, money, a sanction, a person …)."""
+    match = normalize("\n".join(q.text for q in quotes))
+    wants = query.wants
+    asked = set(roles_in(query.match))  # a role the question names does not answer "who"
+    failed = [
+        (Missing.FIGURE, not figure_found(query, quotes, scorer)),
+        (Missing.MONEY, not money_found(query, quotes, scorer)),
+        (Missing.PENALTY, wants.penalty and not PENALTY_TEXT.search(match)),
+        (Missing.QUALIFICATION, wants.qualification is not None and not wants.qualification.search(match)),
+        (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked)),
+        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)),
+    ]
+    return [missing for missing, fails in failed if fails]
+
+
+def absent_words(query: Query, quotes: list[Quote], scorer: Scorer) -> list[str]:
+    """Focus words that neither the quotes nor any document have."""
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
+    terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
+    return [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
+
+
+def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, roles_in: RoleFinder,
+          abstain_below: float, answer_above: float, subject_docs: set[str] | None = None) -> Verdict:
+    """The level of an answer that quotes `quotes`, the best one first; `subject_docs`: the documents of the
+    roles the question names (the typed checks need a quote from them). The checks are made even when the
+    level is none, so a report can tell what the level would be at another `abstain_below`."""
+    if not quotes:
+        return Verdict(Level.NONE)
+    about = about_subject(query, quotes, subject_docs or set())
+    missing = typed_checks(query, about, scorer, roles_in) if about else [Missing.SUBJECT]
+    answered_roles = {q.role for q in quotes if q.role}
+    post = unknown_post(query, roles_in, answered_roles)
+    if post:
+        missing.append(Missing.ROLE)
+    absent = absent_words(query, quotes, scorer)
+    if absent and confidence < answer_above:
+        missing.append(Missing.FOCUS)
+    unrelated = off_topic(query, scorer, quotes)
+    if unrelated:
+        missing.append(Missing.OFF_TOPIC)
+    if confidence < abstain_below or unrelated:
+        return Verdict(Level.NONE, missing, absent, post)
+    return Verdict(Level.PARTIAL if missing else Level.ANSWERED, missing, absent, post)
+
+
+def level_at(confidence: float, reasons: list[str], abstain_below: float) -> Level:
+    """The level an answer with these check results would have at another abstention threshold."""
+    if confidence < abstain_below or Missing.OFF_TOPIC.value in reasons:
+        return Level.NONE
+    return Level.PARTIAL if reasons else Level.ANSWERED

@@ -1,0 +1,228 @@
+"""Answer selection: which text answers the question, in which shape.
+
+- a duty question about a role (named, or the asker's own) with nothing more specific asked:
+  the role's whole duty list from the registry;
+- a list or procedure question: the whole block (section) around the best unit, from its heading
+  and intro through every item and sub-step; among the sections enclosing the best units, the one
+  whose heading and intro cover the question best (headings say what a block is about);
+- anything else: the one to three best units, preferring one that holds what the question type
+  needs (a figure, a modal word, a person); a unit that only announces a list ("…以下应急方案:")
+  brings its block along, so an answer never ends on an intro line.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kb.blocks import Block, Line, is_intro
+from kb.levels import Quote, RoleFinder, key_word, satisfies
+from kb.normalize import normalize
+from kb.query import Query, QuestionType
+from kb.records import Chunk, Role
+from kb.units import Scorer, Unit
+
+MAX_UNITS = 3
+KEEP_RATIO = 0.85  # further units must score this close to the best one
+ELSEWHERE_RATIO = 0.95  # …this close, when from another section and naming nothing the question asks about
+BLOCK_CANDIDATE_UNITS = 6  # the best units whose enclosing sections compete as the block
+MAX_BLOCK_CHARS = 2000  # a larger section is a chapter, not a block
+BLOCK_HEADING_WEIGHT = 0.1  # question terms covered by a block's heading and intro
+MIN_LIST_ITEMS = 2
+HEADING_LINE = re.compile(r"^[^。；;，,]{1,30}[:：]?$")  # a short line without a sentence in it
+
+
+class Shape(StrEnum):
+    DUTY_LIST = "duty_list"
+    BLOCK = "block"
+    ITEMS = "items"
+
+
+@dataclass(frozen=True)
+class Quoted:
+    """One line of an answer: text as written and where it is from; a sub-heading has no `key` (not cited).
+
+    Lines with the same key (sentences of one paragraph) share one citation."""
+
+    text: str
+    depth: int
+    chunk: Chunk | None
+    key: tuple | None
+    n: int | None
+    part_text: str = ""  # the whole part the line is quoted from
+
+
+@dataclass
+class Selection:
+    shape: Shape
+    lines: list[Quoted]
+    units: list[Unit] = field(default_factory=list)  # every ranked unit, best first
+    block: Block | None = None
+    roles: list[Role] = field(default_factory=list)
+    confidence: float = 0.0
+    lead: Quoted | None = None  # the quote a direct first line is derived from (the best one)
+
+    def quotes(self, heading_of) -> list[Quote]:
+        """The quoted lines as checks see them, the lead first; `heading_of(chunk)` labels a line's section."""
+        quoted = [q for q in self.lines if q.key is not None]
+        if self.lead is not None and self.lead in quoted:
+            quoted.remove(self.lead)
+            quoted.insert(0, self.lead)
+        return [Quote(q.text, heading_of(q.chunk) if q.chunk is not None else "", q.chunk.doc_id if q.chunk else "",
+                      q.chunk.role if q.chunk else None) for q in quoted]
+
+
+def duty_list(roles: list[Role], chunk_of: Callable[[Role, str], Chunk | None]) -> Selection:
+    """Each role's whole duty list from the registry, each item cited to the chunk that holds it."""
+    lines = []
+    for role in roles:
+        lines += [Quoted(d.text, 0, chunk_of(role, d.text), (role.source, role.name, d.n), d.n, d.text)
+                  for d in role.duties]
+    return Selection(Shape.DUTY_LIST, lines, roles=roles, confidence=1.0)
+
+
+def _typed(query: Query, scorer: Scorer, unit: Unit, roles_in: RoleFinder) -> bool:
+    chunk = scorer.kb.build.chunks[unit.position]
+    return satisfies(query, Quote(unit.text, scorer.heading_of(unit.position), chunk.doc_id), scorer, roles_in)
+
+
+def _on_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
+    """The unit (with its heading) holds the question's most specific focus word (or it has none)."""
+    key = key_word(query, scorer)
+    return key is None or key in normalize(unit.text + " " + scorer.heading_of(unit.position))
+
+
+def _mentions_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
+    text = normalize(unit.text + " " + scorer.heading_of(unit.position))
+    return not query.focus or any(word in text for word in query.focus)
+
+
+def _beside(scorer: Scorer, lead: Unit, unit: Unit) -> bool:
+    return scorer.outline.paths[lead.position] == scorer.outline.paths[unit.position]
+
+
+def _line(scorer: Scorer, unit: Unit) -> Quoted:
+    chunk = scorer.kb.build.chunks[unit.position]
+    part = chunk.parts[unit.part]
+    return Quoted(unit.text, 0, chunk, (chunk.chunk_id, unit.part), part.n, part.text)
+
+
+def block_lines(scorer: Scorer, block: Block) -> list[Quoted]:
+    lines = []
+    for line in block.lines:
+        chunk = scorer.kb.build.chunks[line.position]
+        if line.part is None:
+            lines.append(Quoted(line.text, line.depth, None, None, None))
+        else:
+            part = chunk.parts[line.part]
+            lines.append(Quoted(line.text, line.depth, chunk, (chunk.chunk_id, line.part), part.n, part.text))
+    return lines
+
+
+def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
+    """The section around the best units whose heading and intro cover the question best (innermost on ties)."""
+    question = scorer.terms(query.text)
+    best: tuple[float, Block] | None = None
+    seen: set[int] = set()
+    for unit in units:
+        if unit.score < units[0].score * ELSEWHERE_RATIO:  # a block around a clearly worse match is no answer
+            break
+        nested = part_block(scorer, unit)
+        if nested is not None:  # a sub-list inside one item ("四、假币处理" with its paragraphs)
+            score = unit.score + BLOCK_HEADING_WEIGHT * scorer.coverage(question, scorer.terms(nested.heading))
+            if best is None or score > best[0]:
+                best = (score, nested)
+        if unit.position in seen:
+            continue
+        seen.add(unit.position)
+        for path in scorer.outline.chain(unit.position):
+            block = scorer.outline.block(unit.position, path)
+            if block.size > MAX_BLOCK_CHARS:
+                break
+            if len(block.items) < MIN_LIST_ITEMS:
+                continue
+            intro = next((line.text for line in block.items if is_intro(line.text)), "")
+            said = scorer.terms(" ".join([*path[-1:], intro]))
+            score = unit.score + BLOCK_HEADING_WEIGHT * scorer.coverage(question, said)
+            if best is None or score > best[0]:
+                best = (score, block)
+        if len(seen) == BLOCK_CANDIDATE_UNITS:
+            break
+    return best[1] if best else None
+
+
+def part_block(scorer: Scorer, unit: Unit) -> Block | None:
+    """The unit's item as a block of its own when it is a heading line with lines under it ("四、假币处理"
+    and its paragraph, "退房客房清掃程序：" and its steps)."""
+    text = scorer.kb.build.chunks[unit.position].parts[unit.part].text
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < MIN_LIST_ITEMS or not HEADING_LINE.match(lines[0].strip()):
+        return None
+    path = (*scorer.outline.paths[unit.position], lines[0].strip())
+    return Block(scorer.kb.build.chunks[unit.position].doc_id, path, [Line(unit.position, unit.part, text, 0)])
+
+
+def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder) -> Selection:
+    top = units[0].score
+    keep = [u for u in units if u.score >= top * KEEP_RATIO]
+    if not _typed(query, scorer, units[0], roles_in):  # a close unit that holds what is asked may lead
+        lead = next((u for u in keep if _on_focus(query, scorer, u) and _typed(query, scorer, u, roles_in)), None)
+        if lead is not None:
+            keep = [lead, *[u for u in keep if u is not lead]]
+    chosen: list[Unit] = []
+    seen: set[str] = set()
+    for unit in keep:
+        key = normalize(unit.text)
+        if key in seen:  # the same rule under two roles or documents: quote it once
+            continue
+        if (chosen and unit.score < top * ELSEWHERE_RATIO and not _beside(scorer, chosen[0], unit)
+                and not _mentions_focus(query, scorer, unit)):
+            continue  # a further quote from elsewhere must score close to the best, or name what is asked about
+        seen.add(key)
+        chosen.append(unit)
+        if len(chosen) == MAX_UNITS:
+            break
+    intro = next((u for u in chosen if is_intro(u.text)), None)
+    if intro is not None:
+        block = scorer.outline.section_block(intro.position)
+        if len(block.items) >= MIN_LIST_ITEMS and block.size <= MAX_BLOCK_CHARS:
+            return block_selection(scorer, block, units)
+    lines = {id(u): _line(scorer, u) for u in chosen}
+    first = lines[id(chosen[0])]
+    chosen.sort(key=lambda u: (u.position, u.part))
+    return Selection(Shape.ITEMS, with_intros(scorer, [lines[id(u)] for u in chosen], chosen), units, lead=first)
+
+
+def with_intros(scorer: Scorer, lines: list[Quoted], chosen: list[Unit]) -> list[Quoted]:
+    """Each item quoted with the intro line of its list ("有下列情形之一的，…给予警告：") before it, once:
+    an item alone can mean the opposite of what its list says."""
+    out: list[Quoted] = []
+    shown: set[tuple] = set()
+    for line, unit in zip(lines, chosen, strict=True):
+        chunk = scorer.kb.build.chunks[unit.position]
+        first = chunk.parts[0] if chunk.parts else None
+        if unit.part > 0 and first is not None and first.n is None and is_intro(first.text):
+            key = (chunk.chunk_id, 0)
+            if key not in shown and key != line.key:
+                shown.add(key)
+                out.append(Quoted(first.text, 0, chunk, key, None, first.text))
+        out.append(line)
+    return out
+
+
+def block_selection(scorer: Scorer, block: Block, units: list[Unit]) -> Selection:
+    """A block answer; its lead is the block line holding the best unit inside it."""
+    lines = block_lines(scorer, block)
+    inside = {(line.position, line.part): i for i, line in enumerate(block.lines) if line.quotable}
+    best = next((inside[(u.position, u.part)] for u in units if (u.position, u.part) in inside), None)
+    return Selection(Shape.BLOCK, lines, units, block, lead=lines[best] if best is not None else None)
+
+
+def select(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder) -> Selection:
+    """The text that answers `query` (units: the retrieved units, best first; at least one)."""
+    if query.qtype in (QuestionType.LIST, QuestionType.PROCEDURE, QuestionType.DUTY):
+        block = best_block(query, scorer, units)
+        if block is not None:
+            return block_selection(scorer, block, units)
+    return items(query, scorer, units, roles_in)

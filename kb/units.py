@@ -1,0 +1,135 @@
+"""Quotable units of retrieved chunks, scored for one question.
+
+A unit is an item or paragraph of a chunk (a part), or one sentence of a long paragraph. Its
+score is its own embedding's similarity to the question (computed at ingest), plus how much of the
+question's vocabulary it and its section heading cover (IDF-weighted), plus a prior for the roles
+the question is about. Sentences that read as instructions to a model are never units.
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from kb.blocks import Outline, clean_label
+from kb.injection import is_flagged
+from kb.knowledge import KnowledgeBase
+from kb.normalize import normalize
+from kb.query import Query, QuestionType
+from kb.records import Hit
+
+SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
+SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+LEXICAL_WEIGHT = 0.15  # question terms covered by the unit and its heading
+HEADING_WEIGHT = 0.05  # question terms covered by the section heading alone: headings say what a block is about
+ROLE_WEIGHT = 0.1  # units of a role the question names
+# …of the asker's picked role or the conversation's, or of a role a permission question names: a rule on
+# what one may do is usually everyone's, not the role's own
+WEAK_ROLE_WEIGHT = 0.03
+HEADING_LABELS = 2  # the section labels that count as a unit's heading
+TERM_CACHE = 20_000  # tokenised texts kept per build
+
+
+@dataclass
+class Unit:
+    position: int  # chunk position in the build
+    part: int  # index into the chunk's parts
+    text: str  # the quoted text, as written (a whole part, or one sentence of it)
+    whole: bool  # the whole part (else one sentence of a long one)
+    hit_rank: int
+    dense: float = 0.0
+    coverage: float = 0.0  # question terms in heading + text
+    heading: float = 0.0  # question terms in the heading alone
+    score: float = 0.0
+
+
+class Scorer:
+    """Per-build term statistics and the unit scoring (one per knowledge base, rebuilt with each build)."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self._lock = threading.Lock()  # the app's sessions answer in threads that share one Scorer
+        self._build_id = ""
+        self._idf: dict[str, float] = {}
+        self._unknown = 0.0
+        self._terms: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self.outline = Outline([])
+
+    def refresh(self) -> None:
+        build = self.kb.build
+        with self._lock:
+            if self._build_id == build.manifest.build_id:
+                return
+            df = build.lexical.document_frequencies()
+            total = len(build.chunks) + 1
+            self._idf = {t: math.log(total / (1 + f)) + 1 for t, f in df.items()}
+            self._unknown = math.log(total) + 1
+            self._terms.clear()
+            self.outline = Outline(build.chunks)
+            self._build_id = build.manifest.build_id
+
+    def idf(self, term: str) -> float:
+        return self._idf.get(term, self._unknown)
+
+    def known(self, term: str) -> bool:
+        return term in self._idf
+
+    def terms(self, text: str) -> frozenset[str]:
+        """BM25 terms of a text (original script), memoised."""
+        with self._lock:
+            found = self._terms.get(text)
+            if found is not None:
+                self._terms.move_to_end(text)
+                return found
+        found = frozenset(self.kb.build.lexical.terms(normalize(text)))
+        with self._lock:
+            self._terms[text] = found
+            if len(self._terms) > TERM_CACHE:
+                self._terms.popitem(last=False)
+        return found
+
+    def coverage(self, question_terms: frozenset[str], terms: frozenset[str]) -> float:
+        """IDF-weighted share of the question's terms found among `terms` (unknown terms weigh most)."""
+        if not question_terms:
+            return 0.0
+        total = sum(self.idf(t) for t in question_terms)
+        return sum(self.idf(t) for t in question_terms if t in terms) / total
+
+    def heading_of(self, position: int) -> str:
+        return " ".join(clean_label(label) for label in self.outline.paths[position][-HEADING_LABELS:])
+
+    def units(self, query: Query, hits: list[Hit]) -> list[Unit]:
+        """Every unit of the hits, best first."""
+        self.refresh()
+        build = self.kb.build
+        # the role a question names says whose text it is, not what the text must say: its name is no term
+        role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
+        question = self.terms(query.text) - role_terms or self.terms(query.text)
+        vector = self.kb.query_vector(query.match)
+        vectors = build.part_vectors
+        roles = query.prior_roles
+        named = bool(query.mentioned) and query.qtype is not QuestionType.YESNO
+        role_weight = ROLE_WEIGHT if named else WEAK_ROLE_WEIGHT
+        units: list[Unit] = []
+        for hit in hits:
+            position = build.position[hit.chunk.chunk_id]
+            offset = build.part_offsets[position]
+            heading_terms = self.terms(self.heading_of(position))
+            heading = self.coverage(question, heading_terms)
+            prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
+            for j, part in enumerate(hit.chunk.parts):
+                dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
+                pieces = [part.text]
+                if len(part.text) > SENTENCE_SPLIT_CHARS or is_flagged(part.text):
+                    pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
+                for piece in pieces:
+                    if is_flagged(piece):  # an instruction to a model inside a document is never quoted
+                        continue
+                    coverage = self.coverage(question, heading_terms | self.terms(piece))
+                    score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior
+                    units.append(Unit(position, j, piece.strip(), len(pieces) == 1, hit.rank, dense, coverage,
+                                      heading, score))
+        units.sort(key=lambda u: -u.score)
+        return units

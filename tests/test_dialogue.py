@@ -1,0 +1,61 @@
+"""Follow-up questions resolved against the earlier turns; `ask --dialogues`."""
+import json
+
+import pytest
+
+from apps.cli.main import main
+from kb.answer import Answerer
+from kb.dialogue import Conversation
+
+
+@pytest.fixture(scope="module")
+def answerer(seed_kb):
+    return Answerer(seed_kb)
+
+
+def converse(answerer, turns):
+    conversation = Conversation()
+    out = []
+    for text in turns:
+        query = conversation.understand(answerer, text)
+        out.append((query, answerer.respond(query, streaming=False).run()))
+        conversation.add(query)
+    return out
+
+
+@pytest.mark.parametrize(("turns", "understood", "quoted"), [
+    (["值班长的职责是什么？", "那质检员呢？"], "质检员", "配合值班長做好各類數據提取"),
+    (["話務班長負責什麼？", "他要考核哪些人？"], "話務班長要考核", "定期對熱線服務中心人員進行業務、服務質量的考核"),
+    (["交接班要提前多久到？", "如果交接的時候出了問題呢？"], "交接班，如果", "由交接人員負責處理告一段落後再進行交接"),
+    (["考勤包括哪些内容？", "多久公布一次？"], "考勤多久公布一次", "每月公布一次"),
+    (["VIP話務員要做什麼？", "外呼話務員"], "外呼話務員", "設計調查問卷"),
+])
+def test_follow_ups_are_understood_from_the_earlier_turn(answerer, turns, understood, quoted):
+    (_, _), (query, answer) = converse(answerer, turns)
+    assert query.rewritten and understood in query.text
+    assert answer.understood_as == query.text and answer.question == turns[-1]
+    assert quoted in answer.answer
+
+
+def test_a_question_that_stands_alone_is_not_rewritten(answerer):
+    (_, _), (query, _) = converse(answerer, ["值班长的职责是什么？", "交接班要提前多久到？"])
+    assert not query.rewritten
+    assert query.context.roles  # the conversation's role stays a ranking prior
+
+
+def test_cli_dialogues_prints_one_object_per_turn(seed_settings, capsys, tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('["值班长的职责是什么？", "那质检员呢？"]\n["上班可以带手机吗？"]\n', encoding="utf-8")
+    assert main(["ask", "--dialogues", str(path), "--home", str(seed_settings.home)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert [(r["dialogue"], r["turn"]) for r in rows] == [(1, 1), (1, 2), (2, 1)]
+    assert rows[1]["understood_as"].startswith("质检员") and rows[1]["question"] == "那质检员呢？"
+    assert all({"level", "citations", "abstained", "mode"} <= set(r) for r in rows)
+
+
+def test_cli_dialogues_reports_a_bad_line_and_goes_on(seed_settings, capsys, tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('not json\n["交接班要提前多久到？"]\n', encoding="utf-8")
+    assert main(["ask", "--dialogues", str(path), "--home", str(seed_settings.home)]) == 1
+    rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
+    assert "line 1" in rows[0]["error"] and rows[1]["dialogue"] == 2 and rows[1]["level"] == "answered"

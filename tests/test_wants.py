@@ -1,0 +1,47 @@
+"""What a question asks for (a figure of some unit, money, a sanction …), and finding it in text."""
+import pytest
+
+from kb.normalize import normalize
+from kb.query import QuestionType, question_type
+from kb.wants import Unit, figure, wants_of
+
+
+@pytest.mark.parametrize(("question", "unit"), [
+    ("金库中心每天几点开门？", Unit.CLOCK),
+    ("排班表每個月幾號公佈？", Unit.DATE),
+    ("交接班要提前多久到？", Unit.DURATION),
+    ("婚假可以休幾天？", Unit.DAY),
+    ("受理单归档以后要保存几年？", Unit.YEAR),
+    ("考勤多久公布一次？", Unit.FREQUENCY),
+    ("机房的温度要保持在多少度？", Unit.DEGREE),
+    ("管理费每平方米收多少钱？", Unit.MONEY),
+])
+def test_the_asked_unit(question, unit):
+    match = normalize(question)
+    assert question_type(match) is QuestionType.QUANTITY
+    assert wants_of(match, (), True).unit is unit
+
+
+@pytest.mark.parametrize(("text", "unit", "found"), [
+    ("人員要提前10-15分鍾到達工作崗位", Unit.DURATION, "10-15分钟"),
+    ("网点营业时间为每日8:30至17:00", Unit.CLOCK, "8:30"),
+    ("建立考勤登記制,每月公布一次。", Unit.FREQUENCY, "每月公布一次"),
+    ("员工的平均周工作长不超过40小时", Unit.DAY, None),  # hours do not answer "how many days"
+    ("1、遲到、早退、脫崗、曠工情況;", Unit.ANY, None),  # an item's own number is no figure
+    ("单据按月装订，保存期限为三年。", Unit.YEAR, "三年"),
+])
+def test_figures_of_the_asked_unit(text, unit, found):
+    m = figure(normalize(text), unit)
+    assert (m.group(0) if m else None) == found
+
+
+def test_the_counted_thing_money_sanction_and_qualification():
+    wants = wants_of(normalize("质检员每个月要抽查多少录音？"), ("录音",), True)
+    assert wants.measured == "录音"
+    assert wants_of(normalize("加班費怎麼算？"), ("加班费",), False).money == "加班费"
+    assert wants_of(normalize("旷工一天会受到什么处分？"), (), False).penalty
+    assert wants_of(normalize("施工员需要什么学历？"), (), False).qualification is not None
+
+
+def test_a_how_question_with_a_count_earlier_is_a_procedure():
+    assert question_type(normalize("前面幾步調人都扛不住話務高峰的話，最後該怎麼辦？")) is QuestionType.PROCEDURE
