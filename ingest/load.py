@@ -100,21 +100,33 @@ def discover(paths: list[Path]) -> list[Path]:
 
 
 def doc_id_for(path: Path, roots: list[Path]) -> str:
-    """Stable id: the path relative to the corpus root that holds it, POSIX style.
+    """Stable id: the path relative to the corpus root that holds it, POSIX style (see `DocIds`)."""
+    return DocIds(roots)(path)
+
+
+class DocIds:
+    """Doc ids under fixed corpus roots; the roots are resolved once, not for every file of a large corpus.
 
     Compared first as written (a symlink inside the corpus keeps its own name, not its target's), then resolved.
     """
-    written = Path(os.path.abspath(path))
-    for root in roots:
-        base = Path(os.path.abspath(root if root.is_dir() else root.parent))
-        if written.is_relative_to(base):
-            return written.relative_to(base).as_posix()
-    resolved = path.resolve()
-    for root in roots:
-        base = root.resolve() if root.is_dir() else root.resolve().parent
-        if resolved.is_relative_to(base):
-            return resolved.relative_to(base).as_posix()
-    return path.name
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = roots
+        self.written = [Path(os.path.abspath(root if root.is_dir() else root.parent)) for root in roots]
+        self._resolved: list[Path] | None = None
+
+    def __call__(self, path: Path) -> str:
+        written = Path(os.path.abspath(path))
+        for base in self.written:
+            if written.is_relative_to(base):
+                return written.relative_to(base).as_posix()
+        if self._resolved is None:
+            self._resolved = [root.resolve() if root.is_dir() else root.resolve().parent for root in self.roots]
+        resolved = path.resolve()
+        for base in self._resolved:
+            if resolved.is_relative_to(base):
+                return resolved.relative_to(base).as_posix()
+        return path.name
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

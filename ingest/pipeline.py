@@ -17,7 +17,7 @@ from tqdm import tqdm
 from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
 from ingest.formats.limits import MAX_FILE_BYTES
-from ingest.load import LoadError, doc_id_for, read_document, scan
+from ingest.load import DocIds, LoadError, doc_id_for, read_document, scan
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
@@ -98,19 +98,29 @@ def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexi
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()
 
 
-def _previous_build(home: Path, manifest: Manifest | None
-                    ) -> tuple[dict[str, list[Chunk]], dict[str, list[Role]], dict]:
-    """Chunks and roles of the live build by document, to keep a document that is now unreadable."""
+@dataclass
+class LiveBuild:
+    """The live build's records: its chunks in order, and chunks and roles by document (reused for
+    unchanged documents and kept for ones that are now unreadable)."""
+
+    chunks: list[Chunk] = field(default_factory=list)
+    by_doc: dict[str, list[Chunk]] = field(default_factory=dict)
+    roles: dict[str, list[Role]] = field(default_factory=dict)
+    docs: dict = field(default_factory=dict)
+
+
+def _previous_build(home: Path, manifest: Manifest | None) -> LiveBuild:
     if manifest is None or not manifest.build_dir(home).is_dir():
-        return {}, {}, {}
+        return LiveBuild()
     build_dir = manifest.build_dir(home)
+    ordered = load_chunks(build_dir)
     chunks: dict[str, list[Chunk]] = {}
-    for chunk in load_chunks(build_dir):
+    for chunk in ordered:
         chunks.setdefault(chunk.doc_id, []).append(chunk)
     roles: dict[str, list[Role]] = {}
     for role in load_roles(build_dir):
         roles.setdefault(role.source, []).append(role)
-    return chunks, roles, load_docs(build_dir)
+    return LiveBuild(ordered, chunks, roles, load_docs(build_dir))
 
 
 def _doc_key(settings: Settings, lexicon: Lexicon) -> str:
@@ -120,35 +130,67 @@ def _doc_key(settings: Settings, lexicon: Lexicon) -> str:
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()[:DOC_KEY_CHARS]
 
 
-def _unchanged(path: Path, roots: list[Path], reusable: dict[str, str]) -> tuple[str, str] | None:
-    """(doc id, fingerprint) when the file's bytes are those the live build processed, else None."""
-    doc_id = doc_id_for(path, roots)
-    if doc_id not in reusable:
+@dataclass(frozen=True)
+class Reusable:
+    """What the live build recorded of a document it processed: its bytes' sha256 and, taken before
+    reading them, the file's size and modification time."""
+
+    fingerprint: str
+    stat: tuple[int, int] | None
+
+
+def _stat_key(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def _unchanged(path: Path, doc_ids: DocIds, reusable: dict[str, Reusable],
+               stat: tuple[int, int] | None) -> tuple[str, str] | None:
+    """(doc id, fingerprint) when the file's bytes are those the live build processed, else None.
+
+    A file whose size and modification time are those recorded is not read again (as git and make
+    trust a stat): hashing every file of a large corpus was most of a one-entry save's ingest.
+    """
+    doc_id = doc_ids(path)
+    known = reusable.get(doc_id)
+    if known is None or stat is None:
         return None
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
+        if known.stat is not None and stat == known.stat:
+            return doc_id, known.fingerprint
+        if stat[0] > MAX_FILE_BYTES:
             return None
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
-    return (doc_id, digest) if digest == reusable[doc_id] else None
+    return (doc_id, digest) if digest == known.fingerprint else None
 
 
-def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dict[str, str]):
-    """Changed or new documents, read; and unchanged ones (doc id → fingerprint), whose build output is reused."""
+def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dict[str, Reusable]):
+    """Changed or new documents, read; unchanged ones (doc id → fingerprint), whose build output is reused;
+    and each document's stat key, taken before it was read (a change after that shows at the next run)."""
     found = scan(roots)
     report.skipped += [Skipped(path, reason, refused=True) for path, reason in found.refused]
-    loaded, unchanged = [], {}
+    loaded, unchanged, stats = [], {}, {}
+    doc_ids = DocIds(roots)
     for path in tqdm(found.files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
-        same = _unchanged(path, roots, reusable)
+        try:
+            stat = _stat_key(path)
+        except OSError:
+            stat = None
+        same = _unchanged(path, doc_ids, reusable, stat)
         if same is not None:
             unchanged[same[0]] = same[1]
+            stats[same[0]] = stat
             continue
         try:
-            loaded.append(read_document(path, roots))
+            document = read_document(path, roots)
         except LoadError as exc:
             report.skipped.append(Skipped(exc.path, exc.reason))
-    return loaded, unchanged
+            continue
+        loaded.append(document)
+        stats[document.doc_id] = stat
+    return loaded, unchanged, stats
 
 
 def _check_live(home: Path, manifest: Manifest | None) -> bool:
@@ -196,11 +238,12 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
     lexicon = _load_lexicon(roots, report)
-    prev_chunks, prev_roles, prev_docs = _previous_build(home, manifest) if not rebuild else ({}, {}, {})
+    live = _previous_build(home, manifest) if not rebuild else LiveBuild()
+    prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
     doc_key = _doc_key(settings, lexicon)
-    reusable = {d: v["fingerprint"] for d, v in prev_docs.items()
-                if v.get("pipeline") == doc_key and d in prev_chunks}
-    documents, unchanged = _load_all(roots, report, show, reusable)
+    reusable = {d: Reusable(v["fingerprint"], tuple(v["stat"]) if v.get("stat") else None)
+                for d, v in prev_docs.items() if v.get("pipeline") == doc_key and d in prev_chunks}
+    documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
     kept_ids = _keep_unreadable(report, prev_docs, roots)
@@ -229,10 +272,12 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     _merge_lexicon_aliases(roles, lexicon)
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks),
-                       "pipeline": doc_key} for p in processed}
-    docs.update({doc_id: prev_docs[doc_id] for doc_id in [*kept_ids, *unchanged]})
+                       "pipeline": doc_key, "stat": file_stats.get(p.doc_id)} for p in processed}
+    docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
+    docs.update({doc_id: {**prev_docs[doc_id], "stat": file_stats.get(doc_id)} for doc_id in unchanged})
     report.reprocessed = len(processed)
-    published, stats = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon)
+    published, stats = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon,
+                                          reuse=not rebuild, previous_chunks=live.chunks)
     report.texts, report.embedded, report.reused = stats.texts, stats.computed, stats.cached
     report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id

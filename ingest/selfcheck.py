@@ -3,7 +3,7 @@
 - The live build's files are compared with the checksums its manifest recorded at publish time
   (a plain `dutykb ingest` only; `--rebuild` replaces the build anyway). Damage means the
   corpus is rebuilt even when it has not changed, so "corpus unchanged" never hides a broken build.
-- The embedded Chroma store must open and hold the live collection with the manifest's count.
+- The embedded Chroma store must open and hold the live collection with at least the manifest's count.
   A store whose files are corrupt is deleted and recreated by the rebuild (a Chroma server is
   never deleted: a missing collection there is rebuilt, an unreachable server is an error).
 - The embedding cache must pass SQLite's quick check; a corrupt one is moved aside (kept for
@@ -67,9 +67,9 @@ def _check_store(store: VectorStore, manifest: Manifest | None, repairs: Repairs
                                 f"{store.name}; rebuilt from the corpus")
         repairs.rebuild = True
         return
-    if count != manifest.chunks:
-        repairs.warnings.append(f"the live collection {manifest.collection} holds {count} vectors, not "
-                                f"{manifest.chunks}; rebuilt from the corpus")
+    if count < manifest.chunks:  # it may hold more: vectors of the previous builds (ingest.collection)
+        repairs.warnings.append(f"the live collection {manifest.collection} holds {count} vectors, fewer than "
+                                f"the build's {manifest.chunks}; rebuilt from the corpus")
         repairs.rebuild = True
 
 

@@ -132,7 +132,15 @@ class ChromaStore(VectorStore):
 
     def do_upsert(self, collection: str, records: Sequence[VectorRecord], vectors: np.ndarray) -> None:
         self._writing(lambda: self._collection(collection).upsert(
-            ids=[r.chunk_id for r in records], embeddings=vectors, metadatas=[metadata(r) for r in records]))
+            ids=[r.vector_id for r in records], embeddings=vectors, metadatas=[metadata(r) for r in records]))
+
+    def do_ids(self, collection: str, ids: Sequence[str] | None) -> list[str]:
+        wanted = list(ids) if ids is not None else None
+        return list(self._reading(lambda: self._collection(collection).get(ids=wanted, include=[])["ids"],
+                                  collection))
+
+    def do_delete(self, collection: str, ids: Sequence[str]) -> None:
+        self._writing(lambda: self._collection(collection).delete(ids=list(ids)))
 
     def do_count(self, collection: str) -> int:
         return int(self._reading(lambda: self._collection(collection).count(), collection))

@@ -50,6 +50,7 @@ class Build:
     part_offsets: list[int] = field(default_factory=list)
     role_chunks: dict[tuple[str, str], list[Chunk]] = field(default_factory=dict)  # (doc_id, role) → its chunks
     longest_role_form: int = 0
+    vector_position: dict[str, int] = field(default_factory=dict)  # vector id → chunk position (ingest.collection)
     _masks: dict[Audience, object] = field(default_factory=dict, repr=False)
     _roles: dict[Audience, list[Role]] = field(default_factory=dict, repr=False)
     _role_name_sets: dict[Audience, set[str]] = field(default_factory=dict, repr=False)
@@ -128,7 +129,8 @@ def load_build(home: Path, manifest: Manifest) -> Build:
             role_chunks.setdefault((chunk.doc_id, chunk.role), []).append(chunk)
     return Build(manifest, chunks, roles, docs, lexical,
                  {c.chunk_id: i for i, c in enumerate(chunks)}, role_names, part_vectors, offsets,
-                 role_chunks, max(map(len, role_names), default=0))
+                 role_chunks, max(map(len, role_names), default=0),
+                 {c.vector_key: i for i, c in enumerate(chunks)})
 
 
 class KnowledgeBase:

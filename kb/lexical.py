@@ -11,8 +11,9 @@ With every chunk visible both give the same scores.
 """
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ from kb.tokenize import Tokenizer
 
 BM25_DIRNAME = "bm25"
 POSTINGS_DIRNAME = "bm25-postings"
+TERMS_FILE = "bm25-terms.json"
+TERMS_FORMAT = 1
+TERM_SEPARATOR = "\x1f"  # ASCII unit separator: never part of a term (terms are words and CJK bigrams)
 POSTING_ARRAYS = ("indptr", "docs", "tfs", "lengths")
 EMPTY_DOC = [""]  # bm25s needs at least one token per chunk
 LUCENE = "lucene"
@@ -39,17 +43,16 @@ class Postings:
 
     @classmethod
     def of(cls, token_lists: list[list[str]], vocab: dict[str, int]) -> Postings:
-        terms, docs, tfs = [], [], []
-        for doc, tokens in enumerate(token_lists):
-            for term, tf in Counter(vocab[t] for t in tokens).items():
-                terms.append(term)
-                docs.append(doc)
-                tfs.append(tf)
-        order = np.argsort(np.asarray(terms, dtype=np.int64), kind="stable")
-        counts = np.bincount(np.asarray(terms, dtype=np.int64), minlength=len(vocab))
-        indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-        return cls(indptr, np.asarray(docs, dtype=np.int32)[order], np.asarray(tfs, dtype=np.float32)[order],
-                   np.asarray([len(t) for t in token_lists], dtype=np.float32))
+        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
+        terms = np.fromiter((vocab[t] for tokens in token_lists for t in tokens), dtype=np.int64,
+                            count=int(lengths.sum()))
+        docs = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
+        # one key per (term, chunk) pair, term-major: sorting them gives each term's chunks in order
+        pairs, tfs = np.unique(terms * max(len(token_lists), 1) + docs, return_counts=True)
+        term_of = pairs // max(len(token_lists), 1)
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(term_of, minlength=len(vocab)))]).astype(np.int64)
+        return cls(indptr, (pairs % max(len(token_lists), 1)).astype(np.int32), tfs.astype(np.float32),
+                   lengths.astype(np.float32))
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -76,16 +79,28 @@ class LexicalIndex:
         self.tokenizer = tokenizer
         self.size = size
         self._postings = postings
+        self._terms: dict[str, list[str]] | None = None  # match text → terms, kept by a new index for `save`
 
     def terms(self, match_text: str) -> list[str]:
         return self.tokenizer.terms(match_text)
 
     @classmethod
-    def build(cls, match_texts: list[str], tokenizer: Tokenizer) -> LexicalIndex:
+    def build(cls, match_texts: list[str], tokenizer: Tokenizer,
+              known: Mapping[str, list[str]] | None = None) -> LexicalIndex:
+        """Index `match_texts`; `known` holds terms already made by this tokenizer (see `load_terms`),
+        so a build that changes one document does not segment the whole corpus again."""
         import bm25s
 
         index = cls(bm25s.BM25(), tokenizer, len(match_texts))
-        tokens = [index.terms(t) or EMPTY_DOC for t in match_texts]
+        known = known or {}
+        index._terms = {}
+        tokens = []
+        for text in match_texts:
+            terms = known.get(text)
+            if terms is None:
+                terms = index.terms(text)
+            index._terms[text] = terms
+            tokens.append(terms or EMPTY_DOC)
         if tokens:
             index._retriever.index(tokens, show_progress=False)
             index._postings = Postings.of(tokens, index._retriever.vocab_dict)
@@ -96,6 +111,12 @@ class LexicalIndex:
             self._retriever.save(str(directory / BM25_DIRNAME))
         if self._postings is not None:
             self._postings.save(directory / POSTINGS_DIRNAME)
+        if self._terms is not None:
+            # one joined string per text: a tenth of the objects of a list of terms, so it loads fast
+            joined = {text: TERM_SEPARATOR.join(terms) for text, terms in self._terms.items()
+                      if not any(TERM_SEPARATOR in t for t in terms)}
+            payload = {"format": TERMS_FORMAT, "tokenizer": self.tokenizer.fingerprint, "terms": joined}
+            (directory / TERMS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> LexicalIndex:
@@ -158,3 +179,34 @@ class LexicalIndex:
             norm = k1 * (1 - b + b * lengths[docs] / average)
             scores[docs] += (idf * tfs / (tfs + norm)).astype(np.float32)
         return scores
+
+
+class KnownTerms(Mapping[str, list[str]]):
+    """Terms of match texts as a previous build saved them (see `load_terms`), split when asked for."""
+
+    def __init__(self, joined: dict[str, str]) -> None:
+        self._joined = joined
+
+    def __getitem__(self, text: str) -> list[str]:
+        joined = self._joined[text]
+        return joined.split(TERM_SEPARATOR) if joined else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._joined)
+
+    def __len__(self) -> int:
+        return len(self._joined)
+
+
+def load_terms(directory: Path, tokenizer: Tokenizer) -> Mapping[str, list[str]]:
+    """The terms a build's index was made of, by match text; empty when they were made by another
+    tokenizer (other dictionary words, synonyms or method), or the build has none or they are unreadable."""
+    try:
+        payload = json.loads((directory / TERMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(payload, dict) or payload.get("format") != TERMS_FORMAT \
+            or payload.get("tokenizer") != tokenizer.fingerprint:
+        return {}
+    terms = payload.get("terms")
+    return KnownTerms(terms) if isinstance(terms, dict) else {}

@@ -2,8 +2,8 @@
 
 Layout under DUTYKB_HOME:
   manifest.json            which build is live
-  builds/<build_id>/       chunks.jsonl, roles.json, docs.json, bm25/
-  chroma/                  Chroma persistent store; collection per build
+  builds/<build_id>/       chunks.jsonl, roles.json, docs.json, vectors.json, bm25/, bm25-terms.json
+  chroma/                  Chroma persistent store; collections shared by builds (ingest.collection)
   cache/embeddings.sqlite  vectors by (model, text hash)
   ingest.lock              one writer at a time
 """

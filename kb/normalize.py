@@ -31,18 +31,14 @@ def to_traditional(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+_WIDTH_TABLE: dict[int, str | int] = {code: code - _FULLWIDTH_OFFSET
+                                      for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)}
+_WIDTH_TABLE[ord(_IDEOGRAPHIC_SPACE)] = " "
+
+
 def fold_width(text: str) -> str:
     """Full-width ASCII forms to half width; leaves CJK punctuation such as 、。 alone."""
-    chars = []
-    for ch in text:
-        code = ord(ch)
-        if _FULLWIDTH_FIRST <= code <= _FULLWIDTH_LAST:
-            chars.append(chr(code - _FULLWIDTH_OFFSET))
-        elif ch == _IDEOGRAPHIC_SPACE:
-            chars.append(" ")
-        else:
-            chars.append(ch)
-    return "".join(chars)
+    return text.translate(_WIDTH_TABLE)
 
 
 def normalize(text: str) -> str:

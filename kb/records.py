@@ -1,7 +1,7 @@
 """Records that flow from ingest to the index and back out of search."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from kb.frontmatter import EntryMeta
@@ -52,7 +52,10 @@ class Role:
     chunk_ids: list[str] = field(default_factory=list)  # the chunks holding the duty items, in order
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = dict(self.__dict__)  # as Chunk.to_dict: asdict's deep copy is slow on a large registry
+        data.update(aliases=list(self.aliases), visibility=list(self.visibility), chunk_ids=list(self.chunk_ids),
+                    duties=[{"n": d.n, "text": d.text} for d in self.duties])
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Role:
@@ -85,6 +88,12 @@ class Chunk:
     block_id: str | None = None
     block_part: int = 0
     block_parts: int = 1
+    # The id of the chunk's vector in the store (see ingest.collection); "" in builds made before: its chunk id.
+    vector_id: str = ""
+
+    @property
+    def vector_key(self) -> str:
+        return self.vector_id or self.chunk_id
 
     @property
     def breadcrumb(self) -> str:
@@ -92,7 +101,11 @@ class Chunk:
                                                                                      and p == self.title))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # field by field rather than dataclasses.asdict, whose deep copy dominated writing a 10k-chunk build
+        data = dict(self.__dict__)
+        data.update(items=list(self.items), visibility=list(self.visibility),
+                    parts=[{"n": p.n, "text": p.text} for p in self.parts])
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Chunk:

@@ -116,7 +116,9 @@ class Dense(Step):
                              roles=r.role_filter)
         extra = len(r.query.excluded)  # excluded chunks are dropped after the store answers
         try:
-            hits = kb.store.query(build.manifest.collection, kb.query_vector(r.query.match), r.n + extra, where)
+            # the collection may also hold other builds' vectors (ingest.collection): only this build's count
+            hits = kb.store.query(build.manifest.collection, kb.query_vector(r.query.match), r.n + extra, where,
+                                  own=len(build.chunks))
         except CollectionMissing:
             raise  # the reader's build was dropped: HybridRetriever.retrieve reopens and retries
         except VectorStoreUnavailable as exc:
@@ -125,8 +127,9 @@ class Dense(Step):
             r.rankings["dense"], r.scores["dense"] = [], {}
             r.notice = DEGRADED_NOTICE.format(store=kb.store.name) + f"（{exc}）"
             return
-        kept = [(build.position[h.chunk_id], h.similarity) for h in hits
-                if h.chunk_id in build.position and h.chunk_id not in r.query.excluded][:r.n]
+        positions = [(build.vector_position.get(h.vector_id), h.similarity) for h in hits]
+        kept = [(i, similarity) for i, similarity in positions
+                if i is not None and build.chunks[i].chunk_id not in r.query.excluded][:r.n]
         r.rankings["dense"] = [i for i, _ in kept]
         r.scores["dense"] = dict(kept)
 

@@ -7,6 +7,8 @@ lazily; a build's dictionary is a copy of it with the build's words added.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Iterable
 from functools import lru_cache
@@ -25,6 +27,7 @@ USER_WORD_FREQ = 2000  # high enough that jieba keeps a registered word whole
 MIN_WORD_CHARS = 2
 BIGRAM_PREFIX = "#"  # marks bigram terms so they never collide with a two-character word
 DICTIONARIES_KEPT = 4  # builds alive at once in a process: the live one, one being opened, an ingest's
+FINGERPRINT_CHARS = 16
 METHODS = ("jieba", "search", "bigram", "jieba+bigram")
 STOPWORDS = frozenset(
     "的 了 是 在 和 与 及 或 等 之 也 都 就 要 会 能 可以 吗 呢 吧 啊 么 什么 怎么 怎么办 怎样 如何 哪些 哪个 "
@@ -95,8 +98,15 @@ class Tokenizer:
     def _jieba(self) -> jieba.Tokenizer:
         return _with_words(self.words)
 
-    def jieba_words(self, match_text: str, for_search: bool = False) -> list[str]:
-        cut = self._jieba.cut_for_search(match_text) if for_search else self._jieba.cut(match_text)
+    @property
+    def fingerprint(self) -> str:
+        """Identifies everything that decides the terms of a text, so terms can be reused across builds."""
+        basis = json.dumps([self.method, self.words, sorted(self.synonyms.items())], ensure_ascii=False)
+        return hashlib.sha256(basis.encode()).hexdigest()[:FINGERPRINT_CHARS]
+
+    def jieba_words(self, match_text: str, for_search: bool = False, cut: list[str] | None = None) -> list[str]:
+        if cut is None:
+            cut = list(self._jieba.cut_for_search(match_text) if for_search else self._jieba.cut(match_text))
         words = [w for w in (t.strip() for t in cut) if w and _WORDISH.search(w) and w not in STOPWORDS]
         return [self.synonyms.get(w, w) for w in words]
 
@@ -104,11 +114,12 @@ class Tokenizer:
         """jieba words with their part-of-speech flag (the build's own words, unknown to the tagger: 'x')."""
         return [(pair.word, pair.flag) for pair in _tagger(self.words).cut(match_text) if pair.word.strip()]
 
-    def content_bigrams(self, match_text: str) -> list[str]:
-        """Character bigrams inside runs of non-stopword jieba words, so 的/是什么 never form bigrams."""
+    def content_bigrams(self, match_text: str, cut: list[str] | None = None) -> list[str]:
+        """Character bigrams inside runs of non-stopword jieba words, so 的/是什么 never form bigrams
+        (`cut`: jieba's cut of the text when the caller already has it)."""
         grams: list[str] = []
         run = ""
-        for word in self._jieba.cut(match_text):
+        for word in self._jieba.cut(match_text) if cut is None else cut:
             if word in STOPWORDS or not _CJK.search(word):
                 grams.extend(char_bigrams(run))
                 run = ""
@@ -125,4 +136,6 @@ class Tokenizer:
             return self.jieba_words(match_text, for_search=True)
         if self.method == "bigram":
             return char_bigrams(match_text)
-        return self.jieba_words(match_text) + [BIGRAM_PREFIX + g for g in self.content_bigrams(match_text)]
+        cut = list(self._jieba.cut(match_text))  # segmenting is most of the cost: once for both kinds of term
+        grams = self.content_bigrams(match_text, cut)
+        return self.jieba_words(match_text, cut=cut) + [BIGRAM_PREFIX + g for g in grams]

@@ -1,4 +1,7 @@
-"""The vector store interface: one collection of chunk vectors per build, filtered in dutykb's terms.
+"""The vector store interface: collections of chunk vectors shared by builds, filtered in dutykb's terms.
+
+A collection may hold vectors of several builds (see ingest.collection): a reader says how many of
+its vectors are its own build's (`own`), and the store asks for as many more as it holds beyond them.
 
 Public methods do the bookkeeping (batching, empty collections, turning a backend's transport
 errors into `VectorStoreUnavailable`); a backend implements the `do_*` methods and translates
@@ -44,7 +47,7 @@ class CollectionMissing(VectorStoreUnavailable):
 class VectorRecord:
     """What the store keeps beside a chunk's vector: enough to filter (the text stays in the build's files)."""
 
-    chunk_id: str
+    vector_id: str
     doc_id: str
     role: str | None
     visibility: Sequence[str]
@@ -61,7 +64,7 @@ class VectorFilter:
 
 @dataclass(frozen=True)
 class VectorHit:
-    chunk_id: str
+    vector_id: str
     similarity: float
 
 
@@ -78,13 +81,35 @@ class VectorStore(ABC):
         for start in range(0, len(records), step):
             self.do_upsert(collection, records[start:start + step], vectors[start:start + step])
 
-    def query(self, collection: str, vector: np.ndarray, n: int,
-              where: VectorFilter = VectorFilter()) -> list[VectorHit]:
-        n = min(n, self.do_count(collection))
+    def query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter = VectorFilter(),
+              own: int | None = None) -> list[VectorHit]:
+        """The n nearest vectors; with `own` (how many of the collection's vectors the caller's build holds),
+        n more for every vector beyond those, so that n of the caller's own are among the hits."""
+        total = self.do_count(collection)
+        if own is not None:
+            n += max(0, total - own)
+        n = min(n, total)
         return self.do_query(collection, vector, n, where) if n > 0 else []
 
     def count(self, collection: str) -> int:
         return self.do_count(collection)
+
+    def present(self, collection: str, ids: Sequence[str]) -> set[str]:
+        """Which of `ids` the collection holds."""
+        found: set[str] = set()
+        step = self.do_max_batch()
+        for start in range(0, len(ids), step):
+            found.update(self.do_ids(collection, ids[start:start + step]))
+        return found
+
+    def ids(self, collection: str) -> set[str]:
+        """Every id the collection holds."""
+        return set(self.do_ids(collection, None))
+
+    def delete(self, collection: str, ids: Sequence[str]) -> None:
+        step = self.do_max_batch()
+        for start in range(0, len(ids), step):
+            self.do_delete(collection, ids[start:start + step])
 
     def names(self) -> list[str]:
         return [name for name in self.do_names() if name.startswith(COLLECTION_PREFIX)]
@@ -123,6 +148,13 @@ class VectorStore(ABC):
 
     @abstractmethod
     def do_query(self, collection: str, vector: np.ndarray, n: int, where: VectorFilter) -> list[VectorHit]: ...
+
+    @abstractmethod
+    def do_ids(self, collection: str, ids: Sequence[str] | None) -> list[str]:
+        """Those of `ids` the collection holds (None: all of its ids)."""
+
+    @abstractmethod
+    def do_delete(self, collection: str, ids: Sequence[str]) -> None: ...
 
     @abstractmethod
     def do_names(self) -> list[str]: ...

@@ -218,6 +218,7 @@ def unindexed(settings: Settings, saves: list[tuple[str, str, str]]) -> list[str
 def orphans(settings: Settings) -> list[str]:
     """Files that no live or kept build uses: segment dirs, builds, collections, journals, temp files."""
     from ingest.audit import JOURNAL_FILE
+    from ingest.collection import read_vector_list
     from kb.chroma_store import CHROMA_DB_FILE, CHROMA_DIRNAME, SEGMENT_DIR, _segment_ids
     from kb.manifest import BUILDS_DIRNAME, read_manifest
     from kb.vectorstore import open_store
@@ -227,8 +228,12 @@ def orphans(settings: Settings) -> list[str]:
     assert manifest is not None
     keep = {manifest.build_id, *manifest.previous[: settings.keep_builds]}
     found = [f"build {p.name}" for p in (home / BUILDS_DIRNAME).iterdir() if p.name not in keep]
-    kept_collections = {f"dutykb-{b}".lower() for b in keep}
-    found += [f"collection {n}" for n in open_store(settings).names() if n not in kept_collections]
+    lists = [read_vector_list(home / BUILDS_DIRNAME / b) for b in keep]
+    store = open_store(settings)
+    found += [f"collection {n}" for n in store.names() if n not in {name for name, _ in lists}]
+    for name in {name for name, ids in lists if ids}:
+        stale = store.ids(name) - {i for n, ids in lists if n == name for i in ids}
+        found += [f"{len(stale)} vectors no kept build uses in {name}"] if stale else []
     segments = _segment_ids(home / CHROMA_DIRNAME / CHROMA_DB_FILE) or set()
     found += [f"segment dir {p.name}" for p in (home / CHROMA_DIRNAME).iterdir()
               if p.is_dir() and SEGMENT_DIR.match(p.name) and p.name not in segments]
