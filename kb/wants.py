@@ -57,12 +57,14 @@ UNIT_TEXT = {
 DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR)
 CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
 DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
-PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年)"
+PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年|个?小时|个?钟头|分钟|分鐘)"
 FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}"
                             rf"(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
                             rf"{PERIOD}[检查]|每隔")  # a count alone ("一次") says nothing about how often
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
-ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
+# a figure of any kind: a digit, a counted or measured number ("三十分钟"; not "十分", which is mostly "very")
+MEASURES = "|".join(text for unit, text in UNIT_TEXT.items() if unit is not Unit.SCORE)
+ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS}|{MEASURES})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
 ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|"
                          r"[一二三四五六七八九十]+[、.．]|"
                          r"[(（][一二三四五六七八九十]+[)）])\s*")
