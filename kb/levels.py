@@ -25,7 +25,7 @@ from kb.normalize import normalize
 from kb.query import Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
 from kb.units import Scorer
-from kb.wants import PENALTY_TEXT, Unit, figure
+from kb.wants import PENALTY_TEXT, Unit, figure, rate_figure
 
 NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
 NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
@@ -176,7 +176,7 @@ def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     key = key_word(query, scorer)
     for i, quote in enumerate(quotes):
         match = normalize(quote.text)
-        if figure(match, wants.unit, wants.classifier) is None:
+        if not rate_figure(match, wants):
             continue
         around = normalize(quote.text + "\n" + quote.heading)
         terms = scorer.terms(quote.text) | scorer.terms(quote.heading)

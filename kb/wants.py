@@ -93,6 +93,10 @@ UNIT_WORD = re.compile(r"学时|课时|小时|分钟|工作日|星期|公里|厘
 GENERIC_CLASSIFIER = "个"  # 几个 counts anything: 名, 人, 件 … answer it as well
 MEASURED_GAP = re.compile(rf"^\s*(?:个|{'|'.join(EXPLICIT_UNIT)}|{COUNTERS})?\s*的?\s*")
 QUANTITY_WORD = re.compile(r"多少|几|多久|多长|多高|多大|多远|何时|什么时候|比例")
+# a rate's period before what is counted ("一个月要上几个夜班", "每周多少节课"): the figure must be per that period
+PERIOD_ASK = re.compile(r"(?<!第)(?:每|一|平均每?)个?(天|日|周|星期|礼拜|月|年|班|季度|季|学期)")
+PERIOD_TEXT = {"天": "天|日", "日": "天|日", "周": "周|星期|礼拜", "星期": "周|星期|礼拜", "礼拜": "周|星期|礼拜",
+               "月": "月", "年": "年", "班": "班", "季度": "季", "季": "季", "学期": "学期"}
 
 MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|"
                    r"扣款|赔|报销|待遇|提成|绩效奖)")
@@ -120,6 +124,7 @@ class Wants:
     money_stem: str = ""  # its money part ("费"), which the text itself must have
     penalty: bool = False
     qualification: re.Pattern[str] | None = None  # what text holding the asked qualification contains
+    period: re.Pattern[str] | None = None  # a rate's period the figure must be stated with ("一个月" → 月)
 
 
 def asked_unit(match: str) -> tuple[Unit | None, str | None]:
@@ -152,11 +157,28 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
         rest = rest[gap.end():] if gap else rest
         measured = next((w for w in focus if rest.startswith(w) and not UNIT_WORD.fullmatch(w)), None)
     qualification = next((text for ask, text in QUALIFICATIONS if ask.search(match)), None)
+    period = None
+    if unit is not None and at is not None:
+        rate = PERIOD_ASK.search(match[:at.start()])
+        period = re.compile(PERIOD_TEXT[rate.group(1)]) if rate else None
     money = MONEY.search(match)
     stem = money.group(1) if money else ""
     word = next((w for w in focus if stem and stem in w), stem) if money else None  # 加班费, else just 罚款
     return Wants(unit, classifier, measured, word, stem,
-                 bool(PENALTY.search(match)), qualification)
+                 bool(PENALTY.search(match)), qualification, period)
+
+
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+
+
+def rate_figure(match: str, wants: Wants) -> bool:
+    """A figure of the asked unit in a sentence that states the asked period (always, when none is asked)."""
+    if wants.unit is None:
+        return True
+    if wants.period is None:
+        return figure(match, wants.unit, wants.classifier) is not None
+    return any(figure(s, wants.unit, wants.classifier) is not None and wants.period.search(s)
+               for s in SENTENCE_END.split(match))
 
 
 def figure(match: str, unit: Unit, classifier: str | None = None) -> re.Match[str] | None:
