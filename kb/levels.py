@@ -221,12 +221,18 @@ def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
 
 
 def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
-    """The quotes that can answer for the role the question names: from that role's documents, or naming it.
-    A question about 班主任 is not answered by the 学历 rule of a hospital's nurses."""
+    """The quotes that can answer for the role the question names: from that role's documents and no other
+    role's duty list, or naming it. A question about 班主任 is not answered by the 学历 rule of a hospital's
+    nurses, nor one about 房务员 by the 客房部经理's duty "每日抽查客房不少于十间"."""
     if not subject_docs:
         return quotes
     names = [normalize(n) for n in query.mentioned]
-    return [q for q in quotes if q.doc in subject_docs or any(n in normalize(q.text) for n in names)]
+
+    def answers_for(quote: Quote) -> bool:
+        own = quote.role is None or quote.role in query.mentioned
+        return (quote.doc in subject_docs and own) or any(n in normalize(quote.text) for n in names)
+
+    return [q for q in quotes if answers_for(q)]
 
 
 def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
@@ -240,7 +246,9 @@ def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: Ro
         (Missing.PENALTY, wants.penalty and not PENALTY_TEXT.search(match)),
         (Missing.QUALIFICATION, wants.qualification is not None and not wants.qualification.search(match)),
         (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked)),
-        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)),
+        # an item of the named role's own duty list is an obligation of that role, modal word or not
+        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)
+         and not any(q.role is not None and q.role in query.mentioned for q in quotes)),
     ]
     return [missing for missing, fails in failed if fails]
 
