@@ -299,7 +299,11 @@ def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, 
     absent = absent_words(query, quotes, scorer)
     if absent and confidence < answer_above:
         missing.append(Missing.FOCUS)
-    unrelated = off_topic(query, scorer, quotes)
+    # most of what it is about is in no document, and the best match is too weak for a paraphrase
+    # ("2022年世界杯冠军是哪个国家": 世界杯, 冠军 are in none; 国家 alone is in some)
+    mostly_absent = (len(absent) >= MIN_OFF_TOPIC_WORDS and len(absent) * 2 > len(query.focus)
+                     and confidence < answer_above and not query.mentioned)
+    unrelated = mostly_absent or off_topic(query, scorer, quotes)
     if unrelated:
         missing.append(Missing.OFF_TOPIC)
     if confidence < abstain_below or unrelated:
