@@ -2,7 +2,7 @@
 import pytest
 
 from kb.answer import Answerer
-from kb.levels import asked_post, similar_post
+from kb.levels import Level, Missing, Quote, asked_post, judge, similar_post
 
 
 @pytest.fixture(scope="module")
@@ -167,3 +167,18 @@ def test_the_document_title_counts_in_a_units_coverage(library):
     without_title = scorer.coverage(scorer.question_terms(query),
                                     scorer.terms(scorer.heading_of(unit.position)) | scorer.terms(unit.text))
     assert unit.coverage > without_title
+
+
+def test_mostly_absent_focus_with_a_weak_match_is_off_topic(answerer):
+    """世界杯 and 冠军 are in no document; 国家 is, in a rule about something else. Between `abstain_below`
+    and `answer_above` the match is too weak for a paraphrase: none, not a hedged answer."""
+    query = answerer.query("2022年世界杯冠军是哪个国家？")
+    quotes = [Quote("第四条 国家鼓励采用新技术、新方法，提高管理和服务水平。", "第一章 总则")]
+    settings = answerer.kb.settings
+    between = (settings.abstain_below + settings.answer_above) / 2
+    verdict = judge(query, quotes, between, answerer.scorer, answerer.roles_in,
+                    settings.abstain_below, settings.answer_above)
+    assert verdict.level is Level.NONE and Missing.OFF_TOPIC in verdict.missing
+    above = judge(query, quotes, settings.answer_above + 0.01, answerer.scorer, answerer.roles_in,
+                  settings.abstain_below, settings.answer_above)
+    assert above.level is not Level.NONE  # a strong match may be a paraphrase: not dropped
