@@ -25,8 +25,10 @@ from kb.tokenize import Tokenizer
 BM25_DIRNAME = "bm25"
 POSTINGS_DIRNAME = "bm25-postings"
 TERMS_FILE = "bm25-terms.json"
-TERMS_FORMAT = 1
-TERM_SEPARATOR = "\x1f"  # ASCII unit separator: never part of a term (terms are words and CJK bigrams)
+TERMS_FORMAT = 2
+# Terms are jieba words and CJK bigrams, never spaced (a term that were is not saved, only recomputed);
+# a space also needs no escaping in JSON.
+TERM_SEPARATOR = " "
 POSTING_ARRAYS = ("indptr", "docs", "tfs", "lengths")
 EMPTY_DOC = [""]  # bm25s needs at least one token per chunk
 LUCENE = "lucene"
@@ -113,8 +115,9 @@ class LexicalIndex:
             self._postings.save(directory / POSTINGS_DIRNAME)
         if self._terms is not None:
             # one joined string per text: a tenth of the objects of a list of terms, so it loads fast
-            joined = {text: TERM_SEPARATOR.join(terms) for text, terms in self._terms.items()
-                      if not any(TERM_SEPARATOR in t for t in terms)}
+            joined = {text: TERM_SEPARATOR.join(terms) for text, terms in self._terms.items()}
+            joined = {text: line for text, line in joined.items()
+                      if line.count(TERM_SEPARATOR) == max(len(self._terms[text]) - 1, 0)}
             payload = {"format": TERMS_FORMAT, "tokenizer": self.tokenizer.fingerprint, "terms": joined}
             (directory / TERMS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
 
