@@ -120,6 +120,7 @@ class LexicalIndex:
                       if line.count(TERM_SEPARATOR) == max(len(self._terms[text]) - 1, 0)}
             payload = {"format": TERMS_FORMAT, "tokenizer": self.tokenizer.fingerprint, "terms": joined}
             (directory / TERMS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            self._terms = None  # kept only to be saved: a reader of this index needs the postings, not these
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> LexicalIndex:
