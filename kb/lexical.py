@@ -1,4 +1,4 @@
-"""BM25 over match-text tokens (bm25s), saved beside each build.
+"""BM25 over match-text tokens (bm25s, its index built array-wise by kb.bm25_arrays), saved beside each build.
 
 bm25s bakes each term's IDF and the average chunk length of the whole build into its scores.
 A reader who may not see every chunk must not be scored against the chunks hidden from them:
@@ -91,9 +91,10 @@ class LexicalIndex:
               known: Mapping[str, list[str]] | None = None) -> LexicalIndex:
         """Index `match_texts`; `known` holds terms already made by this tokenizer (see `load_terms`),
         so a build that changes one document does not segment the whole corpus again."""
-        import bm25s
+        from kb.bm25_arrays import ArrayBM25
 
-        index = cls(bm25s.BM25(), tokenizer, len(match_texts))
+        retriever = ArrayBM25()
+        index = cls(retriever, tokenizer, len(match_texts))
         known = known or {}
         index._terms = {}
         tokens = []
@@ -104,8 +105,9 @@ class LexicalIndex:
             index._terms[text] = terms
             tokens.append(terms or EMPTY_DOC)
         if tokens:
-            index._retriever.index(tokens, show_progress=False)
-            index._postings = Postings.of(tokens, index._retriever.vocab_dict)
+            retriever.index(tokens, show_progress=False)
+            index._postings = Postings(*retriever.postings) if retriever.postings is not None \
+                else Postings.of(tokens, retriever.vocab_dict)
         return index
 
     def save(self, directory: Path) -> None:
