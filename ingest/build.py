@@ -14,7 +14,14 @@ from pathlib import Path
 
 import numpy as np
 
-from ingest.collection import Target, choose_target, prune_collections, vector_id, write_vector_list
+from ingest.collection import (
+    Target,
+    choose_target,
+    prune_collections,
+    read_vector_list,
+    vector_id,
+    write_vector_list,
+)
 from ingest.embedding import KnownParts, embed_chunks
 from kb.atomic import atomic_write_text
 from kb.buildfiles import (
@@ -92,9 +99,10 @@ def cleanup(home: Path, store: VectorStore, keep_previous: int) -> list[str]:
     present = sorted(builds.iterdir()) if builds.is_dir() else []
     kept = [p for p in present if p.name in keep]
     dropped = [p for p in present if p.name not in keep]
-    prune_collections(store, kept, dropped)  # before the dropped builds' vector lists are deleted
-    for path in dropped:
+    dropped_vectors = [read_vector_list(p) for p in dropped]
+    for path in dropped:  # first: files go even when the store cannot be written (a full disk)
         shutil.rmtree(path, ignore_errors=True)
+    prune_collections(store, kept, dropped_vectors)
     return [p.name for p in dropped]
 
 
