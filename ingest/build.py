@@ -8,12 +8,20 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from ingest.collection import Target, choose_target, prune_collections, vector_id, write_vector_list
+from ingest.collection import (
+    Target,
+    choose_target,
+    prune_collections,
+    read_vector_list,
+    vector_id,
+    write_vector_list,
+)
 from ingest.embedding import KnownParts, embed_chunks
 from kb.atomic import atomic_write_text
 from kb.buildfiles import (
@@ -22,8 +30,10 @@ from kb.buildfiles import (
     LEXICON_FILE,
     PART_VECTORS_FILE,
     ROLES_FILE,
+    load_part_vectors,
 )
 from kb.embed import EmbedStats, make_embedder
+from kb.knowledge import Build, assemble_build
 from kb.lexical import LexicalIndex, load_terms
 from kb.lexicon import Lexicon
 from kb.manifest import BUILDS_DIRNAME, Manifest, checksum_build, read_manifest, write_manifest
@@ -38,9 +48,9 @@ def new_build_id() -> str:
 
 
 def write_build_files(build_dir: Path, chunks: list[Chunk], roles: list[Role], docs: dict,
-                      tokenizer: str, lexicon: Lexicon, previous_dir: Path | None = None) -> None:
-    """The build's records and BM25 index; terms of texts the previous build already segmented with the
-    same tokenizer are reused from it."""
+                      tokenizer: str, lexicon: Lexicon, previous_dir: Path | None = None) -> LexicalIndex:
+    """The build's records and BM25 index (returned); terms of texts the previous build already segmented
+    with the same tokenizer are reused from it."""
     build_dir.mkdir(parents=True, exist_ok=True)
     lines = "\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in chunks)
     atomic_write_text(build_dir / CHUNKS_FILE, lines + ("\n" if lines else ""))
@@ -50,7 +60,9 @@ def write_build_files(build_dir: Path, chunks: list[Chunk], roles: list[Role], d
     atomic_write_text(build_dir / LEXICON_FILE, json.dumps(lexicon.to_dict(), ensure_ascii=False))
     splitter = lexicon.tokenizer(tokenizer, roles)
     known = load_terms(previous_dir, splitter) if previous_dir is not None else {}
-    LexicalIndex.build([c.match_text for c in chunks], splitter, known).save(build_dir)
+    index = LexicalIndex.build([c.match_text for c in chunks], splitter, known)
+    index.save(build_dir)
+    return index
 
 
 def save_vectors(path: Path, vectors: np.ndarray) -> None:
@@ -87,29 +99,32 @@ def cleanup(home: Path, store: VectorStore, keep_previous: int) -> list[str]:
     present = sorted(builds.iterdir()) if builds.is_dir() else []
     kept = [p for p in present if p.name in keep]
     dropped = [p for p in present if p.name not in keep]
-    prune_collections(store, kept, dropped)  # before the dropped builds' vector lists are deleted
-    for path in dropped:
+    dropped_vectors = [read_vector_list(p) for p in dropped]
+    for path in dropped:  # first: files go even when the store cannot be written (a full disk)
         shutil.rmtree(path, ignore_errors=True)
+    prune_collections(store, kept, dropped_vectors)
     return [p.name for p in dropped]
 
 
 def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role], docs: dict,
                       corpus_fingerprint: str, previous: Manifest | None, show: bool,
                       lexicon: Lexicon | None = None, reuse: bool = True,
-                      previous_chunks: list[Chunk] | None = None) -> tuple[Manifest, EmbedStats]:
+                      previous_chunks: list[Chunk] | None = None) -> BuildResult:
     """Embed, write a new build beside the live one, flip the manifest, drop stale builds.
 
     With `reuse`, work the live build (`previous`, whose chunks are `previous_chunks`) already did for
     unchanged text is taken from it: BM25 terms, part vectors, and the vectors in its collection
     (ingest.collection).
-    Returns the published manifest and what embedding cost (distinct texts, cache misses, characters, rate).
+    Returns the published manifest, what embedding cost (distinct texts, cache misses, characters, rate)
+    and the build as a reader would load it.
     """
     home = settings.home
     store = open_store(settings)
     embedder = make_embedder(settings.embedder)
     build_id = new_build_id()
-    for chunk in chunks:
-        chunk.vector_id = vector_id(chunk, settings.chunk_vector)
+    # a reused chunk may be shared with a reader of the live build: changed ids go on a copy
+    chunks = [c if c.vector_id == v else replace(c, vector_id=v)
+              for c, v in ((c, vector_id(c, settings.chunk_vector)) for c in chunks)]
     ids = [c.vector_id for c in chunks]
     target = choose_target(store, previous, embedder.model_id, build_id, ids, reuse)
     known = None
@@ -123,12 +138,21 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
         previous=([previous.build_id] + previous.previous)[: settings.keep_builds] if previous else [],
     )
     previous_dir = previous.build_dir(home) if previous is not None and reuse else None
-    write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer,
-                      lexicon or Lexicon(), previous_dir)
+    lexical = write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer,
+                                lexicon or Lexicon(), previous_dir)
     save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, embedded.part_vectors)
     write_vector_list(manifest.build_dir(home), target.collection, ids)
     write_vectors(store, target, chunks, embedded.vectors)
     manifest.checksums = checksum_build(manifest.build_dir(home))  # for the self-check (ingest.selfcheck)
+    build = assemble_build(manifest, chunks, roles, docs, lexical,
+                           load_part_vectors(manifest.build_dir(home)))
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)
-    return manifest, embedded.stats
+    return BuildResult(manifest, embedded.stats, build)
+
+
+@dataclass
+class BuildResult:
+    manifest: Manifest
+    stats: EmbedStats
+    build: Build  # what `load_build` would read back from the files (see KnowledgeBase.refresh)

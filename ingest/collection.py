@@ -74,11 +74,12 @@ def read_vector_list(build_dir: Path) -> tuple[str, list[str]]:
         return collection_name(build_dir.name), []
 
 
-def prune_collections(store: VectorStore, kept: list[Path], dropped: list[Path]) -> None:
+def prune_collections(store: VectorStore, kept: list[Path], dropped: list[tuple[str, list[str]]]) -> None:
     """Drop collections no kept build uses; delete from the others the ids no kept build lists.
 
-    The ids of the dropped builds are the usual candidates; when the collection still holds more than
-    the kept builds list (an ingest that failed after adding vectors), every id is checked.
+    The ids of the dropped builds (`dropped`: their collections and vector ids) are the usual candidates;
+    when a collection still holds more than the kept builds list (an ingest that failed after adding
+    vectors, or a cleanup that could not write), every id is checked.
     """
     referenced: dict[str, set[str]] = {}
     for build_dir in kept:
@@ -88,8 +89,7 @@ def prune_collections(store: VectorStore, kept: list[Path], dropped: list[Path])
     for name in names - set(referenced):
         store.drop(name)
     candidates: dict[str, set[str]] = {}
-    for build_dir in dropped:
-        name, ids = read_vector_list(build_dir)
+    for name, ids in dropped:
         candidates.setdefault(name, set()).update(ids)
     for name, wanted in referenced.items():
         if not wanted or name not in names:

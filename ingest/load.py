@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,28 +71,44 @@ def scan(paths: list[Path]) -> Discovered:
 
     A symlink is followed only when it resolves to a file inside the corpus directory it was found
     in; a link pointing elsewhere (`ln -s /etc/passwd`) or nowhere is refused with its reason.
+    Symlinked directories are not entered. Walked with os.scandir, whose entries carry their file
+    type: a large corpus is listed without a stat and a pathlib object per file.
     """
     found = Discovered()
     for root in paths:
         if root.is_file():
             found.files.append(root)
             continue
-        for p in sorted(root.rglob("*")):
-            relative = p.relative_to(root)
-            if any(part.startswith(".") for part in relative.parts) or relative.as_posix() in RESERVED_FILES:
+        for entry in _entries(str(root)):
+            relative = entry.path[len(str(root)) + 1:].replace(os.sep, "/")
+            if relative in RESERVED_FILES:
                 continue
-            if p.is_symlink() or any(parent.is_symlink() for parent in relative.parents if parent != Path(".")
-                                     and (root / parent).is_symlink()):
-                if not p.exists():
-                    found.refused.append((str(p), "a symlink whose target does not exist"))
+            if entry.is_symlink():
+                if not os.path.exists(entry.path):
+                    found.refused.append((entry.path, "a symlink whose target does not exist"))
                     continue
-                if not _inside(p, root):
-                    found.refused.append((str(p), "a symlink to a file outside the corpus (not followed)"))
+                if not _inside(Path(entry.path), root):
+                    found.refused.append((entry.path, "a symlink to a file outside the corpus (not followed)"))
                     continue
-            if p.is_file():
-                found.files.append(p)
-    found.files = sorted(set(found.files))
+            if entry.is_file():
+                found.files.append(Path(entry.path))
+    # ordered as Paths order (part by part), which is not the order of their strings ("a-b/x" < "a/b")
+    found.files = sorted(set(found.files), key=lambda p: str(p).split(os.sep))
     return found
+
+
+def _entries(directory: str) -> Iterator[os.DirEntry]:
+    """Every entry below `directory` except hidden ones and real directories (their contents instead)."""
+    pending = [directory]
+    while pending:
+        with os.scandir(pending.pop()) as listing:
+            for entry in listing:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(entry.path)
+                else:
+                    yield entry
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -112,21 +129,30 @@ class DocIds:
 
     def __init__(self, roots: list[Path]) -> None:
         self.roots = roots
-        self.written = [Path(os.path.abspath(root if root.is_dir() else root.parent)) for root in roots]
-        self._resolved: list[Path] | None = None
+        self.prefixes = [_prefix(os.path.abspath(root if root.is_dir() else root.parent)) for root in roots]
+        self._resolved: list[str] | None = None
 
     def __call__(self, path: Path) -> str:
-        written = Path(os.path.abspath(path))
-        for base in self.written:
-            if written.is_relative_to(base):
-                return written.relative_to(base).as_posix()
+        found = _under(os.path.abspath(path), self.prefixes)
+        if found is not None:
+            return found
         if self._resolved is None:
-            self._resolved = [root.resolve() if root.is_dir() else root.resolve().parent for root in self.roots]
-        resolved = path.resolve()
-        for base in self._resolved:
-            if resolved.is_relative_to(base):
-                return resolved.relative_to(base).as_posix()
-        return path.name
+            self._resolved = [_prefix(str(root.resolve() if root.is_dir() else root.resolve().parent))
+                              for root in self.roots]
+        found = _under(str(path.resolve()), self._resolved)
+        return found if found is not None else path.name
+
+
+def _prefix(directory: str) -> str:
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
+def _under(path: str, prefixes: list[str]) -> str | None:
+    """`path` relative to the first directory prefix it starts with, POSIX style."""
+    for prefix in prefixes:
+        if path.startswith(prefix):
+            return path[len(prefix):].replace(os.sep, "/")
+    return None
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filelock import FileLock, Timeout
@@ -23,9 +23,10 @@ from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
 from kb.diskfull import disk_full_as_error
 from kb.errors import EXIT_BUSY, DutyKBError
+from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
-from kb.normalize import normalize
+from kb.normalize import normalize_name
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.vectorstore import open_store
@@ -71,6 +72,8 @@ class IngestReport:
     up_to_date: bool = False
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # damage the self-check found and repaired
+    # the published build as a reader would load it, for `KnowledgeBase.refresh` in this process
+    published: Build | None = field(default=None, repr=False)
 
     def summary(self) -> str:
         if self.up_to_date:
@@ -109,18 +112,24 @@ class LiveBuild:
     docs: dict = field(default_factory=dict)
 
 
-def _previous_build(home: Path, manifest: Manifest | None) -> LiveBuild:
+def _previous_build(home: Path, manifest: Manifest | None, held: Build | None) -> LiveBuild:
+    """The live build's records, from `held` when the caller already holds it (a reader in this process)."""
     if manifest is None or not manifest.build_dir(home).is_dir():
         return LiveBuild()
+    if held is not None and held.manifest.build_id == manifest.build_id:
+        return _grouped(held.chunks, held.roles, held.docs)  # shared with its reader: never changed in place
     build_dir = manifest.build_dir(home)
-    ordered = load_chunks(build_dir)
+    return _grouped(load_chunks(build_dir), load_roles(build_dir), load_docs(build_dir))
+
+
+def _grouped(ordered: list[Chunk], all_roles: list[Role], docs: dict) -> LiveBuild:
     chunks: dict[str, list[Chunk]] = {}
     for chunk in ordered:
         chunks.setdefault(chunk.doc_id, []).append(chunk)
     roles: dict[str, list[Role]] = {}
-    for role in load_roles(build_dir):
+    for role in all_roles:
         roles.setdefault(role.source, []).append(role)
-    return LiveBuild(ordered, chunks, roles, load_docs(build_dir))
+    return LiveBuild(ordered, chunks, roles, docs)
 
 
 def _doc_key(settings: Settings, lexicon: Lexicon) -> str:
@@ -142,6 +151,11 @@ class Reusable:
 def _stat_key(path: Path) -> tuple[int, int]:
     st = path.stat()
     return st.st_size, st.st_mtime_ns
+
+
+def _as_json(stat: tuple[int, int] | None) -> list[int] | None:
+    """A stat key as docs.json holds it (so the build handed over equals the one read back)."""
+    return list(stat) if stat is not None else None
 
 
 def _unchanged(path: Path, doc_ids: DocIds, reusable: dict[str, Reusable],
@@ -175,7 +189,7 @@ def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dic
     doc_ids = DocIds(roots)
     for path in tqdm(found.files, desc="读取文档", unit="file", disable=not show, file=sys.stderr):
         try:
-            stat = _stat_key(path)
+            stat: tuple[int, int] | None = _stat_key(path)
         except OSError:
             stat = None
         same = _unchanged(path, doc_ids, reusable, stat)
@@ -198,8 +212,12 @@ def _check_live(home: Path, manifest: Manifest | None) -> bool:
 
 
 def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: bool = False,
-               show_progress: bool = True) -> IngestReport:
-    """Build and publish an index of the corpus; raises IngestBusy if another ingest runs."""
+               show_progress: bool = True, live: Build | None = None) -> IngestReport:
+    """Build and publish an index of the corpus; raises IngestBusy if another ingest runs.
+
+    `live`: the live build as a reader in this process holds it (the app's), so its records are not read
+    from disk again; ignored when another build has been published since.
+    """
     home = settings.home
     home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(home / LOCK_NAME), timeout=settings.lock_wait)
@@ -212,7 +230,7 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: boo
         ) from None
     try:
         with disk_full_as_error(home):
-            return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress)
+            return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress, live)
     except Exception:
         discard_partial_build(home, open_store(settings), settings.keep_builds)  # the live build stays
         raise
@@ -220,7 +238,8 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: boo
         lock.release()
 
 
-def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: bool) -> IngestReport:
+def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: bool,
+                   held: Build | None) -> IngestReport:
     started = time.perf_counter()
     home = settings.home
     report = IngestReport()
@@ -238,7 +257,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
     lexicon = _load_lexicon(roots, report)
-    live = _previous_build(home, manifest) if not rebuild else LiveBuild()
+    live = _previous_build(home, manifest, held) if not rebuild else LiveBuild()
     prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
     doc_key = _doc_key(settings, lexicon)
     reusable = {d: Reusable(v["fingerprint"], tuple(v["stat"]) if v.get("stat") else None)
@@ -269,15 +288,16 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         chunks += prev_chunks.get(doc_id, [])
         roles += prev_roles.get(doc_id, [])
     report.boilerplate_lines = sum(len(p.removed_lines) for p in processed)
-    _merge_lexicon_aliases(roles, lexicon)
+    roles = _merge_lexicon_aliases(roles, lexicon)
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks),
-                       "pipeline": doc_key, "stat": file_stats.get(p.doc_id)} for p in processed}
+                       "pipeline": doc_key, "stat": _as_json(file_stats.get(p.doc_id))} for p in processed}
     docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
-    docs.update({doc_id: {**prev_docs[doc_id], "stat": file_stats.get(doc_id)} for doc_id in unchanged})
+    docs.update({doc_id: {**prev_docs[doc_id], "stat": _as_json(file_stats.get(doc_id))} for doc_id in unchanged})
     report.reprocessed = len(processed)
-    published, stats = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon,
-                                          reuse=not rebuild, previous_chunks=live.chunks)
+    result = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon,
+                               reuse=not rebuild, previous_chunks=live.chunks)
+    published, stats, report.published = result.manifest, result.stats, result.build
     report.texts, report.embedded, report.reused = stats.texts, stats.computed, stats.cached
     report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id
@@ -286,13 +306,19 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     return report
 
 
-def _merge_lexicon_aliases(roles: list[Role], lexicon: Lexicon) -> None:
-    """A synonym group holding a role's name gives the role its other forms as aliases (curated aliases)."""
+def _merge_lexicon_aliases(roles: list[Role], lexicon: Lexicon) -> list[Role]:
+    """A synonym group holding a role's name gives the role its other forms as aliases (curated aliases).
+
+    Roles that gain aliases are copies: the others may be shared with a reader of the live build.
+    """
+    groups = [(group, {normalize_name(w) for w in group}) for group in lexicon.synonyms]
+    merged = []
     for role in roles:
-        key = normalize(role.name)
-        for group in lexicon.synonyms:
-            if key in {normalize(w) for w in group}:
-                role.aliases += [w for w in group if normalize(w) != key and w not in role.aliases]
+        key = normalize_name(role.name)
+        extra = [w for group, forms in groups if key in forms for w in group
+                 if normalize_name(w) != key and w not in role.aliases]
+        merged.append(replace(role, aliases=[*role.aliases, *dict.fromkeys(extra)]) if extra else role)
+    return merged
 
 
 def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:

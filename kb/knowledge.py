@@ -18,7 +18,7 @@ from kb.embed import Embedder, make_embedder
 from kb.errors import DutyKBError
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
-from kb.normalize import normalize
+from kb.normalize import normalize, normalize_name
 from kb.records import Chunk, Role
 from kb.settings import Settings
 from kb.vectorstore import open_store
@@ -113,10 +113,16 @@ def load_build(home: Path, manifest: Manifest) -> Build:
             f"build {manifest.build_id} under {build_dir} is damaged ({type(exc).__name__}: {exc}); repair it with: "
             "dutykb ingest (it checks the live build and rebuilds what is damaged)"
         ) from None
+    return assemble_build(manifest, chunks, roles, docs, lexical, part_vectors)
+
+
+def assemble_build(manifest: Manifest, chunks: list[Chunk], roles: list[Role], docs: dict, lexical: LexicalIndex,
+                   part_vectors: PartVectors | None) -> Build:
+    """A build from its records: read from its files, or handed over by the ingest that just wrote them."""
     role_names: dict[str, set[str]] = {}
     for role in roles:
         for form in [role.name, *role.aliases]:
-            role_names.setdefault(normalize(form), set()).add(role.name)
+            role_names.setdefault(normalize_name(form), set()).add(role.name)
     offsets, total = [], 0
     for chunk in chunks:
         offsets.append(total)
@@ -158,13 +164,18 @@ class KnowledgeBase:
             raise NoIndexError(f"no index under {self.home}; build one with: dutykb ingest")
         return load_build(self.home, manifest)
 
-    def refresh(self) -> bool:
-        """Reopen when a newer build was published (Chroma readers do not see other processes' writes)."""
+    def refresh(self, published: Build | None = None) -> bool:
+        """Reopen when a newer build was published (Chroma readers do not see other processes' writes).
+
+        `published`: the build an ingest in this process just published (`IngestReport.published`); it is
+        taken as it is instead of being read back from its files, when it is still the live one.
+        """
         manifest = read_manifest(self.home)
         with self._lock:
             if manifest is None or (self._build and self._build.manifest.build_id == manifest.build_id):
                 return False
-            self._build = load_build(self.home, manifest)
+            same = published is not None and published.manifest.build_id == manifest.build_id
+            self._build = published if same and published is not None else load_build(self.home, manifest)
             self.store = open_store(self.settings)
             return True
 

@@ -1,4 +1,4 @@
-"""BM25 over match-text tokens (bm25s), saved beside each build.
+"""BM25 over match-text tokens (bm25s, its index built array-wise by kb.bm25_arrays), saved beside each build.
 
 bm25s bakes each term's IDF and the average chunk length of the whole build into its scores.
 A reader who may not see every chunk must not be scored against the chunks hidden from them:
@@ -25,8 +25,10 @@ from kb.tokenize import Tokenizer
 BM25_DIRNAME = "bm25"
 POSTINGS_DIRNAME = "bm25-postings"
 TERMS_FILE = "bm25-terms.json"
-TERMS_FORMAT = 1
-TERM_SEPARATOR = "\x1f"  # ASCII unit separator: never part of a term (terms are words and CJK bigrams)
+TERMS_FORMAT = 2
+# Terms are jieba words and CJK bigrams, never spaced (a term that were is not saved, only recomputed);
+# a space also needs no escaping in JSON.
+TERM_SEPARATOR = " "
 POSTING_ARRAYS = ("indptr", "docs", "tfs", "lengths")
 EMPTY_DOC = [""]  # bm25s needs at least one token per chunk
 LUCENE = "lucene"
@@ -89,9 +91,10 @@ class LexicalIndex:
               known: Mapping[str, list[str]] | None = None) -> LexicalIndex:
         """Index `match_texts`; `known` holds terms already made by this tokenizer (see `load_terms`),
         so a build that changes one document does not segment the whole corpus again."""
-        import bm25s
+        from kb.bm25_arrays import ArrayBM25
 
-        index = cls(bm25s.BM25(), tokenizer, len(match_texts))
+        retriever = ArrayBM25()
+        index = cls(retriever, tokenizer, len(match_texts))
         known = known or {}
         index._terms = {}
         tokens = []
@@ -102,8 +105,9 @@ class LexicalIndex:
             index._terms[text] = terms
             tokens.append(terms or EMPTY_DOC)
         if tokens:
-            index._retriever.index(tokens, show_progress=False)
-            index._postings = Postings.of(tokens, index._retriever.vocab_dict)
+            retriever.index(tokens, show_progress=False)
+            index._postings = Postings(*retriever.postings) if retriever.postings is not None \
+                else Postings.of(tokens, retriever.vocab_dict)
         return index
 
     def save(self, directory: Path) -> None:
@@ -113,10 +117,12 @@ class LexicalIndex:
             self._postings.save(directory / POSTINGS_DIRNAME)
         if self._terms is not None:
             # one joined string per text: a tenth of the objects of a list of terms, so it loads fast
-            joined = {text: TERM_SEPARATOR.join(terms) for text, terms in self._terms.items()
-                      if not any(TERM_SEPARATOR in t for t in terms)}
+            joined = {text: TERM_SEPARATOR.join(terms) for text, terms in self._terms.items()}
+            joined = {text: line for text, line in joined.items()
+                      if line.count(TERM_SEPARATOR) == max(len(self._terms[text]) - 1, 0)}
             payload = {"format": TERMS_FORMAT, "tokenizer": self.tokenizer.fingerprint, "terms": joined}
             (directory / TERMS_FILE).write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+            self._terms = None  # kept only to be saved: a reader of this index needs the postings, not these
 
     @classmethod
     def load(cls, directory: Path, tokenizer: Tokenizer, size: int) -> LexicalIndex:

@@ -14,6 +14,7 @@ _WHITESPACE = re.compile(r"\s+")
 _FULLWIDTH_OFFSET = 0xFEE0
 _FULLWIDTH_FIRST, _FULLWIDTH_LAST = 0xFF01, 0xFF5E
 _IDEOGRAPHIC_SPACE = "\u3000"
+NAMES_CACHED = 1 << 16
 
 
 @lru_cache(maxsize=2)
@@ -46,6 +47,13 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = fold_width(to_simplified(text)).lower()
     return _WHITESPACE.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=NAMES_CACHED)
+def normalize_name(name: str) -> str:
+    """`normalize` for short strings that every build normalises again (role names and aliases, dictionary
+    words): memoised, as a large corpus has tens of thousands of them."""
+    return normalize(name)
 
 
 def is_traditional(text: str) -> bool:

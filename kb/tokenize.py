@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kb.normalize import normalize
+from kb.normalize import normalize_name
 
 if TYPE_CHECKING:
     import jieba
@@ -90,7 +90,7 @@ class Tokenizer:
         if method not in METHODS:
             raise ValueError(f"unknown lexical tokenizer '{method}' (one of {', '.join(METHODS)})")
         self.method = method
-        forms = {normalize(w) for w in words}
+        forms = {normalize_name(w) for w in words}
         self.words = tuple(sorted(f for f in forms if len(f) >= MIN_WORD_CHARS))
         self.synonyms = synonyms or {}
 

@@ -13,7 +13,7 @@ from apps.bench.soak import orphans
 from ingest.collection import VECTORS_FILE, read_vector_list
 from ingest.pipeline import run_ingest
 from kb.buildfiles import DOCS_FILE
-from kb.knowledge import KnowledgeBase
+from kb.knowledge import KnowledgeBase, load_build
 from kb.lexical import load_terms
 from kb.lexicon import LEXICON_FILE, Lexicon
 from kb.retrieve import HybridRetriever
@@ -137,3 +137,42 @@ def test_an_unchanged_file_is_trusted_by_its_stat_and_a_changed_one_is_read(make
     report = run_ingest(settings, show_progress=False)
     assert not report.up_to_date and report.reprocessed == 1
     assert any("二十分钟" in c.text for c in KnowledgeBase(settings).build.chunks)
+
+
+def test_the_build_an_ingest_hands_over_is_the_one_its_files_hold(make_settings, seed_copy):
+    corpus = _corpus(seed_copy)
+    settings = make_settings(corpus)
+    run_ingest(settings, show_progress=False)
+    reader = KnowledgeBase(settings)
+    held = reader.build
+    _save(corpus, NEW_ITEM)
+    report = run_ingest(settings, show_progress=False, live=held)
+    assert report.published is not None and reader.refresh(report.published)
+    assert reader.build is report.published  # taken as it is, not read back
+    assert held.chunks and all(c.vector_id for c in held.chunks)  # the live build it was given is unchanged
+    from_disk = load_build(settings.home, reader.build.manifest)
+    ours = reader.build
+    assert [c.to_dict() for c in ours.chunks] == [c.to_dict() for c in from_disk.chunks]
+    assert [r.to_dict() for r in ours.roles] == [r.to_dict() for r in from_disk.roles]
+    assert ours.docs == from_disk.docs and ours.role_names == from_disk.role_names
+    assert ours.vector_position == from_disk.vector_position
+    for query in QUERIES:
+        assert (ours.lexical.scores(query) == from_disk.lexical.scores(query)).all(), query
+    assert ours.part_vectors is not None and from_disk.part_vectors is not None
+    assert all((ours.part_vectors[i] == from_disk.part_vectors[i]).all() for i in range(len(from_disk.part_vectors)))
+
+
+def test_a_held_build_that_is_no_longer_live_is_not_used(make_settings, seed_copy):
+    corpus = _corpus(seed_copy)
+    settings = make_settings(corpus)
+    run_ingest(settings, show_progress=False)
+    stale = KnowledgeBase(settings).build
+    _save(corpus, NEW_ITEM)
+    run_ingest(settings, show_progress=False)  # another writer published meanwhile
+    _save(corpus, "4、离岗须锁屏。\n")
+    report = run_ingest(settings, show_progress=False, live=stale)
+    texts = "\n".join(c.text for c in KnowledgeBase(settings).build.chunks)
+    assert "备用钥匙" in texts and "离岗须锁屏" in texts  # built on the live build, not on the stale one
+    reader = KnowledgeBase(settings)
+    reader.refresh(stale)  # not the live build: read from the files instead
+    assert reader.build.manifest.build_id == report.build_id

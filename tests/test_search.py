@@ -1,6 +1,7 @@
 import json
 
 import pytest
+from conftest import REPO
 
 from apps.cli.main import main
 from kb.embed import LangchainEmbeddings
@@ -136,3 +137,41 @@ def test_role_mentions_are_found_by_substring_lookup_longest_first(seed_kb):
     assert mentioned("话务班长做什么") == {"話務班長"}  # not also 話務員 or 班長 inside it
     assert mentioned("VIP话务员的职责") == {"VIP話務員"}
     assert mentioned("今天天气怎么样") == set()
+
+
+@pytest.mark.parametrize("corpus", ["corpus", "evals/corpora/real"])
+def test_the_array_built_bm25_index_is_bm25s_own_value_for_value(corpus):
+    import bm25s
+    import numpy as np
+
+    from ingest.chunk import ChunkLimits
+    from ingest.load import LoadError, read_document, scan
+    from ingest.process import process_document
+    from kb.bm25_arrays import ArrayBM25
+    from kb.lexical import Postings
+    from kb.settings import Settings
+    from kb.tokenize import Tokenizer
+
+    roots = [REPO / corpus]
+    limits = ChunkLimits(Settings().max_chunk_chars, Settings().role_chunk_max_chars)
+    chunks = []
+    for path in scan(roots).files:
+        try:
+            chunks += process_document(read_document(path, roots), limits).chunks
+        except LoadError:  # the corpus's provenance scripts are not documents
+            continue
+    assert len(chunks) > 50
+    tokenizer = Tokenizer("jieba+bigram")
+    tokens = [tokenizer.terms(c.match_text) or [""] for c in chunks]
+    stock, ours = bm25s.BM25(), ArrayBM25()
+    stock.index(tokens, show_progress=False)
+    ours.index(tokens, show_progress=False)
+    assert ours.vocab_dict == stock.vocab_dict and ours.scores["num_docs"] == stock.scores["num_docs"]
+    for key in ("data", "indices", "indptr"):
+        assert ours.scores[key].dtype == stock.scores[key].dtype
+        assert np.array_equal(ours.scores[key], stock.scores[key]), key
+    assert ours.postings is not None
+    expected = Postings.of(tokens, stock.vocab_dict)
+    for mine, theirs in zip(ours.postings, (expected.indptr, expected.docs, expected.tfs, expected.lengths),
+                            strict=True):
+        assert mine.dtype == theirs.dtype and np.array_equal(mine, theirs)

@@ -32,8 +32,10 @@ def publish(services: Services, started: float) -> Published:
     """Incremental ingest of the corpus, then reopen the cached knowledge base on the new build."""
     settings = services.settings.with_overrides(lock_wait=INGEST_WAIT_S)
     try:
-        report = run_ingest(settings, show_progress=False)
-        services.kb.refresh()
+        # the app's reader hands its live build to the ingest and takes the new one back, so neither is
+        # read from disk again (most of a save's time on a large corpus)
+        report = run_ingest(settings, show_progress=False, live=services.kb.build)
+        services.kb.refresh(report.published)
     except (IngestBusy, ManifestError, OSError) as exc:
         return Published(time.perf_counter() - started, None, str(exc))
     return Published(time.perf_counter() - started, report, None)
