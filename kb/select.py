@@ -6,8 +6,10 @@
   and intro through every item and sub-step; among the sections enclosing the best units, the one
   whose heading and intro cover the question best (headings say what a block is about);
 - anything else: the one to three best units, preferring one that holds what the question type
-  needs (a figure, a modal word, a person); a unit that only announces a list ("…以下应急方案:")
-  brings its block along, so an answer never ends on an intro line.
+  needs (a figure, a modal word, a person); a further unit from another section must score close
+  to the best or name what is asked about, and hold what a typed question asks for (a clock time for
+  "几点", a person for "谁"); a unit that only announces a list ("…以下应急方案:") brings its block
+  along, so an answer never ends on an intro line.
 """
 from __future__ import annotations
 
@@ -107,6 +109,12 @@ def typed_question(query: Query) -> bool:
             or wants.money is not None or wants.penalty or wants.qualification is not None)
 
 
+def _own(query: Query, scorer: Scorer, unit: Unit) -> bool:
+    """The unit is in the duty list of a role the question names."""
+    role = scorer.kb.build.chunks[unit.position].role
+    return role is not None and role in query.mentioned
+
+
 def _beside(scorer: Scorer, lead: Unit, unit: Unit) -> bool:
     return scorer.outline.paths[lead.position] == scorer.outline.paths[unit.position]
 
@@ -188,8 +196,9 @@ def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder)
         if chosen and not _beside(scorer, chosen[0], unit):
             if unit.score < top * ELSEWHERE_RATIO and not _mentions_focus(query, scorer, unit):
                 continue  # a further quote from elsewhere must score close to the best, or name what is asked about
-            if typed_question(query) and not _typed(query, scorer, unit, roles_in):
-                continue  # …and hold what the question asks for (a figure, a person, a modal word) when it asks
+            if typed_question(query) and not _own(query, scorer, unit) and not _typed(query, scorer, unit, roles_in):
+                continue  # …and hold what a typed question asks for (a figure, a person, money …), unless it
+                # is a duty of the role the question names ("话务班长要考核哪些人": whom, not a person's title)
         seen.add(key)
         chosen.append(unit)
         if len(chosen) == MAX_UNITS:

@@ -2,7 +2,8 @@
 
 A unit is an item or paragraph of a chunk (a part), or one sentence of a long paragraph. Its
 score is its own embedding's similarity to the question (computed at ingest), plus how much of the
-question's vocabulary it and its section heading cover (IDF-weighted), plus a prior for the roles
+question's vocabulary it, its section heading and its document's title cover (IDF-weighted), plus
+how much its heading alone covers, plus a prior for the roles
 the question is about. Sentences that read as instructions to a model are never units.
 """
 from __future__ import annotations
