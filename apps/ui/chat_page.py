@@ -25,7 +25,8 @@ NEW_CHAT_KEY = "new_chat"
 STARTER_ROLES = 4
 STARTER_TEMPLATE = "{name}的岗位职责是什么"
 SELF_DUTY_QUESTION = "我的岗位职责是什么"
-INPUT_PLACEHOLDER = "输入问题，如：交接班要提前多久到"  # short enough for a phone; the welcome text says both scripts work
+# short enough for a phone; the welcome text says that both scripts work
+INPUT_PLACEHOLDER = "输入问题，如：交接班要提前多久到"
 
 
 def starter_questions(roles: list[Role], picked: str | None) -> list[str]:
