@@ -152,10 +152,10 @@ class Citation:
 
     @property
     def label(self) -> str:
-        """《title》 section › 第k條 — the clause a new hire can look up."""
+        """《title》 section › 第k条 — the clause a new hire can look up (the label's own words in Simplified)."""
         where = f"《{self.title}》" + (f" {self.section}" if self.section and self.section != self.title else "")
         if self.items:
-            where += BREADCRUMB_SEP + "、".join(f"第{n}條" for n in self.items)
+            where += BREADCRUMB_SEP + "、".join(f"第{n}条" for n in self.items)
         return where
 
     def to_json(self) -> dict[str, Any]:

@@ -31,7 +31,7 @@ def test_duty_question_returns_the_whole_list_in_order_each_item_cited(answerer)
     assert [c.items for c in answer.citations] == [[n] for n in range(1, 8)]
     sixth = answer.citations[5]
     assert sixth.quote == "負責漫遊客戶投訴的處理;"
-    assert sixth.label.endswith("三、值班長崗位職責 › 第6條") and sixth.label.startswith("《後場老師職責》")
+    assert sixth.label.endswith("三、值班長崗位職責 › 第6条") and sixth.label.startswith("《後場老師職責》")
     assert [n for _, n in quoted_lines(answer)] == list(range(1, 8))
 
 

@@ -86,7 +86,7 @@ def _print_hits(query: str, hits) -> None:
         print(f"「{query}」: 没有找到相关内容")
         return
     for hit in hits:
-        items = f" 第{','.join(map(str, hit.chunk.items))}條" if hit.chunk.items else ""
+        items = f" 第{','.join(map(str, hit.chunk.items))}条" if hit.chunk.items else ""
         role = f" [{hit.chunk.role}]" if hit.chunk.role else ""
         print(f"{hit.rank}. ({hit.score:.4f}) {hit.chunk.breadcrumb}{items}{role}")
         print("   " + hit.chunk.text.replace("\n", "\n   "))

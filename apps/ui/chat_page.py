@@ -12,7 +12,7 @@ from apps.ui.conversation import Turn
 from apps.ui.resources import Services
 from apps.ui.role_groups import group_roles
 from kb.access import Audience
-from kb.normalize import normalize, to_script_of
+from kb.normalize import normalize, to_simplified
 from kb.records import Role
 from kb.retrieve import QueryError
 from kb.suggest import question_for
@@ -25,14 +25,16 @@ NEW_CHAT_KEY = "new_chat"
 STARTER_ROLES = 4
 STARTER_TEMPLATE = "{name}的岗位职责是什么"
 SELF_DUTY_QUESTION = "我的岗位职责是什么"
-INPUT_PLACEHOLDER = "输入问题，简体、繁体都可以，例如：交接班要提前多久到"
+# short enough for a phone; the welcome text says that both scripts work
+INPUT_PLACEHOLDER = "输入问题，如：交接班要提前多久到"
 
 
 def starter_questions(roles: list[Role], picked: str | None) -> list[str]:
-    """Duty questions about the roles with the longest duty lists, in each role name's own script."""
+    """Duty questions about the roles with the longest duty lists, in the UI's script (Simplified) like the
+    rest of the page: only quoted document text keeps its own script."""
     fullest = sorted(roles, key=lambda r: -len(r.duties))[:STARTER_ROLES]
-    questions = [to_script_of(STARTER_TEMPLATE.format(name=r.name), r.name) for r in fullest]
-    return ([to_script_of(SELF_DUTY_QUESTION, picked)] if picked else []) + questions
+    questions = [to_simplified(STARTER_TEMPLATE.format(name=r.name)) for r in fullest]
+    return ([SELF_DUTY_QUESTION] if picked else []) + questions
 
 
 def mode_caption(turn: Turn, services: Services) -> str:
