@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kb.normalize import normalize
-from kb.query import Query, QuestionType
+from kb.query import DUTY, Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
 from kb.units import Scorer
-from kb.wants import PENALTY_TEXT, Unit, figure
+from kb.wants import PENALTY_TEXT, Unit, figure, rate_figure
 
 NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
 NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
@@ -36,6 +36,10 @@ PERSON = re.compile(r"主管|负责人|领导|经理|组长|班长|主任|科长
                     r"[\u4e00-\u9fff]{1,3}(?<![人成职雇队会学])员|[\u4e00-\u9fff]{1,3}(师|长|助理|专员|司机)(?![作程具])|美工")
 ROLE_LIKE = re.compile(r"(员|长|师|主任|经理|主管|司机|助理|专员|会计|出纳|干事|秘书|护士|警|保安|管)$")
 MIN_OFF_TOPIC_WORDS = 2
+MIN_POST_CHARS = 2  # a post is at least a two-character job title (会计, 主管)
+# words between a duty question's post and its duty word ("…主任有哪些职责", "…主管的岗位职责")
+DUTY_LEAD_IN = re.compile(r"(?:的|有|是|都|还|主要|具体|岗位|哪些|什么|些|要|需要|应该|该)+$")
+CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
 WINDOW_SLACK = 2  # a focus word's characters may sit this many characters further apart ("病假" in "病事假")
 # character pairs every other job title has: sharing one of them says nothing about being the same post
 GENERIC_POST_PAIRS = frozenset("管理 理员 人员 经理 主管 主任 助理 专员 负责 责人 工作 员工 老师 教师".split())
@@ -115,12 +119,38 @@ def in_corpus(word: str, scorer: Scorer, synonyms: dict[str, str]) -> bool:
     return bool(grams) and known * 2 >= len(grams) and (len(grams) >= 2 or known == len(grams))
 
 
+def title_of(post: str) -> str:
+    """The job title a post's name ends in (仓库主管 → 主管, 任课老师 → 师), or ''."""
+    found = ROLE_LIKE.search(post)
+    return found.group(0) if found else ""
+
+
 def similar_post(post: str, role: str) -> bool:
     """A post named differently from the role that holds it (任课老师 for 任课教师, 实训指导老师 for
-    实训指导教师): they share a character pair that is no generic job suffix, or the post's characters
-    all occur, close together, in the role's name."""
+    实训指导教师): the same job title, and they share a character pair that is no generic job suffix, or the
+    post's characters all occur, close together, in the role's name. 仓库主管 is not 仓库经理: one unit,
+    two posts."""
+    titles = title_of(post), title_of(role)
+    if all(titles) and titles[0] != titles[1]:
+        return False
     shared = {post[i:i + 2] for i in range(len(post) - 1)} & {role[i:i + 2] for i in range(len(role) - 1)}
     return bool(shared - GENERIC_POST_PAIRS) or _chars_close(post, role)
+
+
+def asked_post(query: Query) -> str:
+    """The post a plain duty question names, from its wording ("护理部主任有哪些职责" → 护理部主任,
+    "管理处的会计有什么职责" → 会计), or '' when what it names before the duty word is no job title, or more
+    than a post and one owner word. Read from the text, not the focus words: the tagger takes 主任 and 会计
+    for no nouns."""
+    duty = DUTY.search(query.match)
+    if duty is None:
+        return ""
+    before = DUTY_LEAD_IN.sub("", query.match[:duty.start()])
+    run = CJK_TAIL.search(before)
+    *owners, post = run.group(0).split("的") if run else [""]
+    if any(owner not in query.focus for owner in owners):  # "银行网点的保安": more is asked than one post
+        return ""
+    return post if len(post) >= MIN_POST_CHARS and ROLE_LIKE.search(post) else ""
 
 
 def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[str] = ()) -> str:
@@ -128,20 +158,12 @@ def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[
     when the quoted duties are those of a role named like it).
 
     Only a plain duty question counts ("学校食堂管理员的职责是什么", "管理处的会计有什么职责"): the post's
-    words, possibly after "X的", are all the question asks about."""
+    words, possibly after "X的", are all the question names before its duty word."""
     if query.qtype is not QuestionType.DUTY or query.mentioned:
         return ""
-    post = next((w for w in reversed(query.focus) if ROLE_LIKE.search(w)), "")
-    if not post:
+    phrase = asked_post(query)
+    if not phrase:
         return ""
-    at = query.match.find(post)
-    phrase = post
-    for word in reversed(query.focus[:query.focus.index(post)]):
-        joined = query.match.find(word + phrase)
-        if joined >= 0 and joined + len(word) == at:
-            phrase, at = word + phrase, joined
-        elif query.match.find(word + "的" + phrase) < 0:
-            return ""
     if normalize(phrase) in set(roles_in(normalize(phrase))):  # the whole post is a role (or an alias of one)
         return ""
     if any(similar_post(phrase, normalize(role)) for role in answered_roles):
@@ -176,7 +198,7 @@ def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     key = key_word(query, scorer)
     for i, quote in enumerate(quotes):
         match = normalize(quote.text)
-        if figure(match, wants.unit, wants.classifier) is None:
+        if not rate_figure(match, wants):
             continue
         around = normalize(quote.text + "\n" + quote.heading)
         terms = scorer.terms(quote.text) | scorer.terms(quote.heading)
@@ -221,12 +243,18 @@ def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
 
 
 def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
-    """The quotes that can answer for the role the question names: from that role's documents, or naming it.
-    A question about 班主任 is not answered by the 学历 rule of a hospital's nurses."""
+    """The quotes that can answer for the role the question names: from that role's documents and no other
+    role's duty list, or naming it. A question about 班主任 is not answered by the 学历 rule of a hospital's
+    nurses, nor one about 房务员 by the 客房部经理's duty "每日抽查客房不少于十间"."""
     if not subject_docs:
         return quotes
     names = [normalize(n) for n in query.mentioned]
-    return [q for q in quotes if q.doc in subject_docs or any(n in normalize(q.text) for n in names)]
+
+    def answers_for(quote: Quote) -> bool:
+        own = quote.role is None or quote.role in query.mentioned
+        return (quote.doc in subject_docs and own) or any(n in normalize(quote.text) for n in names)
+
+    return [q for q in quotes if answers_for(q)]
 
 
 def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
@@ -240,7 +268,9 @@ def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: Ro
         (Missing.PENALTY, wants.penalty and not PENALTY_TEXT.search(match)),
         (Missing.QUALIFICATION, wants.qualification is not None and not wants.qualification.search(match)),
         (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked)),
-        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)),
+        # an item of the named role's own duty list is an obligation of that role, modal word or not
+        (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)
+         and not any(q.role is not None and q.role in query.mentioned for q in quotes)),
     ]
     return [missing for missing, fails in failed if fails]
 
@@ -269,7 +299,11 @@ def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, 
     absent = absent_words(query, quotes, scorer)
     if absent and confidence < answer_above:
         missing.append(Missing.FOCUS)
-    unrelated = off_topic(query, scorer, quotes)
+    # most of what it is about is in no document, and the best match is too weak for a paraphrase
+    # ("2022年世界杯冠军是哪个国家": 世界杯, 冠军 are in none; 国家 alone is in some)
+    mostly_absent = (len(absent) >= MIN_OFF_TOPIC_WORDS and len(absent) * 2 > len(query.focus)
+                     and confidence < answer_above and not query.mentioned)
+    unrelated = mostly_absent or off_topic(query, scorer, quotes)
     if unrelated:
         missing.append(Missing.OFF_TOPIC)
     if confidence < abstain_below or unrelated:

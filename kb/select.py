@@ -6,8 +6,10 @@
   and intro through every item and sub-step; among the sections enclosing the best units, the one
   whose heading and intro cover the question best (headings say what a block is about);
 - anything else: the one to three best units, preferring one that holds what the question type
-  needs (a figure, a modal word, a person); a unit that only announces a list ("…以下应急方案:")
-  brings its block along, so an answer never ends on an intro line.
+  needs (a figure, a modal word, a person); a further unit from another section must score close
+  to the best or name what is asked about, and hold what a typed question asks for (a clock time for
+  "几点", a person for "谁"); a unit that only announces a list ("…以下应急方案:") brings its block
+  along, so an answer never ends on an intro line.
 """
 from __future__ import annotations
 
@@ -98,6 +100,21 @@ def _mentions_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
     return not query.focus or any(word in text for word in query.focus)
 
 
+def typed_question(query: Query) -> bool:
+    """Whether the question asks for a kind of thing a quote may or may not hold (a figure, money, a sanction,
+    a qualification, a person), beyond its topic. Not yes/no questions: a duty item ("负责客户挽留") answers
+    "需要负责…吗" without a modal word of its own."""
+    wants = query.wants
+    return (query.qtype is QuestionType.WHO or wants.unit is not None
+            or wants.money is not None or wants.penalty or wants.qualification is not None)
+
+
+def _own(query: Query, scorer: Scorer, unit: Unit) -> bool:
+    """The unit is in the duty list of a role the question names."""
+    role = scorer.kb.build.chunks[unit.position].role
+    return role is not None and role in query.mentioned
+
+
 def _beside(scorer: Scorer, lead: Unit, unit: Unit) -> bool:
     return scorer.outline.paths[lead.position] == scorer.outline.paths[unit.position]
 
@@ -122,7 +139,7 @@ def block_lines(scorer: Scorer, block: Block) -> list[Quoted]:
 
 def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
     """The section around the best units whose heading and intro cover the question best (innermost on ties)."""
-    question = scorer.terms(query.text)
+    question = scorer.question_terms(query, roles=True)
     best: tuple[float, Block] | None = None
     seen: set[int] = set()
     for unit in units:
@@ -176,9 +193,12 @@ def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder)
         key = normalize(unit.text)
         if key in seen:  # the same rule under two roles or documents: quote it once
             continue
-        if (chosen and unit.score < top * ELSEWHERE_RATIO and not _beside(scorer, chosen[0], unit)
-                and not _mentions_focus(query, scorer, unit)):
-            continue  # a further quote from elsewhere must score close to the best, or name what is asked about
+        if chosen and not _beside(scorer, chosen[0], unit):
+            if unit.score < top * ELSEWHERE_RATIO and not _mentions_focus(query, scorer, unit):
+                continue  # a further quote from elsewhere must score close to the best, or name what is asked about
+            if typed_question(query) and not _own(query, scorer, unit) and not _typed(query, scorer, unit, roles_in):
+                continue  # …and hold what a typed question asks for (a figure, a person, money …), unless it
+                # is a duty of the role the question names ("话务班长要考核哪些人": whom, not a person's title)
         seen.add(key)
         chosen.append(unit)
         if len(chosen) == MAX_UNITS:

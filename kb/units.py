@@ -2,7 +2,8 @@
 
 A unit is an item or paragraph of a chunk (a part), or one sentence of a long paragraph. Its
 score is its own embedding's similarity to the question (computed at ingest), plus how much of the
-question's vocabulary it and its section heading cover (IDF-weighted), plus a prior for the roles
+question's vocabulary it, its section heading and its document's title cover (IDF-weighted), plus
+how much its heading alone covers, plus a prior for the roles
 the question is about. Sentences that read as instructions to a model are never units.
 """
 from __future__ import annotations
@@ -19,6 +20,7 @@ from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.query import Query, QuestionType
 from kb.records import Hit
+from kb.tokenize import BIGRAM_PREFIX
 
 SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
@@ -30,6 +32,10 @@ ROLE_WEIGHT = 0.1  # units of a role the question names
 WEAK_ROLE_WEIGHT = 0.03
 HEADING_LABELS = 2  # the section labels that count as a unit's heading
 TERM_CACHE = 20_000  # tokenised texts kept per build
+# jieba part-of-speech flags of words that only join others: localisers (中, 上), prepositions, particles,
+# conjunctions, pronouns, adverbs, interjections, onomatopoeia. A question term straddling such a word's edge
+# ("业中", "中有" of "执业|中|有") names nothing asked about.
+JOINING_FLAGS = ("f", "p", "u", "c", "y", "e", "o", "r", "d")
 
 
 @dataclass
@@ -97,6 +103,36 @@ class Scorer:
         total = sum(self.idf(t) for t in question_terms)
         return sum(self.idf(t) for t in question_terms if t in terms) / total
 
+    def question_terms(self, query: Query, roles: bool = False) -> frozenset[str]:
+        """The terms a question's coverage counts: its BM25 terms without those that only straddle the edge of
+        a joining word, and without the names of roles it mentions (unless `roles`: a block heading naming
+        the role helps). Those straddling terms are rare, so they weighed most, and a heading repeating the
+        question's phrasing outranked one naming what it asks about ("护士在执业活动中…" over "权利和义务");
+        terms across two content words stay ("换班" of "调换|班次")."""
+        build = self.kb.build
+        whole = self.terms(query.text)
+        joints: set[int] = set()  # character offsets in the match form where a joining word begins or ends
+        at = 0
+        for word, flag in build.lexical.tokenizer.tagged_words(query.match):
+            start = query.match.find(word, at)
+            if start < 0:
+                continue
+            at = start + len(word)
+            if flag.startswith(JOINING_FLAGS):
+                joints.update((start, at))
+
+        def clean(term: str) -> bool:
+            text = term.removeprefix(BIGRAM_PREFIX)
+            spans = [i for i in range(len(query.match)) if query.match.startswith(text, i)]
+            return not spans or any(not joints & set(range(i + 1, i + len(text))) for i in spans)
+
+        kept = frozenset(t for t in whole if clean(t)) or whole
+        if roles:
+            return kept
+        # the role a question names says whose text it is, not what the text must say: its name is no term
+        role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
+        return kept - role_terms or kept
+
     def heading_of(self, position: int) -> str:
         return " ".join(clean_label(label) for label in self.outline.paths[position][-HEADING_LABELS:])
 
@@ -104,9 +140,7 @@ class Scorer:
         """Every unit of the hits, best first."""
         self.refresh()
         build = self.kb.build
-        # the role a question names says whose text it is, not what the text must say: its name is no term
-        role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
-        question = self.terms(query.text) - role_terms or self.terms(query.text)
+        question = self.question_terms(query)
         vector = self.kb.query_vector(query.match)
         vectors = build.part_vectors
         roles = query.prior_roles
@@ -118,6 +152,8 @@ class Scorer:
             offset = build.part_offsets[position]
             heading_terms = self.terms(self.heading_of(position))
             heading = self.coverage(question, heading_terms)
+            # the document's title says which of several documents a text is from ("…超市门店岗位职责表")
+            context = heading_terms | self.terms(hit.chunk.title)
             prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
             for j, part in enumerate(hit.chunk.parts):
                 dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
@@ -127,7 +163,7 @@ class Scorer:
                 for piece in pieces:
                     if is_flagged(piece):  # an instruction to a model inside a document is never quoted
                         continue
-                    coverage = self.coverage(question, heading_terms | self.terms(piece))
+                    coverage = self.coverage(question, context | self.terms(piece))
                     score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior
                     units.append(Unit(position, j, piece.strip(), len(pieces) == 1, hit.rank, dense, coverage,
                                       heading, score))

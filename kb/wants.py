@@ -57,12 +57,14 @@ UNIT_TEXT = {
 DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR)
 CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
 DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
-PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年)"
+PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年|个?小时|个?钟头|分钟|分鐘)"
 FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}"
                             rf"(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
                             rf"{PERIOD}[检查]|每隔")  # a count alone ("一次") says nothing about how often
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
-ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
+# a figure of any kind: a digit, a counted or measured number ("三十分钟"; not "十分", which is mostly "very")
+MEASURES = "|".join(text for unit, text in UNIT_TEXT.items() if unit is not Unit.SCORE)
+ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS}|{MEASURES})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
 ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|"
                          r"[一二三四五六七八九十]+[、.．]|"
                          r"[(（][一二三四五六七八九十]+[)）])\s*")
@@ -91,6 +93,10 @@ UNIT_WORD = re.compile(r"学时|课时|小时|分钟|工作日|星期|公里|厘
 GENERIC_CLASSIFIER = "个"  # 几个 counts anything: 名, 人, 件 … answer it as well
 MEASURED_GAP = re.compile(rf"^\s*(?:个|{'|'.join(EXPLICIT_UNIT)}|{COUNTERS})?\s*的?\s*")
 QUANTITY_WORD = re.compile(r"多少|几|多久|多长|多高|多大|多远|何时|什么时候|比例")
+# a rate's period before what is counted ("一个月要上几个夜班", "每周多少节课"): the figure must be per that period
+PERIOD_ASK = re.compile(r"(?<!第)(?:每|一|平均每?)个?(天|日|周|星期|礼拜|月|年|班|季度|季|学期)")
+PERIOD_TEXT = {"天": "天|日", "日": "天|日", "周": "周|星期|礼拜", "星期": "周|星期|礼拜", "礼拜": "周|星期|礼拜",
+               "月": "月", "年": "年", "班": "班", "季度": "季", "季": "季", "学期": "学期"}
 
 MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|"
                    r"扣款|赔|报销|待遇|提成|绩效奖)")
@@ -118,6 +124,7 @@ class Wants:
     money_stem: str = ""  # its money part ("费"), which the text itself must have
     penalty: bool = False
     qualification: re.Pattern[str] | None = None  # what text holding the asked qualification contains
+    period: re.Pattern[str] | None = None  # a rate's period the figure must be stated with ("一个月" → 月)
 
 
 def asked_unit(match: str) -> tuple[Unit | None, str | None]:
@@ -150,11 +157,28 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
         rest = rest[gap.end():] if gap else rest
         measured = next((w for w in focus if rest.startswith(w) and not UNIT_WORD.fullmatch(w)), None)
     qualification = next((text for ask, text in QUALIFICATIONS if ask.search(match)), None)
+    period = None
+    if unit is not None and at is not None:
+        rate = PERIOD_ASK.search(match[:at.start()])
+        period = re.compile(PERIOD_TEXT[rate.group(1)]) if rate else None
     money = MONEY.search(match)
     stem = money.group(1) if money else ""
     word = next((w for w in focus if stem and stem in w), stem) if money else None  # 加班费, else just 罚款
     return Wants(unit, classifier, measured, word, stem,
-                 bool(PENALTY.search(match)), qualification)
+                 bool(PENALTY.search(match)), qualification, period)
+
+
+SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+
+
+def rate_figure(match: str, wants: Wants) -> bool:
+    """A figure of the asked unit in a sentence that states the asked period (always, when none is asked)."""
+    if wants.unit is None:
+        return True
+    if wants.period is None:
+        return figure(match, wants.unit, wants.classifier) is not None
+    return any(figure(s, wants.unit, wants.classifier) is not None and wants.period.search(s)
+               for s in SENTENCE_END.split(match))
 
 
 def figure(match: str, unit: Unit, classifier: str | None = None) -> re.Match[str] | None:

@@ -3,7 +3,7 @@ import pytest
 
 from kb.normalize import normalize
 from kb.query import QuestionType, question_type
-from kb.wants import Unit, figure, wants_of
+from kb.wants import PERIOD_TEXT, Unit, figure, rate_figure, wants_of
 
 
 @pytest.mark.parametrize(("question", "unit"), [
@@ -45,3 +45,29 @@ def test_the_counted_thing_money_sanction_and_qualification():
 
 def test_a_how_question_with_a_count_earlier_is_a_procedure():
     assert question_type(normalize("前面幾步調人都扛不住話務高峰的話，最後該怎麼辦？")) is QuestionType.PROCEDURE
+
+
+@pytest.mark.parametrize(("text", "unit", "found"), [
+    ("一级护理患者每2小时巡视1次", Unit.FREQUENCY, "每2小时巡视1次"),  # hours are a period too
+    ("按巡逻路线每两小时巡逻一次", Unit.FREQUENCY, "每两小时巡逻一次"),
+    ("每间退房之标准清扫时间为三十分钟", Unit.ANY, "三十分钟"),  # a measured number is a figure
+    ("服务态度十分重要", Unit.ANY, None),  # 十分 is "very", not a score
+])
+def test_periods_in_hours_and_measured_numbers_are_figures(text, unit, found):
+    m = figure(normalize(text), unit)
+    assert (m.group(0) if m else None) == found
+
+
+@pytest.mark.parametrize(("question", "period", "text", "answers"), [
+    ("夜班护士一个月要上几个夜班？", "月", "主要人员：夜班护士2名", False),  # 2 nurses a shift, not shifts a month
+    ("夜班护士一个月要上几个夜班？", "月", "每月夜班不超过8个", True),
+    ("任课教师每周要上多少节课？", "周", "每学期听课不少于10节。", False),
+    ("任课教师每周要上多少节课？", "周", "提前一周写好教案；每周授课12节。", True),
+    ("公司每年安排几次员工体检？", "年", "建立考勤登记制，每月公布一次。", False),
+    ("第一天上班要几点到？", None, "8:30前到岗", True),  # 第一天 is no rate
+])
+def test_a_rate_needs_its_figure_stated_per_the_asked_period(question, period, text, answers):
+    match = normalize(question)
+    wants = wants_of(match, (), question_type(match) is QuestionType.QUANTITY)
+    assert (wants.period.pattern if wants.period else None) == (PERIOD_TEXT[period] if period else None)
+    assert rate_figure(normalize(text), wants) is answers
