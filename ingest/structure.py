@@ -38,6 +38,12 @@ ROLE_HEADING_LINE = re.compile(
     r"主要职责|主要職責|岗位说明书|崗位說明書|工作职掌|工作職掌|职责|職責|职掌|職掌|工作守则|工作守則)[:：]?$")
 
 
+# Legal units, outermost first. They are numbered through a whole regulation (第一条 … 第九十条 across
+# chapters), so a number continuing the last article's says nothing about leaving the chapter opened since;
+# and a unit closes the open units it outranks even when the document skipped its first one (no 第一章).
+LEGAL_RANK = {"part": 0, "zhang": 1, "jie": 2, "tiao": 3, "kuan": 4}
+
+
 def is_list_kind(kind: str) -> bool:
     return kind in LIST_KINDS or kind.startswith(LIST_PREFIX)
 
@@ -125,6 +131,21 @@ def _next_marker(blocks: list[Block], start: int) -> Marker | None:
     return None
 
 
+def _legal_kind(node: Section) -> str | None:
+    """The legal unit a section is: its own marker, or the one its heading text starts with (## 第六章 …)."""
+    if node.kind in LEGAL_RANK:
+        return node.kind
+    if node.kind != "heading":
+        return None
+    inner = match_marker(node.label.lstrip("#").strip())
+    return inner.kind if inner is not None and inner.kind in LEGAL_RANK else None
+
+
+def _outranks(node: Section, kind: str) -> bool:
+    legal = _legal_kind(node)
+    return legal is not None and LEGAL_RANK[legal] < LEGAL_RANK[kind]
+
+
 class _OutlineBuilder:
     """Keeps the stack of open sections while blocks are fed in order; tables scope what they open."""
 
@@ -184,6 +205,8 @@ class _OutlineBuilder:
             if self.stack[i].kind == kind:
                 del self.stack[i:]
                 return
+        if kind in LEGAL_RANK:
+            self._close_outranked(kind)
         if number is None or number <= 1:
             return
         # not open: a list continuing its numbering after an interruption goes back beside its earlier items
@@ -192,6 +215,23 @@ class _OutlineBuilder:
             if siblings and siblings[-1].number == number - 1:
                 del self.stack[i + 1:]
                 return
+            if kind in LEGAL_RANK and _outranks(self._node_at(i), kind):
+                return  # the chapter opened since the earlier articles is their parent
+
+    def _close_outranked(self, kind: str) -> None:
+        """A legal unit with none of its kind open closes the open units it outranks (第二章 closes 第二条 and
+        its list); lists that are not inside such a unit stay open (一、总则 may hold 第一条)."""
+        cut = None
+        for i in range(len(self.stack) - 1, self.base - 1, -1):
+            node = self.stack[i].kind
+            if node in LEGAL_RANK:
+                if LEGAL_RANK[node] <= LEGAL_RANK[kind]:
+                    break
+                cut = i
+            elif not is_list_kind(node):
+                break
+        if cut is not None:
+            del self.stack[cut:]
 
     def add_marker(self, marker: Marker, line: str, after_blank: bool, following: Marker | None) -> None:
         kind = marker.kind

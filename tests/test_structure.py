@@ -1,3 +1,4 @@
+import pytest
 from conftest import CORPUS, SEED_NAME
 
 from ingest.clean import clean_text
@@ -61,6 +62,21 @@ def test_markdown_headings_and_bullets():
     assert [n.label for n in top[0].children] == ["## 职责", "## 交接"]
     assert [(c.kind, c.number) for c in top[0].children[0].children] == [("bullet", 1), ("bullet", 2)]
     assert top[1].lines == ["说明"]
+
+
+@pytest.mark.parametrize("chapter", ["## 第二章 执勤用语", "第二章 执勤用语"])
+def test_articles_after_a_chapter_heading_belong_to_it_though_earlier_articles_had_none(chapter):
+    # a regulation whose first articles precede its first chapter heading; articles are numbered through
+    # the whole document, so 第三条 continuing 第二条's number must not leave the chapter opened since
+    text = f"第一条 为了规范执勤。\n第二条 协管员承担以下工作：\n（一）维护秩序；\n（二）接受求助。\n{chapter}\n" \
+           "第三条 执勤时应当使用文明用语。\n第四条 纠正违法时应当敬礼。\n（一）敬礼；\n（二）指出违法行为。"
+    top = parse_structure(text).children
+    assert [(n.kind, n.number) for n in top[:2]] == [("tiao", 1), ("tiao", 2)]
+    assert [(c.kind, c.number) for c in top[1].children] == [("paren_cn", 1), ("paren_cn", 2)]
+    chapter_node = top[2]
+    assert chapter_node.label == chapter and len(top) == 3
+    assert [(c.kind, c.number) for c in chapter_node.children] == [("tiao", 3), ("tiao", 4)]
+    assert [c.number for c in chapter_node.children[1].children] == [1, 2]
 
 
 def test_absurd_numbering_does_not_crash():
