@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +20,8 @@ SEED_NAME = "000_916eb7e6a919f6ca.txt"
 SEED_SUITE = REPO / "evals" / "suites" / "seed.yaml"
 GATE_FILE = REPO / "evals" / "gate.yaml"
 GATE_REPORT_DIR = REPO / "test-output" / "eval"  # the gate run's report.{json,md,html}, for people to read
+TMPFS_SIZE = "24m"  # room for a seed home, small enough to fill in a moment
+FILL_BLOCK = b"\0" * 65536
 
 
 @pytest.fixture(scope="session")
@@ -121,3 +126,40 @@ def gate_run(seed_settings):
         code = main(["eval", *suites, "--gate", str(GATE_FILE), "--home", str(seed_settings.home), "--no-baseline",
                      "--report", str(GATE_REPORT_DIR), "--json", "-q"])
     return code, RunReport.model_validate_json(out.getvalue())
+
+
+@contextmanager
+def mounted_tmpfs(mount_point: Path, size: str) -> Iterator[Path]:
+    """A real tmpfs of `size` that a test can fill up (mounting needs root, as on CI; skipped with the reason
+    elsewhere)."""
+    mount_point.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount_point)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+@pytest.fixture
+def tmpfs_disk(tmp_path):
+    with mounted_tmpfs(tmp_path / "disk", TMPFS_SIZE) as disk:
+        yield disk
+
+
+def fill_disk(disk: Path, leave: int = 0) -> Path:
+    """Write zeros until `disk` is full, then give back `leave` bytes; returns the filler file (hidden, so a
+    corpus on that disk never ingests it)."""
+    filler = disk / ".filler"
+    with filler.open("wb", buffering=0) as handle:
+        try:
+            while True:
+                handle.write(FILL_BLOCK)
+        except OSError:
+            pass
+    if leave:
+        with filler.open("r+b") as handle:
+            handle.truncate(max(0, filler.stat().st_size - leave))
+    return filler

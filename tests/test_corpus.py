@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import fill_disk, mounted_tmpfs
 
 from apps.cli.main import main
 from ingest.curation import CorpusStore, EntryError, StaleEditError
@@ -133,30 +134,21 @@ def test_import_checks_the_file_like_ingest(tmp_path):
     assert [p.name for p in discover([tmp_path])] == ["班长.txt"]
 
 
+TINY_DISK_SIZE = "256k"
+
+
 @pytest.fixture
 def tiny_disk(tmp_path):
     """A 256 KiB tmpfs: a real filesystem that fills up (needs root, as on CI)."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount_point)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount_point
-    subprocess.run(["umount", str(mount_point)], check=False)
+    with mounted_tmpfs(tmp_path / "disk", TINY_DISK_SIZE) as disk:
+        yield disk
 
 
 def test_disk_full_while_writing_an_entry_keeps_the_old_version(tiny_disk):
     store = CorpusStore(tiny_disk)
     entry = store.add("night.md", META, BODY, "a", "")
     before = (tiny_disk / "night.md").read_text(encoding="utf-8")
-    filler = tiny_disk / ".filler"
-    with filler.open("wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 4096)
-        except OSError:
-            pass
+    filler = fill_disk(tiny_disk)
     with pytest.raises(OSError):
         store.edit("night.md", entry.meta, BODY + "3、" + "很长的新条目。" * 2000, entry.sha, "b", "")
     filler.unlink()

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import fill_disk
 
 from ingest.pipeline import run_ingest
 from kb.buildfiles import CHUNKS_FILE, PART_VECTORS_FILE
@@ -25,7 +26,6 @@ from kb.retrieve import HybridRetriever
 REPO = Path(__file__).resolve().parents[2]
 SMALL_ENTRY = ("---\ntitle: 夜班值守规范\nroles: [夜班值守员]\n---\n# 夜班值守员岗位职责\n"
                "1、每两小时巡检一次机房温湿度并登记。\n2、重大故障须在十五分钟内通知值班长。\n")
-TMPFS_SIZE = "24m"
 FREE_MARGINS = [0, 96 * 1024, 1024 * 1024]
 
 
@@ -107,40 +107,14 @@ def test_rebuild_recreates_a_corrupt_store_and_a_corrupt_embedding_cache_with_wa
     assert HybridRetriever(KnowledgeBase(settings)).search("巡检机房", mode="dense")
 
 
-@pytest.fixture
-def disk(tmp_path):
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE}", "tmpfs", str(mount_point)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill_leaving(disk: Path, margin: int) -> Path:
-    filler = disk / "filler"
-    with filler.open("wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-        except OSError:
-            pass
-    if margin:
-        with filler.open("r+b") as handle:
-            handle.truncate(max(0, filler.stat().st_size - margin))
-    return filler
-
-
 @pytest.mark.parametrize("margin", FREE_MARGINS)
-def test_ingest_on_a_full_disk_fails_clearly_and_the_live_build_keeps_serving(make_settings, seed_copy, disk,
+def test_ingest_on_a_full_disk_fails_clearly_and_the_live_build_keeps_serving(make_settings, seed_copy, tmpfs_disk,
                                                                               margin):
-    settings = make_settings(seed_copy, home=disk / "home")
+    settings = make_settings(seed_copy, home=tmpfs_disk / "home")
     run_ingest(settings, show_progress=False)
     live = read_manifest(settings.home)
     (seed_copy / "night.md").write_text(SMALL_ENTRY, encoding="utf-8")
-    filler = fill_leaving(disk, margin)
+    filler = fill_disk(tmpfs_disk, margin)
     done = cli("ingest", "-q", str(seed_copy), "--home", str(settings.home),
                DUTYKB_EMBEDDING_CACHE=str(settings.embedding_cache_path))
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr

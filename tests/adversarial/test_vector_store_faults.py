@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import fill_disk
 
 from ingest.pipeline import run_ingest
 from kb.chroma_store import CHROMA_DB_FILE, CHROMA_DIRNAME, SEGMENT_DIR
@@ -23,7 +24,6 @@ from kb.vectorstore import CollectionMissing, VectorStoreDamaged, VectorStoreUna
 REPO = Path(__file__).resolve().parents[2]
 QUESTION = "值班长的职责"
 PUBLISHES = 6
-TMPFS_SIZE = "24m"
 
 
 def copy_home(seed_settings: Settings, target: Path) -> Settings:
@@ -71,31 +71,9 @@ def test_a_store_garbled_under_an_open_reader_is_reported(seed_settings, tmp_pat
     assert hits  # or still served from what the reader had loaded: also no traceback
 
 
-@pytest.fixture
-def full_disk(tmp_path):
-    """A real tmpfs, filled up after the test copies a home onto it (needs root, as on CI)."""
-    mount_point = tmp_path / "disk"
-    mount_point.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={TMPFS_SIZE}", "tmpfs", str(mount_point)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount_point
-    subprocess.run(["umount", "-l", str(mount_point)], check=False)
-
-
-def fill(disk: Path) -> None:
-    with (disk / "filler").open("wb", buffering=0) as handle:
-        try:
-            while True:
-                handle.write(b"\0" * 65536)
-        except OSError:
-            pass
-
-
-def test_readers_on_a_full_disk_get_a_clear_error_not_a_traceback(seed_settings, full_disk):
-    settings = copy_home(seed_settings, full_disk / "home")
-    fill(full_disk)
+def test_readers_on_a_full_disk_get_a_clear_error_not_a_traceback(seed_settings, tmpfs_disk):
+    settings = copy_home(seed_settings, tmpfs_disk / "home")
+    fill_disk(tmpfs_disk)
     retriever = HybridRetriever(KnowledgeBase(settings))
     with pytest.raises(VectorStoreUnavailable, match="disk is full"):
         retriever.search(QUESTION, mode="dense")
