@@ -43,19 +43,6 @@ class Postings:
     tfs: np.ndarray
     lengths: np.ndarray  # tokens per chunk, as bm25s counts them
 
-    @classmethod
-    def of(cls, token_lists: list[list[str]], vocab: dict[str, int]) -> Postings:
-        lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-        terms = np.fromiter((vocab[t] for tokens in token_lists for t in tokens), dtype=np.int64,
-                            count=int(lengths.sum()))
-        docs = np.repeat(np.arange(len(token_lists), dtype=np.int64), lengths)
-        # one key per (term, chunk) pair, term-major: sorting them gives each term's chunks in order
-        pairs, tfs = np.unique(terms * max(len(token_lists), 1) + docs, return_counts=True)
-        term_of = pairs // max(len(token_lists), 1)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(term_of, minlength=len(vocab)))]).astype(np.int64)
-        return cls(indptr, (pairs % max(len(token_lists), 1)).astype(np.int32), tfs.astype(np.float32),
-                   lengths.astype(np.float32))
-
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
         for name in POSTING_ARRAYS:
@@ -106,8 +93,8 @@ class LexicalIndex:
             tokens.append(terms or EMPTY_DOC)
         if tokens:
             retriever.index(tokens, show_progress=False)
-            index._postings = Postings(*retriever.postings) if retriever.postings is not None \
-                else Postings.of(tokens, retriever.vocab_dict)
+            # kept by ArrayBM25 for its Lucene index; without them a reader scores with bm25s alone
+            index._postings = Postings(*retriever.postings) if retriever.postings is not None else None
         return index
 
     def save(self, directory: Path) -> None:
