@@ -122,10 +122,9 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     store = open_store(settings)
     embedder = make_embedder(settings.embedder)
     build_id = new_build_id()
+    ids = [vector_id(c, settings.chunk_vector) for c in chunks]
     # a reused chunk may be shared with a reader of the live build: changed ids go on a copy
-    chunks = [c if c.vector_id == v else replace(c, vector_id=v)
-              for c, v in ((c, vector_id(c, settings.chunk_vector)) for c in chunks)]
-    ids = [c.vector_id for c in chunks]
+    chunks = [c if c.vector_id == v else replace(c, vector_id=v) for c, v in zip(chunks, ids, strict=True)]
     target = choose_target(store, previous, embedder.model_id, build_id, ids, reuse)
     known = None
     if reuse and previous is not None and previous.model_id == embedder.model_id:
@@ -137,15 +136,15 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
         corpus_fingerprint=corpus_fingerprint,
         previous=([previous.build_id] + previous.previous)[: settings.keep_builds] if previous else [],
     )
+    build_dir = manifest.build_dir(home)
     previous_dir = previous.build_dir(home) if previous is not None and reuse else None
-    lexical = write_build_files(manifest.build_dir(home), chunks, roles, docs, settings.lexical_tokenizer,
-                                lexicon or Lexicon(), previous_dir)
-    save_vectors(manifest.build_dir(home) / PART_VECTORS_FILE, embedded.part_vectors)
-    write_vector_list(manifest.build_dir(home), target.collection, ids)
+    lexical = write_build_files(build_dir, chunks, roles, docs, settings.lexical_tokenizer, lexicon or Lexicon(),
+                                previous_dir)
+    save_vectors(build_dir / PART_VECTORS_FILE, embedded.part_vectors)
+    write_vector_list(build_dir, target.collection, ids)
     write_vectors(store, target, chunks, embedded.vectors)
-    manifest.checksums = checksum_build(manifest.build_dir(home))  # for the self-check (ingest.selfcheck)
-    build = assemble_build(manifest, chunks, roles, docs, lexical,
-                           load_part_vectors(manifest.build_dir(home)))
+    manifest.checksums = checksum_build(build_dir)  # for the self-check (ingest.selfcheck)
+    build = assemble_build(manifest, chunks, roles, docs, lexical, load_part_vectors(build_dir))
     publish(home, manifest)
     cleanup(home, store, settings.keep_builds)
     return BuildResult(manifest, embedded.stats, build)

@@ -169,11 +169,11 @@ def _unchanged(path: Path, doc_ids: DocIds, reusable: dict[str, Reusable],
     known = reusable.get(doc_id)
     if known is None or stat is None:
         return None
+    if known.stat is not None and stat == known.stat:
+        return doc_id, known.fingerprint
+    if stat[0] > MAX_FILE_BYTES:
+        return None
     try:
-        if known.stat is not None and stat == known.stat:
-            return doc_id, known.fingerprint
-        if stat[0] > MAX_FILE_BYTES:
-            return None
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return None
