@@ -1,0 +1,48 @@
+"""The sealed dev / held-out split of the found-document corpus (issue 20).
+
+A document's split is decided by a hash of its file name alone, fixed before any parsing rule is written
+for it, so no one can choose which documents measure generalisation. About 40 % are held out: their roles
+file and suite are written by someone who writes no rules, and they are only ever reported on.
+
+    python -m evals.found_split STAGING_DIR   # moves each staged file into found/<split>/docs/
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import unicodedata
+from pathlib import Path
+
+HELDOUT_PERCENT = 40
+FOUND_ROOT = Path(__file__).parent / "corpora" / "found"
+
+
+def split_of(file_name: str) -> str:
+    """'heldout' or 'dev' for a document's file name (NFC, without folders)."""
+    name = unicodedata.normalize("NFC", Path(file_name).name)
+    bucket = int(hashlib.sha256(name.encode("utf-8")).hexdigest()[:8], 16) % 100
+    return "heldout" if bucket < HELDOUT_PERCENT else "dev"
+
+
+def place(staged: Path, root: Path = FOUND_ROOT) -> Path:
+    """Move one staged document into its split's docs folder; returns the new path."""
+    target = root / split_of(staged.name) / "docs" / staged.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(staged), target)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+        return 2
+    for staged in sorted(Path(argv[0]).iterdir()):
+        if staged.is_file():
+            print(f"{split_of(staged.name)}\t{place(staged).relative_to(FOUND_ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
