@@ -4,7 +4,7 @@ A document's split is decided by a hash of its file name alone, fixed before any
 for it, so no one can choose which documents measure generalisation. About 40 % are held out: their roles
 file and suite are written by someone who writes no rules, and they are only ever reported on.
 
-    python -m evals.found_split STAGING_DIR   # moves each staged file into found/<split>/docs/
+    python -m evals.found_split STAGING_DIR   # moves each staged file into found/<split>/{docs,fetched}/
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ import unicodedata
 from pathlib import Path
 
 HELDOUT_PERCENT = 40
+# Binary documents can only be taken from a mirrored repository, and what a mirror brings may not be
+# committed here: they live in an ignored folder beside docs/ and are listed in SOURCES.md to re-fetch.
+FETCHED_SUFFIXES = frozenset({".docx", ".pdf", ".xlsx"})
 FOUND_ROOT = Path(__file__).parent / "corpora" / "found"
 
 
@@ -28,7 +31,8 @@ def split_of(file_name: str) -> str:
 
 def place(staged: Path, root: Path = FOUND_ROOT) -> Path:
     """Move one staged document into its split's docs folder; returns the new path."""
-    target = root / split_of(staged.name) / "docs" / staged.name
+    folder = "fetched" if staged.suffix.lower() in FETCHED_SUFFIXES else "docs"
+    target = root / split_of(staged.name) / folder / staged.name
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(str(staged), target)
     return target
