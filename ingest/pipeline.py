@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
+from ingest.findings import DocumentFindings, document_findings, findings_lines, plural
 from ingest.formats.limits import MAX_FILE_BYTES
 from ingest.load import DocIds, LoadError, doc_id_for, read_document, scan
 from ingest.process import ProcessedDocument, process_document
@@ -70,6 +71,8 @@ class IngestReport:
     skipped: list[Skipped] = field(default_factory=list)
     build_id: str | None = None
     up_to_date: bool = False
+    first_build: bool = False  # no live build was there to reuse (a first ingest, or --rebuild)
+    findings: list[DocumentFindings] = field(default_factory=list)  # each document's roles, to review
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # damage the self-check found and repaired
     # the published build as a reader would load it, for `KnowledgeBase.refresh` in this process
@@ -81,17 +84,28 @@ class IngestReport:
                     f"{self.chunks} chunks, {self.roles} roles; nothing to embed")
         else:
             rate = self.embedded_chars / self.embed_seconds if self.embed_seconds > 0 else 0.0
-            head = (f"published build {self.build_id} in {self.seconds:.1f}s: {self.documents} documents "
-                    f"({self.reprocessed} read and parsed, the rest reused from the live build), "
+            read = ("all read and parsed" if self.first_build
+                    else f"{self.reprocessed} read and parsed, the rest reused from the live build")
+            head = (f"published build {self.build_id} in {self.seconds:.1f}s: {plural(self.documents, 'document')} "
+                    f"({read}), "
                     f"{self.chunks} chunks, {self.roles} roles; {self.texts} distinct texts: embedded "
                     f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
                     f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
                     f"lines removed; {self.retired} retired documents left out")
-        lines = [f"warning: {w}" for w in self.warnings] + [head]
+        lines = [f"warning: {w}" for w in self.warnings] + [head] + findings_lines(self.findings)
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
             lines.append(f"skipped {s.path}: {s.reason}{kept}")
         return "\n".join(lines)
+
+
+    def to_json(self) -> dict:
+        return {"build_id": self.build_id, "up_to_date": self.up_to_date, "first_build": self.first_build,
+                "seconds": round(self.seconds, 3), "documents": self.documents, "chunks": self.chunks,
+                "roles": self.roles, "warnings": list(self.warnings),
+                "skipped": [{"path": s.path, "reason": s.reason, "kept_previous": s.kept_previous}
+                            for s in self.skipped],
+                "findings": [f.to_json() for f in self.findings]}
 
 
 def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexicon) -> str:
@@ -258,6 +272,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
 
     lexicon = _load_lexicon(roots, report)
     live = _previous_build(home, manifest, held) if not rebuild else LiveBuild()
+    report.first_build = not live.docs
     prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
     doc_key = _doc_key(settings, lexicon)
     reusable = {d: Reusable(v["fingerprint"], tuple(v["stat"]) if v.get("stat") else None)
@@ -276,6 +291,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         report.build_id = manifest.build_id
         report.documents, report.chunks = len(fingerprints), manifest.chunks
         report.roles = sum(len(v) for v in prev_roles.values())
+        report.findings = document_findings(prev_docs, [r for v in prev_roles.values() for r in v])
         report.seconds = time.perf_counter() - started
         cleanup(home, store, settings.keep_builds)
         return report
@@ -302,6 +318,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id
     report.documents, report.chunks, report.roles = len(docs), len(chunks), len(roles)
+    report.findings = document_findings(docs, roles)
     report.seconds = time.perf_counter() - started
     return report
 

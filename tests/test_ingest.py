@@ -183,3 +183,34 @@ def test_reader_picks_up_a_new_build(make_settings, seed_copy):
     hits = HybridRetriever(kb).search("夜班多久巡检一次机房", k=3)
     assert any(h.chunk.doc_id == "night.md" for h in hits)
     assert json.loads((settings.home / "manifest.json").read_text())["chunks"] == len(kb.build.chunks)
+
+
+def test_summary_lists_each_documents_roles_with_roleless_documents_first(make_settings, seed_copy):
+    (seed_copy / "night.md").write_text(EXTRA_DOC, encoding="utf-8")
+    (seed_copy / "notice.md").write_text("# 关于元旦放假的通知\n\n元旦放假一天，请各部门提前安排。\n", encoding="utf-8")
+    settings = make_settings(seed_copy)
+    report = run_ingest(settings, show_progress=False)
+    assert report.first_build and "all read and parsed" in report.summary()
+    by_doc = {f.doc_id: f for f in report.findings}
+    assert report.findings[0].doc_id == "notice.md" and by_doc["notice.md"].needs_review
+    assert [(r.name, r.duties) for r in by_doc["night.md"].roles] == [("夜班值守员", 3)]
+    lines = report.summary().splitlines()
+    assert "documents (1 to review):" in lines
+    assert lines[lines.index("documents (1 to review):") + 1] == "  notice.md: no role found: review it"
+    assert "  night.md: 1 role (夜班值守员 3)" in lines
+    (seed_copy / "notice.md").write_text("# 关于元旦放假的通知\n\n元旦放假两天。\n", encoding="utf-8")
+    again = run_ingest(settings, show_progress=False)
+    assert not again.first_build and "1 read and parsed, the rest reused" in again.summary()
+    assert [f.doc_id for f in again.findings] == [f.doc_id for f in report.findings]
+
+
+def test_ingest_json_prints_findings_per_document(seed_copy, tmp_path, embedding_cache):
+    (seed_copy / "night.md").write_text(EXTRA_DOC, encoding="utf-8")
+    env = {**os.environ, "DUTYKB_HOME": str(tmp_path / "home"), "DUTYKB_EMBEDDING_CACHE": str(embedding_cache)}
+    out = subprocess.run([sys.executable, "-m", "apps.cli.main", "ingest", str(seed_copy), "--json"],
+                         capture_output=True, text=True, env=env, check=True).stdout
+    data = json.loads(out)
+    assert data["documents"] == 2 and data["first_build"] is True and not data["skipped"]
+    night = next(f for f in data["findings"] if f["doc_id"] == "night.md")
+    assert night == {"doc_id": "night.md", "title": "夜班值守规范", "needs_review": False,
+                     "roles": [{"name": "夜班值守员", "duties": 3}]}

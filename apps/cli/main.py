@@ -63,8 +63,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.wait is not None:
         settings = settings.with_overrides(lock_wait=args.wait)
     paths = [Path(p) for p in args.paths] or None
-    report = run_ingest(settings, paths, rebuild=args.rebuild, show_progress=not args.quiet)
-    print(report.summary())
+    report = run_ingest(settings, paths, rebuild=args.rebuild, show_progress=not (args.quiet or args.json))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        print(report.summary())
     if args.strict and report.skipped:
         print(f"--strict: {len(report.skipped)} file(s) could not be ingested", file=sys.stderr)
         return EXIT_SKIPPED
@@ -295,6 +298,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="ignore the live build and caches of it; rebuild all")
     p.add_argument("--wait", type=float, metavar="SECONDS", help="wait this long for another ingest to finish")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--json", action="store_true",
+                   help="print the report as one JSON object (build, counts, skipped files, roles per document)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("search", parents=[home, reader], help="search the knowledge base",
