@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from evals.coverage import Coverage, coverage, merge_coverage
 from evals.coverage import shown_visibility as coverage_visibility
-from evals.roles_check import RoleCheck, check_roles, load_expected
+from evals.roles_check import RoleCheck, check_roles, listed_documents, load_expected
 from evals.runner import CaseResult
 from evals.scoring import Summary, breakdown, flatten, summarize_results
 from evals.suite import Suite
@@ -178,7 +178,7 @@ def assemble_report(groups: list[Scored], fusion: str, audience: Audience = EVER
         audience=AudienceInfo(unrestricted=audience.unrestricted, groups=sorted(audience.groups)),
         shown_visibility=[list(v) for v in sorted(shown)],
         cases=results,
-        roles={s.name: check_roles(g.kb.roles_for(audience), load_expected(s.roles))
+        roles={s.name: check_roles(g.kb.roles_for(audience), load_expected(s.roles), len(listed_documents(s.roles)))
                for g in groups for s in g.suites if s.roles is not None},
     )
 

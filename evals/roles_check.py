@@ -8,10 +8,14 @@
 A listed role is *found* when a role of that document has its name (either script, or an alias);
 its duty count is *exact* when the found role has exactly the listed number of duties. Roles the
 index found that the file does not list are *spurious* (noise taken for a role, or a list that is
-not a role's duties).
+not a role's duties); `spurious_per_doc` divides them by the documents the file lists.
+
+    python -m evals.roles_check CORPUS_DIR ROLES_FILE [--json]   # parse only (no embedding): quick to iterate
 """
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -31,6 +35,10 @@ class ExpectedRole(BaseModel):
     name: str
     duties: int
     section: str | None = None
+    aliases: list[str] = Field(default_factory=list)
+
+    def forms(self) -> set[str]:
+        return {normalize(n) for n in [self.name, *self.aliases]}
 
 
 class RoleCheck(BaseModel):
@@ -42,12 +50,21 @@ class RoleCheck(BaseModel):
     found_rate: float = 0.0
     exact_rate: float = 0.0
     spurious_count: int = 0
+    documents: int = 0
+    spurious_per_doc: float = 0.0
     missing: list[str] = Field(default_factory=list)      # "doc: name"
     wrong_counts: list[str] = Field(default_factory=list)  # "doc: name expected N, found M"
     spurious: list[str] = Field(default_factory=list)     # "doc: name (N duties)"
 
     def figures(self) -> dict[str, float]:
-        return {"found_rate": self.found_rate, "exact_rate": self.exact_rate, "spurious": float(self.spurious_count)}
+        return {"found_rate": self.found_rate, "exact_rate": self.exact_rate, "spurious": float(self.spurious_count),
+                "spurious_per_doc": self.spurious_per_doc}
+
+
+def listed_documents(path: Path) -> list[str]:
+    """The documents a roles file lists (those with no role too)."""
+    data = load_yaml(path.read_text(encoding="utf-8"), str(path))
+    return [str(e["doc"]) for e in data.get("documents") or [] if isinstance(e, dict) and "doc" in e]
 
 
 def load_expected(path: Path) -> list[ExpectedRole]:
@@ -73,14 +90,14 @@ def _forms(role: Role) -> set[str]:
     return {normalize(n) for n in [role.name, *role.aliases]}
 
 
-def check_roles(found: list[Role], expected: list[ExpectedRole]) -> RoleCheck:
+def check_roles(found: list[Role], expected: list[ExpectedRole], documents: int = 0) -> RoleCheck:
     by_doc: dict[str, list[Role]] = {}
     for role in found:
         by_doc.setdefault(role.source, []).append(role)
     matched: set[int] = set()
     check = RoleCheck(expected=len(expected))
     for want in expected:
-        candidates = [r for r in by_doc.get(want.doc, []) if normalize(want.name) in _forms(r)]
+        candidates = [r for r in by_doc.get(want.doc, []) if want.forms() & _forms(r)]
         if not candidates:
             check.missing.append(f"{want.doc}: {want.name}")
             continue
@@ -93,7 +110,51 @@ def check_roles(found: list[Role], expected: list[ExpectedRole]) -> RoleCheck:
             check.wrong_counts.append(f"{want.doc}: {want.name} expected {want.duties}, found {len(best.duties)}")
     check.spurious = [f"{r.source}: {r.name} ({len(r.duties)} duties)" for r in found if id(r) not in matched]
     check.spurious_count = len(check.spurious)
+    check.documents = documents or len({e.doc for e in expected})
+    check.spurious_per_doc = check.spurious_count / check.documents if check.documents else 0.0
     if expected:
         check.found_rate = check.found / len(expected)
         check.exact_rate = check.exact_duties / len(expected)
     return check
+
+
+def parse_roles(corpus: Path) -> list[Role]:
+    """The roles ingest's parser finds in a corpus folder, without embedding or indexing anything."""
+    from ingest.chunk import ChunkLimits
+    from ingest.load import LoadError, discover, read_document
+    from ingest.process import process_document
+    from kb.settings import Settings
+
+    settings = Settings()
+    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    roles: list[Role] = []
+    for path in discover([corpus]):
+        try:
+            roles += process_document(read_document(path, [corpus]), limits).roles
+        except LoadError as exc:
+            print(f"skipped {path.name}: {exc}", file=sys.stderr)
+    return roles
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if a != "--json"]
+    if len(args) != 2:
+        print("usage: python -m evals.roles_check CORPUS_DIR ROLES_FILE [--json]", file=sys.stderr)
+        return 2
+    corpus, roles_file = Path(args[0]), Path(args[1])
+    check = check_roles(parse_roles(corpus), load_expected(roles_file), len(listed_documents(roles_file)))
+    if "--json" in argv:
+        print(json.dumps(check.model_dump(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"roles found {check.found}/{check.expected} ({check.found_rate:.3f}), exact duty counts "
+          f"{check.exact_duties}/{check.expected} ({check.exact_rate:.3f}), spurious {check.spurious_count} "
+          f"({check.spurious_per_doc:.2f} per document, {check.documents} documents)")
+    for title, rows in (("missing", check.missing), ("wrong counts", check.wrong_counts),
+                        ("spurious", check.spurious)):
+        if rows:
+            print(f"{title}:\n  " + "\n  ".join(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -11,7 +11,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ingest.roles import RoleSpan
+from ingest.roles import RoleSpan, has_labelled_parts
 from ingest.structure import Section, path_label
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk, ChunkPart
@@ -123,7 +123,7 @@ class _Chunker:
                 own = [] if node.lines else [ChunkPart(None, node.label)]
             self._emit_packed(here, role, own + self._paragraph_parts(node.lines), limit)
             return
-        labelled = span is not None and any(c.kind == "label" for c in node.children)
+        labelled = span is not None and has_labelled_parts(node)
         if node.kind != "root" and len(node.full_text()) <= limit and not self._has_role_below(node) \
                 and not labelled:  # a role's labelled parts (职责 / 任职要求 / 禁止行为) are chunks of their own
             parts = self._paragraph_parts(node.lines) + [ChunkPart(c.number, c.full_text()) for c in node.children]

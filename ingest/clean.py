@@ -20,6 +20,9 @@ LISTING_LINE = re.compile(r"(发布|发表)\s*[:：]\s*\d{4}-\d{1,2}-\d{1,2}.*(�
 VIEW_COUNT = re.compile(r"^(浏览|阅读|点击)(次数|量)?\s*[:：]?\s*\d+\s*(次)?$")
 # a page's meta line: publish date / source / hits / font size / print-close links, in any combination
 PAGE_META = re.compile(r"(浏览次数|访问量|点击量|阅读量|点击数)\s*[:：]|字体\s*[:：]\s*\[?\s*大|【\s*(打印|关闭)")
+# A table of contents line: a heading, a run of leader dots (or ellipses), maybe a page number. The heading
+# itself follows in the body, so the entry would only duplicate it as an empty section.
+TOC_LINE = re.compile(r"^.{1,60}?(?:[.．·…⋯_]\s*){6,}\s*\d{0,4}\s*$")
 AD_LINE = re.compile(r"^(广告|赞助|点击下载|扫码关注|版权所有|copyright)", re.I)
 QA_FILLERS = re.compile(
     r"^[,，。.]?\s*(这个问题也许我能帮上点忙|希望对你有所帮助|希望能帮到你|希望对您有所帮助|以上回答希望对你有帮助|满意请采纳)[。!！.]*$"
@@ -51,6 +54,8 @@ def _drop_reason(match_line: str) -> str | None:
         return "ad"
     if QA_FILLERS.match(match_line):
         return "filler"
+    if TOC_LINE.match(match_line):
+        return "contents"
     return None
 
 

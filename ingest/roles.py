@@ -19,7 +19,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.structure import SECTION_KINDS, Section, path_label
+from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
+from kb.jobtitles import ListKind, is_job_title, label_kind, split_qualifier
 from kb.normalize import to_simplified, to_traditional
 from kb.outline import strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
@@ -42,12 +43,7 @@ GENERIC_NAMES = frozenset(
      "各岗位", "各崗位", "各部门", "各部門", "部门岗位", "管理人员"})
 # Simplified forms, matched on to_simplified(text)
 INSTITUTION = re.compile(r"(机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
-ROLE_NOUN = re.compile(
-    r"(员|长|师|经理|主任|主管|负责人|人员|司机|技工|领班|护士|医生|教师|老师|门卫|保安|专员|助理|秘书|会计|出纳|"
-    r"顾问|干事|工|官|组|委员会|业主|班主任)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
-DUTY_LABEL = re.compile(
-    r"^(?:岗位|工作|主要|具体|本岗)?(?:职责|职掌|工作内容|工作任务|职责描述|职责内容)(?:描述|内容|如下)?$")
 ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")
 SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|负责|执行|按照|依照|依法|对|由|有|，|,|、|不得")
@@ -61,11 +57,14 @@ INLINE_GROUP = re.compile(
     r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
 MAX_ROLE_NAME_CHARS = 12
+MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
+# kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
+NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
+                                                "circled"})
 MIN_ITEM_ROLES = 2
 MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
-PAREN_ALIAS = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alias>[^）)]{2,12})[)）]$")
 
 
 @dataclass(frozen=True)
@@ -83,10 +82,12 @@ def _clean_name(name: str) -> str:
 
 
 def _split_alias(name: str) -> tuple[str, list[str]]:
-    """主班护士（办公室护士） → (主班护士, [办公室护士])."""
-    m = PAREN_ALIAS.match(name)
-    if m and not re.search(r"[、,，]", m.group("alias")):
-        return _clean_name(m.group("name")), [m.group("alias")]
+    """主班护士（办公室护士） → (主班护士, [办公室护士]); a bracketed note that names no post stays in the name
+    (客户服务经理（服务站、综合模块）: the module is not another name of the post)."""
+    base, alternatives = split_qualifier(name)
+    posts = [a for a in alternatives if is_job_title(a)]
+    if alternatives and len(posts) == len(alternatives):
+        return _clean_name(base), posts
     return name, []
 
 
@@ -98,6 +99,8 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     name = _clean_name(m.group("name"))
     if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
         return None
+    if not is_job_title(_split_alias(name)[0], units=True):
+        return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
     department = None
     org = ORG_PREFIX.match(name)
     if org:
@@ -133,16 +136,38 @@ def _list_items(node: Section) -> list[Section]:
     return items if leaves * 2 >= len(items) else []
 
 
+def part_kind(node: Section) -> ListKind | None:
+    """The kind of list a node heads when its heading is a list label (岗位职责, （二）安全职责, 任职资格)."""
+    if node.kind == "root" or node.role:
+        return None
+    return label_kind(_heading_name(node))
+
+
 def is_duty_label(node: Section) -> bool:
-    return node.kind == "label" and bool(DUTY_LABEL.match(to_simplified(node.heading).strip()))
+    return part_kind(node) is ListKind.DUTIES
 
 
-def _duty_items(node: Section) -> list[Section]:
-    """A role section's duties: the items of its duty label(s) if it has labelled parts, else its own items."""
-    labelled = [c for c in node.children if is_duty_label(c)]
-    if labelled:
-        return [item for label in labelled for item in _list_items(label)]
-    return _list_items(node)
+def has_labelled_parts(node: Section) -> bool:
+    return any(part_kind(c) is not None for c in node.children)
+
+
+def _part_duties(label: Section) -> list[DutyItem]:
+    """A duty label's items; a label with no list but lines of its own has one duty per line."""
+    items = _list_items(label)
+    if items:
+        return _duties(items)
+    return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
+
+
+def _duty_list(node: Section) -> list[DutyItem]:
+    """A role section's duties: the items of every duty label (岗位职责, 安全职责 …) when it has labelled parts,
+    in order, numbered through; else its own items."""
+    if not has_labelled_parts(node):
+        return _duties(_list_items(node))
+    parts = [_part_duties(label) for label in node.children if is_duty_label(label)]
+    if len(parts) == 1:
+        return parts[0]
+    return [DutyItem(n=i, text=d.text) for i, d in enumerate((d for part in parts for d in part), 1)]
 
 
 def _split_sentences(text: str) -> list[str]:
@@ -167,30 +192,39 @@ def _heading_name(node: Section) -> str:
     return strip_marker_text(node.heading).strip()
 
 
-def _is_name_heading(text: str) -> bool:
-    plain = to_simplified(text)
-    return 2 <= len(text) <= MAX_ROLE_NAME_CHARS and not re.search(r"[，,。；;：:、\s]", text) \
-        and bool(ROLE_NOUN.search(_split_alias(plain)[0])) and plain not in GENERIC_NAMES
+def _is_name_heading(text: str, units: bool = True) -> bool:
+    return is_job_title(text.rstrip(":："), units) and to_simplified(text) not in GENERIC_NAMES
+
+
+def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
+    """A heading that is only a post's name owns the lists under it: labelled parts (岗位职责, 安全职责) or, in a
+    part about duties, its items; a person's post (not a unit) also owns a plain list of items right under it."""
+    if node.kind not in NAME_HEADING_KINDS:
+        return False
+    if has_labelled_parts(node):
+        return _is_name_heading(text)
+    if in_duties:
+        return _is_name_heading(text, units=False)
+    items = _list_items(node)
+    return len(items) >= MIN_BARE_POST_ITEMS and _is_name_heading(text, units=False) \
+        and all(is_list_kind(c.kind) for c in items)
 
 
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
-    """The role a section names (table role, role heading, or a bare role name in a duty context)."""
-    items = _duty_items(node)
-    if not items:
+    """The role a section names (table role, role heading, or a post's name over its lists)."""
+    duties = _duty_list(node)
+    if not duties:
         return None
     if node.role:
-        return RoleSpan(_make_role(node.role, node.department, _duties(items), path, doc_id, title), node, False)
+        return RoleSpan(_make_role(node.role, node.department, duties, path, doc_id, title), node, False)
     text = _heading_name(node)
     named = role_name_from_heading(text)
-    if named is None and node.kind in SECTION_KINDS | {"cn", "paren_cn", "decimal2", "decimal1", "arabic"} \
-            and _is_name_heading(text):
-        has_duty_label = any(is_duty_label(c) for c in node.children)
-        if in_duties or has_duty_label:
-            named = (text, None)
+    if named is None and _bare_post(node, text, in_duties):
+        named = (text.rstrip(":："), None)
     if named is None:
         return None
     name, department = named
-    return RoleSpan(_make_role(name, department, _duties(items), path, doc_id, title), node, False)
+    return RoleSpan(_make_role(name, department, duties, path, doc_id, title), node, False)
 
 
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -229,7 +263,7 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
     subject = article_subject(node.heading)
-    if subject is None or not ROLE_NOUN.search(to_simplified(subject)):
+    if subject is None or not is_job_title(subject, units=True):
         return None
     return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
 
@@ -251,7 +285,7 @@ def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -
     subject, _ = Counter(s for s, _ in bound).most_common(1)[0]
     subject = min((s for s, _ in bound if subject.startswith(s)), key=len)
     articles = [a for s, a in bound if s.startswith(subject)]
-    if len(articles) < MIN_OBLIGATION_ARTICLES or not ROLE_NOUN.search(to_simplified(subject)):
+    if len(articles) < MIN_OBLIGATION_ARTICLES or not is_job_title(subject, units=True):
         return []
     duties = [DutyItem(n=i, text=a.content_text()) for i, a in enumerate(articles, 1)]
     return [RoleSpan(_make_role(subject, None, duties, path, doc_id, title), node, False, inline=True)]
@@ -291,7 +325,7 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
         m = INLINE_DUTY.match(text.strip())
         if m:
             named = role_name_from_heading(f"{m.group('name')}职责")
-            if named and _is_name_heading(named[0]):
+            if named and _is_name_heading(named[0], units=False):
                 clauses = [c.strip() for c in CLAUSE_SPLIT.split(m.group("desc")) if c.strip()]
                 duties = [DutyItem(i, c) for i, c in enumerate(clauses, 1)]
                 spans.append(RoleSpan(_make_role(named[0], named[1], duties, path, doc_id, title), node, False,

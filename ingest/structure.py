@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from kb.jobtitles import label_kind
 from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, Marker, match_marker
 
 LABEL_MAX_CHARS = 20
@@ -181,6 +182,9 @@ class _OutlineBuilder:
     def add_paragraph(self, line: str) -> None:
         """An unnumbered paragraph after a list or a table: a `para` child of their section, after them."""
         top = self.current
+        if top.is_leaf and label_kind(top.heading) is not None and len(self.stack) > self.base:
+            self.add_body(line)  # a list label's intro ("（二）安全职责" then "为本部门安全第一责任人：") opens its list
+            return
         if is_list_kind(top.kind) and top.is_leaf and len(self.stack) > self.base:
             self.close_list()
         if self.current.children and (is_list_kind(self.current.children[-1].kind) or self.after_table):

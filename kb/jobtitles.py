@@ -1,0 +1,189 @@
+"""What a job title is, and what a list label says about its items: the one place that knows (data).
+
+A role in a duty document is a *job-title node* (a heading, an article title, a table cell beside a role
+label, a sheet, a column header, a roster row, the title of a handbook addressed to one post) that owns one
+or more labelled lists. The label names the kind of the list (岗位职责, 安全职责, 任职要求, 禁止行为) and is
+never the role. Everything here works on the Simplified form of a text (`kb.normalize.to_simplified`), so
+Traditional documents need no second list.
+"""
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from kb.normalize import to_simplified
+
+# Endings of job titles: a post's name ends in one of these (longest first where one is a suffix of another).
+JOB_TITLE_ENDINGS = (
+    "负责人", "联络人", "协调人", "召集人", "管理员", "操作员", "服务员", "工程师", "班主任", "秘书长", "委员会",
+    "经理", "主任", "主管", "总监", "总裁", "总经理", "董事", "理事", "监事", "主席", "书记", "干事", "干部", "专员",
+    "助理", "秘书", "顾问", "会计", "出纳", "司机", "技工", "领班", "护士", "医生", "医师", "药师", "教师", "老师",
+    "讲师", "导师", "教练", "门卫", "保安", "保洁", "厨师", "主厨", "师傅", "店长", "收银", "编辑", "记者", "代表",
+    "志工", "义工", "志愿者", "维护者", "贡献者", "管理者", "委员", "组长", "班长", "队长", "部长", "科长", "处长",
+    "院长", "校长", "站长", "所长", "馆长", "台长", "股长", "厂长", "馆员", "人员", "员", "长", "师", "岗", "工", "官",
+    "组", "队", "管家", "业主",
+)
+# Whole names that end like a job title but are not posts (a 人员 of no post, members of a body in general).
+NOT_JOB_TITLES = frozenset({
+    "工作人员", "有关人员", "相关人员", "全体人员", "其他人员", "人员", "管理人员", "全体员工", "员工", "职工", "会员",
+    "成员", "学员", "学生", "家长", "客户", "顾客", "病人", "患者", "用户", "业主大会", "各组", "小组", "工作组",
+    "本组", "全组", "班组", "岗", "本岗", "各岗", "上岗", "在岗", "到岗", "离岗", "定岗", "顶岗", "专人",
+})
+# Words before a job-title ending that make the whole a thing, not a post (安全工作, 考勤员工).
+THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
+# Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
+UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院")
+# A post named by its kind with the post in brackets: 客服支持岗（配送员）, 营业员（政务专窗班长）.
+QUALIFIED_BASES = ("岗", "岗位", "员", "人员", "类")
+MIN_TITLE_CHARS = 2
+MAX_TITLE_CHARS = 12
+TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
+QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
+QUALIFIER_LIST = re.compile(r"[、,，/／]")
+ALTERNATIVES = re.compile(r"[/／、]")
+
+
+class ListKind(StrEnum):
+    """What a labelled list holds for the role that owns it."""
+
+    DUTIES = "duties"              # 岗位职责, 工作职责, 安全职责, 工作内容, 职掌 — what the role must do
+    REQUIREMENTS = "requirements"  # 任职要求, 任职资格 — what the holder must have
+    PROHIBITIONS = "prohibitions"  # 禁止行为, 禁止事项
+    AUTHORITY = "authority"        # 工作权限, 岗位权限, 权利
+    MEASURES = "measures"          # 考核指标, 绩效
+    RELATIONS = "relations"        # 直接上级, 汇报对象, 工作关系
+
+
+# Label words by kind, Simplified; a label is one of these, optionally with a qualifier before it (安全职责,
+# 主要工作内容) and 描述/内容/如下 after it.
+LABEL_WORDS: dict[ListKind, tuple[str, ...]] = {
+    ListKind.DUTIES: ("岗位职责", "工作职责", "主要职责", "具体职责", "基本职责", "职责", "职掌", "工作内容",
+                      "主要工作", "工作任务", "主要任务", "职责范围", "工作范围", "职责描述", "岗位说明",
+                      "工作守则", "责任", "任务", "分工"),
+    ListKind.REQUIREMENTS: ("任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "资格条件", "素质要求",
+                            "能力要求", "学历要求", "要求"),
+    ListKind.PROHIBITIONS: ("禁止行为", "禁止事项", "禁止", "严禁", "不得"),
+    ListKind.AUTHORITY: ("工作权限", "岗位权限", "权限", "权利", "职权"),
+    ListKind.MEASURES: ("考核指标", "绩效指标", "考核标准", "考核"),
+    ListKind.RELATIONS: ("直接上级", "直接下级", "汇报对象", "工作关系", "上级", "下级"),
+}
+LABEL_QUALIFIER_MAX_CHARS = 6  # 安全生产职责, 质量管理职责: a short qualifier before the label word
+LABEL_TAIL = re.compile(r"(?:描述|内容|说明|如下|包括|是)?[:：]?$")
+# Keys of a role card's cells: the cell beside one of these names the post / its department.
+ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名", "职别",
+                            "岗位/职务", "工种", "担任职务", "职司"})
+DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称", "单位", "所属单位"})
+# Column headers of a duty column (a role table, a roster, a card's duty block header).
+DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务|负责事项|工作事项|掌理事项")
+# Columns that number or weigh a card's duty rows, not duties themselves.
+NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
+WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
+# Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则.
+ADDRESSED_DOCUMENT = re.compile(r"(手册|须知|守则|指南|指引|规范|工作规程|工作手册|职责|说明书)$")
+# General words for staff are no post, but a handbook addressed to them makes its reader the role (员工手册).
+ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人", "志工", "义工", "志愿者", "实习生", "成员"})
+# Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).
+ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
+                                  r"委员会|[^\u4e00-\u9fff])")
+# A rule naming who does it inside the sentence: 由值班人员检查门窗, 值班人员应…
+RULE_AGENT = re.compile(
+    r"由(?P<name>[\u4e00-\u9fff]{2,10}?)(?:负责|进行|检查|审核|审批|填写|登记|组织|安排|处理|执行|统一)")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+LATIN_LETTER = re.compile(r"[A-Za-z]")
+TRANSLATION_MIN_LETTERS = 8  # a line with no CJK and at least this many letters is a translation, not a duty
+
+
+def plain(text: str) -> str:
+    return to_simplified(text).strip().replace(" ", "").replace("\u3000", "")
+
+
+def split_qualifier(name: str) -> tuple[str, list[str]]:
+    """A post with bracketed other forms keeps them all: 安全岗（安全员） → (安全岗, [安全员]);
+    稽查员（安全稽查员、安全管理员） → (稽查员, [安全稽查员, 安全管理员])."""
+    m = QUALIFIER.match(name.strip())
+    if m is None:
+        return name.strip(), []
+    alternatives = [a.strip() for a in QUALIFIER_LIST.split(m.group("alt")) if a.strip()]
+    return m.group("name").strip(), alternatives
+
+
+def title_ending(name: str) -> str:
+    """The job-title ending a name has (仓库主管 → 主管), or ''."""
+    simple = plain(name)
+    return next((e for e in JOB_TITLE_ENDINGS if simple.endswith(e)), "")
+
+
+def is_unit(name: str) -> bool:
+    """An organisational unit (财务部, 保卫科, 安全委员会): it may own duties, but it is no person's post."""
+    return plain(name).endswith(UNIT_ENDINGS)
+
+
+def is_job_title(name: str, units: bool = False) -> bool:
+    """Whether a short text names a post (or, with `units`, a unit that can own duties): 2–12 characters, no
+    sentence punctuation, a job-title ending, and not a general word for people or a thing (工作人员, 安全工作)."""
+    base, alternatives = split_qualifier(name)
+    if alternatives and all(is_job_title(alt, units) for alt in alternatives) \
+            and (is_job_title(base, True) or base.endswith(QUALIFIED_BASES)):
+        return True
+    simple = plain(base)
+    if not MIN_TITLE_CHARS <= len(simple) <= MAX_TITLE_CHARS or TITLE_PUNCT.search(simple):
+        return False
+    if not CJK.search(simple) or simple in NOT_JOB_TITLES or label_kind(simple) is not None:
+        return False
+    if simple.endswith(THING_ENDINGS):
+        return False
+    if is_unit(simple):
+        return units
+    return bool(title_ending(simple))
+
+
+def label_kind(text: str) -> ListKind | None:
+    """The kind of list a label heads (岗位职责 → duties, 安全职责 → duties, 任职资格 → requirements), or None.
+
+    A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
+    role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
+    simple = LABEL_TAIL.sub("", plain(text))
+    for kind, words in LABEL_WORDS.items():
+        for word in words:
+            if not simple.endswith(word):
+                continue
+            qualifier = simple[: -len(word)].rstrip("的")
+            if len(qualifier) > LABEL_QUALIFIER_MAX_CHARS or TITLE_PUNCT.search(qualifier):
+                return None
+            if qualifier and title_ending(qualifier) and not qualifier.endswith(THING_ENDINGS):
+                return None  # 保安员职责 names its post
+            return kind
+    return None
+
+
+def is_translation(text: str) -> bool:
+    """A line that repeats the one before it in another language (no CJK, mostly letters): counted once."""
+    return not CJK.search(text) and len(LATIN_LETTER.findall(text)) >= TRANSLATION_MIN_LETTERS
+
+
+def addressed_title(title: str) -> str | None:
+    """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post)."""
+    simple = plain(title)
+    m = ADDRESSED_DOCUMENT.search(simple)
+    if not m:
+        return None
+    head = simple[: m.start()].rstrip("的")
+    org = ORGANISATION_ENDINGS.match(head)
+    head = head[org.end():] if org else head
+    for start in range(len(head)):
+        candidate = head[start:]
+        if candidate in ADDRESSEES or is_job_title(candidate):
+            return candidate
+    return None
+
+
+def rule_agent(text: str) -> str | None:
+    """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员."""
+    m = RULE_AGENT.search(plain(text))
+    if m is None:
+        return None
+    name = m.group("name")
+    for start in range(len(name) - MIN_TITLE_CHARS + 1):
+        if is_job_title(name[start:]):
+            return name[start:]
+    return None
