@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
+from ingest.formats.markdown import markdown_blocks
 from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import parse_blocks, text_blocks
 from kb.outline import LINE, Block, match_marker
@@ -61,6 +62,8 @@ def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
         return cleaned_blocks.blocks, cleaned_blocks.removed
     text = HTML_COMMENT.sub("", doc.text) if doc.kind == "markdown" else doc.text
     cleaned = clean_text(text)
+    if doc.kind == "markdown":
+        return markdown_blocks(cleaned.text), cleaned.removed
     return text_blocks(cleaned.text), cleaned.removed
 
 

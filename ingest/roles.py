@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
-from kb.jobtitles import ListKind, is_job_title, label_kind, split_qualifier
+from kb.jobtitles import ListKind, addressed_title, is_job_title, label_kind, rule_agent, split_qualifier
 from kb.normalize import to_simplified, to_traditional
 from kb.outline import strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
@@ -57,6 +57,10 @@ INLINE_GROUP = re.compile(
     r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
 MAX_ROLE_NAME_CHARS = 12
+MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
+MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
+MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
+CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
@@ -85,7 +89,7 @@ def _split_alias(name: str) -> tuple[str, list[str]]:
     """主班护士（办公室护士） → (主班护士, [办公室护士]); a bracketed note that names no post stays in the name
     (客户服务经理（服务站、综合模块）: the module is not another name of the post)."""
     base, alternatives = split_qualifier(name)
-    posts = [a for a in alternatives if is_job_title(a)]
+    posts = [a for a in alternatives if is_job_title(a) or not CJK.search(a)]  # an English name is another name
     if alternatives and len(posts) == len(alternatives):
         return _clean_name(base), posts
     return name, []
@@ -196,13 +200,21 @@ def _is_name_heading(text: str, units: bool = True) -> bool:
     return is_job_title(text.rstrip(":："), units) and to_simplified(text) not in GENERIC_NAMES
 
 
+def _owns_role_parts(node: Section, text: str) -> bool:
+    """A short heading over labelled parts of a role (要求 / 职责 / 权限): whatever its name (Maintainer, PMC),
+    a node that owns a duty list beside other parts of a post is the post."""
+    kinds = {part_kind(c) for c in node.children} - {None}
+    return ListKind.DUTIES in kinds and len(kinds) >= MIN_ROLE_PARTS and len(text) <= MAX_ANCHOR_NAME_CHARS \
+        and not re.search(r"[，,。；;：:！？!?]", text) and label_kind(text) is None
+
+
 def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
     """A heading that is only a post's name owns the lists under it: labelled parts (岗位职责, 安全职责) or, in a
     part about duties, its items; a person's post (not a unit) also owns a plain list of items right under it."""
     if node.kind not in NAME_HEADING_KINDS:
         return False
     if has_labelled_parts(node):
-        return _is_name_heading(text)
+        return _is_name_heading(text) or _owns_role_parts(node, text)
     if in_duties:
         return _is_name_heading(text, units=False)
     items = _list_items(node)
@@ -360,7 +372,46 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
             visit(child, here, context)
 
     visit(root, [], False)
-    return spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans)
+    if not any(not s.inline for s in spans):  # a rules document: posts named inside its rules, or its reader
+        spans += _agent_roles(root, doc_id, title)
+        addressed = addressed_title(title)
+        if addressed and not meta_roles:
+            meta_roles = [addressed]
+    return _merge_same_roles(spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans))
+
+
+def _forms(role: Role) -> set[str]:
+    return {to_simplified(n).lower() for n in [role.name, *role.aliases]}
+
+
+def _merge_same_roles(spans: list[RoleSpan]) -> list[RoleSpan]:
+    """One role per post and document: a post named twice (a summary table row "Contributor", then its own
+    section "贡献者 Contributor") keeps the fuller duty list and all the names."""
+    kept: list[RoleSpan] = []
+    for span in spans:
+        same = next((k for k in kept if _forms(k.role) & _forms(span.role) and not span.inline and not k.inline
+                     and k.role.name != span.role.name), None)
+        if same is None:
+            kept.append(span)
+            continue
+        keep, drop = (same, span) if len(same.role.duties) >= len(span.role.duties) else (span, same)
+        extra = [f for f in [drop.role.name, *drop.role.aliases] if f != keep.role.name and f not in keep.role.aliases]
+        keep.role.aliases.extend(extra)
+        kept[kept.index(same)] = keep
+    return kept
+
+
+def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
+    """Rules that name their doer (每日下班前由值班人员检查门窗): each post named so gets those rules as duties."""
+    by_post: dict[str, list[Section]] = {}
+    for node in root.walk():
+        if node.number is not None and node.is_leaf and node.kind not in SECTION_KINDS:
+            post = rule_agent(node.content_text())
+            if post:
+                by_post.setdefault(post, []).append(node)
+    return [RoleSpan(_make_role(post, None, [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(nodes, 1)],
+                                [], doc_id, title), root, False, inline=True)
+            for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
 def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str],

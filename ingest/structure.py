@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kb.jobtitles import label_kind
+from kb.jobtitles import is_translation, label_kind, post_field
 from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, Marker, match_marker
 
 LABEL_MAX_CHARS = 20
@@ -183,7 +183,7 @@ class _OutlineBuilder:
         """An unnumbered paragraph after a list or a table: a `para` child of their section, after them."""
         top = self.current
         if top.is_leaf and label_kind(top.heading) is not None and len(self.stack) > self.base:
-            self.add_body(line)  # a list label's intro ("（二）安全职责" then "为本部门安全第一责任人：") opens its list
+            self.add_body(line)  # a list label's intro ("（二）安全职责", "为本部门安全第一责任人：") opens its list
             return
         if is_list_kind(top.kind) and top.is_leaf and len(self.stack) > self.base:
             self.close_list()
@@ -287,10 +287,19 @@ class _OutlineBuilder:
         self._truncate(self.base)
         self._push(Section("row", None, block.text, block.text, role=block.role, department=block.department))
 
+    def add_post_anchor(self, post: str, line: str) -> None:
+        """A field line naming a post (岗位名称：校长) opens that post's card: what follows, up to the next such line
+        or a heading, is the post's. An earlier card, its labels and lists close; headings above stay open."""
+        while len(self.stack) > self.base and self.stack[-1].kind not in HEADING_KINDS | {"root", "heading"}:
+            self.stack.pop()
+        self._push(Section("row", None, line, line, role=post))
+
     def begin_table(self, block: Block) -> None:
         if self.stack and self.stack[-1].kind == "para":
             self.stack.pop()
         self.close_list()
+        if block.role and (self.current.kind == "root" or self.current.role not in (None, block.role)):
+            self.add_post_anchor(block.role, block.role)  # one card after another: each opens its post's section
         if block.role:
             self.current.role = block.role
             self.current.department = self.current.department or block.department
@@ -317,7 +326,14 @@ def text_blocks(text: str) -> list[Block]:
 
 def _feed_line(builder: _OutlineBuilder, blocks: list[Block], i: int, block: Block) -> None:
     line = block.text.strip()
+    post = post_field(line)
+    if post is not None:
+        builder.add_post_anchor(post, line)
+        return
     marker = match_marker(line)
+    if marker is not None and marker.number is not None and is_translation(marker.heading):
+        builder.add_body(line)  # a numbered line repeating the item before it in English: one item, not two
+        return
     following = None
     if marker is None:
         following = _next_marker(blocks, i + 1)
@@ -341,6 +357,8 @@ def parse_blocks(blocks: list[Block]) -> Section:
                 _feed_line(builder, blocks, i, block)
         elif block.kind == HEADING:
             builder.add_heading(block)
+        elif block.kind == ITEM and is_translation(block.text):
+            builder.add_body(block.text)
         elif block.kind == ITEM:
             marker = _block_marker(block)
             assert marker is not None

@@ -17,31 +17,19 @@ from __future__ import annotations
 
 import re
 
+from ingest.cards import card_blocks, cell_lines, key
 from ingest.formats.grid import Cell, Grid
-from kb.normalize import to_simplified
-from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, match_marker
+from kb.jobtitles import DEPARTMENT_KEYS, DUTY_COLUMN, NUMBER_COLUMN, ROLE_NAME_KEYS, is_job_title
+from kb.outline import BEGIN, END, HEADING, ITEM, LINE, ROLE, Block, match_marker
 
 HEADER_CELL_MAX_CHARS = 16
-PAIR_VALUE_MAX_CHARS = 30  # a card value longer than this (or on several lines) is a labelled section
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?]")
-ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名"})
-DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称"})
-CARD_KEYS = ROLE_NAME_KEYS | DEPARTMENT_KEYS | frozenset({
-    "直接上级", "直接下级", "上级", "下级", "汇报对象", "岗位职责", "工作职责", "主要职责", "职责", "职责描述",
-    "工作内容", "任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "禁止行为", "禁止事项", "岗位目的",
-    "工作目标", "工作权限", "岗位权限", "考核指标", "工作关系", "岗位编号", "编制人数", "定员", "岗位概述"})
-# keys whose rows are parts of the role (its duties, requirements, prohibitions): a labelled section even when short
-PART_KEYS = frozenset({"岗位职责", "工作职责", "主要职责", "职责", "职责描述", "工作内容", "任职要求", "任职资格",
-                       "任职条件", "岗位要求", "资格要求", "禁止行为", "禁止事项", "工作权限", "岗位权限", "考核指标"})
-ROLE_COLUMN = ROLE_NAME_KEYS | frozenset({"岗位/职务", "工种"})
-DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务")
-NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目)$", re.I)
+ROLE_COLUMN = ROLE_NAME_KEYS
+MIN_TASK_CJK = 2  # a task cell says what to do in words; a headcount or a figure is no task
+CJK = re.compile(r"[\u4e00-\u9fff]")
+MIN_SCHEDULE_POSTS = 2  # a timetable names at least two posts in its header (one is just a table about a post)
 COLON = "："
 PAIR_SEP = "\u3000"  # between a row's labelled cells: a space, not a sentence break, so a row stays one unit
-
-
-def _key(text: str) -> str:
-    return to_simplified(text).strip().rstrip(":：").replace(" ", "").replace("\u3000", "")
 
 
 def _clean_rows(grid: Grid) -> list[list[Cell]]:
@@ -67,53 +55,16 @@ def _is_header(row: list[Cell]) -> bool:
                                    and not re.fullmatch(r"[\d.,%:：\-—–~～/ ]+", t) for t in texts)
 
 
-def _cell_lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
-
-
 def _lines(text: str) -> list[Block]:
-    return [Block(LINE, line) for line in _cell_lines(text)]
+    return [Block(LINE, line) for line in cell_lines(text)]
 
 
 def _duty_blocks(text: str) -> list[Block]:
     """A duty cell: its numbered lines as they are, or (no numbers) one entry per line."""
-    lines = _cell_lines(text)
+    lines = cell_lines(text)
     if any(match_marker(line) for line in lines):
         return [Block(LINE, line) for line in lines]
     return [Block(ITEM, line, number=i) for i, line in enumerate(lines, 1)]
-
-
-def _card(rows: list[list[Cell]]) -> list[Block] | None:
-    keys = {_key(r[0].text) for r in rows if r[0].text}
-    if len(keys & CARD_KEYS) < 2 or not keys & (ROLE_NAME_KEYS | {"岗位职责", "工作职责", "主要职责", "职责"}):
-        return None
-    role = department = None
-    body: list[Block] = []
-    for row in rows:
-        label = row[0].text.strip().rstrip(":：")
-        values = [c.text for c in row[1:] if c.text and not c.repeated]
-        if not label:
-            body += [b for v in values for b in _lines(v)]
-            continue
-        pairs = [(label, values[0] if values else "")]
-        rest = values[1:]
-        if all(_key(v) in CARD_KEYS for v in rest[0::2]) and len(rest) % 2 == 0:
-            pairs += list(zip(rest[0::2], rest[1::2], strict=True))
-        else:
-            pairs = [(label, "\n".join(values))]
-        for key, value in pairs:
-            if _key(key) in ROLE_NAME_KEYS and value and role is None:
-                role = value.strip()
-            if _key(key) in DEPARTMENT_KEYS and value and department is None:
-                department = value.strip()
-        long = any(len(v) > PAIR_VALUE_MAX_CHARS or "\n" in v for _, v in pairs)
-        labelled = any(b.kind == LABEL for b in body)  # after a labelled part, a line would join that part
-        if len(pairs) == 1 and (long or labelled or _key(label) in PART_KEYS):
-            body.append(Block(LABEL, label))
-            body += _lines(pairs[0][1])
-        else:
-            body.append(Block(LINE, PAIR_SEP.join(f"{k.rstrip(':：')}{COLON}{v}" for k, v in pairs if v)))
-    return [Block(BEGIN, role=role, department=department), *body, Block(END)]
 
 
 def _column_names(header_rows: list[list[Cell]]) -> list[str]:
@@ -146,9 +97,9 @@ def _row_text(row: list[Cell], names: list[str], skip: set[int]) -> str:
 
 
 def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
-    keys = [_key(n) for n in names]
+    keys = [key(n) for n in names]
     numbers = {j for j, k in enumerate(keys) if NUMBER_COLUMN.match(k)}
-    role_col = next((j for j, k in enumerate(keys) if k in ROLE_COLUMN), None)
+    role_col = _post_column(rows, [j for j, k in enumerate(keys) if k in ROLE_COLUMN])
     duty_col = next((j for j, k in enumerate(keys) if DUTY_COLUMN.search(k) and j != role_col and j not in numbers),
                     None)
     if role_col is None or duty_col is None:
@@ -184,8 +135,42 @@ def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
     return [*blocks, Block(END)]
 
 
+def _post_column(rows: list[list[Cell]], candidates: list[int]) -> int | None:
+    """Of the columns headed like a post (职务, 职称), the one whose values tell the rows apart: a roster repeats
+    the committee's title on every row (a constant column names the body, not each holder's post)."""
+    def distinct(j: int) -> int:
+        return len({r[j].text for r in rows if r[j].text})
+
+    varying = [j for j in candidates if distinct(j) > 1 or len(rows) == 1]
+    return max(varying, key=distinct) if varying else None
+
+
+def _schedule_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
+    """A timetable with a column per post (时间 | 值班员 | 保安员): each filled cell is that post's task at that
+    row's time, so each post column becomes the post's section with one item per filled cell."""
+    posts = [j for j, name in enumerate(names) if j > 0 and is_job_title(name)]
+    if len(posts) < MIN_SCHEDULE_POSTS or is_job_title(names[0]):
+        return None
+    cells = [r[j].text for r in rows for j in posts if r[j].text]
+    if sum(1 for c in cells if len(CJK.findall(c)) >= MIN_TASK_CJK) * 2 < len(cells):
+        return None  # figures per post (a staffing plan: 早班 | 1 | 4): no tasks
+    blocks: list[Block] = [Block(BEGIN)]
+    for j in posts:
+        blocks.append(Block(ROLE, names[j], role=names[j]))
+        filled = [(r[0].text, r[j].text) for r in rows if r[j].text and not r[j].repeated]
+        blocks += [Block(ITEM, f"{when}{COLON}{task}" if when else task, number=i)
+                   for i, (when, task) in enumerate(filled, 1)]
+    return [*blocks, Block(END)]
+
+
+def _role_table_header(row: list[Cell]) -> bool:
+    """A first row naming a role column and a duty column: a table of many roles, not one role's card."""
+    keys = [key(c.text) for c in row if c.text]
+    return any(k in ROLE_COLUMN for k in keys) and any(DUTY_COLUMN.search(k) for k in keys)
+
+
 def _record_table(rows: list[list[Cell]], names: list[str]) -> list[Block]:
-    numbers = [j for j, name in enumerate(names) if NUMBER_COLUMN.match(_key(name))]
+    numbers = [j for j, name in enumerate(names) if NUMBER_COLUMN.match(key(name))]
     blocks: list[Block] = [Block(BEGIN)]
     for i, row in enumerate(rows, 1):
         number = i
@@ -209,8 +194,9 @@ def _plain_rows(rows: list[list[Cell]]) -> list[Block]:
     return [*blocks, Block(END)]
 
 
-def table_blocks(grid: Grid, heading_level: int = 0) -> list[Block]:
-    """The blocks of one table; `heading_level` is the level a caption row takes (0: a plain line)."""
+def table_blocks(grid: Grid, heading_level: int = 0, post: str | None = None) -> list[Block]:
+    """The blocks of one table; `heading_level` is the level a caption row takes (0: a plain line); `post` is
+    the post a role card stands for when it names none itself (a sheet of one card: the sheet's name)."""
     rows = _clean_rows(grid)
     if not rows:
         return []
@@ -222,7 +208,7 @@ def table_blocks(grid: Grid, heading_level: int = 0) -> list[Block]:
     while len(rows) > 1 and (note := _single_text(rows[-1])) is not None and len(rows[-1]) > 1:
         after.insert(0, Block(LINE, note))
         rows = rows[:-1]
-    card = _card(rows)
+    card = None if _role_table_header(rows[0]) else card_blocks(rows, post)
     if card is not None:
         return before + card + after
     if not _is_header(rows[0]) or len(rows) < 2:
@@ -233,4 +219,5 @@ def table_blocks(grid: Grid, heading_level: int = 0) -> list[Block]:
         header.append(rows[len(header)])
     names = _column_names(header)
     body = rows[len(header):]
-    return before + (_role_table(body, names) or _record_table(body, names)) + after
+    table = _role_table(body, names) or _schedule_table(body, names) or _record_table(body, names)
+    return before + table + after

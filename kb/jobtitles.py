@@ -15,19 +15,21 @@ from kb.normalize import to_simplified
 
 # Endings of job titles: a post's name ends in one of these (longest first where one is a suffix of another).
 JOB_TITLE_ENDINGS = (
-    "负责人", "联络人", "协调人", "召集人", "管理员", "操作员", "服务员", "工程师", "班主任", "秘书长", "委员会",
+    "负责人", "领导", "联络人", "协调人", "召集人", "管理员", "操作员", "服务员", "工程师", "班主任", "秘书长",
+    "委员会",
     "经理", "主任", "主管", "总监", "总裁", "总经理", "董事", "理事", "监事", "主席", "书记", "干事", "干部", "专员",
     "助理", "秘书", "顾问", "会计", "出纳", "司机", "技工", "领班", "护士", "医生", "医师", "药师", "教师", "老师",
     "讲师", "导师", "教练", "门卫", "保安", "保洁", "厨师", "主厨", "师傅", "店长", "收银", "编辑", "记者", "代表",
     "志工", "义工", "志愿者", "维护者", "贡献者", "管理者", "委员", "组长", "班长", "队长", "部长", "科长", "处长",
     "院长", "校长", "站长", "所长", "馆长", "台长", "股长", "厂长", "馆员", "人员", "员", "长", "师", "岗", "工", "官",
-    "组", "队", "管家", "业主",
+    "组", "队", "管家", "业主", "者",
 )
 # Whole names that end like a job title but are not posts (a 人员 of no post, members of a body in general).
 NOT_JOB_TITLES = frozenset({
     "工作人员", "有关人员", "相关人员", "全体人员", "其他人员", "人员", "管理人员", "全体员工", "员工", "职工", "会员",
     "成员", "学员", "学生", "家长", "客户", "顾客", "病人", "患者", "用户", "业主大会", "各组", "小组", "工作组",
     "本组", "全组", "班组", "岗", "本岗", "各岗", "上岗", "在岗", "到岗", "离岗", "定岗", "顶岗", "专人",
+    "或者", "前者", "后者", "再者", "使用者", "参与者", "申请者", "用户者",
 })
 # Words before a job-title ending that make the whole a thing, not a post (安全工作, 考勤员工).
 THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
@@ -40,6 +42,10 @@ MAX_TITLE_CHARS = 12
 TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
 QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
+# A post followed by its English name: 贡献者 Contributor, 维护者（Maintainer）
+BILINGUAL_NAME = re.compile(r"^(?P<name>.*[\u4e00-\u9fff])\s+(?P<latin>[A-Za-z][A-Za-z .&/\-]{1,40})$")
+# Joined labels (责任与权利, 岗位职责及任职资格): a label that names duties among others holds duties
+LABEL_JOINS = re.compile(r"[与和及、&/]")
 ALTERNATIVES = re.compile(r"[/／、]")
 
 
@@ -63,7 +69,7 @@ LABEL_WORDS: dict[ListKind, tuple[str, ...]] = {
     ListKind.REQUIREMENTS: ("任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "资格条件", "素质要求",
                             "能力要求", "学历要求", "要求"),
     ListKind.PROHIBITIONS: ("禁止行为", "禁止事项", "禁止", "严禁", "不得"),
-    ListKind.AUTHORITY: ("工作权限", "岗位权限", "权限", "权利", "职权"),
+    ListKind.AUTHORITY: ("工作权限", "岗位权限", "权限", "权利", "权力", "职权"),
     ListKind.MEASURES: ("考核指标", "绩效指标", "考核标准", "考核"),
     ListKind.RELATIONS: ("直接上级", "直接下级", "汇报对象", "工作关系", "上级", "下级"),
 }
@@ -71,7 +77,7 @@ LABEL_QUALIFIER_MAX_CHARS = 6  # 安全生产职责, 质量管理职责: a short
 LABEL_TAIL = re.compile(r"(?:描述|内容|说明|如下|包括|是)?[:：]?$")
 # Keys of a role card's cells: the cell beside one of these names the post / its department.
 ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名", "职别",
-                            "岗位/职务", "工种", "担任职务", "职司"})
+                            "岗位/职务", "工种", "担任职务", "职司", "角色", "角色名称"})
 DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称", "单位", "所属单位"})
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
 DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务|负责事项|工作事项|掌理事项")
@@ -79,27 +85,43 @@ DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务|
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
 # Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则.
-ADDRESSED_DOCUMENT = re.compile(r"(手册|须知|守则|指南|指引|规范|工作规程|工作手册|职责|说明书)$")
+ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书)$")
 # General words for staff are no post, but a handbook addressed to them makes its reader the role (员工手册).
 ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人", "志工", "义工", "志愿者", "实习生", "成员"})
 # Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).
 ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
                                   r"委员会|[^\u4e00-\u9fff])")
-# A rule naming who does it inside the sentence: 由值班人员检查门窗, 值班人员应…
-RULE_AGENT = re.compile(
-    r"由(?P<name>[\u4e00-\u9fff]{2,10}?)(?:负责|进行|检查|审核|审批|填写|登记|组织|安排|处理|执行|统一)")
+# A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
+RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
+TITLE_EDITION = re.compile(r"[\s\d()（）年版修订第稿]*$")  # 员工手册2018, 员工手册（2020年修订版）
 CJK = re.compile(r"[\u4e00-\u9fff]")
+WHITESPACE = re.compile(r"\s+")
+POST_FIELD = re.compile(r"^(?P<key>[^:：\s]{2,6})\s*[:：]\s*(?P<value>[^\s\u3000:：|｜]{1,20})(?:[\s\u3000|｜].*)?$")
 LATIN_LETTER = re.compile(r"[A-Za-z]")
 TRANSLATION_MIN_LETTERS = 8  # a line with no CJK and at least this many letters is a translation, not a duty
 
 
 def plain(text: str) -> str:
-    return to_simplified(text).strip().replace(" ", "").replace("\u3000", "")
+    """Simplified, without any whitespace (a label cell wrapped as "岗位禁止\n行为" is 岗位禁止行为)."""
+    return WHITESPACE.sub("", to_simplified(text))
+
+
+def post_field(line: str) -> str | None:
+    """The post a field line names: "岗位名称：校长　岗位代码：…" → 校长 (a card's header written as text)."""
+    m = POST_FIELD.match(line.strip())
+    if m is None or plain(m.group("key")) not in ROLE_NAME_KEYS:
+        return None
+    value = m.group("value").strip()
+    return value if value and not TITLE_PUNCT.search(value) and len(value) <= MAX_TITLE_CHARS else None
 
 
 def split_qualifier(name: str) -> tuple[str, list[str]]:
     """A post with bracketed other forms keeps them all: 安全岗（安全员） → (安全岗, [安全员]);
     稽查员（安全稽查员、安全管理员） → (稽查员, [安全稽查员, 安全管理员])."""
+    bilingual = BILINGUAL_NAME.match(name.strip())
+    if bilingual:
+        base, alternatives = split_qualifier(bilingual.group("name"))
+        return base, [*alternatives, bilingual.group("latin").strip()]
     m = QUALIFIER.match(name.strip())
     if m is None:
         return name.strip(), []
@@ -122,6 +144,7 @@ def is_job_title(name: str, units: bool = False) -> bool:
     """Whether a short text names a post (or, with `units`, a unit that can own duties): 2–12 characters, no
     sentence punctuation, a job-title ending, and not a general word for people or a thing (工作人员, 安全工作)."""
     base, alternatives = split_qualifier(name)
+    alternatives = [a for a in alternatives if CJK.search(a)]  # an English name is taken as given
     if alternatives and all(is_job_title(alt, units) for alt in alternatives) \
             and (is_job_title(base, True) or base.endswith(QUALIFIED_BASES)):
         return True
@@ -143,6 +166,15 @@ def label_kind(text: str) -> ListKind | None:
     A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
     role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
     simple = LABEL_TAIL.sub("", plain(text))
+    parts = [p for p in LABEL_JOINS.split(simple) if p]
+    if len(parts) > 1:
+        kinds = [_single_label_kind(p) for p in parts]
+        if all(kinds):
+            return ListKind.DUTIES if ListKind.DUTIES in kinds else kinds[0]
+    return _single_label_kind(simple)
+
+
+def _single_label_kind(simple: str) -> ListKind | None:
     for kind, words in LABEL_WORDS.items():
         for word in words:
             if not simple.endswith(word):
@@ -163,7 +195,7 @@ def is_translation(text: str) -> bool:
 
 def addressed_title(title: str) -> str | None:
     """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post)."""
-    simple = plain(title)
+    simple = TITLE_EDITION.sub("", plain(title))
     m = ADDRESSED_DOCUMENT.search(simple)
     if not m:
         return None
@@ -179,11 +211,9 @@ def addressed_title(title: str) -> str | None:
 
 def rule_agent(text: str) -> str | None:
     """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员."""
-    m = RULE_AGENT.search(plain(text))
-    if m is None:
-        return None
-    name = m.group("name")
-    for start in range(len(name) - MIN_TITLE_CHARS + 1):
-        if is_job_title(name[start:]):
-            return name[start:]
+    for m in RULE_AGENT.finditer(plain(text)):
+        name = m.group("name")
+        for end in range(MIN_TITLE_CHARS, len(name) + 1):  # the shortest post the words after 由 start with
+            if is_job_title(name[:end]):
+                return name[:end]
     return None

@@ -82,6 +82,6 @@ def read_xlsx(data: bytes, limits: FormatLimits) -> XlsxText:
             continue
         blocks.append(Block(HEADING, sheet.title, level=SHEET_LEVEL))
         for grid in grids:
-            blocks += table_blocks(grid, CAPTION_LEVEL)
+            blocks += table_blocks(grid, CAPTION_LEVEL, sheet.title)  # a card naming no post: the sheet's
     workbook.close()
     return XlsxText(blocks, "\n".join(b.text for b in blocks if b.text))
