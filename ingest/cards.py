@@ -17,6 +17,7 @@ from kb.jobtitles import DEPARTMENT_KEYS, NUMBER_COLUMN, ROLE_NAME_KEYS, WEIGHT_
 from kb.outline import BEGIN, END, ITEM, LABEL, LINE, Block, match_marker
 
 PAIR_VALUE_MAX_CHARS = 30  # a card value longer than this (or on several lines) is a labelled section
+MIN_FIELD_KEYS_IN_FIRST_ROW = 2  # a card's first row pairs fields (岗位名称 | X | 所属部门 | Y)
 FIELD_KEY_MAX_CHARS = 8    # 入职日期, 汇报对象: a field name is short
 ROW_NUMBER = re.compile(r"^\d{1,3}[.、．]?$")
 WEIGHT_VALUE = re.compile(r"^(?:[高中低]|[★☆*]{1,5}|\d{1,3}\s*%|[ABCD])$")
@@ -64,8 +65,10 @@ def cell_lines(text: str) -> list[str]:
 def _identity(rows: list[list[Cell]]) -> tuple[str | None, str | None]:
     """The post and department a card names: the first non-key cell right of a role / department key."""
     role = department = None
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = [c.text for c in row if c.text]
+        if index == 0 and sum(1 for c in cells if key(c) in CARD_KEYS) < MIN_FIELD_KEYS_IN_FIRST_ROW:
+            continue  # a header row (岗位 | 学历 | 其他要求) names columns: 学历 is no post
         for i, text in enumerate(cells[:-1]):
             value = cells[i + 1].strip()
             if key(value) in CARD_KEYS or key(value) == key(text):
@@ -77,12 +80,19 @@ def _identity(rows: list[list[Cell]]) -> tuple[str | None, str | None]:
     return role, department
 
 
+def _blank_post_row(row: list[Cell]) -> bool:
+    """A card's field row whose post was left blank (姓名 | 岗位名称 | 　 | 入职日期): every cell a field key.
+    A header row (岗位 | 学历 | 其他要求) names columns, not fields."""
+    keys = [key(t) for t in _own(row)]
+    return any(k in ROLE_NAME_KEYS for k in keys) and all(k in CARD_KEYS for k in keys)
+
+
 def is_card(rows: list[list[Cell]], named_outside: bool = False) -> bool:
     """A card names a post (a role key with a value, or an empty role key when the post is named outside it)
     or has two card keys down its first column, and holds a labelled list."""
     keys = {key(t) for row in rows for t in _own(row)}
     first = {key(r[0].text) for r in rows if r and r[0].text}
-    named = _identity(rows)[0] is not None or (named_outside and bool(keys & ROLE_NAME_KEYS))
+    named = _identity(rows)[0] is not None or (named_outside and any(_blank_post_row(row) for row in rows))
     listed = any(label_kind(k) is not None for k in keys)
     return listed and (named or len(first & CARD_KEYS) >= 2)
 
@@ -144,6 +154,7 @@ def _row_blocks(row: list[Cell], in_label: bool) -> list[Block]:
 
 def card_blocks(rows: list[list[Cell]], post: str | None = None) -> list[Block] | None:
     """The blocks of a role card, or None when the table is no card; `post` names a card that names none."""
+    post = post if post and label_kind(post) is None else None  # a sheet named 任职要求 names no post
     if not is_card(rows, post is not None):
         return None
     role, department = _identity(rows)

@@ -326,7 +326,7 @@ def text_blocks(text: str) -> list[Block]:
 
 def _feed_line(builder: _OutlineBuilder, blocks: list[Block], i: int, block: Block) -> None:
     line = block.text.strip()
-    post = post_field(line)
+    post = post_field(line) if not builder.scopes else None  # inside a table, a field is a cell of a row
     if post is not None:
         builder.add_post_anchor(post, line)
         return

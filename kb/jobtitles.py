@@ -165,13 +165,16 @@ def label_kind(text: str) -> ListKind | None:
 
     A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
     role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
-    simple = LABEL_TAIL.sub("", plain(text))
-    parts = [p for p in LABEL_JOINS.split(simple) if p]
-    if len(parts) > 1:
+    whole = plain(text).rstrip(":：")
+    for simple in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):  # 工作内容 is a label; so is 职责描述's 职责
+        parts = [p for p in LABEL_JOINS.split(simple) if p]
         kinds = [_single_label_kind(p) for p in parts]
-        if all(kinds):
+        if len(parts) > 1 and all(kinds):
             return ListKind.DUTIES if ListKind.DUTIES in kinds else kinds[0]
-    return _single_label_kind(simple)
+        kind = _single_label_kind(simple)
+        if kind is not None:
+            return kind
+    return None
 
 
 def _single_label_kind(simple: str) -> ListKind | None:

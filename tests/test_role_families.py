@@ -118,3 +118,65 @@ def test_a_table_of_contents_is_not_an_outline(tmp_path):
         "第二条 仓库管理员", "（一）岗位职责", "1．负责物资收发。", "2．每月盘点。",
     ]))
     assert {name: len(r.duties) for name, r in roles.items()} == {"仓库管理员": 2}
+
+
+def _process_file(path: Path):
+    return {r.name: r for r in process_document(read_document(path, [path.parent]), LIMITS).roles}
+
+
+def test_a_word_card_names_its_post_beside_a_label_and_numbers_duty_rows_in_a_cell_of_their_own(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("岗位说明书")
+    rows = [["岗位名称", "生产部经理", "所属部门", "生产管理部"], ["直接上级", "总经理", "直接下级", "班组长"],
+            ["职责描述", "", "", ""], ["序号", "工作内容", "", "重要性"],
+            ["1", "组织编制月度生产计划", "", "高"], ["2", "协调各车间生产进度", "", "中"], ["3", "", "", ""],
+            ["4", "主持每周生产例会", "", "中"], ["任职资格", "本科以上学历，五年以上生产管理经验", "", ""]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    table.cell(2, 0).merge(table.cell(2, 3))
+    path = tmp_path / "card.docx"
+    document.save(path)
+    manager = _process_file(path)["生产部经理"]
+    assert [d.text for d in manager.duties] == ["组织编制月度生产计划", "协调各车间生产进度", "主持每周生产例会"]
+    assert manager.department == "生产管理部"
+
+
+def test_a_workbook_of_cards_one_sheet_per_post_a_blank_post_named_by_its_sheet(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    for index, (sheet_name, post, duties) in enumerate([
+            ("视觉", "视觉PM", "1.生成拍摄方案并执行；\n2.协调各方意见；\n3."),
+            ("供应链", "", "1.工厂布局与比价；\n2.面料采购；\n3.跟进交期；")]):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        sheet.title = sheet_name
+        sheet.append(["岗位职责确认函"])
+        sheet.append(["姓名", None, "岗位名称", post or None, "入职日期", None])
+        sheet.append(["岗位职责及任职资格", "岗位职责："])
+        sheet.append([None, duties])
+        sheet.append([None, "重点关注事项&指标："])
+        sheet.append([None, "1.按时交付；\n2."])
+        sheet.merge_cells("A3:A6")
+    path = tmp_path / "cards.xlsx"
+    workbook.save(path)
+    roles = _process_file(path)
+    assert {name: len(r.duties) for name, r in roles.items()} == {"视觉PM": 2, "供应链": 3}  # "3." is a placeholder
+
+
+def test_a_roster_takes_the_post_column_that_varies_and_a_timetable_gives_each_post_its_tasks(tmp_path):
+    roster = _roles(tmp_path, "roster.md", "\n".join([
+        "# 管委会成员与职掌", "", "|职务|职称|姓名|职掌|", "|---|---|---|---|",
+        "|管理委员会|主任委员|王某|综理会务，召集会议|", "|管理委员会|财务委员|李某|管理收支与账册|",
+        "|管理委员会|监察委员|陈某|监督会务与财务|", "",
+    ]))
+    assert set(roster) == {"主任委员", "财务委员", "监察委员"}  # the committee on every row is no post
+    schedule = _roles(tmp_path, "schedule.md", "\n".join([
+        "# 活动当日分工", "", "|时间|议程组长|场务组长|", "|---|---|---|",
+        "|08:00|确认讲者到场|开启会场设备|", "|12:00|主持午间议程|安排午餐动线|", "|17:00||关闭会场设备|", "",
+    ]))
+    assert {name: len(r.duties) for name, r in schedule.items()} == {"议程组长": 2, "场务组长": 3}
+    assert schedule["议程组长"].duties[0].text == "08:00：确认讲者到场"
