@@ -20,7 +20,15 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
-from kb.jobtitles import ListKind, addressed_title, is_job_title, label_kind, rule_agent, split_qualifier
+from kb.jobtitles import (
+    ListKind,
+    addressed_title,
+    is_job_title,
+    is_permission,
+    label_kind,
+    rule_agent,
+    split_qualifier,
+)
 from kb.normalize import to_simplified, to_traditional
 from kb.outline import strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
@@ -57,6 +65,8 @@ INLINE_GROUP = re.compile(
     r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
 MAX_ROLE_NAME_CHARS = 12
+RIGHTS_LABEL = re.compile(r"权利|权力|权限")
+MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own list: at least two such groups
 MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
@@ -91,7 +101,7 @@ def _split_alias(name: str) -> tuple[str, list[str]]:
     base, alternatives = split_qualifier(name)
     posts = [a for a in alternatives if is_job_title(a) or not CJK.search(a)]  # an English name is another name
     if alternatives and len(posts) == len(alternatives):
-        return _clean_name(base), posts
+        return _clean_name(base), [*posts, name]  # the name as written stays a name too: 副会长 (CTO)
     return name, []
 
 
@@ -156,10 +166,13 @@ def has_labelled_parts(node: Section) -> bool:
 
 
 def _part_duties(label: Section) -> list[DutyItem]:
-    """A duty label's items; a label with no list but lines of its own has one duty per line."""
+    """A duty label's items; a label with no list but lines of its own has one duty per line. A label joining
+    duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
     items = _list_items(label)
     if items:
-        return _duties(items)
+        joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
+            to_simplified(_heading_name(label))))
+        return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
     return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
 
 
@@ -219,7 +232,7 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         return _is_name_heading(text, units=False)
     items = _list_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and _is_name_heading(text, units=False) \
-        and all(is_list_kind(c.kind) for c in items)
+        and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
 
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
@@ -257,6 +270,24 @@ def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
                     duties=duties)
         spans.append(RoleSpan(role, child, per_item=True))
     return spans
+
+
+def _is_group_item(node: Section) -> bool:
+    text = _heading_name(node)
+    return is_list_kind(node.kind) and len(text) <= MAX_ROLE_NAME_CHARS and bool(_list_items(node)) \
+        and not re.search(r"[，,。；;：:！？!?]", text) and label_kind(text) is None
+
+
+def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """A duty list whose items name groups or posts, each with its own sub-list (工作內容（分組）: 財務 → 管錢 …):
+    each such item is a role, its sub-items its duties."""
+    if part_kind(node) is not ListKind.DUTIES:
+        return []
+    groups = [c for c in node.children if _is_group_item(c)]
+    if len(groups) < MIN_GROUP_ITEMS:
+        return []
+    return [RoleSpan(_make_role(_heading_name(g), None, _duties(_list_items(g)),
+                                path + [path_label(g.label)], doc_id, title), g, False) for g in groups]
 
 
 def article_subject(text: str) -> str | None:
@@ -362,12 +393,13 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                         if child is not node:
                             spans.extend(_inline_roles(child, here, doc_id, title))
                     return
-            per_item = _item_roles(node, here, doc_id, title)
+            per_item = _item_roles(node, here, doc_id, title) or _group_roles(node, here, doc_id, title)
             if per_item:
                 spans.extend(per_item)
                 return
             spans.extend(_obligation_roles(node, here, doc_id, title))
-        context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading))))
+        context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
+            or is_duty_label(node)
         for child in node.children:
             visit(child, here, context)
 

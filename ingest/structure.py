@@ -66,6 +66,7 @@ class Section:
     level: int = 0
     role: str | None = None  # a role a table names for this section (a role-column cell, a 岗位名称 cell)
     department: str | None = None
+    in_table: bool = False  # a table's row or cell: a record, not a list someone wrote under a heading
 
     @property
     def is_leaf(self) -> bool:
@@ -258,7 +259,7 @@ class _OutlineBuilder:
         number = marker.number
         if kind == "bullet":
             number = sum(1 for c in self.current.children if c.kind == "bullet") + 1
-        node = Section(kind, number, line, marker.heading, level=marker.level)
+        node = Section(kind, number, line, marker.heading, level=marker.level, in_table=bool(self.scopes))
         self._push(node)
 
     def _push(self, node: Section) -> None:

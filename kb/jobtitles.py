@@ -42,6 +42,11 @@ MAX_TITLE_CHARS = 12
 TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
 QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
+# A post with its grades: 初级工程师 I～III, 研究员（一至三级）
+GRADE = r"[IVX]+|[一二三四五六七八九\d]+"
+GRADES = re.compile(rf"\s*(?:{GRADE})\s*[～~\-–—至到]\s*(?:{GRADE})\s*级?$")
+# Statements in a duties-and-rights list that grant, not oblige (可以…, 有权…): rights, not duties
+PERMISSION = re.compile(r"^(?:可以|可|有权|享有|能够|允许)")
 # A post followed by its English name: 贡献者 Contributor, 维护者（Maintainer）
 BILINGUAL_NAME = re.compile(r"^(?P<name>.*[\u4e00-\u9fff])\s+(?P<latin>[A-Za-z][A-Za-z .&/\-]{1,40})$")
 # Joined labels (责任与权利, 岗位职责及任职资格): a label that names duties among others holds duties
@@ -74,13 +79,14 @@ LABEL_WORDS: dict[ListKind, tuple[str, ...]] = {
     ListKind.RELATIONS: ("直接上级", "直接下级", "汇报对象", "工作关系", "上级", "下级"),
 }
 LABEL_QUALIFIER_MAX_CHARS = 6  # 安全生产职责, 质量管理职责: a short qualifier before the label word
-LABEL_TAIL = re.compile(r"(?:描述|内容|说明|如下|包括|是)?[:：]?$")
+LABEL_TAIL = re.compile(r"(?:描述|内容|说明|如下|包括|是)?(?:[（(][^）)]{1,10}[)）])?[:：]?$")
+LABEL_NOTE = re.compile(r"[（(][^）)]{1,10}[)）][:：]?$")  # 工作内容（分组）: a note after the label
 # Keys of a role card's cells: the cell beside one of these names the post / its department.
 ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名", "职别",
                             "岗位/职务", "工种", "担任职务", "职司", "角色", "角色名称"})
 DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称", "单位", "所属单位"})
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
-DUTY_COLUMN = re.compile(r"职责|职掌|工作内容|工作任务|主要任务|负责事项|工作事项|掌理事项")
+DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围")
 # Columns that number or weigh a card's duty rows, not duties themselves.
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
@@ -118,6 +124,9 @@ def post_field(line: str) -> str | None:
 def split_qualifier(name: str) -> tuple[str, list[str]]:
     """A post with bracketed other forms keeps them all: 安全岗（安全员） → (安全岗, [安全员]);
     稽查员（安全稽查员、安全管理员） → (稽查员, [安全稽查员, 安全管理员])."""
+    graded = GRADES.search(name.strip())
+    if graded and graded.start() > 0:
+        return split_qualifier(name.strip()[: graded.start()])
     bilingual = BILINGUAL_NAME.match(name.strip())
     if bilingual:
         base, alternatives = split_qualifier(bilingual.group("name"))
@@ -165,7 +174,7 @@ def label_kind(text: str) -> ListKind | None:
 
     A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
     role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
-    whole = plain(text).rstrip(":：")
+    whole = LABEL_NOTE.sub("", plain(text)).rstrip(":：")
     for simple in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):  # 工作内容 is a label; so is 职责描述's 职责
         parts = [p for p in LABEL_JOINS.split(simple) if p]
         kinds = [_single_label_kind(p) for p in parts]
@@ -189,6 +198,11 @@ def _single_label_kind(simple: str) -> ListKind | None:
                 return None  # 保安员职责 names its post
             return kind
     return None
+
+
+def is_permission(text: str) -> bool:
+    """A statement that grants rather than obliges (可以通过 /lgtm 打开PR): a right, even in a list of duties."""
+    return bool(PERMISSION.match(plain(text)))
 
 
 def is_translation(text: str) -> bool:
