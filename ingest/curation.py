@@ -66,7 +66,7 @@ class Entry:
         return self.meta.status
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "meta": self.meta.to_front_matter(), "body": self.body, "sha": self.sha,
+        return {"doc_id": self.doc_id, "meta": self.meta.to_front_matter("json"), "body": self.body, "sha": self.sha,
                 "kind": self.kind, "status": self.status}
 
 
