@@ -66,7 +66,7 @@ class Entry:
         return self.meta.status
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "meta": self.meta.to_front_matter(), "body": self.body, "sha": self.sha,
+        return {"doc_id": self.doc_id, "meta": self.meta.to_front_matter("json"), "body": self.body, "sha": self.sha,
                 "kind": self.kind, "status": self.status}
 
 
@@ -107,17 +107,32 @@ class CorpusStore:
 
     def recover(self, doc_id: str) -> None:
         """Finish or undo a save of `doc_id` that a crash interrupted (see `ingest.audit`)."""
-        history = self.history_root / doc_id
+        history = self.history_of(doc_id)
         if audit.pending(history) is None:
             return
         with self._locked():
             audit.recover(history, self._current_sha(doc_id))
 
     def path_of(self, doc_id: str) -> Path:
+        """The file of `doc_id`, refused unless it lies inside the corpus once symlinks are resolved (a
+        symlinked folder or file in the corpus must not lead a read or a write elsewhere)."""
         pure = PurePosixPath(doc_id)
-        if pure.is_absolute() or ".." in pure.parts or pure.parts[0].startswith("."):
+        if not pure.parts or pure.is_absolute() or ".." in pure.parts or pure.parts[0].startswith("."):
             raise EntryError(f"invalid entry id '{doc_id}'")
-        return self.root / pure
+        path = self.root / pure
+        try:
+            real, root = path.resolve(), self.root.resolve()
+        except (OSError, RuntimeError) as exc:  # a symlink loop
+            raise EntryError(f"'{doc_id}' cannot be resolved inside {self.root}: {exc}") from None
+        if not real.is_relative_to(root):
+            raise EntryError(f"'{doc_id}' leads outside the corpus {self.root} (to {real} through a symlink); "
+                             "entries are read and written only inside the corpus")
+        return path
+
+    def history_of(self, doc_id: str) -> Path:
+        """The `.history/<doc_id>` folder of an entry whose id `path_of` accepts."""
+        self.path_of(doc_id)
+        return self.history_root / doc_id
 
     def entries(self) -> list[dict[str, Any]]:
         rows = []
@@ -150,7 +165,7 @@ class CorpusStore:
             raise EntryError(f"entry id must be a relative path ending in .md, not '{doc_id}'")
         path = self.path_of(doc_id)
         with self._locked():
-            audit.recover(self.history_root / doc_id, self._current_sha(doc_id))
+            audit.recover(self.history_of(doc_id), self._current_sha(doc_id))
             if path.exists():
                 raise EntryError(f"entry '{doc_id}' already exists; edit it instead")
             return self._write(doc_id, meta.with_changes(version=1), body, who, why, "add", previous=None)
@@ -169,7 +184,7 @@ class CorpusStore:
     def _edit_locked(self, doc_id: str, new_meta, body: str, base_sha: str, who: str, why: str,
                      action: str) -> Entry:
         """The stale check and the write, with the save lock held by the caller."""
-        audit.recover(self.history_root / doc_id, self._current_sha(doc_id))
+        audit.recover(self.history_of(doc_id), self._current_sha(doc_id))
         current = self.show(doc_id)
         if current.kind != "markdown":
             raise EntryError(f"'{doc_id}' is an imported {current.kind} file; add a curated .md entry instead")
@@ -178,7 +193,7 @@ class CorpusStore:
                 f"'{doc_id}' changed since you opened it (now {current.sha}, you edited {base_sha}); "
                 "reload it and apply your change again"
             )
-        recorded = audit.read_audit(self.history_root / doc_id)
+        recorded = audit.read_audit(self.history_of(doc_id))
         version = max([current.meta.version or len(recorded) or 1, *(r.version for r in recorded)]) + 1
         meta = new_meta(current).with_changes(version=version)
         return self._write(doc_id, meta, body, who, why, action, previous=current)
@@ -202,7 +217,7 @@ class CorpusStore:
             version=1, action="import", who=who.strip() or "unknown", why=why.strip(),
             when=datetime.now(UTC).isoformat(timespec="seconds"), sha=digest, previous_sha=None,
             diff=f"imported {len(data)} bytes ({doc.kind}, {doc.encoding})")
-        history = self.history_root / doc_id
+        history = self.history_of(doc_id)
         with self._locked():
             audit.recover(history, self._current_sha(doc_id))
             if path.exists():
@@ -214,10 +229,10 @@ class CorpusStore:
 
     def history(self, doc_id: str) -> list[AuditRecord]:
         self.recover(doc_id)
-        return audit.read_audit(self.history_root / doc_id)
+        return audit.read_audit(self.history_of(doc_id))
 
     def version_text(self, doc_id: str, version: int) -> str:
-        path = self.history_root / doc_id / f"v{version}.md"
+        path = self.history_of(doc_id) / f"v{version}.md"
         if not path.exists():
             raise EntryError(f"'{doc_id}' has no saved version {version}")
         return path.read_text(encoding="utf-8")
@@ -231,7 +246,7 @@ class CorpusStore:
         text = render_entry(meta, body)
         path = self.path_of(doc_id)
         old_text = path.read_text(encoding="utf-8") if previous is not None else ""
-        history = self.history_root / doc_id
+        history = self.history_of(doc_id)
         version = meta.version or 1
         if previous is not None and not audit.version_path(history, version - 1).exists():
             atomic_write_text(audit.version_path(history, version - 1), old_text)  # written by hand, first edit

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest.formats.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS, FormatLimits
 from kb.errors import DutyKBError
-from kb.frontmatter import EntryMeta, split_front_matter
+from kb.frontmatter import EntryMeta, FrontMatterError, split_front_matter, stray_visibility_line
 from kb.outline import Block
 from kb.records import LoadedDocument
 
@@ -45,10 +45,11 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 class LoadError(DutyKBError):
     """A corpus file that cannot be ingested; `str()` names the file and the problem."""
 
-    def __init__(self, path: str, reason: str):
+    def __init__(self, path: str, reason: str, restricts: bool = False):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+        self.restricts = restricts  # the file says who may see it (see FrontMatterError)
 
 
 @dataclass
@@ -210,6 +211,11 @@ def _read_text(kind: str, data: bytes, limits: FormatLimits) -> _Read:
     if kind == "markdown":
         meta, text = split_front_matter(text, "front matter")
         return _Read(text, encoding, meta)
+    stray = stray_visibility_line(text)
+    if stray is not None:
+        raise FrontMatterError(f"line {stray} sets visibility, which dutykb reads only in the front matter of a .md "
+                               "file (this file would be public); move the text into a .md entry with front matter, "
+                               "or remove the line", restricts=True)
     return _Read(text, encoding)
 
 
@@ -254,7 +260,7 @@ def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = N
     except LoadError:
         raise
     except (OSError, ValueError, DutyKBError) as exc:
-        raise LoadError(shown, str(exc)) from None
+        raise LoadError(shown, str(exc), restricts=isinstance(exc, FrontMatterError) and exc.restricts) from None
     return LoadedDocument(
         doc_id=doc_id_for(path, roots),
         path=shown,

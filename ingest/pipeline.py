@@ -53,6 +53,9 @@ class Skipped:
     reason: str
     kept_previous: bool = False
     refused: bool = False  # never read (a symlink out of the corpus): an earlier indexed version is dropped too
+    # it says who may see it but that could not be read: an earlier version is kept only if it was restricted too
+    restricts: bool = False
+    withdrawn: bool = False  # an earlier indexed version is no longer served
 
 
 @dataclass
@@ -95,6 +98,7 @@ class IngestReport:
         lines = [f"warning: {w}" for w in self.warnings] + [head] + findings_lines(self.findings)
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
+            kept += " (its public indexed version is withdrawn until this is fixed)" if s.withdrawn else ""
             lines.append(f"skipped {s.path}: {s.reason}{kept}")
         return "\n".join(lines)
 
@@ -214,7 +218,7 @@ def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dic
         try:
             document = read_document(path, roots)
         except LoadError as exc:
-            report.skipped.append(Skipped(exc.path, exc.reason))
+            report.skipped.append(Skipped(exc.path, exc.reason, restricts=exc.restricts))
             continue
         loaded.append(document)
         stats[document.doc_id] = stat
@@ -280,7 +284,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
-    kept_ids = _keep_unreadable(report, prev_docs, roots)
+    kept_ids = _keep_unreadable(report, prev_docs, prev_chunks, roots)
     fingerprints = {d.doc_id: d.fingerprint for d in active}
     fingerprints.update(unchanged)
     fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
@@ -350,13 +354,19 @@ def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:
         return Lexicon()
 
 
-def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -> list[str]:
-    """Documents that failed to load now but are in the live build keep their indexed version."""
+def _keep_unreadable(report: IngestReport, prev_docs: dict, prev_chunks: dict[str, list[Chunk]],
+                     roots: list[Path]) -> list[str]:
+    """Documents that failed to load now but are in the live build keep their indexed version, unless the
+    file now says who may see it and that version was public (restricting it was what the edit meant)."""
     kept = []
     for skipped in report.skipped:
         if skipped.refused:
             continue
         doc_id = doc_id_for(Path(skipped.path), roots)
+        if skipped.restricts and doc_id in prev_docs \
+                and not all(c.visibility for c in prev_chunks.get(doc_id, [])):
+            skipped.withdrawn = True
+            continue
         if doc_id in prev_docs:
             skipped.kept_previous = True
             kept.append(doc_id)

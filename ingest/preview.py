@@ -46,6 +46,7 @@ class Preview:
     removed_lines: list[str]
     warnings: list[str] = field(default_factory=list)  # what the trainer should fix
     notes: list[str] = field(default_factory=list)  # what ingest takes care of, said in plain words
+    ignored_keys: list[str] = field(default_factory=list)  # front matter keys dutykb keeps but does not use
 
 
 def _outline(root: Section) -> list[OutlineRow]:
@@ -85,6 +86,7 @@ def preview_text(doc_id: str, text: str, settings: Settings, existing: list[Chun
     preview = Preview(processed.title, _outline(root), processed.roles, chunks, processed.removed_lines)
     preview.warnings = warnings_for(root, processed.roles, processed.chunks, limits, doc_id, existing or [])
     preview.notes = notes_for(processed.roles)
+    preview.ignored_keys = list(meta.ignored)
     return preview
 
 

@@ -225,3 +225,34 @@ def test_role_detail_shows_related_rules_and_edits_aliases(settings):
     assert "已更新“值班長”的别名" in texts(at.success)
     assert load_lexicon(settings.corpus).synonyms == [["值班長", "值班主任", "现场主管"]]
     assert any("值班主任" in plain(c.value) for c in at.caption)  # the role list shows the new alias
+
+
+HUGO_ENTRY = """---
+title: 夜班值守规范
+date: 2024-01-15
+draft: false
+uid: 20240115083000
+summary: 夜班巡检和交接
+---
+# 夜班值守员岗位职责
+1、每两小时巡检一次机房温湿度并登记。
+"""
+
+
+def test_an_imported_entry_with_foreign_front_matter_shows_its_unused_keys_and_keeps_them(settings):
+    at = open_page(CURATION_PAGE)
+    at.radio(key=cur.VIEW_KEY).set_value(cur.VIEW_IMPORT).run()
+    at.text_input(key=cur.WHO_KEY).set_value("王老师")
+    at.file_uploader(key=cur.UPLOAD_KEY).set_value(("hugo.md", HUGO_ENTRY.encode(), "text/markdown")).run()
+    click(at, "import_save")
+    assert "已导入 hugo.md" in texts(at.success)
+
+    at.radio(key=cur.VIEW_KEY).set_value(cur.VIEW_EDIT).run()
+    at.selectbox(key=cur.DOC_KEY).set_value("hugo.md").run()
+    click(at, "edit_preview")
+    assert "未使用的键：date、draft、uid、summary" in texts(at.caption)
+    at.text_input(key="edit_department").set_value("客服中心")
+    at.text_input(key="edit_why").set_value("加部门").run()
+    click(at, "edit_save")
+    saved = (settings.corpus / "hugo.md").read_text(encoding="utf-8")
+    assert "department: 客服中心" in saved and "uid: 20240115083000" in saved and "date: 2024-01-15" in saved

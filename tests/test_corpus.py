@@ -11,6 +11,7 @@ from apps.cli.main import main
 from ingest.curation import CorpusStore, EntryError, StaleEditError
 from ingest.load import discover
 from ingest.pipeline import run_ingest
+from ingest.preview import preview_text
 from kb.answer import Answerer
 from kb.frontmatter import EntryMeta, FrontMatterError, parse_meta
 from kb.knowledge import KnowledgeBase
@@ -155,3 +156,112 @@ def test_disk_full_while_writing_an_entry_keeps_the_old_version(tiny_disk):
     assert (tiny_disk / "night.md").read_text(encoding="utf-8") == before
     assert store.show("night.md").sha == entry.sha
     assert [p.name for p in discover([tiny_disk])] == ["night.md"]
+
+
+# Front matter as static-site generators and note tools write it: every key here but title/tags is foreign to dutykb.
+SITE_FRONT_MATTER = {
+    "hugo.md": """---
+title: 夜班值守规范
+date: 2024-01-15T08:00:00+08:00
+lastmod: 2024-03-01
+draft: false
+tags: [夜班, 机房]
+categories: [制度]
+aliases: [/old/night/]
+slug: night-duty
+weight: 10
+summary: 夜班值守员的巡检和交接要求
+---
+""",
+    "jekyll.md": """---
+layout: post
+title: 机房巡检规范
+date: 2023-12-01 09:30:00 +0800
+permalink: /duty/inspection/
+categories: 制度 运维
+author: 王老师
+excerpt: 巡检要求
+published: true
+---
+""",
+    "obsidian.md": """---
+uid: 20240115083000
+aliases:
+  - 夜班交接
+cssclass: wide-page
+tags:
+  - 夜班
+created: 2024-01-15
+time: "08:30"
+notes: 来自值班手册
+state: done
+person: 张三
+---
+""",
+}
+SITE_BODY = "# 夜班值守员岗位职责\n1、每两小时巡检一次机房温湿度并登记。\n2、交班前整理夜班日志并当面交接。\n"
+
+
+def test_front_matter_from_site_generators_and_note_tools_is_ingested_not_skipped(make_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, front in SITE_FRONT_MATTER.items():
+        (corpus / name).write_text(front + SITE_BODY, encoding="utf-8")
+    report = run_ingest(make_settings(corpus), show_progress=False)
+    assert report.skipped == [] and report.documents == len(SITE_FRONT_MATTER)
+    hugo = CorpusStore(corpus).show("hugo.md")
+    assert hugo.meta.title == "夜班值守规范" and hugo.meta.tags == ["夜班", "机房"]
+    assert set(hugo.meta.ignored) == {"date", "lastmod", "draft", "categories", "aliases", "slug", "weight", "summary"}
+    obsidian = CorpusStore(corpus).show("obsidian.md")
+    assert obsidian.meta.tags == ["夜班"] and {"uid", "cssclass", "time", "notes", "state", "person"} <= set(
+        obsidian.meta.ignored)
+
+
+def test_keys_dutykb_does_not_use_survive_an_edit_and_show_in_the_preview(make_settings, tmp_path, capsys):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "hugo.md").write_text(SITE_FRONT_MATTER["hugo.md"] + SITE_BODY, encoding="utf-8")
+    store = CorpusStore(corpus)
+    entry = store.show("hugo.md")
+    store.edit("hugo.md", entry.meta.with_changes(department="客服中心"), entry.body, entry.sha, "王", "加部门")
+    saved = (corpus / "hugo.md").read_text(encoding="utf-8")
+    assert "department: 客服中心" in saved and "slug: night-duty" in saved and "draft: false" in saved
+    assert "lastmod: 2024-03-01\n" in saved  # a date stays a YAML date, not a quoted string
+    assert store.show("hugo.md").meta.ignored == entry.meta.ignored
+    preview = preview_text("hugo.md", saved, make_settings(corpus))
+    assert preview.ignored_keys == ["date", "lastmod", "draft", "categories", "aliases", "slug", "weight", "summary"]
+    assert main(["corpus", "show", "hugo.md", "--json", "--corpus", str(corpus)]) == 0
+    assert json.loads(capsys.readouterr().out)["meta"]["lastmod"] == "2024-03-01"
+
+
+NEAR_MISSES = {  # key → the dutykb key it misspells (letter case ignored; one edit, two from 9+ letters)
+    "titel": "title", "Title": "title", "tile": "title", "role": "roles", "tag": "tags", "Tags": "tags",
+    "sorce": "source", "stauts": "status", "verison": "version", "efective": "effective",
+    "effectiv": "effective", "departmnet": "department", "visiblity": "visibility", "Visibility": "visibility",
+    "visibilty": "visibility", "vsibilty": "visibility",
+}
+FOREIGN_KEYS = ("date", "draft", "aliases", "categories", "layout", "permalink", "uid", "summary", "cssclass",
+                "weight", "slug", "author", "description", "keywords", "lastmod", "type", "url", "id", "lang",
+                "time", "notes", "state", "page", "file", "files", "course", "stage", "person", "vision", "created")
+
+
+@pytest.mark.parametrize("key", sorted(NEAR_MISSES))
+def test_a_near_miss_of_a_dutykb_key_is_refused_with_the_key_it_resembles(key):
+    with pytest.raises(FrontMatterError, match=f"did you mean '{NEAR_MISSES[key]}'"):
+        parse_meta({"title": "t", key: "x"}, "x.md")
+
+
+def test_common_foreign_keys_are_not_near_misses_by_accident():
+    meta = parse_meta({"title": "t", **{key: "x" for key in FOREIGN_KEYS}}, "x.md")
+    assert list(meta.ignored) == list(FOREIGN_KEYS) and meta.title == "t"
+
+
+def test_a_refused_file_is_named_and_its_indexed_version_is_kept(make_settings, seed_copy):
+    settings = make_settings(seed_copy)
+    (seed_copy / "night.md").write_text("---\ntitle: 夜班值守规范\n---\n" + SITE_BODY, encoding="utf-8")
+    run_ingest(settings, show_progress=False)
+    (seed_copy / "night.md").write_text("---\ntitel: 夜班值守规范\n---\n" + SITE_BODY, encoding="utf-8")
+    report = run_ingest(settings, show_progress=False)
+    [skipped] = report.skipped
+    assert skipped.path.endswith("night.md") and "did you mean 'title'" in skipped.reason and skipped.kept_previous
+    assert any("每两小时巡检" in c.text for c in KnowledgeBase(settings).build.chunks)

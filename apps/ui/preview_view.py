@@ -17,6 +17,8 @@ KIND_LABELS = {
     "cn": "一、", "paren_cn": "(一)", "ordinal": "第…、", "arabic": "1、", "paren": "(1)",
     "circled_item": "①条目", "bullet": "项目符号",
 }
+IGNORED_KEYS_LABEL = "未使用的键"
+IGNORED_KEYS_HELP = "其他工具写的前置元数据，dutykb 不读取，保存时原样保留"
 INDENT = "\u3000"  # full-width space: keeps the outline's depth visible inside a plain-text cell
 
 
@@ -39,6 +41,9 @@ def show(preview: Preview) -> None:
         st.success("没有发现需要修改的问题。")
     if preview.notes:
         st.info(render.HARD_BREAK.join(map(render.escape_markdown, preview.notes)), icon=":material/info:")
+    if preview.ignored_keys:
+        st.caption(render.escape_markdown(f"{IGNORED_KEYS_LABEL}：{'、'.join(preview.ignored_keys)}")
+                   + f"（{IGNORED_KEYS_HELP}）")
     _roles(preview)
     _outline(preview)
     _chunks(preview)
