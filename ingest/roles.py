@@ -26,6 +26,7 @@ from kb.jobtitles import (
     is_job_title,
     is_permission,
     label_kind,
+    owner_and_post,
     rule_agent,
     split_qualifier,
 )
@@ -66,6 +67,9 @@ INLINE_GROUP = re.compile(
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
 MAX_ROLE_NAME_CHARS = 12
 RIGHTS_LABEL = re.compile(r"权利|权力|权限")
+MAX_GROUP_NAME_CHARS = 24  # 命題研究委員會、研究發展委員會: two names joined
+GROUP_JOIN = re.compile(r"[、／/]")
+GROUP_BULLETS = "◆◇■□●○★☆▲△►▶•·-* "
 MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own list: at least two such groups
 MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
@@ -96,13 +100,14 @@ def _clean_name(name: str) -> str:
 
 
 def _split_alias(name: str) -> tuple[str, list[str]]:
-    """主班护士（办公室护士） → (主班护士, [办公室护士]); a bracketed note that names no post stays in the name
-    (客户服务经理（服务站、综合模块）: the module is not another name of the post)."""
+    """主班护士（办公室护士） → (主班护士, [办公室护士, 主班护士（办公室护士）]): the post, its other names, and
+    the name as written; a note that names no post (初级工程师 I～III) leaves the post's name."""
     base, alternatives = split_qualifier(name)
+    base = _clean_name(base)
+    if not base or base == name.strip():
+        return name, []
     posts = [a for a in alternatives if is_job_title(a) or not CJK.search(a)]  # an English name is another name
-    if alternatives and len(posts) == len(alternatives):
-        return _clean_name(base), [*posts, name]  # the name as written stays a name too: 副会长 (CTO)
-    return name, []
+    return base, [*posts, name.strip()]
 
 
 def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
@@ -193,6 +198,10 @@ def _split_sentences(text: str) -> list[str]:
 
 def _make_role(name: str, department: str | None, duties: list[DutyItem], path: list[str], doc_id: str,
                title: str, extra_aliases: list[str] | None = None) -> Role:
+    owner, post = owner_and_post(name)
+    if post != name.strip():
+        extra_aliases = [*(extra_aliases or []), name.strip()]
+        name, department = post, department or owner
     name, paren = _split_alias(name)
     extra = list(extra_aliases or []) + paren
     if department and not name.startswith(department):
@@ -272,22 +281,42 @@ def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     return spans
 
 
-def _is_group_item(node: Section) -> bool:
-    text = _heading_name(node)
-    return is_list_kind(node.kind) and len(text) <= MAX_ROLE_NAME_CHARS and bool(_list_items(node)) \
-        and not re.search(r"[，,。；;：:！？!?]", text) and label_kind(text) is None
+def _group_name(node: Section) -> str | None:
+    text = _heading_name(node).lstrip(GROUP_BULLETS).strip()
+    if not is_list_kind(node.kind) or not text or len(text) > MAX_GROUP_NAME_CHARS or label_kind(text) is not None:
+        return None
+    return None if re.search(r"[，,。；;：:！？!?]", text) else text
+
+
+def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
+    """A group entry's duties: its own sub-list, else its own lines, else the paragraph right after it."""
+    entry = children[index]
+    items = _list_items(entry)
+    if items:
+        return _duties(items)
+    if entry.lines:
+        return [DutyItem(1, "\n".join(entry.lines))]
+    after = children[index + 1] if index + 1 < len(children) else None
+    return [DutyItem(1, after.content_text())] if after is not None and after.kind == "para" else []
 
 
 def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """A duty list whose items name groups or posts, each with its own sub-list (工作內容（分組）: 財務 → 管錢 …):
-    each such item is a role, its sub-items its duties."""
+    """A duty list whose entries name groups, units or posts, each with its own sub-list or paragraph
+    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. An entry naming
+    two (命題研究委員會、研究發展委員會) gives both the same duties."""
     if part_kind(node) is not ListKind.DUTIES:
         return []
-    groups = [c for c in node.children if _is_group_item(c)]
-    if len(groups) < MIN_GROUP_ITEMS:
+    found: list[tuple[Section, str, list[DutyItem]]] = []
+    for index, child in enumerate(node.children):
+        name = _group_name(child)
+        duties = _group_duties(node.children, index) if name else []
+        if name and duties:
+            found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
+    if len({id(c) for c, _, _ in found}) < MIN_GROUP_ITEMS:
         return []
-    return [RoleSpan(_make_role(_heading_name(g), None, _duties(_list_items(g)),
-                                path + [path_label(g.label)], doc_id, title), g, False) for g in groups]
+    return [RoleSpan(_make_role(name.strip(), None, duties, path + [path_label(child.label)], doc_id, title), child,
+                     False, inline=len(GROUP_JOIN.split(_group_name(child) or "")) > 1)
+            for child, name, duties in found]
 
 
 def article_subject(text: str) -> str | None:
@@ -376,6 +405,11 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
     return spans
 
 
+def _under_anchor(top: Section, node: Section) -> bool:
+    """Whether `node` sits inside another post's card below `top` (that card reports its own inline roles)."""
+    return any(c.role and c.role != top.role and any(n is node for n in c.walk()) for c in top.children)
+
+
 def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | None = None) -> list[RoleSpan]:
     """Every role in the document, in reading order."""
     spans: list[RoleSpan] = []
@@ -390,8 +424,11 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                 spans.append(found)
                 if not found.inline:
                     for child in node.walk():
-                        if child is not node:
+                        if child is not node and not _under_anchor(node, child):
                             spans.extend(_inline_roles(child, here, doc_id, title))
+                    for child in node.children:  # a card after this one is its own post
+                        if child.role and child.role != node.role:
+                            visit(child, here, in_duties)
                     return
             per_item = _item_roles(node, here, doc_id, title) or _group_roles(node, here, doc_id, title)
             if per_item:

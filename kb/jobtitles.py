@@ -42,6 +42,8 @@ MAX_TITLE_CHARS = 12
 TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
 QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
+OWN_PREFIX = re.compile(r"^本(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
+UNIT_SEPARATOR = re.compile(r"([-－—–·・])")
 # A post with its grades: 初级工程师 I～III, 研究员（一至三级）
 GRADE = r"[IVX]+|[一二三四五六七八九\d]+"
 GRADES = re.compile(rf"\s*(?:{GRADE})\s*[～~\-–—至到]\s*(?:{GRADE})\s*级?$")
@@ -136,6 +138,21 @@ def split_qualifier(name: str) -> tuple[str, list[str]]:
         return name.strip(), []
     alternatives = [a.strip() for a in QUALIFIER_LIST.split(m.group("alt")) if a.strip()]
     return m.group("name").strip(), alternatives
+
+
+def owner_and_post(name: str) -> tuple[str | None, str]:
+    """A post written with its owner: 活動部-活動組長 → (活動部, 活動組長); 本會會長 → (None, 會長) — "this
+    association's" is no part of the post."""
+    text = name.strip()
+    own = OWN_PREFIX.match(text)
+    if own and is_job_title(text[own.end():]):
+        return None, text[own.end():]
+    parts = UNIT_SEPARATOR.split(text, maxsplit=1)
+    if len(parts) == len(("unit", "separator", "post")):
+        unit, post = parts[0].strip(), parts[2].strip()
+        if is_unit(unit) and is_job_title(post, units=True):
+            return unit, post
+    return None, text
 
 
 def title_ending(name: str) -> str:
