@@ -71,6 +71,8 @@ MAX_GROUP_NAME_CHARS = 24  # 命題研究委員會、研究發展委員會: two 
 GROUP_JOIN = re.compile(r"[、／/]")
 GROUP_BULLETS = "◆◇■□●○★☆▲△►▶•·-* "
 MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own list: at least two such groups
+# A document titled as a list of duties (部门职责, 各單位職掌, 行政人員業務內容): every part of it is about duties
+DOCUMENT_DUTY_CONTEXT = re.compile(r"职责|职掌|执掌|分工|业务内容|工作内容|岗位说明")
 MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
@@ -238,7 +240,7 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
     if has_labelled_parts(node):
         return _is_name_heading(text) or _owns_role_parts(node, text)
     if in_duties:
-        return _is_name_heading(text, units=False)
+        return _is_name_heading(text)
     items = _list_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and _is_name_heading(text, units=False) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
@@ -247,6 +249,9 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
+    if not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
+            and _is_name_heading(_heading_name(node)):
+        duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
     if not duties:
         return None
     if node.role:
@@ -440,7 +445,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         for child in node.children:
             visit(child, here, context)
 
-    visit(root, [], False)
+    visit(root, [], bool(DOCUMENT_DUTY_CONTEXT.search(to_simplified(title))))
     if not any(not s.inline for s in spans):  # a rules document: posts named inside its rules, or its reader
         spans += _agent_roles(root, doc_id, title)
         addressed = addressed_title(title)
@@ -470,12 +475,19 @@ def _merge_same_roles(spans: list[RoleSpan]) -> list[RoleSpan]:
     return kept
 
 
+def _subject_post(text: str) -> str | None:
+    """The post a rule opens with as its subject: 门卫应做好来访登记 → 门卫."""
+    subject = article_subject(text)
+    return subject if subject and is_job_title(subject, units=False) else None
+
+
 def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
-    """Rules that name their doer (每日下班前由值班人员检查门窗): each post named so gets those rules as duties."""
+    """Rules that name their doer (每日下班前由值班人员检查门窗, 门卫应…): each post named so in at least
+    MIN_AGENT_RULES rules gets those rules as duties."""
     by_post: dict[str, list[Section]] = {}
     for node in root.walk():
         if node.number is not None and node.is_leaf and node.kind not in SECTION_KINDS:
-            post = rule_agent(node.content_text())
+            post = rule_agent(node.content_text()) or _subject_post(node.content_text())
             if post:
                 by_post.setdefault(post, []).append(node)
     return [RoleSpan(_make_role(post, None, [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(nodes, 1)],

@@ -25,6 +25,8 @@ from kb.outline import BEGIN, END, HEADING, ITEM, LINE, ROLE, Block, match_marke
 HEADER_CELL_MAX_CHARS = 16
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?]")
 ROLE_COLUMN = ROLE_NAME_KEYS
+PAGE_CELL_CHARS = 200  # longer than any label or value: the page's own text
+PAGE_CELL_LINES = 3
 MIN_TASK_CJK = 2  # a task cell says what to do in words; a headcount or a figure is no task
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_SCHEDULE_POSTS = 2  # a timetable names at least two posts in its header (one is just a table about a post)
@@ -186,12 +188,18 @@ def _plain_rows(rows: list[list[Cell]]) -> list[Block]:
     """A table without a header: each row as one line, its cells in order."""
     blocks: list[Block] = [Block(BEGIN)]
     for row in rows:
-        cells = [c.text.replace("\n", " ") for c in row if c.text and not c.repeated]
-        if len(cells) == 1:
-            blocks += _lines(cells[0])
-        elif cells:
+        own = [c.text for c in row if c.text and not c.repeated]
+        if len(own) == 1 or any(_is_page_cell(t) for t in own):
+            blocks += [b for text in own for b in _lines(text)]  # a page laid out in a table: its text as lines
+        elif own:
+            cells = [t.replace("\n", " ") for t in own]
             blocks.append(Block(LINE, f"{cells[0]}{COLON}" + PAIR_SEP.join(cells[1:])))
     return [*blocks, Block(END)]
+
+
+def _is_page_cell(text: str) -> bool:
+    """A cell holding running text of its own (a layout table's content cell), not a value of the row."""
+    return len(text) > PAGE_CELL_CHARS or text.count("\n") + 1 >= PAGE_CELL_LINES
 
 
 def table_blocks(grid: Grid, heading_level: int = 0, post: str | None = None) -> list[Block]:
