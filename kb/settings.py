@@ -143,6 +143,43 @@ class Settings(BaseSettings):
         description="YAML users file for the app's login (hashed passwords, app role, groups); default "
         "<home>/users.yaml. Without one the app runs open: no login, public entries only, every page.",
     )
+    signin_free_failures: int = Field(
+        default=3, ge=0,
+        description="Failed sign-ins for one user name that cost nothing; after them each try must wait "
+        "(signin_delay, doubling). A successful sign-in clears the name's failures.",
+    )
+    signin_lockout_failures: int = Field(
+        default=10, ge=1,
+        description="Failed sign-ins for one user name that lock it for signin_lockout seconds; while locked "
+        "even the right password is refused.",
+    )
+    signin_address_free_failures: int = Field(
+        default=10, ge=0,
+        description="Failed sign-ins from one client address (any user names) that cost nothing; higher than "
+        "per name, since an office may reach the app from one address.",
+    )
+    signin_address_lockout_failures: int = Field(
+        default=30, ge=1,
+        description="Failed sign-ins from one client address that lock that address for signin_lockout seconds.",
+    )
+    signin_delay: float = Field(
+        default=2.0, ge=0,
+        description="Seconds the first try after the free failures waits (from the latest failure); each "
+        "further failure doubles it, up to signin_lockout.",
+    )
+    signin_lockout: float = Field(
+        default=900.0, gt=0, description="Seconds a user name or address stays locked; also the longest wait."
+    )
+    signin_window: float = Field(
+        default=3600.0, gt=0, description="Failed sign-ins older than this many seconds no longer count."
+    )
+    signin_client_header: str | None = Field(
+        default=None,
+        description="Request header in which a reverse proxy you run passes the client's address (e.g. "
+        "X-Forwarded-For: its last entry is used). Unset: the connection's address; when Streamlit has none "
+        "(a connection from localhost, as through a proxy on the same machine) failures are counted per "
+        "browser session instead of per address, besides per user name.",
+    )
 
     @classmethod
     def settings_customise_sources(

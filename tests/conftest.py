@@ -106,6 +106,33 @@ def restricted_settings(tmp_path_factory, embedding_cache):
     return settings
 
 
+LINKED_ENTRY = """---
+title: 网络报修规定
+---
+# 网管员岗位职责
+1、报修单一律在 https://helpdesk.example.com/new 提交，备用入口 www.example.org/repair 。
+2、紧急故障发邮件到 it-support@example.com，并抄送 http://ops.example.net 值班表。
+3、遇到 javascript:alert(1) 或 <a href="http://evil.example/x">这里</a> 这样的链接一律不点。
+# 报修流程
+1、员工报修后，网管员在 HTTPS://HELPDESK.EXAMPLE.COM/queue 受理，WWW.EXAMPLE.ORG 公布进度。
+"""
+LINKED_ADDRESSES = ("https://helpdesk.example.com/new", "www.example.org/repair", "it-support@example.com",
+                    "http://ops.example.net")
+
+
+@pytest.fixture(scope="session")
+def linked_settings(tmp_path_factory, embedding_cache):
+    """An index of one entry whose duty items hold web and e-mail addresses (and a link in HTML)."""
+    from ingest.pipeline import run_ingest
+    from kb.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("linked-corpus")
+    (corpus / "network-repair.md").write_text(LINKED_ENTRY, encoding="utf-8")
+    settings = Settings(home=tmp_path_factory.mktemp("linked-home"), corpus=corpus, embedding_cache=embedding_cache)
+    run_ingest(settings, show_progress=False)
+    return settings
+
+
 @pytest.fixture(scope="session")
 def gate_run(seed_settings):
     """`dutykb eval --gate evals/gate.yaml` on the shipped suites, once per test run: (exit code, report).

@@ -142,6 +142,16 @@ def app_url(seed_settings, home, suites_dir, tmp_path_factory):
         yield url
 
 
+@pytest.fixture(scope="module")
+def linked_app_url(linked_settings, tmp_path_factory):
+    """A second server, over an index whose duty items hold web and e-mail addresses."""
+    env = {**os.environ, "DUTYKB_HOME": str(linked_settings.home), "DUTYKB_CORPUS": str(linked_settings.corpus),
+           "DUTYKB_EMBEDDING_CACHE": str(linked_settings.embedding_cache_path)}
+    log = tmp_path_factory.mktemp("streamlit-linked") / "server.log"
+    with serve([sys.executable, "-m", "streamlit", "run", str(REPO / "serve.py")], REPO, env, log) as url:
+        yield url
+
+
 @dataclass
 class BrowserLog:
     """What Chromium reported while the tests drove it; `problems()` lists what a user's console would flag."""
@@ -286,6 +296,30 @@ def test_chat_answers_with_tight_highlights_one_line_clause_numbers_and_a_short_
     for m in marks:  # no padded box around a match: it would read as a space inside Chinese text
         assert m["padding"] == "0px 0px" and m["margin"] == "0px 0px", m
     shoot(page, "chat")
+    assert not settle(page, log)
+
+
+def link_targets(page) -> list[str]:
+    return page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
+
+
+def test_addresses_quoted_from_a_document_are_text_not_links(linked_app_url, browser):
+    from conftest import LINKED_ADDRESSES
+
+    page, log = open_page(browser, linked_app_url)
+    goto_page(page, linked_app_url, "岗位职责助手")
+    message = ask(page, "网管员的岗位职责是什么", "网管员岗位职责")
+    for summary in message.get_by_test_id("stExpander").locator("summary").all():
+        summary.click()
+    text = message.inner_text().replace(NO_BREAK, "")
+    assert all(address in text for address in LINKED_ADDRESSES), text  # shown, and copied, as written
+    corpus_links = [href for href in link_targets(page) if "example" in href or href.startswith("mailto:")]
+    assert not corpus_links, corpus_links
+    shoot(page, "chat-addresses")
+
+    goto_page(page, f"{linked_app_url}/roles", "岗位职责一览")
+    page.get_by_text("报修单一律在", exact=False).first.wait_for()
+    assert not [href for href in link_targets(page) if "example" in href]
     assert not settle(page, log)
 
 

@@ -9,6 +9,7 @@ The widget trusts its cookie too far: a forged one (`alg: none`, another key) ra
 inside it on every run, and one issued before a password change still signs in. So
 the cookie is checked here first (`cookie_user`) and a bad one is ignored (the login
 form shows); and a session signed in before the user's password changed is signed out.
+It has no limit on failed tries either: `signin_guard` throttles the form.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from apps.ui import render
+from apps.ui import render, signin_guard
 from kb.access import PUBLIC, Audience
 from kb.settings import Settings
 from kb.users import UsersFile, UsersFileError, load_users, may
@@ -109,10 +110,12 @@ def sign_in(settings: Settings) -> Viewer | None:
     authenticator = stauth.Authenticate(users_file.credentials(), cookie["name"], cookie["key"],
                                         cookie["expiry_days"], auto_hash=False)
     _ignore_bad_cookie(users_file)
+    guard = signin_guard.Guard.for_run(settings)
+    guard.install(authenticator)
     authenticator.login(location="main", fields=LOGIN_FIELDS)
     status = st.session_state.get("authentication_status")
-    if status is False:
-        st.error("用户名或密码不正确。")
+    for message in guard.messages(status is False):
+        st.error(message)
     user = users_file.users.get(st.session_state.get("username") or "") if status else None
     if user is None:  # not signed in, or removed from the users file since
         _signed_out()

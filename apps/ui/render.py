@@ -4,6 +4,13 @@ Corpus and user text is never trusted as markdown or HTML: every ASCII
 punctuation character is backslash-escaped (CommonMark allows that for all of
 them), so `*`, `[`, `<`, `$` or `:` in a duty item cannot turn into emphasis,
 links, HTML, LaTeX or Streamlit directives. Only the markup added here survives.
+
+Escaping does not stop bare addresses from becoming links: Streamlit's renderer
+(react-markdown with remark-gfm) links `http://…`, `https://…`, `www.…` and
+`name@host` found in the text after escapes are resolved. So an invisible word
+joiner goes where each of those would start (between the scheme and `:`, between
+`www` and `.`, after `@`): the page shows, and a reader copies, the address as
+written, with one invisible character inside it.
 """
 from __future__ import annotations
 
@@ -20,19 +27,36 @@ MARKDOWN_SPECIALS = frozenset(string.punctuation)
 HARD_BREAK = "  \n"
 MIN_HIGHLIGHT_CHARS = 2  # single characters (到, 的) would light up half of every sentence
 NO_BREAK = "\u2060"  # WORD JOINER: no line break here, and nothing visible
+NO_LINK = NO_BREAK  # the same invisible character, inside an address: remark-gfm's patterns no longer match it
+# Where remark-gfm's link patterns start; each looks at most LINK_CONTEXT characters back and one ahead, so
+# text cut anywhere is treated the same, given the characters before the cut.
+LINK_STARTS = re.compile(r"(?<=https)(?=:)|(?<=http)(?=:)|(?<=www)(?=\.)|(?<=@)(?=[-\w])", re.IGNORECASE | re.ASCII)
+LINK_CONTEXT = len("https")
 CHECK_MARKS = re.compile("(" + "|".join(re.escape(m) for m in (UNSUPPORTED_MARK, UNCITED_MARK)) + ")")
 
 
-def escape_markdown(text: str) -> str:
-    """`text` shown literally by st.markdown; line breaks are kept."""
-    escaped = "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in text)
+def unlink(text: str, before: str = "") -> str:
+    """`text` with a word joiner wherever remark-gfm would start a link; `before` is the text shown just before
+    it, when `text` is a piece of something longer (the joiner may belong right at the cut)."""
+    before = before[-LINK_CONTEXT:]
+    cuts = [m.start() - len(before) for m in LINK_STARTS.finditer(before + text) if m.start() >= len(before)]
+    pieces = [text[start:end] for start, end in zip([0, *cuts], [*cuts, len(text)], strict=True)]
+    return NO_LINK.join(pieces)
+
+
+def escape_markdown(text: str, before: str = "") -> str:
+    """`text` shown literally by st.markdown, addresses included; line breaks are kept. `before`: as in `unlink`."""
+    escaped = "".join("\\" + ch if ch in MARKDOWN_SPECIALS else ch for ch in unlink(text, before))
     return escaped.replace("\r\n", "\n").replace("\n", HARD_BREAK)
 
 
 def escape_stream(pieces: Iterable[str]) -> Iterator[str]:
-    """Escape streamed pieces one by one (escaping is per character, so pieces can be cut anywhere)."""
+    """Escape streamed pieces one by one; each is escaped knowing the text before it, so pieces can be cut
+    anywhere, even inside an address."""
+    before = ""
     for piece in pieces:
-        yield escape_markdown(piece)
+        yield escape_markdown(piece, before)
+        before = (before + piece)[-LINK_CONTEXT:]
 
 
 def _fold_char(ch: str) -> str:
@@ -74,7 +98,7 @@ def highlight(text: str, terms: Iterable[str]) -> str:
         j = i
         while j < len(text) and marked[j] == marked[i]:
             j += 1
-        piece = escape_markdown(text[i:j])
+        piece = escape_markdown(text[i:j], text[:i])
         out.append(mark(piece) if marked[i] and text[i:j].strip() else piece)
         i = j
     return "".join(out)
