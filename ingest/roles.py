@@ -51,7 +51,9 @@ GENERIC_NAMES = frozenset(
     {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員",
      "各岗位", "各崗位", "各部门", "各部門", "部门岗位", "管理人员"})
 # Simplified forms, matched on to_simplified(text)
-INSTITUTION = re.compile(r"(机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
+# An institution named only in general (各部门, 相关单位, 本公司): no one's duties; 财务部门 is a unit that has some
+INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本|该|上级|下级)?"
+                         r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")

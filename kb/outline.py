@@ -25,7 +25,8 @@ CN_NUM = r"[一二三四五六七八九十百零〇两兩]+"
 SPACE = r"[\s\u3000]"
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    ("heading", re.compile(r"^(#{1,6})\s+(.+)$")),
+    # Markdown headings; many writers leave out the space before CJK text or a number (####2. 应付款规定)
+    ("heading", re.compile(r"^(#{1,6})(?:\s+|(?=[\u4e00-\u9fff\d（(]))(.+)$")),
     ("part", re.compile(rf"^(第({CN_NUM}|\d+)(?:[编編篇]|部分))(?![的之]){SPACE}*(.*)$")),
     ("zhang", re.compile(rf"^(第({CN_NUM}|\d+)章)\s*(.*)$")),
     ("jie", re.compile(rf"^(第({CN_NUM}|\d+)[節节])\s*(.*)$")),
