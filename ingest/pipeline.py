@@ -19,6 +19,7 @@ from ingest.chunk import ChunkLimits
 from ingest.findings import DocumentFindings, document_findings, findings_lines, plural
 from ingest.formats.limits import MAX_FILE_BYTES
 from ingest.load import DocIds, LoadError, doc_id_for, read_document, scan
+from ingest.overrides import OVERRIDES_FILE, Override, OverridesError, load_overrides
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
@@ -33,7 +34,7 @@ from kb.settings import Settings
 from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
-PIPELINE_VERSION = "3"
+PIPELINE_VERSION = "4"
 DOC_KEY_CHARS = 16  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
@@ -76,6 +77,8 @@ class IngestReport:
     up_to_date: bool = False
     first_build: bool = False  # no live build was there to reuse (a first ingest, or --rebuild)
     findings: list[DocumentFindings] = field(default_factory=list)  # each document's roles, to review
+    unmatched_overrides: list[str] = field(default_factory=list)  # review corrections whose anchor is gone
+    failed_checks: list[str] = field(default_factory=list)  # duty counts a trainer expects that differ
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)  # damage the self-check found and repaired
     # the published build as a reader would load it, for `KnowledgeBase.refresh` in this process
@@ -96,6 +99,11 @@ class IngestReport:
                     f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
                     f"lines removed; {self.retired} retired documents left out")
         lines = [f"warning: {w}" for w in self.warnings] + [head] + findings_lines(self.findings)
+        if self.unmatched_overrides:
+            lines.append(f"{plural(len(self.unmatched_overrides), 'override')} no longer "
+                         f"{'matches' if len(self.unmatched_overrides) == 1 else 'match'}: "
+                         + "; ".join(self.unmatched_overrides))
+        lines += [f"duty count check: {c}" for c in self.failed_checks]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
             kept += " (its public indexed version is withdrawn until this is fixed)" if s.withdrawn else ""
@@ -109,12 +117,13 @@ class IngestReport:
                 "roles": self.roles, "warnings": list(self.warnings),
                 "skipped": [{"path": s.path, "reason": s.reason, "kept_previous": s.kept_previous}
                             for s in self.skipped],
-                "findings": [f.to_json() for f in self.findings]}
+                "findings": [f.to_json() for f in self.findings],
+                "unmatched_overrides": list(self.unmatched_overrides), "failed_checks": list(self.failed_checks)}
 
 
-def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexicon) -> str:
+def _fingerprint(settings: Settings, fingerprints: dict[str, str], lexicon: Lexicon, overrides: str = "") -> str:
     basis = [PIPELINE_VERSION, settings.embedder, settings.lexical_tokenizer,
-             str(settings.max_chunk_chars), str(settings.role_chunk_max_chars), lexicon.fingerprint()]
+             str(settings.max_chunk_chars), str(settings.role_chunk_max_chars), lexicon.fingerprint(), overrides]
     basis += [f"{k}={v}" for k, v in sorted(fingerprints.items())]
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()
 
@@ -150,10 +159,10 @@ def _grouped(ordered: list[Chunk], all_roles: list[Role], docs: dict) -> LiveBui
     return LiveBuild(ordered, chunks, roles, docs)
 
 
-def _doc_key(settings: Settings, lexicon: Lexicon) -> str:
-    """What a document's processed chunks and roles depend on besides its bytes."""
+def _doc_key(settings: Settings, lexicon: Lexicon, overrides: str = "") -> str:
+    """What a document's processed chunks and roles depend on besides its bytes (the role overrides too)."""
     basis = [PIPELINE_VERSION, str(settings.max_chunk_chars), str(settings.role_chunk_max_chars),
-             lexicon.fingerprint()]
+             lexicon.fingerprint(), overrides]
     return hashlib.sha256("\n".join(basis).encode()).hexdigest()[:DOC_KEY_CHARS]
 
 
@@ -278,7 +287,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     live = _previous_build(home, manifest, held) if not rebuild else LiveBuild()
     report.first_build = not live.docs
     prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
-    doc_key = _doc_key(settings, lexicon)
+    overrides, overrides_fp = _load_role_overrides(roots, report)
+    doc_key = _doc_key(settings, lexicon, overrides_fp)
     reusable = {d: Reusable(v["fingerprint"], tuple(v["stat"]) if v.get("stat") else None)
                 for d, v in prev_docs.items() if v.get("pipeline") == doc_key and d in prev_chunks}
     documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
@@ -288,7 +298,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     fingerprints = {d.doc_id: d.fingerprint for d in active}
     fingerprints.update(unchanged)
     fingerprints.update({doc_id: prev_docs[doc_id]["fingerprint"] for doc_id in kept_ids})
-    corpus_fp = _fingerprint(settings, fingerprints, lexicon)
+    corpus_fp = _fingerprint(settings, fingerprints, lexicon, overrides_fp)
     if not rebuild and manifest is not None and _check_live(home, manifest) \
             and manifest.corpus_fingerprint == corpus_fp:
         report.up_to_date = True
@@ -301,7 +311,9 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         return report
 
     limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-    processed: list[ProcessedDocument] = [process_document(d, limits) for d in active]
+    processed: list[ProcessedDocument] = [process_document(d, limits, overrides) for d in active]
+    report.unmatched_overrides = [u for p in processed for u in p.unmatched_overrides]
+    report.failed_checks = [c for p in processed for c in p.failed_checks]
     chunks = [c for p in processed for c in p.chunks]
     roles = [r for p in processed for r in p.roles]
     for doc_id in [*kept_ids, *unchanged]:  # reused as the live build processed them: not read, not parsed again
@@ -340,6 +352,21 @@ def _merge_lexicon_aliases(roles: list[Role], lexicon: Lexicon) -> list[Role]:
                  if normalize_name(w) != key and w not in role.aliases]
         merged.append(replace(role, aliases=[*role.aliases, *dict.fromkeys(extra)]) if extra else role)
     return merged
+
+
+def _load_role_overrides(roots: list[Path], report: IngestReport) -> tuple[list[Override], str]:
+    """The trainers' role overrides of the first corpus directory and a fingerprint of them; a broken file is
+    reported (its overrides cannot apply until it is fixed) and the rest of the corpus ingests."""
+    root = next((r for r in roots if r.is_dir()), None)
+    if root is None:
+        return [], ""
+    try:
+        overrides = load_overrides(root)
+    except OverridesError as exc:
+        report.skipped.append(Skipped(str(root / OVERRIDES_FILE), str(exc).split(": ", 1)[-1]))
+        return [], "broken"
+    digest = hashlib.sha256("\n".join(o.model_dump_json() for o in overrides).encode()).hexdigest()
+    return overrides, digest[:DOC_KEY_CHARS] if overrides else ""
 
 
 def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
 from ingest.formats.markdown import markdown_blocks
+from ingest.overrides import Override, apply_overrides
 from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import parse_blocks, text_blocks
 from kb.outline import LINE, Block, match_marker
@@ -27,6 +29,8 @@ class ProcessedDocument:
     chunks: list[Chunk]
     roles: list[Role]
     removed_lines: list[str]
+    unmatched_overrides: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
 
 
 def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
@@ -76,17 +80,21 @@ def duty_chunks(role: Role, chunks: list[Chunk]) -> list[str]:
     return [c.chunk_id for c in under if holds(c)] or [c.chunk_id for c in chunks if holds(c)]
 
 
-def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocument:
+def process_document(doc: LoadedDocument, limits: ChunkLimits,
+                     overrides: Sequence[Override] = ()) -> ProcessedDocument:
     blocks, removed = document_blocks(doc)
     title = _take_title(doc, blocks)
     root = parse_blocks(blocks)
     spans = find_roles(root, doc.doc_id, title, list(doc.meta.roles))
     department = doc.meta.department
-    roles = [span.role for span in spans]
+    detected = [span.role for span in spans]
+    chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    applied = apply_overrides(detected, list(overrides), root, doc.doc_id, title)
+    roles = applied.roles
     if department:
         for role in roles:
             role.department = role.department or str(department)
-    chunks = chunk_document(doc.doc_id, title, root, spans, limits)
+    relabel_chunks(chunks, detected, roles)
     for chunk in chunks:
         chunk.section = chunk.section or title  # text before the first heading sits under the title
     for role in roles:
@@ -96,4 +104,20 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits) -> ProcessedDocum
         chunk.visibility = visibility
     for role in roles:
         role.visibility = visibility
-    return ProcessedDocument(doc.doc_id, title, chunks, roles, removed)
+    return ProcessedDocument(doc.doc_id, title, chunks, roles, removed, applied.unmatched, applied.failed_checks)
+
+
+def relabel_chunks(chunks: list[Chunk], detected: list[Role], roles: list[Role]) -> None:
+    """Chunks follow the reviewed roles: a renamed role's chunks carry its new name, a dropped one's none, and
+    a role added from an outline node owns the chunks under that node's section."""
+    names = {r.name for r in roles}
+    renamed = {r.name: next((k.name for k in roles if r.name in k.aliases), None) for r in detected
+               if r.name not in names}
+    for chunk in chunks:
+        if chunk.role in renamed:
+            chunk.role = renamed[chunk.role]
+    for role in roles:
+        if role.origin == "review" and role.section:
+            for chunk in chunks:
+                if chunk.section == role.section or chunk.section.startswith(role.section + BREADCRUMB_SEP):
+                    chunk.role = role.name

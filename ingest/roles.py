@@ -453,7 +453,38 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         addressed = addressed_title(title)
         if addressed and not meta_roles:
             meta_roles = [addressed]
-    return _merge_same_roles(spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans))
+    spans = _merge_same_roles(spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans))
+    for span in spans:
+        span.role.origin = span.role.origin or origin_of(span)
+    return spans
+
+
+# where a role was found, for the trainer's review (岗位核对)
+ORIGIN_BY_KIND = {"heading": "heading", "row": "table", "tiao": "article", "kuan": "article", "zhang": "heading",
+                  "jie": "heading", "part": "heading", "label": "heading", "root": "document"}
+
+
+def origin_of(span: RoleSpan) -> str:
+    if span.per_item:
+        return "list item"
+    if span.node.role:
+        return "table"
+    if span.inline and span.node.kind == "root":
+        return "rules"
+    if span.inline:
+        return "inline"
+    return ORIGIN_BY_KIND.get(span.node.kind, "heading" if not is_list_kind(span.node.kind) else "list item")
+
+
+def role_for_node(node: Section, section: str, name: str, doc_id: str, title: str) -> Role | None:
+    """A role a trainer makes of an outline node (a heading, a table row, a sheet): its duty lists, else its own
+    items, else its paragraph; None when the node holds nothing to do."""
+    duties = _duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else [])
+    if not duties:
+        return None
+    role = _make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)
+    role.origin = "review"
+    return role
 
 
 def _forms(role: Role) -> set[str]:
@@ -508,6 +539,6 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
         items = [n for n in root.walk() if n.number is not None and n.is_leaf]
         duties = [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
         role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="",
-                    department=None, duties=duties)
+                    department=None, duties=duties, origin="title" if addressed_title(title) else "front matter")
         extra.append(RoleSpan(role, root, per_item=False))
     return extra

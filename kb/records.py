@@ -1,10 +1,12 @@
 """Records that flow from ingest to the index and back out of search."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from kb.frontmatter import EntryMeta
+from kb.normalize import normalize_name
 from kb.outline import Block
 
 BREADCRUMB_SEP = " › "
@@ -39,6 +41,14 @@ class DutyItem:
     text: str
 
 
+ANCHOR_CHARS = 8
+
+
+def item_anchor(text: str) -> str:
+    """A duty item's stable anchor for review overrides: a short hash of its normalised text."""
+    return hashlib.sha256(normalize_name(text).encode("utf-8")).hexdigest()[:ANCHOR_CHARS]
+
+
 @dataclass
 class Role:
     name: str
@@ -50,6 +60,7 @@ class Role:
     duties: list[DutyItem]
     visibility: list[str] = field(default_factory=list)
     chunk_ids: list[str] = field(default_factory=list)  # the chunks holding the duty items, in order
+    origin: str = ""  # where the document names it: heading, article, table, list, rules, title, front matter, review
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)  # as Chunk.to_dict: asdict's deep copy is slow on a large registry

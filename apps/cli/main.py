@@ -237,6 +237,11 @@ def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
 def cmd_roles(args: argparse.Namespace) -> int:
     from kb.knowledge import KnowledgeBase
 
+    if getattr(args, "roles_command", None):
+        from apps.cli import roles as cli_roles
+
+        return cli_roles.run(args, _settings(args))
+
     roles = KnowledgeBase(_settings(args)).roles_for(_audience(args))
     if args.json:
         _print_json({"roles": [
@@ -327,8 +332,13 @@ def build_parser() -> argparse.ArgumentParser:
                         "conversation and prints one JSON object per turn (with dialogue, turn, understood_as)")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("roles", parents=[home, reader], help="list roles and their duty items")
+    p = sub.add_parser("roles", parents=[home, reader], help="list roles and their duty items; review and correct them",
+                       description="Without ACTION: every role of the live index with its duty items. `review` and "
+                                   "`override`: the trainer's role review (corrections kept in corpus/roles.yaml).")
     p.add_argument("--json", action="store_true", help="print JSON")
+    from apps.cli import roles as cli_roles
+
+    cli_roles.add_arguments(p)
     p.set_defaults(func=cmd_roles)
 
     p = sub.add_parser("corpus", help="curate corpus entries: list, show, add, edit, retire, history",

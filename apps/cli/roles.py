@@ -1,0 +1,149 @@
+"""`dutykb roles review [DOC]` and `dutykb roles override DOC ACTION …`: the trainer's role review (岗位核对).
+
+Review reads the document from the corpus as ingest would, with the overrides of `corpus/roles.yaml` applied,
+so it shows what the next ingest will publish: each role with its duties (and each duty's anchor), where the
+role was found, the document's outline nodes a role can be made of, and the overrides that no longer match.
+"""
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ingest.chunk import ChunkLimits
+from ingest.load import LoadError, discover, doc_id_for, read_document
+from ingest.overrides import Action, Override, OverridesError, load_overrides, save_override
+from ingest.process import process_document
+from kb.errors import EXIT_OK, DutyKBError
+from kb.records import BREADCRUMB_SEP, item_anchor
+from kb.settings import Settings
+
+SECTION_LISTED_CHARS = 60
+
+
+class UnknownDocument(DutyKBError):
+    """The document named is not in the corpus."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="roles_command", metavar="ACTION")
+    home = argparse.ArgumentParser(add_help=False)  # also after ACTION; SUPPRESS keeps a --home given before it
+    home.add_argument("--home", default=argparse.SUPPRESS,
+                      help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    review = sub.add_parser("review", parents=[home],
+                            help="each document's roles as the next ingest will publish them",
+                            description="Without DOC: every document with its role count, documents with no "
+                                        "role first. With DOC: its roles, duties (with anchors), where each "
+                                        "was found, its outline nodes and the overrides that no longer match.")
+    review.add_argument("doc", nargs="?", help="document id (its path under the corpus folder)")
+    review.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
+    review.add_argument("--json", action="store_true", help="print JSON")
+    override = sub.add_parser("override", parents=[home],
+                              help="save a correction to corpus/roles.yaml (applied at every ingest)")
+    override.add_argument("doc", help="document id")
+    override.add_argument("action", choices=[a.value for a in Action])
+    override.add_argument("--role", help="the detected role it corrects")
+    override.add_argument("--section", help="the role's section path, or the outline node to add a role from")
+    override.add_argument("--to", help="new name (rename, add), the role to merge into or move an item to")
+    override.add_argument("--alias", action="append", default=[], help="a name to add (repeatable)")
+    override.add_argument("--item", help="a duty's anchor (shown by review) to move")
+    override.add_argument("--duties", type=int, help="expected number of duties (expect)")
+    override.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
+    override.add_argument("--who", default=_who(), help="who makes the correction (default: login name)")
+    override.add_argument("--why", default="", help="why: kept beside the correction")
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _corpus(args: argparse.Namespace, settings: Settings) -> Path:
+    return Path(args.corpus) if getattr(args, "corpus", None) else settings.corpus
+
+
+def _limits(settings: Settings) -> ChunkLimits:
+    return ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+
+
+def review_document(corpus: Path, doc_id: str, settings: Settings) -> dict:
+    paths = {doc_id_for(p, [corpus]): p for p in discover([corpus])}
+    if doc_id not in paths:
+        raise UnknownDocument(f"{doc_id}: no such document in {corpus}")
+    doc = read_document(paths[doc_id], [corpus])
+    processed = process_document(doc, _limits(settings), load_overrides(corpus))
+    sections = list(dict.fromkeys(c.section for c in processed.chunks if c.section))  # in reading order
+    return {
+        "doc": doc_id, "title": processed.title,
+        "roles": [{"name": r.name, "aliases": r.aliases, "origin": r.origin, "section": r.section,
+                   "duties": [{"n": d.n, "text": d.text, "anchor": item_anchor(d.text)} for d in r.duties]}
+                  for r in processed.roles],
+        "sections": sections,
+        "overrides": [o.model_dump(exclude_defaults=True, mode="json") for o in load_overrides(corpus)
+                      if o.doc == doc_id],
+        "unmatched_overrides": processed.unmatched_overrides, "failed_checks": processed.failed_checks,
+    }
+
+
+def review_corpus(corpus: Path, settings: Settings) -> list[dict]:
+    """Every document with its roles' names and duty counts, documents with no role first."""
+    overrides = load_overrides(corpus)
+    rows: list[dict] = []
+    for path in discover([corpus]):
+        doc_id = doc_id_for(path, [corpus])
+        try:
+            processed = process_document(read_document(path, [corpus]), _limits(settings), overrides)
+        except LoadError as exc:
+            rows.append({"doc": doc_id, "error": str(exc), "roles": []})
+            continue
+        rows.append({"doc": doc_id, "title": processed.title,
+                     "roles": [{"name": r.name, "duties": len(r.duties)} for r in processed.roles],
+                     "unmatched_overrides": processed.unmatched_overrides})
+    return sorted(rows, key=lambda r: (bool(r["roles"]), r["doc"]))
+
+
+def _print_review(data: dict) -> None:
+    print(f"《{data['title']}》 {data['doc']}")
+    for role in data["roles"]:
+        print(f"  {role['name']}（{len(role['duties'])} 项，{role['origin'] or '?'}）  {role['section']}")
+        for duty in role["duties"]:
+            print(f"    {duty['n']}. [{duty['anchor']}] {duty['text'][:SECTION_LISTED_CHARS]}")
+    if not data["roles"]:
+        print("  （没有找到岗位）")
+    for line in data["unmatched_overrides"]:
+        print(f"  override no longer matches: {line}")
+    for line in data["failed_checks"]:
+        print(f"  duty count check: {line}")
+    print("  sections:")
+    for section in data["sections"]:
+        print(f"    {section.split(BREADCRUMB_SEP)[-1][:SECTION_LISTED_CHARS]}  ⟵  {section}")
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    corpus = _corpus(args, settings)
+    if args.roles_command == "review":
+        if args.doc:
+            data = review_document(corpus, args.doc, settings)
+            print(json.dumps(data, ensure_ascii=False)) if args.json else _print_review(data)
+            return EXIT_OK
+        rows = review_corpus(corpus, settings)
+        if args.json:
+            print(json.dumps({"documents": rows}, ensure_ascii=False))
+            return EXIT_OK
+        for row in rows:
+            roles = ", ".join(f"{r['name']} {r['duties']}" for r in row["roles"]) or row.get("error", "no role found")
+            print(f"{row['doc']}: {roles}")
+        return EXIT_OK
+    try:
+        override = Override(doc=args.doc, action=Action(args.action), role=args.role, section=args.section,
+                            to=args.to, aliases=args.alias, item=args.item, duties=args.duties)
+    except ValidationError as exc:
+        raise OverridesError(f"{args.doc}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}") from None
+    saved = save_override(corpus, override, who=args.who, why=args.why)
+    print(f"saved to {corpus / 'roles.yaml'}: {saved.describe()} (applied at the next `dutykb ingest`)")
+    return EXIT_OK
