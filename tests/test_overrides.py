@@ -125,3 +125,20 @@ def test_roles_review_and_override_from_the_command_line(tmp_path, capsys):
     assert review["overrides"][0]["by"] == "王老师" and not review["unmatched_overrides"]
     assert main(["roles", "override", "handbook.txt", "rename", "--corpus", str(corpus), *home]) == 1
     assert "'rename' needs 'role'" in capsys.readouterr().err
+
+
+def test_review_shows_a_trainer_only_the_documents_their_groups_may_see(tmp_path):
+    from ingest.review import UnknownDocument, review_corpus, review_document
+    from kb.access import Audience
+    from kb.settings import Settings
+
+    corpus = _corpus(tmp_path)
+    (corpus / "hr.md").write_text("---\ntitle: 人事专员岗位职责\nvisibility: [hr]\n---\n# 人事专员岗位职责\n1、办理入职。\n",
+                                  encoding="utf-8")
+    settings = Settings(home=tmp_path / "home", corpus=corpus)
+    public = Audience.of([])
+    assert [r["doc"] for r in review_corpus(corpus, settings, public)] == ["handbook.txt"]
+    assert {r["doc"] for r in review_corpus(corpus, settings, Audience.of(["hr"]))} == {"handbook.txt", "hr.md"}
+    with pytest.raises(UnknownDocument):
+        review_document(corpus, "hr.md", settings, public)
+    assert review_document(corpus, "hr.md", settings, Audience.of(["hr"]))["roles"][0]["name"] == "人事专员"

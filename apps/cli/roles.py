@@ -13,19 +13,13 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ingest.chunk import ChunkLimits
-from ingest.load import LoadError, discover, doc_id_for, read_document
-from ingest.overrides import Action, Override, OverridesError, load_overrides, save_override
-from ingest.process import process_document
-from kb.errors import EXIT_OK, DutyKBError
-from kb.records import BREADCRUMB_SEP, item_anchor
+from ingest.overrides import Action, Override, OverridesError, save_override
+from ingest.review import review_corpus, review_document
+from kb.errors import EXIT_OK
+from kb.records import BREADCRUMB_SEP
 from kb.settings import Settings
 
 SECTION_LISTED_CHARS = 60
-
-
-class UnknownDocument(DutyKBError):
-    """The document named is not in the corpus."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,46 +59,6 @@ def _who() -> str:
 
 def _corpus(args: argparse.Namespace, settings: Settings) -> Path:
     return Path(args.corpus) if getattr(args, "corpus", None) else settings.corpus
-
-
-def _limits(settings: Settings) -> ChunkLimits:
-    return ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-
-
-def review_document(corpus: Path, doc_id: str, settings: Settings) -> dict:
-    paths = {doc_id_for(p, [corpus]): p for p in discover([corpus])}
-    if doc_id not in paths:
-        raise UnknownDocument(f"{doc_id}: no such document in {corpus}")
-    doc = read_document(paths[doc_id], [corpus])
-    processed = process_document(doc, _limits(settings), load_overrides(corpus))
-    sections = list(dict.fromkeys(c.section for c in processed.chunks if c.section))  # in reading order
-    return {
-        "doc": doc_id, "title": processed.title,
-        "roles": [{"name": r.name, "aliases": r.aliases, "origin": r.origin, "section": r.section,
-                   "duties": [{"n": d.n, "text": d.text, "anchor": item_anchor(d.text)} for d in r.duties]}
-                  for r in processed.roles],
-        "sections": sections,
-        "overrides": [o.model_dump(exclude_defaults=True, mode="json") for o in load_overrides(corpus)
-                      if o.doc == doc_id],
-        "unmatched_overrides": processed.unmatched_overrides, "failed_checks": processed.failed_checks,
-    }
-
-
-def review_corpus(corpus: Path, settings: Settings) -> list[dict]:
-    """Every document with its roles' names and duty counts, documents with no role first."""
-    overrides = load_overrides(corpus)
-    rows: list[dict] = []
-    for path in discover([corpus]):
-        doc_id = doc_id_for(path, [corpus])
-        try:
-            processed = process_document(read_document(path, [corpus]), _limits(settings), overrides)
-        except LoadError as exc:
-            rows.append({"doc": doc_id, "error": str(exc), "roles": []})
-            continue
-        rows.append({"doc": doc_id, "title": processed.title,
-                     "roles": [{"name": r.name, "duties": len(r.duties)} for r in processed.roles],
-                     "unmatched_overrides": processed.unmatched_overrides})
-    return sorted(rows, key=lambda r: (bool(r["roles"]), r["doc"]))
 
 
 def _print_review(data: dict) -> None:
