@@ -133,8 +133,8 @@ def test_review_shows_a_trainer_only_the_documents_their_groups_may_see(tmp_path
     from kb.settings import Settings
 
     corpus = _corpus(tmp_path)
-    (corpus / "hr.md").write_text("---\ntitle: 人事专员岗位职责\nvisibility: [hr]\n---\n# 人事专员岗位职责\n1、办理入职。\n",
-                                  encoding="utf-8")
+    restricted = "---\ntitle: 人事专员岗位职责\nvisibility: [hr]\n---\n# 人事专员岗位职责\n1、办理入职。\n"
+    (corpus / "hr.md").write_text(restricted, encoding="utf-8")
     settings = Settings(home=tmp_path / "home", corpus=corpus)
     public = Audience.of([])
     assert [r["doc"] for r in review_corpus(corpus, settings, public)] == ["handbook.txt"]
