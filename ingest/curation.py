@@ -33,6 +33,7 @@ from ingest.load import (
     read_document,
 )
 from kb.atomic import atomic_write_bytes, atomic_write_text
+from kb.diskfull import DiskFullError, disk_full_as_error
 from kb.errors import DutyKBError
 from kb.frontmatter import RETIRED, EntryMeta, render_entry, split_front_matter
 
@@ -82,19 +83,33 @@ class CorpusStore:
         self.lock_wait = lock_wait
 
     @contextmanager
+    def _saving(self) -> Iterator[None]:
+        """Writes into the corpus: a full disk is DiskFullError, another failed write (a read-only corpus, no
+        permission) an EntryError naming the file; one line each, never a traceback."""
+        try:
+            with disk_full_as_error(self.root):
+                yield
+        except DiskFullError:
+            raise
+        except OSError as exc:
+            raise EntryError(f"cannot write in the corpus {self.root}: {exc.strerror or exc}"
+                             + (f" ({exc.filename})" if exc.filename else "")) from None
+
+    @contextmanager
     def _locked(self) -> Iterator[None]:
         """Hold the corpus's save lock (one FileLock per call: it excludes other threads and processes alike)."""
-        self.history_root.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(self.history_root / LOCK_NAME), timeout=self.lock_wait)
-        try:
-            lock.acquire()
-        except Timeout:
-            raise EntryError(f"another save in {self.root} has held the lock {self.history_root / LOCK_NAME} "
-                             f"for {self.lock_wait:.0f}s; try again") from None
-        try:
-            yield
-        finally:
-            lock.release()
+        with self._saving():
+            self.history_root.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.history_root / LOCK_NAME), timeout=self.lock_wait)
+            try:
+                lock.acquire()
+            except Timeout:
+                raise EntryError(f"another save in {self.root} has held the lock {self.history_root / LOCK_NAME} "
+                                 f"for {self.lock_wait:.0f}s; try again") from None
+            try:
+                yield
+            finally:
+                lock.release()
 
     def _current_sha(self, doc_id: str) -> str | None:
         """The sha its audit records give the file now on disk (None: no such file)."""
@@ -206,7 +221,8 @@ class CorpusStore:
             raise EntryError(f"'{doc_id}' already exists in the corpus; rename the file or edit the entry")
         probe = self.root / f".import-{doc_id}"
         try:
-            atomic_write_bytes(probe, data)
+            with self._saving():
+                atomic_write_bytes(probe, data)
             doc = read_document(probe, [self.root])
         except LoadError as exc:
             raise EntryError(f"{doc_id}: {exc.reason}") from None

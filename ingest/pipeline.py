@@ -5,6 +5,7 @@ Each step reports what it did into an IngestReport. One writer at a time
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import sys
 import time
@@ -23,7 +24,7 @@ from ingest.overrides import OVERRIDES_FILE, Override, OverridesError, load_over
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
-from kb.diskfull import disk_full_as_error
+from kb.diskfull import FULL_ERRNOS, disk_full_as_error, disk_full_error
 from kb.errors import EXIT_BUSY, DutyKBError
 from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
@@ -34,6 +35,7 @@ from kb.settings import Settings
 from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
+UNWRITABLE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 PIPELINE_VERSION = "4"
 DOC_KEY_CHARS = 16  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
@@ -42,6 +44,10 @@ class IngestBusy(DutyKBError):
     """Another ingest holds the lock."""
 
     exit_code = EXIT_BUSY
+
+
+class HomeNotWritable(DutyKBError):
+    """The home cannot be written (read-only filesystem, no permission)."""
 
 
 class CorpusPathError(DutyKBError):
@@ -246,23 +252,42 @@ def run_ingest(settings: Settings, paths: list[Path] | None = None, rebuild: boo
     from disk again; ignored when another build has been published since.
     """
     home = settings.home
-    home.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(home / LOCK_NAME), timeout=settings.lock_wait)
     try:
+        home.mkdir(parents=True, exist_ok=True)
         lock.acquire()
     except Timeout:
         raise IngestBusy(
             f"another dutykb ingest is running on {home} (lock {home / LOCK_NAME}); "
             "wait for it to finish or pass --wait SECONDS"
         ) from None
+    except OSError as exc:
+        if exc.errno in FULL_ERRNOS:
+            raise disk_full_error(home, exc) from None
+        if _is_unwritable(exc):
+            raise _unwritable(home, exc) from None
+        raise
     try:
         with disk_full_as_error(home):
             return _ingest_locked(settings, paths or [settings.corpus], rebuild, show_progress, live)
-    except Exception:
+    except Exception as exc:
         discard_partial_build(home, open_store(settings), settings.keep_builds)  # the live build stays
+        if _is_unwritable(exc):
+            raise _unwritable(home, exc) from None
         raise
     finally:
         lock.release()
+
+
+def _is_unwritable(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and not isinstance(exc, DutyKBError) and exc.errno in UNWRITABLE_ERRNOS
+
+
+def _unwritable(home: Path, exc: BaseException) -> HomeNotWritable:
+    filename, strerror = getattr(exc, "filename", None), getattr(exc, "strerror", None) or exc
+    where = f" ({filename})" if filename else ""
+    return HomeNotWritable(f"cannot write to the home {home}: {strerror}{where}; ingest writes the index there: "
+                           "make it writable, or point --home / DUTYKB_HOME at a writable directory")
 
 
 def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: bool,

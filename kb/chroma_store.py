@@ -12,7 +12,8 @@ Every failure of Chroma leaves this module as a dutykb error, so callers can act
 of printing a traceback: a collection that no longer exists is `CollectionMissing` (reopen the
 live build and retry); a store that cannot be reached, opened or read (server down, disk full,
 deleted or garbled chroma.sqlite3) is `VectorStoreUnavailable` (BM25 can still answer); a write
-that fails because the disk is full is `DiskFullError`.
+that fails because the disk is full is `DiskFullError`. A Rust panic inside the embedded store is kept
+off stderr (`kb.rust_panics`) and makes the error `VectorStoreDamaged`, named in its one line.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import shutil
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from contextlib import closing
+from contextlib import AbstractContextManager, closing, nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
@@ -30,6 +31,7 @@ from urllib.parse import urlparse
 import numpy as np
 
 from kb.diskfull import is_disk_full
+from kb.rust_panics import Captured, capture_panics
 from kb.vectorstore import (
     CollectionMissing,
     VectorFilter,
@@ -113,12 +115,17 @@ class ChromaStore(VectorStore):
 
     def _local_client(self) -> Any:
         """The process's shared client of this path (not kept here: it is replaced when the store is rebuilt)."""
-        try:
-            return _persistent_client(str(self.path.resolve()))
-        except BaseException as exc:
-            if not _is_store_failure(exc):
-                raise
-            raise self._unavailable("cannot be opened", exc) from exc
+        with capture_panics() as captured:
+            try:
+                return _persistent_client(str(self.path.resolve()))
+            except BaseException as exc:
+                if not _is_store_failure(exc):
+                    raise
+                raise self._unavailable("cannot be opened", exc, captured.panics()) from exc
+
+    def _native(self) -> AbstractContextManager[Captured]:
+        """Rust panics of the embedded store kept off stderr (a server's panics stay in its own log)."""
+        return nullcontext(Captured()) if self.url else capture_panics()
 
     def _collection(self, name: str) -> Any:
         return self.client.get_collection(name, embedding_function=None)
@@ -191,11 +198,15 @@ class ChromaStore(VectorStore):
         if not self.url:
             _forget_persistent_client(str(self.path.resolve()))
 
-    def _unavailable(self, what: str, exc: BaseException) -> VectorStoreUnavailable:
+    def _unavailable(self, what: str, exc: BaseException, panics: Sequence[str] = ()) -> VectorStoreUnavailable:
+        """The one-line error for a failed call; a Rust panic inside Chroma means its files are damaged."""
         where = f"the Chroma store {self.path}"
         if is_disk_full(exc, self.path):
             return VectorStoreDiskFull(f"{where} {what}: the disk is full ({exc}); free some space and run the "
                                        "command again (the published index was not changed)")
+        if panics:
+            return VectorStoreDamaged(f"{where} {what}: it is damaged (Chroma panicked: {panics[0]}); rebuild it "
+                                      "with: dutykb ingest (it recreates a damaged store)")
         if any(marker in str(exc) for marker in DAMAGE_MARKERS):
             return VectorStoreDamaged(f"{where} {what}: it is damaged ({type(exc).__name__}: {exc}); "
                                       "rebuild it with: dutykb ingest (it recreates a damaged store)")
@@ -203,41 +214,44 @@ class ChromaStore(VectorStore):
 
     def _reading(self, call: Callable[[], T], collection: str | None = None) -> T:
         """Run a read; every failure becomes CollectionMissing or VectorStoreUnavailable (see the module doc)."""
-        try:
-            return call()
-        except VectorStoreUnavailable:
-            raise
-        except BaseException as exc:
-            if not _is_store_failure(exc):
+        with self._native() as captured:
+            try:
+                return call()
+            except VectorStoreUnavailable:
                 raise
-            if collection is not None and _is_missing_collection(exc):
-                raise CollectionMissing(
-                    f"collection {collection} is no longer in {self.name} (a newer build replaced it, or the "
-                    "store was deleted or rebuilt); reopen the live build") from exc
-            if self.url:
-                if _is_connection_error(exc):
-                    self._client = None
-                    raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
-                raise VectorStoreUnavailable(f"Chroma server {self.url} failed: {type(exc).__name__}: {exc}") from exc
-            raise self._unavailable("cannot be read", exc) from exc
+            except BaseException as exc:
+                if not _is_store_failure(exc):
+                    raise
+                if collection is not None and _is_missing_collection(exc):
+                    raise CollectionMissing(
+                        f"collection {collection} is no longer in {self.name} (a newer build replaced it, or the "
+                        "store was deleted or rebuilt); reopen the live build") from exc
+                if self.url:
+                    if _is_connection_error(exc):
+                        self._client = None
+                        raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
+                    raise VectorStoreUnavailable(
+                        f"Chroma server {self.url} failed: {type(exc).__name__}: {exc}") from exc
+                raise self._unavailable("cannot be read", exc, captured.panics()) from exc
 
     def _writing(self, call: Callable[[], T]) -> T:
         """Run a write; a full disk becomes VectorStoreDiskFull (a DiskFullError), any other failure
         VectorStoreUnavailable."""
-        try:
-            return call()
-        except VectorStoreUnavailable:
-            raise
-        except BaseException as exc:
-            if not _is_store_failure(exc):
+        with self._native() as captured:
+            try:
+                return call()
+            except VectorStoreUnavailable:
                 raise
-            if self.url:
-                if _is_connection_error(exc):
-                    self._client = None
-                    raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
-            else:
-                _abandon_persistent_client(str(self.path.resolve()))
-            raise self._unavailable("cannot be written", exc) from exc
+            except BaseException as exc:
+                if not _is_store_failure(exc):
+                    raise
+                if self.url:
+                    if _is_connection_error(exc):
+                        self._client = None
+                        raise VectorStoreUnavailable(f"Chroma server {self.url} stopped answering: {exc}") from exc
+                else:
+                    _abandon_persistent_client(str(self.path.resolve()))
+                raise self._unavailable("cannot be written", exc, captured.panics()) from exc
 
 
 _CLIENT_LOCK = threading.Lock()

@@ -10,9 +10,9 @@ join the fusion with a flat bonus (a two-character role name is a weak lexical s
 the many words duty lists share); for other questions the roles the question names, else the
 asker's picked role, else the conversation's, get a smaller bonus (see `kb.query`).
 
-Degraded mode: when the vector store cannot be read (server down, disk full, damaged store) a
-hybrid search continues from BM25 alone and says so in `Retrieval.notice`; the next search tries
-the store again, so it recovers by itself.
+Degraded mode: when the vector store cannot be read (server down, disk full, damaged store, or it
+no longer holds the live build's collection) a hybrid search continues from BM25 alone and says so
+in `Retrieval.notice`; the next search tries the store again, so it recovers by itself.
 """
 from __future__ import annotations
 
@@ -39,6 +39,8 @@ __all__ = ["MODES", "HybridRetriever", "KBRetriever", "Mode", "PerMode", "QueryE
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
 DEGRADED_NOTICE = "向量检索暂时不可用（{store}），本次只用关键词（BM25）检索，结果可能不如平时完整；恢复后会自动改回。"
+COLLECTION_GONE = ("the live build's collection {collection} is not in {store} (was the store deleted?); "
+                   "rebuild it with: dutykb ingest")
 
 clean_query = clean_text  # the name callers have used; one cleaning rule for every entry point
 
@@ -104,13 +106,21 @@ class Lexical(Step):
 
 
 class Dense(Step):
-    """Nearest chunk vectors in the vector store; with `degrade`, an unavailable store leaves a notice."""
+    """Nearest chunk vectors in the vector store; with `degrade`, an unavailable store leaves a notice.
 
-    def __init__(self, degrade: bool) -> None:
+    `gone`: the live build's own collection is missing from the store (the store was deleted), so it is
+    not asked again in this search: BM25 answers alone, with the notice.
+    """
+
+    def __init__(self, degrade: bool, gone: bool = False) -> None:
         self.degrade = degrade
+        self.gone = gone
 
     def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
         build = kb.build
+        if self.gone:
+            _without_dense(kb, r, COLLECTION_GONE.format(collection=build.manifest.collection, store=kb.store.name))
+            return
         audience = r.query.audience
         where = VectorFilter(audience=audience if build.visible(audience) is not None else None,
                              roles=r.role_filter)
@@ -124,14 +134,18 @@ class Dense(Step):
         except VectorStoreUnavailable as exc:
             if not self.degrade:
                 raise
-            r.rankings["dense"], r.scores["dense"] = [], {}
-            r.notice = DEGRADED_NOTICE.format(store=kb.store.name) + f"（{exc}）"
+            _without_dense(kb, r, str(exc))
             return
         positions = [(build.vector_position.get(h.vector_id), h.similarity) for h in hits]
         kept = [(i, similarity) for i, similarity in positions
                 if i is not None and build.chunks[i].chunk_id not in r.query.excluded][:r.n]
         r.rankings["dense"] = [i for i, _ in kept]
         r.scores["dense"] = dict(kept)
+
+
+def _without_dense(kb: KnowledgeBase, r: Retrieval, why: str) -> None:
+    r.rankings["dense"], r.scores["dense"] = [], {}
+    r.notice = DEGRADED_NOTICE.format(store=kb.store.name) + f"（{why}）"
 
 
 class RolePrior(Step):
@@ -178,12 +192,12 @@ class Single(Step):
         r.fused = [(i, r.scores[self.name][i]) for i in r.rankings[self.name]]
 
 
-def steps_for(mode: Mode) -> list[Step]:
+def steps_for(mode: Mode, collection_gone: bool = False) -> list[Step]:
     if mode == "bm25":
         return [Lexical(), Single("bm25")]
     if mode == "dense":
         return [Dense(degrade=False), Single("dense")]
-    return [Lexical(), Dense(degrade=True), RolePrior(), Fusion()]
+    return [Lexical(), Dense(degrade=True, gone=collection_gone), RolePrior(), Fusion()]
 
 
 def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) -> list[tuple[int, float]]:
@@ -222,13 +236,17 @@ class HybridRetriever:
             return self._run(query, k, mode, role_filter)
         except CollectionMissing:
             # The build this reader holds was dropped (two publishes since it last looked): reopen, retry once.
-            if not self.kb.refresh():
+            if self.kb.refresh():
+                return self._run(query, k, mode, role_filter)
+            if mode == "dense":
                 raise
-            return self._run(query, k, mode, role_filter)
+            # No newer build: the live build's own collection is gone (its store was deleted).
+            return self._run(query, k, mode, role_filter, collection_gone=True)
 
-    def _run(self, query: Query, k: int, mode: Mode, role_filter: frozenset[str]) -> Retrieval:
+    def _run(self, query: Query, k: int, mode: Mode, role_filter: frozenset[str],
+             collection_gone: bool = False) -> Retrieval:
         r = Retrieval(query, max(self.kb.settings.candidates, k), role_filter)
-        for step in steps_for(mode):
+        for step in steps_for(mode, collection_gone):
             step.apply(self.kb, r)
         return r
 

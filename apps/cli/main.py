@@ -130,12 +130,27 @@ def _dispatch(run, lines_file: str | None, words: list[str]) -> int:
     cannot (empty, whitespace only) exits 1, as do files where any line could not.
     """
     if lines_file:
-        with open(lines_file, encoding="utf-8") as handle:
-            results = [run(line.strip()) for line in handle if line.strip()]
+        results = [run(line.strip()) for line in _read_lines(lines_file)]
         return EXIT_OK if all(results) else EXIT_ERROR
     if words:
         return EXIT_OK if run(" ".join(words)) else EXIT_ERROR
     return _interactive(run)
+
+
+class InputFileError(DutyKBError):
+    """A --queries / --questions / --dialogues file that cannot be read."""
+
+
+def _read_lines(path: str) -> list[str]:
+    """The non-blank lines of a UTF-8 text file given on the command line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8") \
+            from None
+    except OSError as exc:
+        raise InputFileError(f"cannot read {path}: {exc.strerror or exc}") from None
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _interactive(run) -> int:
@@ -204,14 +219,14 @@ def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
     from kb.dialogue import Conversation
 
     ok = True
-    with open(path, encoding="utf-8") as handle:
-        lines = [line for line in handle if line.strip()]
-    for d, line in enumerate(lines, 1):
+    for d, line in enumerate(_read_lines(path), 1):
         problem: str | None = None
         try:
             turns = json.loads(line)
         except json.JSONDecodeError as exc:
             turns, problem = None, f"{path} line {d}: not JSON ({exc.msg})"
+        except RecursionError:  # json.loads recurses once per nesting level
+            turns, problem = None, f"{path} line {d}: JSON nested too deeply (a dialogue is a flat array of strings)"
         else:
             if not (isinstance(turns, list) and all(isinstance(t, str) for t in turns)):
                 problem = f"{path} line {d}: a dialogue is a JSON array of strings (the user's turns)"
