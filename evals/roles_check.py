@@ -10,12 +10,10 @@ its duty count is *exact* when the found role has exactly the listed number of d
 index found that the file does not list are *spurious* (noise taken for a role, or a list that is
 not a role's duties); `spurious_per_doc` divides them by the documents the file lists.
 
-    python -m evals.roles_check CORPUS_DIR ROLES_FILE [--json]   # parse only (no embedding): quick to iterate
+    dutykb roles check CORPUS_DIR ROLES_FILE [--json]   # parse only (no embedding): quick to iterate
 """
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -117,44 +115,3 @@ def check_roles(found: list[Role], expected: list[ExpectedRole], documents: int 
         check.exact_rate = check.exact_duties / len(expected)
     return check
 
-
-def parse_roles(corpus: Path) -> list[Role]:
-    """The roles ingest's parser finds in a corpus folder, without embedding or indexing anything."""
-    from ingest.chunk import ChunkLimits
-    from ingest.load import LoadError, discover, read_document
-    from ingest.process import process_document
-    from kb.settings import Settings
-
-    settings = Settings()
-    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-    roles: list[Role] = []
-    for path in discover([corpus]):
-        try:
-            roles += process_document(read_document(path, [corpus]), limits).roles
-        except LoadError as exc:
-            print(f"skipped {path.name}: {exc}", file=sys.stderr)
-    return roles
-
-
-def main(argv: list[str]) -> int:
-    args = [a for a in argv if a != "--json"]
-    if len(args) != 2:
-        print("usage: python -m evals.roles_check CORPUS_DIR ROLES_FILE [--json]", file=sys.stderr)
-        return 2
-    corpus, roles_file = Path(args[0]), Path(args[1])
-    check = check_roles(parse_roles(corpus), load_expected(roles_file), len(listed_documents(roles_file)))
-    if "--json" in argv:
-        print(json.dumps(check.model_dump(), ensure_ascii=False, indent=1))
-        return 0
-    print(f"roles found {check.found}/{check.expected} ({check.found_rate:.3f}), exact duty counts "
-          f"{check.exact_duties}/{check.expected} ({check.exact_rate:.3f}), spurious {check.spurious_count} "
-          f"({check.spurious_per_doc:.2f} per document, {check.documents} documents)")
-    for title, rows in (("missing", check.missing), ("wrong counts", check.wrong_counts),
-                        ("spurious", check.spurious)):
-        if rows:
-            print(f"{title}:\n  " + "\n  ".join(rows))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -64,3 +64,16 @@ def review_corpus(corpus: Path, settings: Settings, audience: Audience = EVERYON
                      "roles": [{"name": r.name, "duties": len(r.duties)} for r in processed.roles],
                      "unmatched_overrides": processed.unmatched_overrides})
     return sorted(rows, key=lambda r: (bool(r["roles"]), r["doc"]))
+
+
+def corpus_roles(corpus: Path, settings: Settings) -> tuple[list, list[str]]:
+    """The roles the next ingest would publish for a corpus folder (overrides applied), without embedding or
+    indexing anything; and the files that could not be read, with their reasons."""
+    overrides = load_overrides(corpus)
+    roles, skipped = [], []
+    for path in discover([corpus]):
+        try:
+            roles += process_document(read_document(path, [corpus]), _limits(settings), overrides).roles
+        except LoadError as exc:
+            skipped.append(f"{path.name}: {exc}")
+    return roles, skipped

@@ -39,6 +39,7 @@ ROLE_SUFFIX = (
     r"主要職責|主要职责|崗位說明書|岗位说明书|工作職掌|工作职掌|職責|职责|職掌|职掌)"
 )
 TRAILING_NOTE = r"(?:[（(][^）)]{1,20}[)）])?"
+POST_SUFFIX = re.compile(r"岗位(?:工作)?职责|岗位说明书|岗位职掌")
 ROLE_HEADING = re.compile(rf"^(?P<name>.+?)的?{ROLE_SUFFIX}(?:是|為|为|如下)?{TRAILING_NOTE}[:：]?$")
 MENTIONS_DUTIES = re.compile(r"職責|职责|守則|守则")
 QUESTION_WORDS = re.compile(r"什麼|什么|哪些|如何|怎麼|怎么|是否|嗎|吗|各要|各自|相關|相关|[?？]")
@@ -122,8 +123,11 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     name = _clean_name(m.group("name"))
     if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
         return None
-    if not is_job_title(_split_alias(name)[0], units=True):
+    says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
+    if not says_post and not is_job_title(_split_alias(name)[0], units=True):
         return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
+    if label_kind(name) is not None:
+        return None
     department = None
     org = ORG_PREFIX.match(name)
     if org:

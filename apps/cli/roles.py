@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ingest import review
 from ingest.overrides import Action, Override, OverridesError, save_override
 from ingest.review import review_corpus, review_document
 from kb.errors import EXIT_OK
@@ -35,6 +37,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     review.add_argument("doc", nargs="?", help="document id (its path under the corpus folder)")
     review.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
     review.add_argument("--json", action="store_true", help="print JSON")
+    check = sub.add_parser("check", parents=[home], help="compare a corpus's roles with a hand-counted roles file",
+                           description="Parse a corpus folder as ingest would (nothing is embedded or indexed) and "
+                                       "compare its roles with a roles file: found, exact duty counts, spurious.")
+    check.add_argument("corpus_dir", help="corpus folder")
+    check.add_argument("roles_file", help="hand-counted roles file (documents: [{doc, roles: [{name, duties}]}])")
+    check.add_argument("--json", action="store_true", help="print JSON")
     override = sub.add_parser("override", parents=[home],
                               help="save a correction to corpus/roles.yaml (applied at every ingest)")
     override.add_argument("doc", help="document id")
@@ -78,7 +86,30 @@ def _print_review(data: dict) -> None:
         print(f"    {section.split(BREADCRUMB_SEP)[-1][:SECTION_LISTED_CHARS]}  ⟵  {section}")
 
 
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    from evals.roles_check import check_roles, listed_documents, load_expected
+
+    roles, skipped = review.corpus_roles(Path(args.corpus_dir), settings)
+    for line in skipped:
+        print(f"skipped {line}", file=sys.stderr)
+    roles_file = Path(args.roles_file)
+    check = check_roles(roles, load_expected(roles_file), len(listed_documents(roles_file)))
+    if args.json:
+        print(json.dumps(check.model_dump(), ensure_ascii=False))
+        return EXIT_OK
+    print(f"roles found {check.found}/{check.expected} ({check.found_rate:.3f}), exact duty counts "
+          f"{check.exact_duties}/{check.expected} ({check.exact_rate:.3f}), spurious {check.spurious_count} "
+          f"({check.spurious_per_doc:.2f} per document, {check.documents} documents)")
+    for title, rows in (("missing", check.missing), ("wrong counts", check.wrong_counts),
+                        ("spurious", check.spurious)):
+        if rows:
+            print(f"{title}:\n  " + "\n  ".join(rows))
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.roles_command == "check":
+        return _check(args, settings)
     corpus = _corpus(args, settings)
     if args.roles_command == "review":
         if args.doc:
