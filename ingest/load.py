@@ -1,7 +1,9 @@
 """Read corpus files of any supported format and encoding into LoadedDocument records.
 
 Every failure is a LoadError naming the file and the reason, so the pipeline can
-report it and carry on with the rest of the corpus.
+report it and carry on with the rest of the corpus. `read_document` is the document
+boundary: whatever a hostile file makes a parser raise (a RecursionError from markup
+nested thousands deep, an error inside a third-party reader) ends that file only.
 """
 from __future__ import annotations
 
@@ -232,6 +234,20 @@ def _read_format(kind: str, data: bytes, limits: FormatLimits) -> _Read:
     return _read_text(kind, data, limits)
 
 
+def failure_reason(exc: Exception) -> str:
+    """Why one document could not be read or parsed, in a few words (never empty)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read (markup, lists or YAML nested about a thousand levels)"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while reading it"
+    if isinstance(exc, (ValueError, DutyKBError)) and str(exc).strip():
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read it: {exc.strerror}"
+    detail = str(exc).strip()
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
+
+
 def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = None) -> LoadedDocument:
     """Load one file; raises LoadError with the path and reason."""
     shown = str(path)
@@ -253,8 +269,8 @@ def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = N
         _check_text(text)
     except LoadError:
         raise
-    except (OSError, ValueError, DutyKBError) as exc:
-        raise LoadError(shown, str(exc)) from None
+    except Exception as exc:  # the document boundary (see the module docstring)
+        raise LoadError(shown, failure_reason(exc)) from None
     return LoadedDocument(
         doc_id=doc_id_for(path, roots),
         path=shown,

@@ -17,7 +17,7 @@ from tqdm import tqdm
 from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
 from ingest.formats.limits import MAX_FILE_BYTES
-from ingest.load import DocIds, LoadError, doc_id_for, read_document, scan
+from ingest.load import DocIds, LoadError, doc_id_for, failure_reason, read_document, scan
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_chunks, load_docs, load_roles
@@ -27,7 +27,7 @@ from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize_name
-from kb.records import Chunk, Role
+from kb.records import Chunk, LoadedDocument, Role
 from kb.settings import Settings
 from kb.vectorstore import open_store
 
@@ -207,6 +207,21 @@ def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dic
     return loaded, unchanged, stats
 
 
+def _process_all(documents: list[LoadedDocument], limits: ChunkLimits,
+                 report: IngestReport) -> tuple[list[LoadedDocument], list[ProcessedDocument]]:
+    """The documents that parsed, and what they parsed into; one that fails is skipped with its reason
+    (the document boundary, as in `read_document`: one file never stops the ingest)."""
+    kept, processed = [], []
+    for document in documents:
+        try:
+            processed.append(process_document(document, limits))
+        except Exception as exc:  # whatever parsing one hostile file raises ends that file only
+            report.skipped.append(Skipped(document.path, failure_reason(exc)))
+            continue
+        kept.append(document)
+    return kept, processed
+
+
 def _check_live(home: Path, manifest: Manifest | None) -> bool:
     return manifest is not None and manifest.build_dir(home).is_dir()
 
@@ -265,6 +280,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
+    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    active, processed = _process_all(active, limits, report)
     kept_ids = _keep_unreadable(report, prev_docs, roots)
     fingerprints = {d.doc_id: d.fingerprint for d in active}
     fingerprints.update(unchanged)
@@ -280,8 +297,6 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         cleanup(home, store, settings.keep_builds)
         return report
 
-    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-    processed: list[ProcessedDocument] = [process_document(d, limits) for d in active]
     chunks = [c for p in processed for c in p.chunks]
     roles = [r for p in processed for r in p.roles]
     for doc_id in [*kept_ids, *unchanged]:  # reused as the live build processed them: not read, not parsed again
