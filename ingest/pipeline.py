@@ -20,7 +20,7 @@ from ingest.formats.limits import MAX_FILE_BYTES
 from ingest.load import DocIds, LoadError, doc_id_for, failure_reason, read_document, scan
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
-from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.buildfiles import load_build_lexicon, load_chunks, load_docs, load_roles
 from kb.diskfull import disk_full_as_error
 from kb.errors import EXIT_BUSY, DutyKBError
 from kb.knowledge import Build
@@ -271,7 +271,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     if missing:
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
-    lexicon = _load_lexicon(roots, report)
+    lexicon = _load_lexicon(roots, report, home, manifest)
     live = _previous_build(home, manifest, held) if not rebuild else LiveBuild()
     prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
     doc_key = _doc_key(settings, lexicon)
@@ -336,16 +336,29 @@ def _merge_lexicon_aliases(roles: list[Role], lexicon: Lexicon) -> list[Role]:
     return merged
 
 
-def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:
-    """The lexicon of the first corpus directory; a broken one is reported and left out."""
+def _load_lexicon(roots: list[Path], report: IngestReport, home: Path, manifest: Manifest | None) -> Lexicon:
+    """The lexicon of the first corpus directory.
+
+    A broken one is reported in one line and the live build's lexicon, the last good one, is kept:
+    a typo in a settings file should not change what search finds until it is fixed. Without a live
+    build the ingest goes on without a lexicon.
+    """
     root = next((r for r in roots if r.is_dir()), None)
     if root is None:
         return Lexicon()
     try:
         return load_lexicon(root)
-    except LexiconError as exc:
-        report.skipped.append(Skipped(str(root / LEXICON_FILE), str(exc).split(": ", 1)[-1]))
-        return Lexicon()
+    except Exception as exc:  # the settings file's boundary: any failure to read it is reported, never fatal
+        path = str(root / LEXICON_FILE)
+        problem = str(exc).split(": ", 1)[-1] if isinstance(exc, LexiconError) else failure_reason(exc)
+    if _check_live(home, manifest) and manifest is not None:
+        kept = load_build_lexicon(manifest.build_dir(home))
+        fallback = (f"kept the last good lexicon, build {manifest.build_id}'s ({len(kept.words)} words, "
+                    f"{len(kept.synonyms)} synonym groups)")
+    else:
+        kept, fallback = Lexicon(), "ingesting without a lexicon until it is fixed"
+    report.skipped.append(Skipped(path, f"{problem}; {fallback}"))
+    return kept
 
 
 def _keep_unreadable(report: IngestReport, prev_docs: dict, roots: list[Path]) -> list[str]:
