@@ -209,10 +209,11 @@ def _read_text(kind: str, data: bytes, limits: FormatLimits) -> _Read:
         html = read_html(text, limits)
         plain = "\n".join(t for t in [html.title, html.text] if t)
         return _Read(plain, encoding, blocks=tuple(html.blocks), title=html.title)
+    meta = EntryMeta()
     if kind == "markdown":
         meta, text = split_front_matter(text, "front matter")
-        return _Read(text, encoding, meta)
-    return _Read(text, encoding)
+    limits.count(sum(1 for line in text.splitlines() if line.strip()))  # a text file's elements are its lines
+    return _Read(text, encoding, meta)
 
 
 def _read_format(kind: str, data: bytes, limits: FormatLimits) -> _Read:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ingest.formats.grid import Cell, Grid
 from ingest.formats.limits import FormatLimits, LimitExceeded
+from ingest.formats.pdf_page import lay_out
 from ingest.tables import table_blocks
 from kb.outline import LINE, Block, match_marker
 
@@ -76,6 +77,7 @@ def _cell_text(text: str | None) -> str:
 
 
 def _read_page(page, limits: FormatLimits) -> _Page:
+    lay_out(page, limits)
     result = _Page(float(page.width))
     boxes = []
     for table in page.find_tables():
@@ -181,7 +183,10 @@ def read_pdf(data: bytes, limits: FormatLimits) -> PdfText:
     with pdf:
         if len(pdf.pages) > limits.max_pages:
             raise LimitExceeded(f"too many pages ({len(pdf.pages)}; limit {limits.max_pages})")
-        pages = [_read_page(page, limits) for page in pdf.pages]
+        pages = []
+        for source in pdf.pages:
+            pages.append(_read_page(source, limits))
+            source.close()  # its layout and characters: only the lines read from them are kept
     if not any(p.lines or p.tables for p in pages):
         raise ValueError("no text layer (a scanned PDF?): run OCR on it or use the source document")
     _drop_furniture(pages)
