@@ -7,6 +7,7 @@ nested thousands deep, an error inside a third-party reader) ends that file only
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.formats.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS, FormatLimits
-from kb.errors import DutyKBError
+from kb.errors import DutyKBError, printable
 from kb.frontmatter import EntryMeta, split_front_matter
 from kb.outline import Block
 from kb.records import LoadedDocument
@@ -48,7 +49,7 @@ class LoadError(DutyKBError):
     """A corpus file that cannot be ingested; `str()` names the file and the problem."""
 
     def __init__(self, path: str, reason: str):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{printable(path)}: {printable(reason)}")
         self.path = path
         self.reason = reason
 
@@ -85,9 +86,14 @@ def scan(paths: list[Path]) -> Discovered:
             relative = entry.path[len(str(root)) + 1:].replace(os.sep, "/")
             if relative in RESERVED_FILES:
                 continue
+            if not _is_utf8(relative):
+                found.refused.append((entry.path, "the file name is not UTF-8 (named on a GBK or Big5 system?): "
+                                                  "rename it"))
+                continue
             if entry.is_symlink():
-                if not os.path.exists(entry.path):
-                    found.refused.append((entry.path, "a symlink whose target does not exist"))
+                broken = _broken_link(entry.path)
+                if broken:
+                    found.refused.append((entry.path, broken))
                     continue
                 if not _inside(Path(entry.path), root):
                     found.refused.append((entry.path, "a symlink to a file outside the corpus (not followed)"))
@@ -97,6 +103,28 @@ def scan(paths: list[Path]) -> Discovered:
     # ordered as Paths order (part by part), which is not the order of their strings ("a-b/x" < "a/b")
     found.files = sorted(set(found.files), key=lambda p: str(p).split(os.sep))
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _broken_link(path: str) -> str | None:
+    """Why a symlink cannot be followed (its target is missing, or it leads back to itself), or None."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop (the link leads back to itself)"
+        if exc.errno == errno.ENOENT:
+            return "a symlink whose target does not exist"
+        return f"a symlink that cannot be followed ({exc.strerror})"
+    return None
 
 
 def _entries(directory: str) -> Iterator[os.DirEntry]:

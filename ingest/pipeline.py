@@ -22,7 +22,7 @@ from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
 from kb.buildfiles import load_build_lexicon, load_chunks, load_docs, load_roles
 from kb.diskfull import disk_full_as_error
-from kb.errors import EXIT_BUSY, DutyKBError
+from kb.errors import EXIT_BUSY, DutyKBError, printable
 from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
@@ -87,10 +87,10 @@ class IngestReport:
                     f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
                     f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
                     f"lines removed; {self.retired} retired documents left out")
-        lines = [f"warning: {w}" for w in self.warnings] + [head]
+        lines = [f"warning: {printable(w)}" for w in self.warnings] + [head]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
-            lines.append(f"skipped {s.path}: {s.reason}{kept}")
+            lines.append(f"skipped {printable(s.path)}: {printable(s.reason)}{kept}")
         return "\n".join(lines)
 
 

@@ -170,16 +170,27 @@ def _grid(rows: list[list[str]]) -> Grid:
     return Grid([[Cell(text) for text in row] for row in rows])
 
 
+def _unopenable(exc: Exception) -> str:
+    """Why pdfplumber could not open a PDF; it wraps pdfminer's error, whose text is often empty."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    detail = str(inner).strip()
+    if isinstance(inner, PDFPasswordIncorrect):
+        return ("encrypted: it needs a password to open; save a copy without the password "
+                "(or print it to PDF) and ingest that")
+    if isinstance(inner, PDFEncryptionError):
+        return f"encrypted in a way that cannot be read ({detail or type(inner).__name__}); save an unencrypted copy"
+    return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
+
+
 def read_pdf(data: bytes, limits: FormatLimits) -> PdfText:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # pdfminer raises its own types for broken files
-        raise ValueError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+        raise ValueError(_unopenable(exc)) from None
     with pdf:
         if len(pdf.pages) > limits.max_pages:
             raise LimitExceeded(f"too many pages ({len(pdf.pages)}; limit {limits.max_pages})")
