@@ -3,9 +3,8 @@
 A merged cell holds its value in its top-left cell only; it is given to every cell it covers
 (marked repeated, so it is shown once). Blank rows separate tables within a sheet.
 
-The workbook's size is measured first with its rows streamed in openpyxl's read-only mode, which
-stops at the cell limit; only a workbook within it is loaded whole (read-only mode has no merged
-cells). Loaded whole at once, a sheet of 1M rows took 720 MiB before the limit was checked.
+The workbook's size is measured first by streaming its sheets (`xlsx_span`), which stops at the
+cell limit; only a workbook within it is loaded whole (1M rows loaded took 720 MiB).
 """
 from __future__ import annotations
 
@@ -15,12 +14,12 @@ from dataclasses import dataclass
 
 from ingest.formats.grid import Cell, Grid
 from ingest.formats.limits import FormatLimits, LimitExceeded, check_zip
+from ingest.formats.xlsx_span import check_workbook_span
 from ingest.tables import table_blocks
 from kb.outline import HEADING, Block
 
 SHEET_LEVEL = 1
 CAPTION_LEVEL = 2
-TICK_ROWS = 1_000  # rows streamed between two checks of the time limit
 
 
 @dataclass
@@ -71,43 +70,15 @@ def _tables(rows: list[list[Cell]]) -> list[Grid]:
     return grids
 
 
-def _open(data: bytes, read_only: bool):
+def read_xlsx(data: bytes, limits: FormatLimits) -> XlsxText:
+    check_zip(data, limits)
+    check_workbook_span(data, limits)
     import openpyxl
 
     try:
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
+        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many unrelated types for broken workbooks
         raise ValueError(f"not a valid XLSX file ({type(exc).__name__}: {exc})") from None
-
-
-def _check_size(data: bytes, limits: FormatLimits) -> None:
-    """Stream every sheet's rows, refusing the workbook as soon as it spans more cells than the limit.
-
-    A sheet spans rows × its widest row, as the full load will lay it out (the <dimension> a sheet
-    declares is ignored: it may be missing or wrong).
-    """
-    workbook = _open(data, read_only=True)
-    try:
-        total = 0
-        for sheet in workbook.worksheets:
-            sheet.reset_dimensions()
-            rows = width = 0
-            for row in sheet.iter_rows(values_only=True):
-                rows, width = rows + 1, max(width, len(row))
-                if total + rows * width > limits.max_elements:
-                    raise LimitExceeded(f"sheet '{sheet.title}' takes the workbook over {limits.max_elements} cells "
-                                        f"(at row {rows})")
-                if rows % TICK_ROWS == 0:
-                    limits.tick()
-            total += rows * width
-    finally:
-        workbook.close()
-
-
-def read_xlsx(data: bytes, limits: FormatLimits) -> XlsxText:
-    check_zip(data, limits)
-    _check_size(data, limits)
-    workbook = _open(data, read_only=False)
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
         rows = _sheet_rows(sheet, limits)
