@@ -350,7 +350,7 @@ def _load_lexicon(roots: list[Path], report: IngestReport, home: Path, manifest:
         return load_lexicon(root)
     except Exception as exc:  # the settings file's boundary: any failure to read it is reported, never fatal
         path = str(root / LEXICON_FILE)
-        problem = str(exc).split(": ", 1)[-1] if isinstance(exc, LexiconError) else failure_reason(exc)
+        problem = str(exc).removeprefix(path).lstrip(": ") if isinstance(exc, LexiconError) else failure_reason(exc)
     if _check_live(home, manifest) and manifest is not None:
         kept = load_build_lexicon(manifest.build_dir(home))
         fallback = (f"kept the last good lexicon, build {manifest.build_id}'s ({len(kept.words)} words, "

@@ -23,7 +23,7 @@ GOOD_LEXICON = "synonyms:\n  - [座席, 坐席]\n"
 BAD_LEXICONS = {  # name → (bytes of lexicon.yaml, what the one line must say)
     "gbk": ("words: [座席, 台席]\n".encode("gbk"), "UTF-8"),
     "binary": (bytes(range(256)) * 8, "UTF-8"),
-    "date": (b"words: [2024-13-45]\n", "2024-13-45"),
+    "date": (b"words: [2024-13-45]\n", "line 1: 2024-13-45"),
     "deep": (("words: " + "[" * YAML_DEPTH + "]" * YAML_DEPTH + "\n").encode(), "nested"),
 }
 
