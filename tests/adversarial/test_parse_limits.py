@@ -22,7 +22,7 @@ from ingest.pipeline import run_ingest
 
 QUICK_SECONDS = 30  # each refusal takes under a second idle; the hostile files read whole took minutes
 GATE = "# 门卫岗位职责\n1、负责校门值守，登记外来人员。\n2、夜间每两小时巡查一次。\n"
-XLSX_REFUSE_SECONDS = 2.0
+XLSX_REFUSE_SECONDS = 5.0  # about 0.05 s idle; openpyxl read-only mode opening the sheet: over 60 s
 XLSX_PEAK_BYTES = 20 * 1024 * 1024  # the 50,000-row sheet loaded whole: ~47 MiB traced; streamed: ~4
 
 
