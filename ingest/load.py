@@ -1,10 +1,13 @@
 """Read corpus files of any supported format and encoding into LoadedDocument records.
 
 Every failure is a LoadError naming the file and the reason, so the pipeline can
-report it and carry on with the rest of the corpus.
+report it and carry on with the rest of the corpus. `read_document` is the document
+boundary: whatever a hostile file makes a parser raise (a RecursionError from markup
+nested thousands deep, an error inside a third-party reader) ends that file only.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.formats.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS, FormatLimits
-from kb.errors import DutyKBError
+from kb.errors import DutyKBError, printable
 from kb.frontmatter import EntryMeta, FrontMatterError, split_front_matter, stray_visibility_line
 from kb.outline import Block
 from kb.records import LoadedDocument
@@ -46,7 +49,7 @@ class LoadError(DutyKBError):
     """A corpus file that cannot be ingested; `str()` names the file and the problem."""
 
     def __init__(self, path: str, reason: str, restricts: bool = False):
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{printable(path)}: {printable(reason)}")
         self.path = path
         self.reason = reason
         self.restricts = restricts  # the file says who may see it (see FrontMatterError)
@@ -84,9 +87,14 @@ def scan(paths: list[Path]) -> Discovered:
             relative = entry.path[len(str(root)) + 1:].replace(os.sep, "/")
             if relative in RESERVED_FILES:
                 continue
+            if not _is_utf8(relative):
+                found.refused.append((entry.path, "the file name is not UTF-8 (named on a GBK or Big5 system?): "
+                                                  "rename it"))
+                continue
             if entry.is_symlink():
-                if not os.path.exists(entry.path):
-                    found.refused.append((entry.path, "a symlink whose target does not exist"))
+                broken = _broken_link(entry.path)
+                if broken:
+                    found.refused.append((entry.path, broken))
                     continue
                 if not _inside(Path(entry.path), root):
                     found.refused.append((entry.path, "a symlink to a file outside the corpus (not followed)"))
@@ -96,6 +104,28 @@ def scan(paths: list[Path]) -> Discovered:
     # ordered as Paths order (part by part), which is not the order of their strings ("a-b/x" < "a/b")
     found.files = sorted(set(found.files), key=lambda p: str(p).split(os.sep))
     return found
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name holding bytes that are not UTF-8 (Python keeps them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _broken_link(path: str) -> str | None:
+    """Why a symlink cannot be followed (its target is missing, or it leads back to itself), or None."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symlink loop (the link leads back to itself)"
+        if exc.errno == errno.ENOENT:
+            return "a symlink whose target does not exist"
+        return f"a symlink that cannot be followed ({exc.strerror})"
+    return None
 
 
 def _entries(directory: str) -> Iterator[os.DirEntry]:
@@ -208,15 +238,15 @@ def _read_text(kind: str, data: bytes, limits: FormatLimits) -> _Read:
         html = read_html(text, limits)
         plain = "\n".join(t for t in [html.title, html.text] if t)
         return _Read(plain, encoding, blocks=tuple(html.blocks), title=html.title)
+    meta = EntryMeta()
     if kind == "markdown":
         meta, text = split_front_matter(text, "front matter")
-        return _Read(text, encoding, meta)
-    stray = stray_visibility_line(text)
-    if stray is not None:
+    elif (stray := stray_visibility_line(text)) is not None:
         raise FrontMatterError(f"line {stray} sets visibility, which dutykb reads only in the front matter of a .md "
                                "file (this file would be public); move the text into a .md entry with front matter, "
                                "or remove the line", restricts=True)
-    return _Read(text, encoding)
+    limits.count(sum(1 for line in text.splitlines() if line.strip()))  # a text file's elements are its lines
+    return _Read(text, encoding, meta)
 
 
 def _read_format(kind: str, data: bytes, limits: FormatLimits) -> _Read:
@@ -236,6 +266,20 @@ def _read_format(kind: str, data: bytes, limits: FormatLimits) -> _Read:
         xlsx = read_xlsx(data, limits)
         return _Read(xlsx.text, "xlsx", blocks=tuple(xlsx.blocks))
     return _read_text(kind, data, limits)
+
+
+def failure_reason(exc: Exception) -> str:
+    """Why one document could not be read or parsed, in a few words (never empty)."""
+    if isinstance(exc, RecursionError):
+        return "nested too deeply to read (markup, lists or YAML nested about a thousand levels)"
+    if isinstance(exc, MemoryError):
+        return "ran out of memory while reading it"
+    if isinstance(exc, (ValueError, DutyKBError)) and str(exc).strip():
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"cannot read it: {exc.strerror}"
+    detail = str(exc).strip()
+    return f"could not be read ({type(exc).__name__}{': ' + detail if detail else ''})"
 
 
 def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = None) -> LoadedDocument:
@@ -259,8 +303,9 @@ def read_document(path: Path, roots: list[Path], limits: FormatLimits | None = N
         _check_text(text)
     except LoadError:
         raise
-    except (OSError, ValueError, DutyKBError) as exc:
-        raise LoadError(shown, str(exc), restricts=isinstance(exc, FrontMatterError) and exc.restricts) from None
+    except Exception as exc:  # the document boundary (see the module docstring)
+        restricts = isinstance(exc, FrontMatterError) and exc.restricts
+        raise LoadError(shown, failure_reason(exc), restricts=restricts) from None
     return LoadedDocument(
         doc_id=doc_id_for(path, roots),
         path=shown,

@@ -19,18 +19,18 @@ from ingest.build import build_and_publish, cleanup
 from ingest.chunk import ChunkLimits
 from ingest.findings import DocumentFindings, document_findings, findings_lines, plural
 from ingest.formats.limits import MAX_FILE_BYTES
-from ingest.load import DocIds, LoadError, doc_id_for, read_document, scan
+from ingest.load import DocIds, LoadError, doc_id_for, failure_reason, read_document, scan
 from ingest.overrides import OVERRIDES_FILE, Override, OverridesError, load_overrides
 from ingest.process import ProcessedDocument, process_document
 from ingest.selfcheck import check_and_repair, discard_partial_build
-from kb.buildfiles import load_chunks, load_docs, load_roles
+from kb.buildfiles import load_build_lexicon, load_chunks, load_docs, load_roles
 from kb.diskfull import FULL_ERRNOS, disk_full_as_error, disk_full_error
-from kb.errors import EXIT_BUSY, DutyKBError
+from kb.errors import EXIT_BUSY, DutyKBError, printable
 from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize_name
-from kb.records import Chunk, Role
+from kb.records import Chunk, LoadedDocument, Role
 from kb.settings import Settings
 from kb.vectorstore import open_store
 
@@ -104,7 +104,7 @@ class IngestReport:
                     f"{self.embedded} ({self.embedded_chars} characters in {self.embed_seconds:.1f}s, "
                     f"{rate:.0f} chars/s), reused {self.reused} from cache; {self.boilerplate_lines} boilerplate "
                     f"lines removed; {self.retired} retired documents left out")
-        lines = [f"warning: {w}" for w in self.warnings] + [head] + findings_lines(self.findings)
+        lines = [f"warning: {printable(w)}" for w in self.warnings] + [head] + findings_lines(self.findings)
         if self.unmatched_overrides:
             lines.append(f"{plural(len(self.unmatched_overrides), 'override')} no longer "
                          f"{'matches' if len(self.unmatched_overrides) == 1 else 'match'}: "
@@ -113,7 +113,7 @@ class IngestReport:
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""
             kept += " (its public indexed version is withdrawn until this is fixed)" if s.withdrawn else ""
-            lines.append(f"skipped {s.path}: {s.reason}{kept}")
+            lines.append(f"skipped {printable(s.path)}: {printable(s.reason)}{kept}")
         return "\n".join(lines)
 
 
@@ -240,6 +240,21 @@ def _load_all(roots: list[Path], report: IngestReport, show: bool, reusable: dic
     return loaded, unchanged, stats
 
 
+def _process_all(documents: list[LoadedDocument], limits: ChunkLimits, report: IngestReport,
+                 overrides: list[Override]) -> tuple[list[LoadedDocument], list[ProcessedDocument]]:
+    """The documents that parsed, and what they parsed into; one that fails is skipped with its reason
+    (the document boundary, as in `read_document`: one file never stops the ingest)."""
+    kept, processed = [], []
+    for document in documents:
+        try:
+            processed.append(process_document(document, limits, overrides))
+        except Exception as exc:  # whatever parsing one hostile file raises ends that file only
+            report.skipped.append(Skipped(document.path, failure_reason(exc)))
+            continue
+        kept.append(document)
+    return kept, processed
+
+
 def _check_live(home: Path, manifest: Manifest | None) -> bool:
     return manifest is not None and manifest.build_dir(home).is_dir()
 
@@ -308,7 +323,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     if missing:
         raise CorpusPathError(f"corpus path not found: {', '.join(missing)}")
 
-    lexicon = _load_lexicon(roots, report)
+    lexicon = _load_lexicon(roots, report, home, manifest)
     live = _previous_build(home, manifest, held) if not rebuild else LiveBuild()
     report.first_build = not live.docs
     prev_chunks, prev_roles, prev_docs = live.by_doc, live.roles, live.docs
@@ -319,6 +334,10 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
+    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    active, processed = _process_all(active, limits, report, overrides)
+    report.unmatched_overrides = [u for p in processed for u in p.unmatched_overrides]
+    report.failed_checks = [c for p in processed for c in p.failed_checks]
     kept_ids = _keep_unreadable(report, prev_docs, prev_chunks, roots)
     fingerprints = {d.doc_id: d.fingerprint for d in active}
     fingerprints.update(unchanged)
@@ -335,10 +354,6 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
         cleanup(home, store, settings.keep_builds)
         return report
 
-    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-    processed: list[ProcessedDocument] = [process_document(d, limits, overrides) for d in active]
-    report.unmatched_overrides = [u for p in processed for u in p.unmatched_overrides]
-    report.failed_checks = [c for p in processed for c in p.failed_checks]
     chunks = [c for p in processed for c in p.chunks]
     roles = [r for p in processed for r in p.roles]
     for doc_id in [*kept_ids, *unchanged]:  # reused as the live build processed them: not read, not parsed again
@@ -394,16 +409,29 @@ def _load_role_overrides(roots: list[Path], report: IngestReport) -> tuple[list[
     return overrides, digest[:DOC_KEY_CHARS] if overrides else ""
 
 
-def _load_lexicon(roots: list[Path], report: IngestReport) -> Lexicon:
-    """The lexicon of the first corpus directory; a broken one is reported and left out."""
+def _load_lexicon(roots: list[Path], report: IngestReport, home: Path, manifest: Manifest | None) -> Lexicon:
+    """The lexicon of the first corpus directory.
+
+    A broken one is reported in one line and the live build's lexicon, the last good one, is kept:
+    a typo in a settings file should not change what search finds until it is fixed. Without a live
+    build the ingest goes on without a lexicon.
+    """
     root = next((r for r in roots if r.is_dir()), None)
     if root is None:
         return Lexicon()
     try:
         return load_lexicon(root)
-    except LexiconError as exc:
-        report.skipped.append(Skipped(str(root / LEXICON_FILE), str(exc).split(": ", 1)[-1]))
-        return Lexicon()
+    except Exception as exc:  # the settings file's boundary: any failure to read it is reported, never fatal
+        path = str(root / LEXICON_FILE)
+        problem = str(exc).removeprefix(path).lstrip(": ") if isinstance(exc, LexiconError) else failure_reason(exc)
+    if _check_live(home, manifest) and manifest is not None:
+        kept = load_build_lexicon(manifest.build_dir(home))
+        fallback = (f"kept the last good lexicon, build {manifest.build_id}'s ({len(kept.words)} words, "
+                    f"{len(kept.synonyms)} synonym groups)")
+    else:
+        kept, fallback = Lexicon(), "ingesting without a lexicon until it is fixed"
+    report.skipped.append(Skipped(path, f"{problem}; {fallback}"))
+    return kept
 
 
 def _keep_unreadable(report: IngestReport, prev_docs: dict, prev_chunks: dict[str, list[Chunk]],

@@ -3,8 +3,15 @@
 A `DutyKBError` is something the user can act on: its message names the file, setting or
 command involved and how to fix it, and the CLI prints it as one line and exits with its
 `exit_code`. Anything else is a bug and is not swallowed.
+
+File names and text from files are put into messages through `printable`: a name may hold an
+escape sequence that clears or retitles the terminal, a newline that forges a second report line,
+a bidi override that reverses what follows, or bytes that are not UTF-8 (which `print` cannot
+even encode).
 """
 from __future__ import annotations
+
+import unicodedata
 
 EXIT_OK = 0
 EXIT_ERROR = 1  # a user-facing error (DutyKBError): the message says what went wrong and how to fix it
@@ -19,6 +26,16 @@ EXIT_CODES_HELP = (
     f"{EXIT_SKIPPED} ingest --strict skipped files · {EXIT_REGRESSION} eval threshold missed · "
     f"{EXIT_BUSY} another ingest is running · {EXIT_INTERRUPTED} interrupted"
 )
+
+
+UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})  # controls, format (bidi), surrogates, breaks
+
+
+def printable(text: str) -> str:
+    """`text` safe for a one-line message: control, format and line-breaking characters and undecodable
+    bytes escaped as Python writes them (`\\x1b`, `\\n`, `\\u202e`, `\\udcb8`); everything else as it is."""
+    return "".join(ch.encode("unicode_escape", "backslashreplace").decode("ascii")
+                   if unicodedata.category(ch) in UNPRINTABLE_CATEGORIES else ch for ch in text)
 
 
 class DutyKBError(Exception):

@@ -11,6 +11,11 @@ Synonyms rewrite BM25 terms to the group's canonical form on both sides, so a
 question with 坐席 matches a document with 座席. Role names are added as words
 automatically. A change to this file changes the corpus fingerprint, so the
 next ingest rebuilds the lexical index.
+
+It must be UTF-8: a settings file this short is too little text to tell GBK from Big5
+reliably, and a wrong guess would silently add garbled words. Every way the file can be
+unreadable (encoding, YAML, a value YAML cannot build, nesting) is a LexiconError naming
+the file and the problem; what ingest does then is in `ingest.pipeline`.
 """
 from __future__ import annotations
 
@@ -29,6 +34,8 @@ from kb.safeyaml import YamlError, load_yaml
 from kb.tokenize import Tokenizer
 
 LEXICON_FILE = "lexicon.yaml"
+UTF8_BOM = b"\xef\xbb\xbf"
+YAML_STR_TAG = "tag:yaml.org,2002:str"
 
 
 class LexiconError(DutyKBError):
@@ -64,11 +71,43 @@ class Lexicon:
         return {"words": self.words, "synonyms": self.synonyms}
 
 
+def _unbuildable_scalar(text: str) -> yaml.ScalarNode | None:
+    """The first unquoted value YAML takes for a typed one it cannot build (`2024-13-45`: a date in month 13)."""
+    pending = [yaml.compose(text, Loader=yaml.SafeLoader)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag != YAML_STR_TAG:
+                try:
+                    yaml.safe_load(node.value)
+                except ValueError:
+                    return node
+        elif isinstance(node, yaml.SequenceNode):
+            pending += reversed(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            pending += [n for pair in reversed(node.value) for n in reversed(pair)]
+    return None
+
+
+def _bad_value(text: str, where: str, exc: ValueError) -> LexiconError:
+    node = _unbuildable_scalar(text)
+    if node is None:
+        return LexiconError(f"{where}: a value YAML cannot read ({exc})")
+    kind = node.tag.rsplit(":", 1)[-1].replace("timestamp", "date")
+    return LexiconError(f"{where} line {node.start_mark.line + 1}: {node.value} is not a valid {kind} ({exc}); "
+                        f"quote it ('{node.value}') to keep it as a word")
+
+
 def parse_lexicon(text: str, where: str) -> Lexicon:
     try:
         data = load_yaml(text, where) or {}
     except YamlError as exc:
         raise LexiconError(str(exc)) from None
+    except RecursionError:
+        raise LexiconError(f"{where}: lists nested too deeply (a lexicon is `words: [...]` and "
+                           "`synonyms: [[...], ...]`)") from None
+    except ValueError as exc:  # PyYAML builds typed values after parsing: a date in month 13
+        raise _bad_value(text, where, exc) from None
     if not isinstance(data, dict) or set(data) - {"words", "synonyms"}:
         raise LexiconError(f"{where}: expected a mapping with 'words' and/or 'synonyms'")
     words = data.get("words") or []
@@ -92,7 +131,16 @@ def load_lexicon(corpus_dir: Path) -> Lexicon:
     path = corpus_dir / LEXICON_FILE
     if not path.exists():
         return Lexicon()
-    return parse_lexicon(path.read_text(encoding="utf-8"), str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LexiconError(f"{path}: cannot read it ({exc.strerror})") from None
+    try:
+        text = data.removeprefix(UTF8_BOM).decode("utf-8")
+    except UnicodeDecodeError:
+        raise LexiconError(f"{path}: not UTF-8 text (saved as GBK or Big5, or not a text file): "
+                           "save it as UTF-8") from None
+    return parse_lexicon(text, str(path))
 
 
 def save_lexicon(corpus_dir: Path, lexicon: Lexicon) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from ingest.curation import CorpusStore
-from kb.errors import EXIT_BUSY, EXIT_OK, DutyKBError
+from kb.errors import EXIT_BUSY, EXIT_OK, DutyKBError, printable
 from kb.frontmatter import EntryMeta, split_front_matter
 
 # A save is indexed right after it is written; when another ingest holds the lock, wait this long by
@@ -69,7 +69,8 @@ def _reingest(args: argparse.Namespace, settings, doc_id: str) -> int:
     try:
         report = run_ingest(settings.with_overrides(lock_wait=args.wait), [settings.corpus], show_progress=False)
     except DutyKBError as exc:
-        print(f"dutykb corpus {args.corpus_command}: {doc_id} is saved but not indexed yet: {exc}. "
+        print(f"dutykb corpus {args.corpus_command}: {printable(doc_id)} is saved but not indexed yet: "
+              f"{printable(str(exc))}. "
               "Run `dutykb ingest` once that is resolved.", file=sys.stderr)
         return exc.exit_code
     print(report.summary(), file=sys.stderr)
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace, settings) -> int:
                 print(json.dumps({"entries": rows}, ensure_ascii=False))
             else:
                 for row in rows:
-                    print(f"{row['doc_id']:40s} {row.get('status', ''):10s} {row.get('title') or row.get('error')}")
+                    shown = printable(str(row.get("title") or row.get("error")))
+                    print(f"{printable(row['doc_id']):40s} {row.get('status', ''):10s} {shown}")
             return EXIT_OK
         if action == "show":
             if args.version:
@@ -118,7 +120,7 @@ def run(args: argparse.Namespace, settings) -> int:
         else:
             entry = store.retire(args.doc_id, args.base or store.show(args.doc_id).sha, args.who, args.why)
     except DutyKBError as exc:
-        print(f"dutykb corpus {action}: {exc}", file=sys.stderr)
+        print(f"dutykb corpus {action}: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     print(json.dumps(entry.to_json(), ensure_ascii=False) if args.json else f"{action}: {entry.doc_id} sha={entry.sha}")
     return _reingest(args, settings, entry.doc_id)

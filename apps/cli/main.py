@@ -16,6 +16,7 @@ from kb.errors import (
     EXIT_OK,
     EXIT_SKIPPED,
     DutyKBError,
+    printable,
 )
 
 PUBLIC_GROUP = "public"
@@ -396,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except DutyKBError as exc:
-        print(f"dutykb: {exc}", file=sys.stderr)
+        print(f"dutykb: {printable(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

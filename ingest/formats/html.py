@@ -42,15 +42,48 @@ def _compact(text: str) -> str:
     return PUNCT_SPACES.sub("", text)
 
 
-def _is_furniture(tag) -> bool:
+@dataclass
+class _TextShare:
+    """A block's visible text and the part of it inside links (compacted character counts), and its links."""
+
+    text: int = 0
+    linked: int = 0
+    links: int = 0
+
+    def add(self, other: _TextShare) -> None:
+        self.text += other.text
+        self.linked += other.linked
+        self.links += other.links
+
+
+def _text_shares(root) -> dict[int, _TextShare]:
+    """Every tag's text share (by id), counted in one pass from the leaves up.
+
+    Asking each block for its text and links walks its whole subtree: for blocks nested thousands
+    deep that is quadratic (20,000 nested <div>s: minutes).
+    """
+    from bs4 import CData, NavigableString, Tag
+
+    shares: dict[int, _TextShare] = {}
+    for node in reversed(list(root.descendants)):  # every descendant of a node comes after it in document order
+        if isinstance(node, Tag):
+            own = shares.setdefault(id(node), _TextShare())
+            if node.name == "a":
+                own.linked, own.links = own.text, own.links + 1
+        elif type(node) in (NavigableString, CData):  # the strings get_text() returns
+            own = _TextShare(text=len(_compact(str(node))))
+        else:
+            continue
+        shares.setdefault(id(node.parent), _TextShare()).add(own)
+    return shares
+
+
+def _is_furniture(tag, share: _TextShare) -> bool:
     names = " ".join(tag.get("class") or []) + " " + str(tag.get("id") or "")
     if FURNITURE.search(names):
         return True
-    links = tag.find_all("a")
-    if len(links) >= MIN_LINKS_IN_NAV:
-        text = len(_compact(tag.get_text()))
-        linked = sum(len(_compact(a.get_text())) for a in links)
-        return text > 0 and linked >= LINK_BLOCK_RATIO * text
+    if share.links >= MIN_LINKS_IN_NAV:
+        return share.text > 0 and share.linked >= LINK_BLOCK_RATIO * share.text
     return False
 
 
@@ -98,11 +131,17 @@ def _cell_text(cell) -> str:
     return cell.get_text()
 
 
+_FLUSH = object()  # on the walker's stack: the end of a block
+
+
 class _Walker:
-    def __init__(self, limits: FormatLimits) -> None:
+    """Blocks of a parsed page, walked with explicit stacks: pages nest tags thousands deep (unclosed <b>s)."""
+
+    def __init__(self, limits: FormatLimits, shares: dict[int, _TextShare]) -> None:
         self.blocks: list[Block] = []
         self.buffer: list[str] = []
         self.limits = limits
+        self.shares = shares
 
     def flush(self) -> None:
         text = "".join(self.buffer)
@@ -111,14 +150,18 @@ class _Walker:
         lines = [line for line in lines if line]
         self.blocks += [Block(LINE, line, paragraph=i == 0) for i, line in enumerate(lines)]
 
-    def walk(self, node, list_level: int = 0) -> None:
+    def walk(self, root) -> None:
         from bs4 import NavigableString, Tag
 
-        for child in list(node.children):
+        pending: list = list(reversed(list(root.children)))
+        while pending:
+            child = pending.pop()
+            if child is _FLUSH:
+                self.flush()
+                continue
             if isinstance(child, NavigableString):
-                if type(child).__name__ in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                    continue
-                self.buffer.append(str(child).replace("\n", " "))
+                if type(child).__name__ not in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
+                    self.buffer.append(str(child).replace("\n", " "))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -133,33 +176,49 @@ class _Walker:
                     self.blocks.append(Block(HEADING, text, level=HEADING_TAGS[name]))
             elif name in ("ol", "ul"):
                 self.flush()
-                self.list_items(child, list_level)
+                self.list_items(child)
             elif name == "table":
                 self.flush()
                 self.blocks += table_blocks(_grid(child, self.limits), len(HEADING_TAGS) + 1)
             elif name in BLOCK_TAGS:
                 self.flush()
-                if not _is_furniture(child):
-                    self.walk(child, list_level)
-                    self.flush()
+                if not _is_furniture(child, self.shares.get(id(child), _TextShare())):
+                    pending.append(_FLUSH)
+                    pending += reversed(list(child.children))
             else:
-                self.walk(child, list_level)
+                pending += reversed(list(child.children))
 
-    def list_items(self, tag, level: int) -> None:
-        try:
-            number = int(tag.get("start", 1))
-        except (TypeError, ValueError):
-            number = 1
-        for li in tag.find_all("li", recursive=False):
+    def list_items(self, root) -> None:
+        """Items of a list and, after each item, those of the lists nested in it (one level deeper)."""
+        pending = [_OpenList(root, 0)]
+        while pending:
+            current = pending[-1]
+            li = next(current.items, None)
+            if li is None:
+                pending.pop()
+                continue
             nested = li.find_all(["ol", "ul"], recursive=False)
             for sub in nested:
                 sub.extract()
             text = SPACES.sub(" ", li.get_text(" ")).strip()
             if text:
-                self.blocks.append(Block(ITEM, text, level=level, number=number if tag.name == "ol" else None))
-                number += 1
-            for sub in nested:
-                self.list_items(sub, level + 1)
+                ordered = current.tag.name == "ol"
+                self.blocks.append(Block(ITEM, text, level=current.level, number=current.number if ordered else None))
+                current.number += 1
+            pending += [_OpenList(sub, current.level + 1) for sub in reversed(nested)]
+
+
+class _OpenList:
+    """A list whose items are being read: its remaining items and the number of the next one."""
+
+    def __init__(self, tag, level: int) -> None:
+        self.tag = tag
+        self.level = level
+        self.items = iter(tag.find_all("li", recursive=False))
+        try:
+            self.number = int(tag.get("start", 1))
+        except (TypeError, ValueError):
+            self.number = 1
 
 
 def _title(soup, blocks: list[Block]) -> str | None:
@@ -183,8 +242,9 @@ def read_html(html: str, limits: FormatLimits) -> HtmlText:
     title_text = title_tag.get_text() if title_tag else ""
     for tag in soup(DROP_TAGS):
         tag.decompose()
-    walker = _Walker(limits)
-    walker.walk(soup.body or soup)
+    root = soup.body or soup
+    walker = _Walker(limits, _text_shares(root))
+    walker.walk(root)
     walker.flush()
     blocks = walker.blocks
     holder = BeautifulSoup(f"<title>{title_text}</title>", "html.parser") if title_text else soup

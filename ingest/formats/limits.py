@@ -16,6 +16,8 @@ MAX_ZIP_RATIO = 100                      # a part compressed more than this is a
 MAX_ZIP_MEMBERS = 5_000
 MAX_ELEMENTS = 50_000                    # paragraphs, table cells, PDF lines, spreadsheet cells
 MAX_PDF_PAGES = 500
+MAX_PAGE_OPERATORS = 100_000             # content-stream operators one PDF page executes (forms included)
+MAX_PAGE_CHARS = 20_000                  # characters one PDF page draws (a dense A4 page in 6 pt: ~12,000)
 MAX_TEXT_CHARS = 1_000_000               # decoded text of one document (the dev corpus: 45k in 11 files)
 MAX_SECONDS = 60.0                       # reading and parsing one file
 
@@ -30,6 +32,8 @@ class FormatLimits:
     max_seconds: float = MAX_SECONDS
     max_unzipped: int = MAX_UNZIPPED_BYTES
     max_pages: int = MAX_PDF_PAGES
+    max_page_operators: int = MAX_PAGE_OPERATORS
+    max_page_chars: int = MAX_PAGE_CHARS
     elements: int = 0
     started: float = field(default_factory=time.monotonic)
 

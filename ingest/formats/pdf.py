@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from ingest.formats.grid import Cell, Grid
 from ingest.formats.limits import FormatLimits, LimitExceeded
+from ingest.formats.pdf_page import lay_out
 from ingest.tables import table_blocks
 from kb.outline import LINE, Block, match_marker
 
@@ -76,6 +77,7 @@ def _cell_text(text: str | None) -> str:
 
 
 def _read_page(page, limits: FormatLimits) -> _Page:
+    lay_out(page, limits)
     result = _Page(float(page.width))
     boxes = []
     for table in page.find_tables():
@@ -168,20 +170,34 @@ def _grid(rows: list[list[str]]) -> Grid:
     return Grid([[Cell(text) for text in row] for row in rows])
 
 
+def _unopenable(exc: Exception) -> str:
+    """Why pdfplumber could not open a PDF; it wraps pdfminer's error, whose text is often empty."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], Exception) else exc
+    detail = str(inner).strip()
+    if isinstance(inner, PDFPasswordIncorrect):
+        return ("encrypted: it needs a password to open; save a copy without the password "
+                "(or print it to PDF) and ingest that")
+    if isinstance(inner, PDFEncryptionError):
+        return f"encrypted in a way that cannot be read ({detail or type(inner).__name__}); save an unencrypted copy"
+    return f"not a readable PDF ({type(inner).__name__}{': ' + detail if detail else ''})"
+
+
 def read_pdf(data: bytes, limits: FormatLimits) -> PdfText:
     import pdfplumber
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as exc:
-        raise ValueError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # pdfminer raises its own types for broken files
-        raise ValueError(f"not a readable PDF ({type(exc).__name__}: {exc})") from None
+        raise ValueError(_unopenable(exc)) from None
     with pdf:
         if len(pdf.pages) > limits.max_pages:
             raise LimitExceeded(f"too many pages ({len(pdf.pages)}; limit {limits.max_pages})")
-        pages = [_read_page(page, limits) for page in pdf.pages]
+        pages = []
+        for source in pdf.pages:
+            pages.append(_read_page(source, limits))
+            source.close()  # its layout and characters: only the lines read from them are kept
     if not any(p.lines or p.tables for p in pages):
         raise ValueError("no text layer (a scanned PDF?): run OCR on it or use the source document")
     _drop_furniture(pages)
