@@ -5,7 +5,8 @@ sentence. Source text is escaped, so a document cannot close its <source> block 
 forge another. Its output is checked, never trusted: citations to no source are
 removed, sentences without a citation or whose cited text does not support them
 are flagged, and when nothing supported is left the extractive answer is used.
-Sentences of a source that read as instructions (see `kb.injection`) support nothing.
+Sentences of a source that read as instructions (see `kb.injection`) support nothing and are left out of
+the citations' quoted text.
 One attempt per question, bounded by the `llm_timeout` setting; a failure raises
 `LLMError` and the caller answers extractively.
 """
@@ -144,7 +145,7 @@ def check_answer(question: str, raw: str, hits: list[Hit]) -> tuple[str, list[Ci
         for n in cited:
             chunk = hits[n - 1].chunk
             used.setdefault(n, Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.section,
-                                        list(chunk.items), chunk.text))
+                                        list(chunk.items), without_flagged(chunk.text)))
         lines.append(text + "".join(f"[{n}]" for n in dict.fromkeys(cited)))
     return "\n".join(lines), [used[n] for n in sorted(used)], good
 
