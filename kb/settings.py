@@ -86,8 +86,18 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = Field(
         default=20.0,
-        description="Seconds one LLM request may take (one attempt, no retry); then the answer is extractive, "
-        "with a notice saying so.",
+        description="Seconds the LLM endpoint may stay silent during one read (one attempt, no retry); then the "
+        "answer is extractive, with a notice saying so. `llm_deadline` bounds the whole exchange.",
+    )
+    llm_connect_timeout: float = Field(
+        default=5.0,
+        description="Seconds to connect to the LLM endpoint; then the answer is extractive, with a notice.",
+    )
+    llm_deadline: float = Field(
+        default=60.0,
+        description="Seconds one LLM answer may take in all, connecting and every read included (a server "
+        "that sends a byte every few seconds never trips `llm_timeout`); then the answer is extractive, "
+        "with a notice.",
     )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."
