@@ -11,6 +11,7 @@ from kb.settings import Settings
 from kb.stats import percentile
 
 WARMUP_QUERIES = 5
+DEFAULT_PAUSE_S = 0.5  # bench load: each asker asks about twice a second, far faster than people type
 DEFAULT_SEARCH_ROUNDS = 200
 
 
@@ -35,9 +36,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                                     "and while `dutykb ingest --rebuild` runs (on a copy of the corpus and home)")
     p.add_argument("--askers", type=int, default=4, help="concurrent askers (threads sharing one knowledge base, "
                                                          "as the app's sessions; default 4)")
-    p.add_argument("--seconds", type=float, default=15.0, help="how long each phase runs (default 15)")
-    p.add_argument("--pause", type=float, default=0.0, metavar="SECONDS",
-                   help="an asker's mean pause between an answer and its next question (default 0: ask at once)")
+    p.add_argument("--seconds", type=float, default=30.0, help="how long each phase runs (default 30)")
+    p.add_argument("--pause", type=float, default=DEFAULT_PAUSE_S, metavar="SECONDS",
+                   help=f"an asker's mean pause between an answer and its next question (default {DEFAULT_PAUSE_S:g}; "
+                        "0: ask at once, which saturates the cores)")
+    p.add_argument("--ingest-own-session", action="store_true",
+                   help="start the ingest in a session of its own, as from another terminal (where the kernel "
+                        "groups CPU time by session, a nice value then ranks it only within that session)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("soak", help="readers, two curation writers and ingests together for N minutes: errors, "
@@ -119,7 +124,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
         from apps.bench.load import passed, print_table, run_load
 
-        result = run_load(settings, args.askers, args.seconds, args.pause)
+        result = run_load(settings, args.askers, args.seconds, args.pause, args.ingest_own_session)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:

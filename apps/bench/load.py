@@ -1,20 +1,23 @@
 """`dutykb bench load`: answer latency idle and under load, on a copy of the corpus and home.
 
 Askers are threads of this process sharing one knowledge base and one answerer, as the app's
-sessions do; each asks the next question as soon as its answer is back. Every question's vector
-is forgotten before it is asked, so each answer includes its query embedding. Phases, in order:
+sessions do. Each asks, waits for its answer, pauses (a mean of `pause` seconds, drawn at random so
+askers drift in and out of step) and asks again; every question's vector is forgotten before it is
+asked, so each answer includes its query embedding. Phases, in order:
 
 - idle: one asker, nothing else of ours running;
 - busy: one asker while a busy-loop process holds a core;
 - askers: N askers at once;
-- busy (N): N askers while the busy loop holds a core;
-- ingest: N askers while `dutykb ingest --rebuild` runs in another process on the copy, again and
-  again, each time with an empty embedding cache so it embeds the whole corpus; the phase lasts
-  until its seconds are over and one ingest has published. Askers reopen as the app does (every
-  few questions) and must see no error and no citation outside the build they hold.
+- askers+busy: N askers while the busy loop holds a core;
+- askers+ingest: N askers while `dutykb ingest --rebuild` runs in another process on the copy,
+  again and again, each time with an empty embedding cache so that it embeds the whole corpus; the
+  phase lasts until its seconds are over, an ingest has published and every asker has answered
+  from the new build. Askers reopen as the app does (every few questions; not timed) and must see
+  no error and no citation outside the build they hold.
 
-Reopening is not timed. The machine's load average is reported beside the figures: other jobs
-on the machine count as load too.
+Without pauses N askers saturate the cores: by Little's law each then waits at least N / cores
+times a lone answer, whatever the threads do, so that setting measures throughput, not latency.
+The machine's load average is reported beside the figures: other jobs count as load too.
 """
 from __future__ import annotations
 
@@ -37,7 +40,7 @@ from kb.stats import percentile
 QUESTIONS = ["值班长的职责是什么", "交接班要提前多久到", "排队超过10人怎么办", "機房可以帶易燃物品嗎",
              "外呼話務員做什麼", "过期的客户资料怎么处理", "考勤都记录哪些情况", "质检员的考核结果交给谁"]
 REFRESH_EVERY = 5  # questions between checks for a newly published build
-WARM_UP_QUESTIONS = 2  # per asker, before the clock starts (first-use loading is cold start, not latency)
+WARM_UP_ROUNDS = 2  # every question asked this often before the clock starts (first use is cold start)
 PUBLISH_WAIT_S = 300.0  # how long the ingest phase may run on for its first publish
 INGEST_POLL_S = 0.2
 P50, P95, P99 = 50, 95, 99
@@ -95,7 +98,7 @@ class Askers:
         self.answerer = Answerer(self.kb)
         self.pause = pause
         self.keys = {q: self.answerer.query(q).match for q in QUESTIONS}  # what each question's vector is kept by
-        for question in QUESTIONS[:WARM_UP_QUESTIONS]:
+        for question in QUESTIONS * WARM_UP_ROUNDS:
             self.answerer.answer(question)
 
     def ask(self, phase: Phase, index: int, running: Callable[[], bool]) -> None:
@@ -151,8 +154,9 @@ def busy_phase(askers: Askers, phase: Phase, seconds: float) -> Phase:
 class IngestLoop:
     """`dutykb ingest --rebuild` on the copy in another process, restarted as each one finishes."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, own_session: bool = False) -> None:
         self.settings = settings
+        self.own_session = own_session
         self.caches = settings.home.parent / "ingest-caches"
         self.published = 0
         self.failures: list[str] = []
@@ -169,7 +173,7 @@ class IngestLoop:
         run = 0
         while not self._stop.is_set():
             args, env = self.command(run)
-            done = subprocess.run(args, env=env, capture_output=True, text=True)
+            done = subprocess.run(args, env=env, capture_output=True, text=True, start_new_session=self.own_session)
             if done.returncode == 0:
                 self.published += 1
             else:
@@ -198,15 +202,15 @@ class IngestLoop:
                                                         and time.monotonic() < give_up)
 
 
-def ingest_phase(askers: Askers, phase: Phase, seconds: float) -> Phase:
-    with IngestLoop(askers.kb.settings) as ingest:
+def ingest_phase(askers: Askers, phase: Phase, seconds: float, own_session: bool) -> Phase:
+    with IngestLoop(askers.kb.settings, own_session) as ingest:
         askers.run(phase, ingest.running(phase, seconds))
         phase.publishes = ingest.published
     phase.errors += ingest.failures
     return phase
 
 
-def run_load(settings: Settings, askers: int, seconds: float, pause: float = 0.0) -> dict:
+def run_load(settings: Settings, askers: int, seconds: float, pause: float = 0.0, own_session: bool = False) -> dict:
     copy = prepare(settings)
     team = Askers(copy, pause)
     threads = EmbedThreads.of(copy)
@@ -216,13 +220,13 @@ def run_load(settings: Settings, askers: int, seconds: float, pause: float = 0.0
         busy_phase(team, Phase("busy", 1), seconds),
         team.run(Phase("askers", askers), for_seconds(seconds)),
         busy_phase(team, Phase("askers+busy", askers), seconds),
-        ingest_phase(team, Phase("askers+ingest", askers), seconds),
+        ingest_phase(team, Phase("askers+ingest", askers), seconds, own_session),
     ]
     rows = [p.summary() for p in phases]
     idle_p95 = rows[0]["p95_ms"] or 1.0
     return {
         "corpus": str(settings.corpus), "chunks": len(team.kb.build.chunks), "askers": askers,
-        "seconds": seconds, "pause_s": pause, "cores": len(os.sched_getaffinity(0)),
+        "seconds": seconds, "pause_s": pause, "ingest_own_session": own_session, "cores": len(os.sched_getaffinity(0)),
         "embedder": {"spec": copy.embedder, "query_threads": threads.query, "batch_threads": threads.for_batch(),
                      "wait_policy": threads.wait_policy},
         "phases": rows, "p95_over_idle": {r["phase"]: round(r["p95_ms"] / idle_p95, 2) for r in rows},
