@@ -39,7 +39,11 @@ class EmbedThreads:
         return cls.of(Settings.model_construct())
 
     def for_batch(self) -> int:
-        return self.batch or len(os.sched_getaffinity(0))
+        if self.batch:
+            return self.batch
+        if hasattr(os, "sched_getaffinity"):  # the cores this process may run on, not all the machine has
+            return len(os.sched_getaffinity(0))
+        return os.cpu_count() or 1
 
 
 def before_engine_loads(threads: EmbedThreads) -> None:
