@@ -33,6 +33,7 @@ from kb.buildfiles import (
     load_part_vectors,
 )
 from kb.embed import EmbedStats, make_embedder
+from kb.embed_threads import EmbedThreads
 from kb.knowledge import Build, assemble_build
 from kb.lexical import LexicalIndex, load_terms
 from kb.lexicon import Lexicon
@@ -120,7 +121,7 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     """
     home = settings.home
     store = open_store(settings)
-    embedder = make_embedder(settings.embedder)
+    embedder = make_embedder(settings.embedder, EmbedThreads.of(settings))
     build_id = new_build_id()
     ids = [vector_id(c, settings.chunk_vector) for c in chunks]
     # a reused chunk may be shared with a reader of the live build: changed ids go on a copy

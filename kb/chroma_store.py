@@ -270,7 +270,8 @@ def _persistent_client(path: str) -> Any:
 
     Chroma keeps one system per path and its client constructor is not thread-safe: two threads
     creating clients at once can make one fail, and the failing constructor stops the shared system
-    under the other (KeyError on the path, 'no attribute bindings'). Measured with `dutykb bench load`.
+    under the other (KeyError on the path, 'no attribute bindings'). Seen when reader threads each opened
+    their own knowledge base, as `dutykb bench soak`'s do.
     When chroma.sqlite3 is no longer the file the client opened (another process rebuilt a damaged
     store), the old client is closed and a new one opens the new file.
     """

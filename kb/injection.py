@@ -2,7 +2,9 @@
 
 Retrieved text is data. A sentence that reads as an instruction to the model (or discloses a
 secret) is flagged: the LLM answer's support check ignores it, so an answer whose only support is
-such a sentence falls back to the extractive one, and extractive answers do not quote it.
+such a sentence falls back to the extractive one, and no answer quotes it (extractive quotes of
+every shape and the citations of LLM answers go through `without_flagged`; a quoted line that is
+nothing else shows `OMITTED` instead).
 Ingest and the entry preview call `instruction_flags` to warn the trainer.
 
 The patterns are deliberately specific (an instruction verb plus what it targets) so ordinary
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from kb.normalize import fold_width, to_simplified
 
+OMITTED = "〔此处文字疑似给模型的指令，不予引用〕"  # what a quote wholly made of flagged text shows instead
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -70,10 +73,6 @@ def is_flagged(text: str) -> bool:
     return bool(instruction_flags(text))
 
 
-def sentences(text: str) -> list[str]:
-    return [s for s in SENTENCE_END.split(text) if s.strip()]
-
-
 def without_flagged(text: str) -> str:
-    """The text with every sentence that holds an instruction-like span removed."""
-    return "".join(s for s in sentences(text) if not is_flagged(s))
+    """The text with every sentence that holds an instruction-like span removed (the rest as it was)."""
+    return "".join(s for s in SENTENCE_END.split(text) if not is_flagged(s))

@@ -15,6 +15,7 @@ from kb.buildfiles import (
     load_roles,
 )
 from kb.embed import Embedder, make_embedder
+from kb.embed_threads import EmbedThreads
 from kb.errors import DutyKBError
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
@@ -182,7 +183,7 @@ class KnowledgeBase:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None or self._embedder.model_id != self.build.manifest.model_id:
-            self._embedder = make_embedder(self.build.manifest.embedder)
+            self._embedder = make_embedder(self.build.manifest.embedder, EmbedThreads.of(self.settings))
         return self._embedder
 
     def query_vector(self, match_query: str):
@@ -197,6 +198,10 @@ class KnowledgeBase:
 
     def clear_query_cache(self) -> None:
         self._query_vectors.clear()
+
+    def forget_query(self, match_query: str) -> None:
+        """Drop one query's memoised vector (a benchmark asking it again times its embedding again)."""
+        self._query_vectors.pop(match_query, None)
 
     def roles_for(self, audience: Audience = PUBLIC) -> list[Role]:
         """The roles this audience may see (a role defined in a restricted entry is restricted too)."""

@@ -5,19 +5,23 @@ sentence. Source text is escaped, so a document cannot close its <source> block 
 forge another. Its output is checked, never trusted: citations to no source are
 removed, sentences without a citation or whose cited text does not support them
 are flagged, and when nothing supported is left the extractive answer is used.
-Sentences of a source that read as instructions (see `kb.injection`) support nothing.
-One attempt per question, bounded by the `llm_timeout` setting; a failure raises
-`LLMError` and the caller answers extractively.
+Sentences of a source that read as instructions (see `kb.injection`) support nothing and are left out of
+the citations' quoted text.
+One attempt per question, bounded three ways: `llm_connect_timeout` to connect, `llm_timeout` for
+any one read, and `llm_deadline` for the whole exchange (kb.deadline: a server that drips a byte
+every few seconds never trips a read timeout); a failure raises `LLMError` and the caller answers
+extractively.
 """
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
+from kb.deadline import within
 from kb.errors import DutyKBError
 from kb.injection import without_flagged
 from kb.normalize import normalize
@@ -28,6 +32,8 @@ from kb.tokenize import char_bigrams
 SPEC_SEPARATOR = "@"
 DEFAULT_API_KEY = "not-needed"
 DEFAULT_TIMEOUT_S = 20.0
+DEFAULT_CONNECT_TIMEOUT_S = 5.0
+DEFAULT_DEADLINE_S = 60.0
 ATTEMPTS_AFTER_FAILURE = 0  # one attempt: a slow or failing endpoint falls back to extraction at once
 SUPPORT_MIN = 0.35  # share of a sentence's bigrams that must occur in the text it cites
 UNSUPPORTED_MARK = "〔未能在引用来源中核实〕"
@@ -57,22 +63,27 @@ class LLMSpec:
     model: str
     base_url: str
     api_key: str
-    timeout: float = DEFAULT_TIMEOUT_S
+    timeout: float = DEFAULT_TIMEOUT_S  # any one read
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S
+    deadline: float = DEFAULT_DEADLINE_S  # the whole exchange, connecting included
 
     @classmethod
-    def parse(cls, spec: str, api_key: str = DEFAULT_API_KEY, timeout: float = DEFAULT_TIMEOUT_S) -> LLMSpec:
+    def parse(cls, spec: str, api_key: str = DEFAULT_API_KEY, timeout: float = DEFAULT_TIMEOUT_S,
+              connect_timeout: float = DEFAULT_CONNECT_TIMEOUT_S, deadline: float = DEFAULT_DEADLINE_S) -> LLMSpec:
         """'MODEL@BASE_URL', e.g. 'qwen2.5:7b@http://127.0.0.1:11434/v1'."""
         model, sep, base_url = spec.rpartition(SPEC_SEPARATOR)
         if not sep or not model or not base_url.startswith(("http://", "https://")):
             raise LLMSpecError(f"LLM spec must be MODEL@http(s)://HOST:PORT/v1, not '{spec}'")
-        return cls(model, base_url, api_key, timeout)
+        return cls(model, base_url, api_key, timeout, connect_timeout, deadline)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LLMSpec | None:
-        """The configured endpoint (settings `llm`, `llm_api_key`, `llm_timeout`), or None for extractive only."""
+        """The configured endpoint (settings `llm`, `llm_api_key`, `llm_timeout`, `llm_connect_timeout`,
+        `llm_deadline`), or None for extractive only."""
         if not settings.llm:
             return None
-        return cls.parse(settings.llm, settings.llm_api_key.get_secret_value(), settings.llm_timeout)
+        return cls.parse(settings.llm, settings.llm_api_key.get_secret_value(), settings.llm_timeout,
+                         settings.llm_connect_timeout, settings.llm_deadline)
 
 
 def _attribute(text: str) -> str:
@@ -91,27 +102,40 @@ def build_messages(question: str, hits: list[Hit], asker_role: str | None = None
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
-def chat_model(spec: LLMSpec, streaming: bool):
+def chat_model(spec: LLMSpec, streaming: bool, client):
+    """The langchain chat model over `client`, an httpx.AsyncClient of this exchange's own event loop."""
+    import httpx
     from langchain_openai import ChatOpenAI
 
     return ChatOpenAI(model=spec.model, base_url=spec.base_url, api_key=SecretStr(spec.api_key), streaming=streaming,
-                      timeout=spec.timeout, max_retries=ATTEMPTS_AFTER_FAILURE, temperature=0)
+                      timeout=httpx.Timeout(spec.timeout, connect=spec.connect_timeout), http_async_client=client,
+                      max_retries=ATTEMPTS_AFTER_FAILURE, temperature=0)
 
 
-def stream_completion(spec: LLMSpec, messages: list[tuple[str, str]]) -> Iterator[str]:
-    try:
-        for piece in chat_model(spec, streaming=True).stream(messages):
+async def _pieces(spec: LLMSpec, messages: list[tuple[str, str]], streaming: bool) -> AsyncIterator[str]:
+    import httpx
+
+    # a client per exchange: a pooled connection belongs to the event loop that opened it
+    async with httpx.AsyncClient() as client:
+        model = chat_model(spec, streaming, client)
+        if not streaming:
+            yield str((await model.ainvoke(messages)).content)
+            return
+        async for piece in model.astream(messages):
             if piece.content:
                 yield str(piece.content)
+
+
+def stream_completion(spec: LLMSpec, messages: list[tuple[str, str]], streaming: bool = True) -> Iterator[str]:
+    """The reply's pieces as they come (one piece when not `streaming`), within the spec's deadline."""
+    try:
+        yield from within(spec.deadline, lambda: _pieces(spec, messages, streaming))
     except Exception as exc:  # the client raises many transport/API error types; callers need one
         raise LLMError(f"LLM {spec.model} at {spec.base_url} failed: {exc}") from exc
 
 
 def complete(spec: LLMSpec, messages: list[tuple[str, str]]) -> str:
-    try:
-        return str(chat_model(spec, streaming=False).invoke(messages).content)
-    except Exception as exc:  # see stream_completion
-        raise LLMError(f"LLM {spec.model} at {spec.base_url} failed: {exc}") from exc
+    return "".join(stream_completion(spec, messages, streaming=False))
 
 
 def supported(sentence: str, source_text: str) -> bool:
@@ -144,7 +168,7 @@ def check_answer(question: str, raw: str, hits: list[Hit]) -> tuple[str, list[Ci
         for n in cited:
             chunk = hits[n - 1].chunk
             used.setdefault(n, Citation(n, chunk.chunk_id, chunk.doc_id, chunk.title, chunk.section,
-                                        list(chunk.items), chunk.text))
+                                        list(chunk.items), without_flagged(chunk.text)))
         lines.append(text + "".join(f"[{n}]" for n in dict.fromkeys(cited)))
     return "\n".join(lines), [used[n] for n in sorted(used)], good
 

@@ -10,15 +10,19 @@
   to the best or name what is asked about, and hold what a typed question asks for (a clock time for
   "几点", a person for "谁"); a unit that only announces a list ("…以下应急方案:") brings its block
   along, so an answer never ends on an intro line.
+Whatever the shape, instruction-like sentences (kb.injection) are taken out of every line before
+anything is judged or quoted; a line made of nothing else becomes an uncited `OMITTED` line, so a
+list keeps its numbering.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
-from kb.blocks import Block, Line, is_intro
+from kb.blocks import Block, Line, is_intro, strip_marker
+from kb.injection import OMITTED, is_flagged, without_flagged
 from kb.levels import Quote, RoleFinder, key_word, satisfies
 from kb.normalize import normalize
 from kb.query import Query, QuestionType
@@ -81,7 +85,7 @@ def duty_list(roles: list[Role], chunk_of: Callable[[Role, str], Chunk | None]) 
     for role in roles:
         lines += [Quoted(d.text, 0, chunk_of(role, d.text), (role.source, role.name, d.n), d.n, d.text)
                   for d in role.duties]
-    return Selection(Shape.DUTY_LIST, lines, roles=roles, confidence=1.0)
+    return without_instructions(Selection(Shape.DUTY_LIST, lines, roles=roles, confidence=1.0))
 
 
 def _typed(query: Query, scorer: Scorer, unit: Unit, roles_in: RoleFinder) -> bool:
@@ -244,5 +248,30 @@ def select(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder
     if query.qtype in (QuestionType.LIST, QuestionType.PROCEDURE, QuestionType.DUTY):
         block = best_block(query, scorer, units)
         if block is not None:
-            return block_selection(scorer, block, units)
-    return items(query, scorer, units, roles_in)
+            return without_instructions(block_selection(scorer, block, units))
+    return without_instructions(items(query, scorer, units, roles_in))
+
+
+def omitted(text: str) -> str:
+    """`OMITTED` in place of a wholly flagged line, after the line's own number ("3、") when it has one."""
+    line = text.strip()
+    start = line.find(strip_marker(line)) if line else -1
+    return (line[:start] if start > 0 else "") + OMITTED
+
+
+def unflagged(line: Quoted) -> Quoted:
+    """The line without its instruction-like sentences (its part too, which a citation's quote spans)."""
+    if not is_flagged(line.part_text or line.text):
+        return line
+    part = without_flagged(line.part_text)
+    text = without_flagged(line.text).strip()
+    if not text:
+        return replace(line, text=omitted(line.text), key=None, n=None, part_text="")
+    return replace(line, text=text, part_text=part)
+
+
+def without_instructions(selection: Selection) -> Selection:
+    """The selection with every instruction-like sentence taken out of what it quotes (kb.injection)."""
+    lines = [unflagged(line) for line in selection.lines]
+    lead = next((new for old, new in zip(selection.lines, lines, strict=True) if old is selection.lead), None)
+    return replace(selection, lines=lines, lead=lead if lead is not None and lead.key is not None else None)

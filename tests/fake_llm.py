@@ -10,10 +10,14 @@ STREAM_PIECE_CHARS = 4
 
 
 class FakeLLM:
-    """`reply(messages) -> str` decides what the 'model' says; requests are recorded."""
+    """`reply(messages) -> str` decides what the 'model' says; requests are recorded.
 
-    def __init__(self, reply):
+    With `drip_s`, the response (headers, then the body) goes out one byte every `drip_s` seconds: a
+    server no read timeout ever catches."""
+
+    def __init__(self, reply, drip_s: float | None = None):
         self.reply = reply
+        self.drip_s = drip_s
         self.requests: list[dict] = []
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -60,7 +64,20 @@ class FakeLLM:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(data)
+                self._write(data)
+
+            def _write(self, data: bytes) -> None:
+                if fake.drip_s is None:
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                    return
+                try:
+                    for i in range(len(data)):
+                        self.wfile.write(data[i:i + 1])
+                        self.wfile.flush()
+                        time.sleep(fake.drip_s)
+                except (BrokenPipeError, ConnectionResetError):  # the client gave up, as it should
+                    pass
 
             def _stream(self, model, text):
                 self.send_response(200)
@@ -72,10 +89,8 @@ class FakeLLM:
                     chunk = {"id": "cmpl-1", "object": "chat.completion.chunk", "created": int(time.time()),
                              "model": model, "choices": [{"index": 0, "delta": delta,
                                                           "finish_reason": None if piece is not None else "stop"}]}
-                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    self.wfile.flush()
-                self.wfile.write(b"data: [DONE]\n\n")
-                self.wfile.flush()
+                    self._write(f"data: {json.dumps(chunk)}\n\n".encode())
+                self._write(b"data: [DONE]\n\n")
 
         return Handler
 

@@ -11,6 +11,7 @@ from kb.settings import Settings
 from kb.stats import percentile
 
 WARMUP_QUERIES = 5
+DEFAULT_PAUSE_S = 0.5  # bench load: each asker asks about twice a second, far faster than people type
 DEFAULT_SEARCH_ROUNDS = 200
 
 
@@ -31,10 +32,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=13, help="sampling seed (default 13)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
-    p = sub.add_parser("load", help="concurrent readers while an ingest publishes a new build")
-    p.add_argument("--threads", type=int, default=4, help="reader threads sharing one knowledge base")
-    p.add_argument("--processes", type=int, default=2, help="reader processes, each with its own")
-    p.add_argument("--seconds", type=float, default=20.0, help="how long the readers run")
+    p = sub.add_parser("load", help="answer latency idle, with concurrent askers, while a busy loop holds a core "
+                                    "and while `dutykb ingest --rebuild` runs (on a copy of the corpus and home)")
+    p.add_argument("--askers", type=int, default=4, help="concurrent askers (threads sharing one knowledge base, "
+                                                         "as the app's sessions; default 4)")
+    p.add_argument("--seconds", type=float, default=30.0, help="how long each phase runs (default 30)")
+    p.add_argument("--pause", type=float, default=DEFAULT_PAUSE_S, metavar="SECONDS",
+                   help=f"an asker's mean pause between an answer and its next question (default {DEFAULT_PAUSE_S:g}; "
+                        "0: ask at once, which saturates the cores)")
+    p.add_argument("--ingest-own-session", action="store_true",
+                   help="start the ingest in a session of its own, as from another terminal (where the kernel "
+                        "groups CPU time by session, a nice value then ranks it only within that session)")
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("soak", help="readers, two curation writers and ingests together for N minutes: errors, "
                                     "lost edits, orphan files, disk, peak RSS")
@@ -111,17 +120,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "soak":
         return print_soak(settings, args)
     if args.bench == "load":
-        from apps.bench.load import run_load
+        import json
 
-        result = run_load(settings, args.threads, args.processes, args.seconds)
-        print(f"{result['readers']} readers ({result['threads']} threads, {result['processes']} processes), "
-              f"{result['seconds']:.0f} s, a new build published during the run:")
-        print(f"  {result['calls']} calls, {result['throughput_per_s']:.1f}/s; latency p50 {result['p50_ms']:.1f} ms, "
-              f"p95 {result['p95_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms")
-        print(f"  errors: {result['errors']} {result['first_errors']}")
-        print(f"  build {result['build_before']} → {result['build_published']}; "
-              f"readers that moved to the new build: {result['readers_on_new_build']}/{result['readers']}")
-        return EXIT_ERROR if result["errors"] else EXIT_OK
+        from apps.bench.load import passed, print_table, run_load
+
+        result = run_load(settings, args.askers, args.seconds, args.pause, args.ingest_own_session)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print_table(result)
+        return EXIT_OK if passed(result) else EXIT_ERROR
     from apps.bench import quality
 
     if args.bench in ("ask", "answers"):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -63,6 +64,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if args.wait is not None:
         settings = settings.with_overrides(lock_wait=args.wait)
+    if settings.ingest_nice and hasattr(os, "nice"):
+        os.nice(settings.ingest_nice)  # before the embedder starts its threads, which inherit it
     paths = [Path(p) for p in args.paths] or None
     report = run_ingest(settings, paths, rebuild=args.rebuild, show_progress=not (args.quiet or args.json))
     if args.json:
