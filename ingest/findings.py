@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from kb.errors import printable
 from kb.records import Role
 
 MAX_LISTED_DOCUMENTS = 40  # a large corpus lists the documents needing review, then the first others
@@ -35,9 +36,9 @@ class DocumentFindings:
 
     def line(self) -> str:
         if not self.roles:
-            return f"  {self.doc_id}: {NO_ROLE_NOTE}"
-        listed = ", ".join(f"{r.name} {r.duties}" for r in self.roles)
-        return f"  {self.doc_id}: {plural(len(self.roles), 'role')} ({listed})"
+            return f"  {printable(self.doc_id)}: {NO_ROLE_NOTE}"
+        listed = ", ".join(f"{printable(r.name)} {r.duties}" for r in self.roles)
+        return f"  {printable(self.doc_id)}: {plural(len(self.roles), 'role')} ({listed})"
 
 
 def plural(count: int, noun: str) -> str:

@@ -108,7 +108,7 @@ class IngestReport:
         if self.unmatched_overrides:
             lines.append(f"{plural(len(self.unmatched_overrides), 'override')} no longer "
                          f"{'matches' if len(self.unmatched_overrides) == 1 else 'match'}: "
-                         + "; ".join(self.unmatched_overrides))
+                         + "; ".join(printable(u) for u in self.unmatched_overrides))
         lines += [f"duty count check: {c}" for c in self.failed_checks]
         for s in self.skipped:
             kept = " (previous version kept in the index)" if s.kept_previous else ""

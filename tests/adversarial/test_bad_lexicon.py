@@ -23,7 +23,6 @@ GOOD_LEXICON = "synonyms:\n  - [座席, 坐席]\n"
 BAD_LEXICONS = {  # name → (bytes of lexicon.yaml, what the one line must say)
     "gbk": ("words: [座席, 台席]\n".encode("gbk"), "UTF-8"),
     "binary": (bytes(range(256)) * 8, "UTF-8"),
-    "date": (b"words: [2024-13-45]\n", "line 1: 2024-13-45"),
     "deep": (("words: " + "[" * YAML_DEPTH + "]" * YAML_DEPTH + "\n").encode(), "nested"),
 }
 
@@ -75,3 +74,12 @@ def test_a_broken_lexicon_without_a_live_build_is_left_out(tmp_path, make_settin
     lines = [line for line in report.summary().splitlines() if LEXICON_FILE in line]
     assert len(lines) == 1 and "without a lexicon" in lines[0], lines
     assert report.documents == 1 and "登记外来人员" in _chunk_texts(settings)
+
+
+def test_an_impossible_date_in_the_lexicon_is_a_word_and_the_ingest_goes_on(tmp_path, make_settings):
+    """The YAML loader keeps a date that cannot be one (2024-13-45) as text, so it stops nothing."""
+    corpus = _corpus(tmp_path)
+    (corpus / LEXICON_FILE).write_bytes(b"words: [2024-13-45]\n")
+    assert load_lexicon(corpus).words == ["2024-13-45"]
+    report = run_ingest(make_settings(corpus), show_progress=False)
+    assert not report.skipped and report.roles == 1
