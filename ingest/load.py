@@ -34,7 +34,8 @@ LEGACY_FORMATS = {  # binary Office formats: say what to do instead of "unsuppor
     ".xls": "a legacy Excel .xls file: open it in Excel or LibreOffice and save it as .xlsx",
     ".wps": "a WPS document: save it as .docx",
 }
-RESERVED_FILES = {"lexicon.yaml"}  # corpus-level settings, not documents (see kb.lexicon)
+# corpus-level settings, not documents: the lexicon (kb.lexicon) and the role review overrides (ingest.overrides)
+RESERVED_FILES = {"lexicon.yaml", "roles.yaml"}
 CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5"]
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BINARY_SNIFF_BYTES = 8192
