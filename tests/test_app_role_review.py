@@ -44,8 +44,10 @@ def settings(make_settings, tmp_path, monkeypatch, embedding_cache):
     return settings
 
 
-def key(scope: int | str, name: str) -> str:
-    return forms.field_key(DOC, str(scope), name)
+def key(at: AppTest, scope: int | str, name: str) -> str:
+    """A form field's key on the page as it is now (every save starts the forms afresh, under new keys)."""
+    saves = at.session_state[forms.GENERATION_KEY] if forms.GENERATION_KEY in at.session_state else 0
+    return forms.field_key(DOC, str(scope), name, saves)
 
 
 def role_names(at: AppTest) -> list[str]:
@@ -64,21 +66,21 @@ def open_document(doc: str = DOC) -> AppTest:
 
 
 def add_role(at: AppTest, section: str, name: str, why: str) -> None:
-    at.selectbox(key=key("add", "section")).set_value(section)
-    at.text_input(key=key("add", "to")).set_value(name)
-    at.text_input(key=key("add", "why")).set_value(why)
-    click(at, key("add", "save"))
+    at.selectbox(key=key(at, "add", "section")).set_value(section)
+    at.text_input(key=key(at, "add", "to")).set_value(name)
+    at.text_input(key=key(at, "add", "why")).set_value(why)
+    click(at, key(at, "add", "save"))
 
 
 def correct(at: AppTest, role: str, action: Action, why: str, **fields: object) -> None:
     """Open `role`'s correction form at `action`, fill `fields` (text or select boxes by field name), save."""
     index = role_names(at).index(role)
-    at.button_group(key=key(index, "action")).set_value(action).run()
+    at.button_group(key=key(at, index, "action")).set_value(action).run()
     for name, value in fields.items():
-        widgets = [w for w in [*at.text_input, *at.selectbox, *at.number_input] if w.key == key(index, name)]
+        widgets = [w for w in [*at.text_input, *at.selectbox, *at.number_input] if w.key == key(at, index, name)]
         widgets[0].set_value(value)
-    at.text_input(key=key(index, "why")).set_value(why)
-    click(at, key(index, "save"))
+    at.text_input(key=key(at, index, "why")).set_value(why)
+    click(at, key(at, index, "save"))
 
 
 def test_documents_without_a_role_come_first_with_a_badge(settings):
@@ -97,7 +99,8 @@ def test_a_missed_role_added_and_a_spurious_one_dropped_reach_the_chat_and_survi
     at = open_document()
     assert role_names(at) == ["客服主管", "业主"]
     assert "来源：标题" in texts(at.caption)
-    assert at.selectbox(key=key("add", "section")).options == ["一、客服主管岗位职责", "二、业主职责", "三、工程维修"]
+    sections = at.selectbox(key=key(at, "add", "section")).options
+    assert sections == ["一、客服主管岗位职责", "二、业主职责", "三、工程维修"]
 
     add_role(at, "三、工程维修", "维修工", "标题里没有“岗位”二字，解析漏掉了")
     assert "已保存更正（handbook.txt）：从大纲节点添加岗位：维修工（三、工程维修）" in texts(at.success)
@@ -148,6 +151,7 @@ def test_moving_an_item_a_failed_count_check_and_a_correction_whose_anchor_is_go
 
     correct(at, "客服主管", Action.EXPECT, "制度规定客服主管有两条职责", duties=2)
     assert "1 项职责条数核对未通过" in texts(at.error) and "客服主管：现有 1 条，应为 2 条" in texts(at.error)
+    assert "核对未通过] 职责条数核对：客服主管 应有 2 条" in texts(at.markdown)
 
     # the moved item is reworded: the move no longer matches, is listed on top, and moves nothing else
     (settings.corpus / DOC).write_text(HANDBOOK.replace("每月回访业主。", "每季度回访业主。"), encoding="utf-8")
@@ -163,11 +167,11 @@ def test_moving_an_item_a_failed_count_check_and_a_correction_whose_anchor_is_go
 
 def test_rename_alias_and_merge_and_a_form_left_incomplete_writes_nothing(settings):
     at = open_document()
-    click(at, key("add", "save"))
+    click(at, key(at, "add", "save"))
     assert "请选择小节。" in texts(at.error)
     index = role_names(at).index("客服主管")
-    at.button_group(key=key(index, "action")).set_value(Action.RENAME).run()
-    click(at, key(index, "save"))
+    at.button_group(key=key(at, index, "action")).set_value(Action.RENAME).run()
+    click(at, key(at, index, "save"))
     assert "请填写新名称。" in texts(at.error) and not (settings.corpus / OVERRIDES_FILE).exists()
 
     correct(at, "客服主管", Action.RENAME, "新版组织架构", to="客服主任")
@@ -177,5 +181,5 @@ def test_rename_alias_and_merge_and_a_form_left_incomplete_writes_nothing(settin
     merged = kb_roles(settings)["客服主任"]
     assert {"客服主管", "客服经理", "前台主管", "业主"} <= set(merged.aliases) and len(merged.duties) == 4
     assert "合并：业主 并入 客服主任" in texts(at.markdown)
-    assert at.button_group(key=key(0, "action")).value is None  # the forms start empty after a save
+    assert at.button_group(key=key(at, 0, "action")).value is None  # the forms start empty after a save
 

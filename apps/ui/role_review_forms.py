@@ -20,8 +20,8 @@ from ingest.overrides import NEEDS_ROLE, Action, Override, save_override
 from kb.errors import DutyKBError
 from kb.normalize import normalize_name
 
-FORM_PREFIX = "rrf-"  # every form field's key starts so; cleared after a save
-RESET_KEY = "rr_reset_forms"
+FORM_PREFIX = "rrf-"
+GENERATION_KEY = "rr_forms_generation"  # part of every form's keys: a save starts them all afresh
 ANONYMOUS = "匿名"
 ROLE_ACTIONS = {Action.RENAME: "改名", Action.ALIAS: "添加别名", Action.MERGE: "合并到…",
                 Action.NOT_A_ROLE: "不是岗位", Action.MOVE: "移动条目到…", Action.EXPECT: "设定职责条数核对"}
@@ -31,16 +31,16 @@ Built = Override | str  # the override to save, or what the trainer still has to
 Key = Callable[[str], str]
 
 
-def reset_if_saved() -> None:
-    """After a save, start every form empty (before any widget is drawn): the roles may have shifted."""
-    if st.session_state.pop(RESET_KEY, False):
-        for name in [k for k in st.session_state if str(k).startswith(FORM_PREFIX)]:
-            del st.session_state[name]
+def generation() -> int:
+    return int(st.session_state.get(GENERATION_KEY, 0))
 
 
-def field_key(doc: str, scope: str, name: str) -> str:
-    """The key of one form field: `scope` is the role's position in the document, or "add"."""
-    return f"{FORM_PREFIX}{doc}-{scope}-{name}"
+def field_key(doc: str, scope: str, name: str, saves: int = 0) -> str:
+    """The key of one form field (or of a form's expander): `scope` is the role's position in the document, or
+    "add"; `saves` the forms' generation. After a save the roles may have shifted and every form starts empty
+    and closed: new keys are new widgets, where deleting the old keys' state would leave the browser showing
+    the old choice (it keeps a widget's value unless the script sets one)."""
+    return f"{FORM_PREFIX}{saves}-{doc}-{scope}-{name}"
 
 
 def signer() -> str:
@@ -140,7 +140,7 @@ def role_form(services: Services, review: dict, index: int) -> None:
     role = review["roles"][index]
 
     def key(name: str) -> str:
-        return field_key(review["doc"], str(index), name)
+        return field_key(review["doc"], str(index), name, generation())
 
     action = st.segmented_control("更正方式", list(ROLE_ACTIONS), format_func=lambda a: ROLE_ACTIONS[a],
                                   key=key("action"))
@@ -153,7 +153,7 @@ def role_form(services: Services, review: dict, index: int) -> None:
 def add_form(services: Services, review: dict) -> None:
     """从大纲节点添加岗位: an outline node the parser did not take for a role becomes one, by the name given."""
     def key(name: str) -> str:
-        return field_key(review["doc"], "add", name)
+        return field_key(review["doc"], "add", name, generation())
 
     st.caption("解析漏掉的岗位：选它所在的小节（标题、条款或表格行），填上岗位名称。这一节的职责列表（或条目、"
                "正文）就是这个岗位的职责；以后文档改动，只要这一节还在，就仍然生效。")
@@ -190,5 +190,5 @@ def save(services: Services, override: Override, why: str, what: str) -> None:
         st.error(render.escape_markdown(f"无法保存更正：{exc}"))
         return
     publish.announce(publish.publish(services, started), f"已保存更正（{override.doc}）：{what}")
-    st.session_state[RESET_KEY] = True
+    st.session_state[GENERATION_KEY] = generation() + 1
     st.rerun()

@@ -20,7 +20,7 @@ from apps.ui import auth, publish, render, resources
 from apps.ui import role_review_forms as forms
 from apps.ui.resources import Services
 from ingest.load import discover
-from ingest.overrides import OVERRIDES_FILE, Override
+from ingest.overrides import OVERRIDES_FILE, Action, Override
 from ingest.review import review_corpus, review_document
 from kb.access import Audience
 from kb.errors import DutyKBError
@@ -115,7 +115,8 @@ def show_role(services: Services, review: dict, index: int) -> None:
                                                f"{render.escape_markdown(d['text'])}" for d in role["duties"]))
         else:
             st.caption("（没有职责条目）")
-        with st.expander("更正这个岗位", icon=":material/edit:"):
+        with st.expander("更正这个岗位", icon=":material/edit:",
+                         key=forms.field_key(review["doc"], str(index), "form", forms.generation())):
             forms.role_form(services, review, index)
 
 
@@ -125,8 +126,12 @@ def show_overrides(review: dict, overrides: list[Override]) -> None:
         st.caption(f"这个文档还没有更正。更正保存在 corpus/{OVERRIDES_FILE}，每次入库都会重新应用。")
         return
     texts = forms.item_texts(review)
+    checks = iter(review["checks"])  # one per duty-count check, in the order of the overrides
     for o, raw in zip(overrides, review["overrides"], strict=True):
-        state = ":green-badge[生效]" if raw["applies"] else ":violet-badge[不再匹配]"
+        check = next(checks) if o.action is Action.EXPECT else None
+        failed = check is not None and check["found"] is not None and check["found"] != check["expected"]
+        state = (":violet-badge[不再匹配]" if not raw["applies"] else ":red-badge[核对未通过]" if failed
+                 else ":green-badge[生效]")
         when = o.at.replace("T", " ")[:SAVED_AT_CHARS]
         who = " · ".join(x for x in (o.by or forms.ANONYMOUS, when, f"原因：{o.why}" if o.why else "") if x)
         st.markdown(f"{state} {render.escape_markdown(forms.describe(o, texts))}" + render.HARD_BREAK
@@ -149,7 +154,8 @@ def document_view(services: Services, doc: str, audience: Audience) -> None:
                 "通知、制度这类本来没有岗位的文档不用处理。")
     for index in range(len(review["roles"])):
         show_role(services, review, index)
-    with st.expander("从大纲节点添加岗位", icon=":material/add:", expanded=not review["roles"]):
+    with st.expander("从大纲节点添加岗位", icon=":material/add:", expanded=not review["roles"],
+                     key=forms.field_key(doc, "add", "form", forms.generation())):
         forms.add_form(services, review)
     show_overrides(review, overrides)
 
@@ -157,7 +163,6 @@ def document_view(services: Services, doc: str, audience: Audience) -> None:
 def main() -> None:
     services = resources.services()
     viewer = auth.require("trainer")
-    forms.reset_if_saved()
     st.title("岗位核对")
     st.caption("核对每个文档解析出的岗位和职责：改名、加别名、合并、删掉不是岗位的、补上漏掉的、移动放错的条目。"
                "更正保存在语料目录的 roles.yaml 里，保存后自动重新入库，对话马上按更正后的岗位回答。")
