@@ -200,6 +200,11 @@ def _apply_one(o: Override, roles: list[Role], root: Section, doc_id: str, title
     return roles  # EXPECT changes nothing; it is checked after all others
 
 
+def checked_role(o: Override, roles: list[Role]) -> Role | None:
+    """The role a duty-count check (`expect`) counts, among the document's roles after its overrides."""
+    return next((r for r in roles if _matches(r, o.role or "", o.section)), None)
+
+
 def apply_overrides(roles: list[Role], overrides: list[Override], root: Section, doc_id: str,
                     title: str) -> Applied:
     """The document's roles with its overrides applied in file order; the ones that no longer match listed."""
@@ -212,7 +217,7 @@ def apply_overrides(roles: list[Role], overrides: list[Override], root: Section,
         else:
             applied.roles = result
     for o in (o for o in mine if o.action is Action.EXPECT):
-        role = next((r for r in applied.roles if _matches(r, o.role or "", o.section)), None)
+        role = checked_role(o, applied.roles)
         if role is not None and len(role.duties) != o.duties:
             applied.failed_checks.append(f"{doc_id}: {role.name} has {len(role.duties)} duties, expected {o.duties}")
     return applied

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from ingest.chunk import ChunkLimits
 from ingest.load import LoadError, discover, doc_id_for, read_document
-from ingest.overrides import load_overrides
+from ingest.overrides import Action, Override, checked_role, load_overrides
 from ingest.process import process_document
 from kb.access import EVERYONE, Audience
 from kb.errors import DutyKBError
-from kb.records import item_anchor
+from kb.records import Role, item_anchor
 from kb.settings import Settings
 
 
@@ -32,18 +32,29 @@ def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Aud
     doc = read_document(paths[doc_id], [corpus]) if doc_id in paths else None
     if doc is None or not audience.may_see(doc.meta.visibility):
         raise UnknownDocument(f"{doc_id}: no such document in {corpus}")
-    processed = process_document(doc, _limits(settings), load_overrides(corpus))
+    overrides = load_overrides(corpus)
+    processed = process_document(doc, _limits(settings), overrides)
     sections = list(dict.fromkeys(c.section for c in processed.chunks if c.section))  # in reading order
+    mine = [o for o in overrides if o.doc == doc_id]
+    unmatched = set(processed.unmatched_overrides)
     return {
         "doc": doc_id, "title": processed.title,
         "roles": [{"name": r.name, "aliases": r.aliases, "origin": r.origin, "section": r.section,
                    "duties": [{"n": d.n, "text": d.text, "anchor": item_anchor(d.text)} for d in r.duties]}
                   for r in processed.roles],
         "sections": sections,
-        "overrides": [o.model_dump(exclude_defaults=True, mode="json") for o in load_overrides(corpus)
-                      if o.doc == doc_id],
+        "overrides": [{**o.model_dump(exclude_defaults=True, mode="json"), "applies": o.describe() not in unmatched}
+                      for o in mine],
         "unmatched_overrides": processed.unmatched_overrides, "failed_checks": processed.failed_checks,
+        "checks": [_check(o, processed.roles) for o in mine if o.action is Action.EXPECT],
     }
+
+
+def _check(o: Override, roles: list[Role]) -> dict:
+    """A duty-count check: the count expected and the count the role has (None: no such role any more)."""
+    role = checked_role(o, roles)
+    return {"role": o.role, "section": o.section, "expected": o.duties,
+            "found": len(role.duties) if role is not None else None}
 
 
 def review_corpus(corpus: Path, settings: Settings, audience: Audience = EVERYONE) -> list[dict]:

@@ -6,6 +6,8 @@ user's app role do not open.
 """
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from app_driver import APP, TIMEOUT_S
 from conftest import RESTRICTED_MARKERS
@@ -21,8 +23,8 @@ from kb.users import set_user
 
 CHAT_PAGE, ROLES_PAGE = "apps/ui/chat_page.py", "apps/ui/roles_page.py"
 CURATION_PAGE, HITTEST_PAGE, EVALS_PAGE = "apps/ui/curation_page.py", "apps/ui/hittest_page.py", "apps/ui/evals_page.py"
-LEXICON_PAGE = "apps/ui/lexicon_page.py"
-ALL_PAGES = [CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, HITTEST_PAGE, LEXICON_PAGE, EVALS_PAGE]
+LEXICON_PAGE, ROLE_REVIEW_PAGE = "apps/ui/lexicon_page.py", "apps/ui/role_review_page.py"
+ALL_PAGES = [CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, ROLE_REVIEW_PAGE, HITTEST_PAGE, LEXICON_PAGE, EVALS_PAGE]
 REPO = APP.parent
 PASSWORD = "correct horse"
 USERS = {  # username: (app role, groups)
@@ -111,8 +113,8 @@ def test_sign_in_is_required_and_a_wrong_password_is_refused(env):
 
 @pytest.mark.parametrize("username,pages", [
     ("reader", {CHAT_PAGE, ROLES_PAGE}),
-    ("trainer", {CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, HITTEST_PAGE, LEXICON_PAGE}),
-    ("editor", {CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, HITTEST_PAGE, LEXICON_PAGE, EVALS_PAGE}),
+    ("trainer", {CHAT_PAGE, ROLES_PAGE, CURATION_PAGE, ROLE_REVIEW_PAGE, HITTEST_PAGE, LEXICON_PAGE}),
+    ("editor", set(ALL_PAGES)),
 ])
 def test_the_navigation_holds_only_the_pages_of_the_users_role(env, username, pages):
     at = sign_in(username)
@@ -126,7 +128,7 @@ def test_the_navigation_holds_only_the_pages_of_the_users_role(env, username, pa
 
 @pytest.mark.parametrize("page,app_role,needed", [
     (CURATION_PAGE, "reader", "培训师"), (HITTEST_PAGE, "reader", "培训师"),
-    (LEXICON_PAGE, "reader", "培训师"), (EVALS_PAGE, "trainer", "评测编辑")])
+    (LEXICON_PAGE, "reader", "培训师"), (ROLE_REVIEW_PAGE, "reader", "培训师"), (EVALS_PAGE, "trainer", "评测编辑")])
 def test_a_restricted_page_run_directly_checks_the_role_itself(env, page, app_role, needed):
     at = AppTest.from_file(str(REPO / page), default_timeout=TIMEOUT_S)
     at.session_state[VIEWER_KEY] = Viewer("someone", "someone", app_role, PUBLIC)
@@ -177,6 +179,34 @@ def test_hit_tests_and_the_corpus_list_follow_the_trainers_groups(env):
     run(hr)
     hr.text_input(key=QUESTION_KEY).set_value("薪酬数据保存在哪里")
     assert "加密盘" in shown_text(run(hr))
+
+
+def test_role_review_lists_the_trainers_documents_and_signs_corrections_with_their_name(env, restricted_settings,
+                                                                                       tmp_path):
+    from apps.ui import role_review_forms as forms
+    from apps.ui.role_review_page import DOC_KEY
+    from ingest.overrides import load_overrides
+
+    corpus, home = tmp_path / "corpus", tmp_path / "home"  # this test saves: its own copy of corpus and index
+    shutil.copytree(restricted_settings.corpus, corpus)
+    shutil.copytree(restricted_settings.home, home)
+    env.setenv("DUTYKB_CORPUS", str(corpus))
+    env.setenv("DUTYKB_HOME", str(home))
+    at = sign_in("trainer")
+    run(at.switch_page(ROLE_REVIEW_PAGE))
+    assert at.radio(key=DOC_KEY).options == ["《後場老師職責》"]  # no restricted entry, not even its title
+    assert not leaks(shown_text(at))
+    hr = sign_in("hr_trainer")
+    run(hr.switch_page(ROLE_REVIEW_PAGE))
+    hr.radio(key=DOC_KEY).set_value("hr-pay.md")
+    run(hr)
+    field_key = forms.field_key("hr-pay.md", "0", "action")
+    hr.button_group(key=field_key).set_value("expect")
+    run(hr)
+    hr.button(key=forms.field_key("hr-pay.md", "0", "save")).click()
+    run(hr)
+    saved = [(o.doc, o.role, o.duties, o.by) for o in load_overrides(corpus)]
+    assert saved == [("hr-pay.md", "薪酬专员", 3, "hr_trainer")]  # signed with the signed-in user
 
 
 def test_signing_out_ends_the_conversation(env):

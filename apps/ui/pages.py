@@ -1,4 +1,5 @@
-"""The app's pages, in one list: chat and roles for new hires, curation and evaluation for trainers and editors."""
+"""The app's pages, in one list: chat and roles for new hires, curation, role review and evaluation for trainers and
+editors."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,14 +19,15 @@ APP_ICON = UI_DIR / "static" / "icon.png"
 CHAT_PAGE = UI_DIR / "chat_page.py"
 ROLES_PAGE = UI_DIR / "roles_page.py"
 CURATION_PAGE = UI_DIR / "curation_page.py"
+ROLE_REVIEW_PAGE = UI_DIR / "role_review_page.py"
 HITTEST_PAGE = UI_DIR / "hittest_page.py"
 LEXICON_PAGE = UI_DIR / "lexicon_page.py"
 EVALS_PAGE = UI_DIR / "evals_page.py"
 
 
 # Each page's address under the app (http://host/hit-test); serve.py answers deep links to them.
-URL_PATHS = {ROLES_PAGE: "roles", CURATION_PAGE: "curation", HITTEST_PAGE: "hit-test", LEXICON_PAGE: "lexicon",
-             EVALS_PAGE: "evals"}
+URL_PATHS = {ROLES_PAGE: "roles", CURATION_PAGE: "curation", ROLE_REVIEW_PAGE: "role-review", HITTEST_PAGE: "hit-test",
+             LEXICON_PAGE: "lexicon", EVALS_PAGE: "evals"}
 
 
 def pages(app_role: str) -> list[st.Page]:
@@ -35,6 +37,8 @@ def pages(app_role: str) -> list[st.Page]:
         ("reader", st.Page(ROLES_PAGE, title="岗位", icon=":material/badge:", url_path=URL_PATHS[ROLES_PAGE])),
         ("trainer", st.Page(CURATION_PAGE, title="条目管理", icon=":material/edit_note:",
                             url_path=URL_PATHS[CURATION_PAGE])),
+        ("trainer", st.Page(ROLE_REVIEW_PAGE, title="岗位核对", icon=":material/fact_check:",
+                            url_path=URL_PATHS[ROLE_REVIEW_PAGE])),
         ("trainer", st.Page(HITTEST_PAGE, title="命中测试", icon=":material/target:",
                             url_path=URL_PATHS[HITTEST_PAGE])),
         ("trainer", st.Page(LEXICON_PAGE, title="词典", icon=":material/dictionary:",
