@@ -304,6 +304,10 @@ def link_targets(page) -> list[str]:
     return page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
 
 
+def font_size(locator) -> float:
+    return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
 def test_addresses_quoted_from_a_document_are_text_not_links(linked_app_url, browser):
     from conftest import LINKED_ADDRESSES
 
@@ -321,6 +325,10 @@ def test_addresses_quoted_from_a_document_are_text_not_links(linked_app_url, bro
     goto_page(page, f"{linked_app_url}/roles", "岗位职责一览")
     page.get_by_text("报修单一律在", exact=False).first.wait_for()
     assert not [href for href in link_targets(page) if "example" in href]
+    title, document, role = (font_size(page.get_by_role("heading", name=name).first)
+                             for name in ("岗位职责一览", "网络报修规定", "网管员"))
+    assert title > document > role, (title, document, role)  # the document's title heads its roles, under the page's
+    shoot(page, "roles")
     assert not settle(page, log)
 
 

@@ -1,7 +1,9 @@
-"""Sources that read well on real documents: a whole list is one source card, and a list item is not an article.
+"""Sources that read well on real documents: a whole list is one source card, a list item is not an article, and
+the 岗位 page is headed by document titles, not by an article's sentence.
 
-Each test failed before its fix: a duty list came with one card per item (seven cards, one breadcrumb), and the
-items （一）（二） of 第三条 were labelled 第1条, 第2条 as if they were articles.
+Each test failed before its fix: a duty list came with one card per item (seven cards, one breadcrumb), the
+items （一）（二） of 第三条 were labelled 第1条, 第2条 as if they were articles, and the roles of an article at a
+document's top were grouped under a heading the size of the page title that was the article's whole sentence.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from ingest.pipeline import run_ingest
 from kb.answer import Answerer
 from kb.knowledge import KnowledgeBase
 
+ROLES_PAGE = "apps/ui/roles_page.py"
 TITLE = "小区物业管理规定"
 # laid out as the traffic rules in evals/corpora/real are: articles before the first chapter, one of them
 # giving a post its duties in a list, and a later article holding the owners' duties as a list
@@ -73,3 +76,15 @@ def test_a_whole_duty_list_is_one_source_card(seed_settings, monkeypatch):
     message = at.chat_message[-1]
     assert "值班长的岗位职责（共7条）" in message.markdown[0].value
     assert len(message.expander) == 1, [e.label for e in message.expander]
+
+
+def test_roles_are_headed_by_their_document_title_not_an_articles_sentence(regulation, monkeypatch):
+    monkeypatch.setenv("DUTYKB_HOME", str(regulation.home))
+    monkeypatch.setenv("DUTYKB_CORPUS", str(regulation.corpus))
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S).run()
+    at.switch_page(ROLES_PAGE).run()
+    assert not at.exception
+    assert not at.header  # a group heading sits a size under the page title
+    assert [h.value for h in at.subheader] == [TITLE]
+    headings = [h.value for h in at.subheader] + [c.value for c in at.caption if "个岗位" in c.value]
+    assert not any("承担以下工作" in h for h in headings), headings
