@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from kb.access import PUBLIC, Audience
 from kb.blocks import strip_marker
-from kb.clauses import chunk_kind, numbered_groups
+from kb.clauses import chunk_kind, number_groups
 from kb.compose import answer_of, write
 from kb.firstline import block_count, first_line
 from kb.knowledge import KnowledgeBase
@@ -213,7 +213,7 @@ class AnswerStream:
         chunks = {hit.chunk.chunk_id: hit.chunk for hit in draft.hits}
         citations = [replace(c, item_kind=chunk_kind(chunks[c.chunk_id], c.items)) if c.chunk_id in chunks else c
                      for c in checked.citations]
-        numbered_groups(citations)
+        number_groups(citations)
         return replace(checked, citations=citations, level=extractive.level, understood_as=extractive.understood_as,
                        notice=extractive.notice, degraded=extractive.degraded,
                        question=extractive.question, confidence=extractive.confidence)

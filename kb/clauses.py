@@ -93,7 +93,7 @@ def group_citations(citations: list[Citation]) -> list[SourceGroup]:
     return list(groups.values())
 
 
-def numbered_groups(citations: list[Citation]) -> None:
+def number_groups(citations: list[Citation]) -> None:
     """Set each citation's `group`: the 1-based number of its source card."""
     keys = {source_key(g.citations[0]): i for i, g in enumerate(group_citations(citations), 1)}
     for citation in citations:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.blocks import ELLIPSIS, clean_label, clean_section
-from kb.clauses import chunk_kind, numbered_groups
+from kb.clauses import chunk_kind, number_groups
 from kb.levels import Level, Missing, Verdict
 from kb.normalize import to_script_of
 from kb.query import Query
@@ -69,7 +69,7 @@ def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, in
         items = [members[0].n] if members[0].n is not None else []
         citations.append(Citation(numbers[key], chunk.chunk_id, chunk.doc_id, chunk.title,
                                   clean_section(chunk.section), items, _quote(members), chunk_kind(chunk, items)))
-    numbered_groups(citations)
+    number_groups(citations)
     out = []
     for line in lines:
         rows = line.text.split("\n")
