@@ -61,10 +61,16 @@ def chunk_kind(chunk: Chunk, items: list[int]) -> str:
 class SourceGroup:
     """The citations of an answer that quote one block: one source card."""
 
-    title: str
-    section: str
-    doc_id: str
     citations: list[Citation] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        return self.citations[0].doc_id
+
+    @property
+    def where(self) -> str:
+        """《title》 section, shared by every citation of the block."""
+        return self.citations[0].where
 
     @property
     def numbers(self) -> list[int]:
@@ -88,8 +94,7 @@ def group_citations(citations: list[Citation]) -> list[SourceGroup]:
     groups: dict[tuple[str, str, str], SourceGroup] = {}
     for citation in citations:
         key = source_key(citation)
-        groups.setdefault(key, SourceGroup(citation.title, citation.section, citation.doc_id)).citations.append(
-            citation)
+        groups.setdefault(key, SourceGroup()).citations.append(citation)
     return list(groups.values())
 
 

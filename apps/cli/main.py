@@ -169,7 +169,7 @@ def _print_answer(answer) -> None:
                 print(f"[{c.n}] {c.label}\n    {c.quote}")
                 continue
             clauses = "、".join(group.clauses)
-            print(f"[{numbers_text(group.numbers)}] {group.citations[0].where}"
+            print(f"[{numbers_text(group.numbers)}] {group.where}"
                   + (f"{BREADCRUMB_SEP}{clauses}" if clauses else ""))
             for c in group.citations:
                 print(f"    [{c.n}] " + c.quote.replace("\n", "\n        "))

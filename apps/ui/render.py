@@ -154,7 +154,7 @@ def clause_label(numbers: list[int], kind: str) -> str:
 def group_label(group: SourceGroup) -> str:
     """A source card's label: the answer's markers it holds and the block once, with its item ranges:
     [1–11] 《title》 section › 第1–11项."""
-    label = escape_markdown(f"[{numbers_text(group.numbers)}] {group.citations[0].where}")
+    label = escape_markdown(f"[{numbers_text(group.numbers)}] {group.where}")
     clauses = [unbroken(clause) for clause in group.clauses]
     return label + (escape_markdown(BREADCRUMB_SEP) + "、".join(clauses) if clauses else "")
 
