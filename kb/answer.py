@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 
 from kb.access import PUBLIC, Audience
 from kb.blocks import strip_marker
+from kb.clauses import chunk_kind, number_groups
 from kb.compose import answer_of, write
 from kb.firstline import block_count, first_line
 from kb.knowledge import KnowledgeBase
@@ -209,7 +210,11 @@ class AnswerStream:
         if extractive.level == Level.PARTIAL.value:  # say first what the documents do not cover
             lead = extractive.answer.split("\n", 1)[0]
             text = lead + "\n" + text
-        return replace(checked, level=extractive.level, understood_as=extractive.understood_as,
+        chunks = {hit.chunk.chunk_id: hit.chunk for hit in draft.hits}
+        citations = [replace(c, item_kind=chunk_kind(chunks[c.chunk_id], c.items)) if c.chunk_id in chunks else c
+                     for c in checked.citations]
+        number_groups(citations)
+        return replace(checked, citations=citations, level=extractive.level, understood_as=extractive.understood_as,
                        notice=extractive.notice, degraded=extractive.degraded,
                        question=extractive.question, confidence=extractive.confidence)
 

@@ -2,7 +2,8 @@
 
 Quoted text keeps the document's characters exactly, in the answer and in its citations; only
 the answer's own words (first line, partial and abstention sentences) follow the asker's script.
-A citation names a real item number or none (sentences of one paragraph share one citation), a
+A citation names a real item number or none (sentences of one paragraph share one citation), and
+says whether it is an article or a list item (kb.clauses); citations of one block share a source card; a
 rule quoted twice is quoted once, and labels carry no Markdown syntax. Nested steps are indented
 with ideographic spaces, which survive Markdown rendering and terminals alike.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kb.blocks import ELLIPSIS, clean_label, clean_section
+from kb.clauses import chunk_kind, number_groups
 from kb.levels import Level, Missing, Verdict
 from kb.normalize import to_script_of
 from kb.query import Query
@@ -53,7 +55,8 @@ def _quote(lines: list[Quoted]) -> str:
 
 
 def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, int]]:
-    """Answer lines with [n] markers, and one citation per distinct source key, numbered by first use."""
+    """Answer lines with [n] markers, and one citation per distinct source key, numbered by first use; the
+    citations of one block share a source card (their `group`, kb.clauses)."""
     grouped: dict[tuple, list[Quoted]] = {}
     for line in lines:
         if line.key is not None:
@@ -65,7 +68,8 @@ def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, in
         assert chunk is not None  # cited lines always have a source
         items = [members[0].n] if members[0].n is not None else []
         citations.append(Citation(numbers[key], chunk.chunk_id, chunk.doc_id, chunk.title,
-                                  clean_section(chunk.section), items, _quote(members)))
+                                  clean_section(chunk.section), items, _quote(members), chunk_kind(chunk, items)))
+    number_groups(citations)
     out = []
     for line in lines:
         rows = line.text.split("\n")

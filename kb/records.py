@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from kb.clauses import ITEM, clause_text
 from kb.frontmatter import EntryMeta
 from kb.normalize import normalize_name
 from kb.outline import Block
@@ -151,7 +152,11 @@ class Hit:
 
 @dataclass
 class Citation:
-    """One numbered source of an answer: the chunk, the item numbers and the exact quoted text."""
+    """One numbered source of an answer: the chunk, the item numbers and the exact quoted text.
+
+    `item_kind` says what the numbers are (kb.clauses: the document's own articles, 第k条, or list
+    items, 第k项); `group` numbers the source card the citation shares with the others of its block
+    (0: not grouped yet). Both have defaults, so citations stored before them still load."""
 
     n: int
     chunk_id: str
@@ -160,18 +165,24 @@ class Citation:
     section: str
     items: list[int]
     quote: str
+    item_kind: str = ITEM
+    group: int = 0
+
+    @property
+    def where(self) -> str:
+        """《title》 section — the block a new hire can look up (document words as written)."""
+        return f"《{self.title}》" + (f" {self.section}" if self.section and self.section != self.title else "")
 
     @property
     def label(self) -> str:
-        """《title》 section › 第k条 — the clause a new hire can look up (the label's own words in Simplified)."""
-        where = f"《{self.title}》" + (f" {self.section}" if self.section and self.section != self.title else "")
-        if self.items:
-            where += BREADCRUMB_SEP + "、".join(f"第{n}条" for n in self.items)
-        return where
+        """《title》 section › 第k项 (or 第k条 for an article; the label's own words in Simplified)."""
+        clause = clause_text(self.items, self.item_kind)
+        return self.where + (BREADCRUMB_SEP + clause if clause else "")
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "chunk_id": self.chunk_id, "doc_id": self.doc_id, "title": self.title,
-                "section": self.section, "items": list(self.items), "quote": self.quote}
+                "section": self.section, "items": list(self.items), "quote": self.quote,
+                "item_kind": self.item_kind, "group": self.group}
 
 
 @dataclass

@@ -8,6 +8,7 @@ from kb.normalize import is_traditional, normalize
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "suggestions", "level", "degraded", "notice"}
 CITATION_KEYS = {"n", "chunk_id", "doc_id", "title", "section", "items", "quote"}
+ADDED_CITATION_KEYS = {"item_kind", "group"}  # added compatibly: the source card a citation shares, article or item
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,9 @@ def test_duty_question_returns_the_whole_list_in_order_each_item_cited(answerer)
     assert [c.items for c in answer.citations] == [[n] for n in range(1, 8)]
     sixth = answer.citations[5]
     assert sixth.quote == "負責漫遊客戶投訴的處理;"
-    assert sixth.label.endswith("三、值班長崗位職責 › 第6条") and sixth.label.startswith("《後場老師職責》")
+    assert sixth.label.endswith("三、值班長崗位職責 › 第6项") and sixth.label.startswith("《後場老師職責》")
     assert [n for _, n in quoted_lines(answer)] == list(range(1, 8))
+    assert {(c.group, c.item_kind) for c in answer.citations} == {(1, "item")}  # one block: one source card
 
 
 def test_own_words_follow_the_asker_script_and_quotes_stay_as_written(answerer):
@@ -129,7 +131,9 @@ def test_cli_ask_json_contract(seed_settings, capsys):
     payload = json.loads(capsys.readouterr().out)
     assert set(payload) == ANSWER_KEYS and payload["mode"] == "extractive" and payload["abstained"] is False
     assert payload["level"] == "answered" and payload["degraded"] is False and payload["notice"] is None
-    assert payload["citations"] and all(set(c) == CITATION_KEYS for c in payload["citations"])
+    assert payload["citations"] and all(set(c) == CITATION_KEYS | ADDED_CITATION_KEYS for c in payload["citations"])
+    groups = [c["group"] for c in payload["citations"]]
+    assert groups[0] == 1 and groups == sorted(groups)  # cards numbered by first use
     assert any("等待人數>10人" in c["quote"] for c in payload["citations"])
 
 
@@ -149,3 +153,12 @@ def test_off_topic_question_abstains_with_suggestions_and_no_citations(answerer,
     assert ("没有找到" in answer.answer) or ("沒有找到" in answer.answer)
     assert answer.suggestions and all(s in answer.answer for s in answer.suggestions)
     assert all(len(s) <= 16 and not s.endswith(("…", ":", "：")) for s in answer.suggestions)
+
+
+def test_cli_ask_prints_a_whole_list_as_one_source_with_its_items_under_it(seed_settings, answerer, capsys):
+    assert main(["ask", "值班长的岗位职责是什么", "--home", str(seed_settings.home)]) == 0
+    sources = capsys.readouterr().out.split("来源：", 1)[1].strip().splitlines()
+    assert sources[0] == ("[1–7] 《後場老師職責》 ⑩ 客服部門後台支撐崗位職責 › 第三節 工作職責 › 三、值班長崗位職責"
+                          " › 第1–7项")
+    citations = answerer.answer("值班长的岗位职责是什么").citations
+    assert sources[1:] == [f"    [{c.n}] {c.quote}" for c in citations] and len(citations) == 7

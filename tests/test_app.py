@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from apps.ui import render
 from apps.ui.chat_page import GROUP_KEY, NEW_CHAT_KEY, ROLE_KEY
-from apps.ui.roles_page import SEARCH_KEY
+from apps.ui.roles_page import ROLE_HEADING, SEARCH_KEY
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
+from kb.clauses import ITEM
 from kb.feedback import DOWN, FEEDBACK_FILENAME, UP, FeedbackStore
 from kb.records import Citation
 from kb.tokenize import Tokenizer
@@ -52,6 +53,12 @@ def answer_text(message) -> str:
     return plain(message.markdown[0].value)
 
 
+def role_names(at: AppTest) -> list[str]:
+    """The role cards' names on the 岗位 page, highlights removed."""
+    return [re.sub(r":orange\[\*\*(.*?)\*\*\]", r"\1", plain(m.value.removeprefix(ROLE_HEADING)))
+            for m in at.markdown if m.value.startswith(ROLE_HEADING)]
+
+
 @pytest.fixture
 def app(seed_settings, monkeypatch) -> AppTest:
     return start(seed_settings.home, monkeypatch)
@@ -79,8 +86,8 @@ def test_simplified_question_is_answered_with_cited_sources(app):
     assert "提前10-15分鍾到達工作崗位" in text  # the quote, as the document writes it
     assert render.citation_marker(1) in message.markdown[0].value
     labels = [plain(e.label) for e in message.expander]
-    assert labels and "一、交制度" in labels[0] and labels[0].startswith("[1] 《後場老師職責》")
-    assert labels[0].endswith(render.clause_number(1))  # the UI's words (Simplified), kept on one line
+    assert labels and "一、交制度" in labels[0] and labels[0].startswith("[1–3] 《後場老師職責》")
+    assert labels[0].endswith(render.clause_label([1, 2, 5], ITEM))  # the UI's words (Simplified), on one line
     quote = message.expander[0].markdown[0].value
     assert render.mark("提前") in quote  # matched words are highlighted in the Traditional quote
     assert "回答方式：原文摘录" in plain(message.caption[-1].value)
@@ -112,8 +119,10 @@ def test_role_picker_scopes_my_duties(app):
     message = ask(app, "我的岗位职责是什么")
     text = answer_text(message)
     assert "值班长的岗位职责（共7条）" in text and "負責漫遊客戶投訴的處理" in text
-    assert len(message.expander) == 7
-    assert all("三、值班長崗位職責" in e.label for e in message.expander)
+    [source] = message.expander  # the whole list is one source, not seven cards with one breadcrumb
+    assert "三、值班長崗位職責" in source.label and source.label.endswith(render.clause_label(list(range(1, 8)), ITEM))
+    quotes = source.markdown[0].value
+    assert all(render.citation_marker(n) in quotes for n in range(1, 8)) and "負責漫遊客戶投訴的處理" in quotes
     assert "已选岗位：值班長" in plain(message.caption[-1].value)
 
 
@@ -141,7 +150,7 @@ def test_starter_button_asks_its_question(app):
     next(b for b in app.button if b.label == "值班长的岗位职责是什么").click().run()  # UI text: Simplified
     assert not app.exception
     message = app.chat_message[-1]
-    assert "負責漫遊客戶投訴的處理" in answer_text(message) and len(message.expander) == 7
+    assert "負責漫遊客戶投訴的處理" in answer_text(message) and len(message.expander) == 1
 
 
 def test_thumbs_are_saved_with_the_answer_and_can_be_changed(own_home, monkeypatch):
@@ -168,27 +177,73 @@ def test_new_conversation_clears_the_history(app):
 def test_roles_page_lists_every_role_and_search_filters(app):
     app.switch_page(ROLES_PAGE).run()
     assert not app.exception
-    names = [plain(s.value) for s in app.subheader]
+    names = role_names(app)
     assert "值班長" in names and "控球後衛" in names
-    groups = [plain(h.value) for h in app.header]  # one organisation's posts together
-    call_centre = next(i for i, g in enumerate(groups) if "客服部門後台支撐崗位職責" in g)
-    basketball = next(i for i, g in enumerate(groups) if "籃球" in g)
-    assert call_centre != basketball and len(groups) == len(set(groups))
+    assert [plain(h.value) for h in app.subheader] == ["後場老師職責"]  # the document's title heads its roles
+    sections = [plain(c.value) for c in app.caption if "个岗位" in c.value]  # one organisation's posts together
+    assert "客服部門後台支撐崗位職責 · 9 个岗位" in sections and "籃球五個位置各要擔任什麼職責 · 5 个岗位" in sections
     assert names.index("值班長") > names.index("控球後衛")  # document order: ⑥ before ⑩
     duties = "".join(plain(m.value) for m in app.markdown)
     assert "負責漫遊客戶投訴的處理" in duties
     assert any("三、值班長崗位職責" in plain(c.value) for c in app.caption)
 
     app.text_input(key=SEARCH_KEY).set_value("投诉").run()  # Simplified query, Traditional duties
-    names = [plain(s.value) for s in app.subheader]
+    names = role_names(app)
     assert "值班長" in names and "控球後衛" not in names
     assert any(render.mark("投訴") in m.value for m in app.markdown)
 
     app.text_input(key=SEARCH_KEY).set_value("point guard").run()  # an alias, any case
-    assert [plain(s.value) for s in app.subheader] == ["控球後衛"]
+    assert role_names(app) == ["控球後衛"]
 
     app.text_input(key=SEARCH_KEY).set_value("年终奖").run()
-    assert not app.subheader and "没有找到" in app.info[0].value
+    assert not role_names(app) and not app.subheader and "没有找到" in app.info[0].value
+
+
+REAL_DOCS = Path(__file__).resolve().parent.parent / "evals" / "corpora" / "real" / "docs"
+# two regulations nobody here wrote: articles numbered 第X条, some holding lists （一）（二）…; the traffic rules
+# define a role inside an article whose heading is a whole sentence (第五条 交通协管员可以…承担以下工作：)
+REGULATIONS = ("物业管理条例.md", "交通警察道路执勤执法工作规范.md")
+
+
+@pytest.fixture(scope="module")
+def regulations(tmp_path_factory, embedding_cache):
+    from kb.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("regulations")
+    for name in REGULATIONS:
+        shutil.copy(REAL_DOCS / name, corpus / name)
+    settings = Settings(home=tmp_path_factory.mktemp("regulations-home"), corpus=corpus,
+                        embedding_cache=embedding_cache)
+    run_ingest(settings, show_progress=False)
+    return settings
+
+
+@pytest.fixture
+def regulation_app(regulations, monkeypatch) -> AppTest:
+    return start(regulations.home, monkeypatch, DUTYKB_CORPUS=str(regulations.corpus))
+
+
+def test_list_items_are_labelled_xiang_and_articles_tiao(regulation_app):
+    message = ask(regulation_app, "业主有哪些义务")
+    [source] = message.expander  # 第七条's six duties: one card
+    label = plain(source.label)
+    assert "第七条 业主在物业管理活动中" in label and label.endswith(render.clause_label(list(range(1, 7)), ITEM))
+
+    message = ask(regulation_app, "物业服务企业可以将专项服务业务委托给专业性服务企业吗")
+    quoted = next(e for e in message.expander if "第三十九条" in e.markdown[0].value)
+    clause = plain(quoted.label).rsplit("› ", 1)[-1].replace(render.NO_BREAK, "")
+    assert re.fullmatch(r"第39(、\d+)*条", clause), clause  # the document's own article numbers
+
+
+def test_roles_page_heads_each_group_with_its_document_title_and_a_short_section(regulation_app):
+    regulation_app.switch_page(ROLES_PAGE).run()
+    assert not regulation_app.exception
+    assert sorted(plain(h.value) for h in regulation_app.subheader) == sorted(
+        ["物业管理条例", "交通警察道路执勤执法工作规范"])
+    assert not regulation_app.header  # nothing on the page is sized like its title
+    sections = [plain(c.value) for c in regulation_app.caption if "个岗位" in c.value]
+    assert "第五条 · 1 个岗位" in sections  # the article's number, not its sentence
+    assert not any("承担以下工作" in s for s in sections)
 
 
 NIGHT_SHIFT_DOC = """---
@@ -206,14 +261,14 @@ def test_a_newly_published_build_is_picked_up_without_a_restart(make_settings, s
     run_ingest(settings, show_progress=False)
     at = start(settings.home, monkeypatch)
     at.switch_page(ROLES_PAGE).run()
-    before = len(at.subheader)
-    assert "夜班值守员" not in [plain(s.value) for s in at.subheader]
+    before = len(role_names(at))
+    assert "夜班值守员" not in role_names(at)
     assert f"{before} 个岗位" in at.sidebar.caption[-1].value
 
     (seed_copy / "night.md").write_text(NIGHT_SHIFT_DOC, encoding="utf-8")
     run_ingest(settings, show_progress=False)
     at.run()
-    assert not at.exception and "夜班值守员" in [plain(s.value) for s in at.subheader]
+    assert not at.exception and "夜班值守员" in role_names(at)
     assert f"{before + 1} 个岗位" in at.sidebar.caption[-1].value
 
 

@@ -87,7 +87,7 @@ def test_run_a_suite_from_the_page_and_read_the_report(home, seed_settings):
     by_tag = at.dataframe[1].value
     assert set(by_tag["标签"]) == {"procedure", "unanswerable"}
     assert "提前10-15分鍾到達工作崗位" in texts(at.markdown)  # the drilled-into case's answer, quoted as written
-    assert any(plain(e.label).startswith("[1] 《後場老師職責》") for e in at.expander)
+    assert any(plain(e.label).startswith("[1–3] 《後場老師職責》") for e in at.expander)  # one card per block
 
     click(at, evals_page.RUN_KEY)  # a second run is compared with the first and joins the history
     assert len(RunStore(home).paths()) == 2

@@ -11,7 +11,7 @@ from conftest import CORPUS, SEED_NAME
 from apps.ui import curation_page as cur
 from apps.ui import entry_list, render
 from apps.ui.eval_report_view import run_axis_labels
-from apps.ui.hit_view import items_text
+from kb.clauses import ARTICLE, ITEM, clause_text, group_citations, numbers_text
 from kb.records import Citation
 
 CURATION_PAGE = "apps/ui/curation_page.py"
@@ -46,12 +46,26 @@ def test_a_new_entry_takes_its_file_name_from_the_title_until_the_trainer_types_
     assert not at.exception
 
 
-def test_source_labels_use_the_ui_script_for_clause_numbers_and_keep_them_on_one_line():
-    citation = Citation(n=2, chunk_id="c", doc_id=SEED_NAME, title="後場老師職責", section="三、值班長崗位職責",
-                        items=[6, 12], quote="")
-    label = render.source_label(citation)
-    assert label == ("\\[2\\] 《後場老師職責》 三、值班長崗位職責 › "
-                     "第\u20606\u2060条、第\u206012\u2060条")  # document words as written, 条 in Simplified
+def duty_citation(n: int, item: int, kind: str = ITEM) -> Citation:
+    return Citation(n=n, chunk_id="c", doc_id=SEED_NAME, title="後場老師職責", section="三、值班長崗位職責",
+                    items=[item], quote="負責現場管理。", item_kind=kind)
+
+
+def test_a_whole_list_is_one_source_label_with_its_item_range_kept_on_one_line():
+    [group] = group_citations([duty_citation(n, n) for n in range(1, 12)])
+    label = render.group_label(group)
+    assert label == ("\\[1–11\\] 《後場老師職責》 三、值班長崗位職責 › "
+                     "第\u20601\u2060–\u206011\u2060项")  # document words as written, 项 in Simplified
+    quotes = render.group_quotes(group, ())
+    assert all(render.citation_marker(n) in quotes for n in range(1, 12))  # each item keeps its [n]
+    assert "**第\u20603\u2060项** 負責現場管理。" in quotes  # a quote without its own number is given it
+
+
+def test_articles_are_labelled_tiao_and_list_items_xiang():
+    article = duty_citation(2, 12, ARTICLE)
+    assert render.group_label(group_citations([article])[0]).endswith("第\u206012\u2060条")
+    assert article.label.endswith("› 第12条") and duty_citation(2, 12).label.endswith("› 第12项")
+    assert clause_text([6, 12]) == "第6、12项" and clause_text([]) == ""
 
 
 def test_highlights_are_coloured_text_not_padded_boxes():
@@ -61,9 +75,9 @@ def test_highlights_are_coloured_text_not_padded_boxes():
 
 
 def test_item_numbers_in_the_hit_table_are_short_ranges():
-    assert items_text([1, 2, 3, 4, 5, 6, 7]) == "1–7"
-    assert items_text([1, 2, 4, 11, 12]) == "1–2、4、11–12"
-    assert items_text([]) == ""
+    assert numbers_text([1, 2, 3, 4, 5, 6, 7]) == "1–7"
+    assert numbers_text([1, 2, 4, 11, 12]) == "1–2、4、11–12"
+    assert numbers_text([]) == ""
 
 
 def test_runs_on_the_history_axis_are_labelled_by_date_and_time_with_seconds_only_when_needed():

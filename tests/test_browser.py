@@ -42,7 +42,8 @@ EVAL_TIMEOUT_MS = 180_000
 SETTLE_MS = 1_500  # let a page finish its requests before its log is read
 CHOOSE_TRIES, CHOOSE_WAIT_MS = 5, 2_000
 NO_BREAK = "\u2060"
-CLAUSE_1 = NO_BREAK.join(("第", "1", "条"))
+CLAUSE_1 = NO_BREAK.join(("第", "1", "项"))  # a list item: 第k条 is said only of a document's own articles
+CLAUSE = re.compile("第" + NO_BREAK + r"\d+(" + NO_BREAK + "[–、]" + NO_BREAK + r"\d+)*" + NO_BREAK + "[项条]")
 OPEN_NOTICE = "未启用登录：所有人可用，只显示公开条目"
 
 SHIFT_SUITE = """suite: 交接班
@@ -328,6 +329,10 @@ def link_targets(page) -> list[str]:
     return page.locator("a[href]").evaluate_all("links => links.map(a => a.href)")
 
 
+def font_size(locator) -> float:
+    return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+
+
 def test_addresses_quoted_from_a_document_are_text_not_links(linked_app_url, browser):
     from conftest import LINKED_ADDRESSES
 
@@ -345,13 +350,32 @@ def test_addresses_quoted_from_a_document_are_text_not_links(linked_app_url, bro
     goto_page(page, f"{linked_app_url}/roles", "岗位职责一览")
     page.get_by_text("报修单一律在", exact=False).first.wait_for()
     assert not [href for href in link_targets(page) if "example" in href]
+    title, document, role = (font_size(page.get_by_role("heading", name=name).first)
+                             for name in ("岗位职责一览", "网络报修规定", "网管员"))
+    assert title > document > role, (title, document, role)  # the document's title heads its roles, under the page's
+    shoot(page, "roles")
     assert not settle(page, log)
+
+
+def one_source_card(message, items: list[int]):
+    """The one source card of a whole-list answer: labelled with the list's item range, each item's [n] inside."""
+    cards = message.get_by_test_id("stExpander")
+    assert cards.count() == 1, [c.inner_text() for c in cards.all()]
+    label = cards.first.locator("summary").get_by_test_id("stMarkdownContainer").inner_text()
+    first, last = items[0], items[-1]
+    assert NO_BREAK.join(("第", str(first), "–", str(last), "项")) in label, label
+    assert label.startswith(f"[{first}–{last}]"), label
+    return cards.first
 
 
 def test_a_follow_up_question_is_understood_from_the_turn_before(app_url, browser):
     page, log = open_page(browser, app_url)
     goto_page(page, app_url, "岗位职责助手")
-    ask(page, "值班长的职责是什么", "三、值班長崗位職責")
+    duties = ask(page, "值班长的职责是什么", "三、值班長崗位職責")
+    one_source_card(duties, list(range(1, 8)))
+    duties.get_by_test_id("stExpander").locator("summary").click()
+    duties.scroll_into_view_if_needed()
+    shoot(page, "chat-whole-list-desktop")
     follow_up = ask(page, "那质检员呢？", "四、質檢員崗位職責")
     text = follow_up.inner_text()
     assert "理解为：质检员的职责是什么？" in text and "质检员的岗位职责（共3条）" in text
@@ -365,10 +389,11 @@ def test_on_a_phone_a_source_label_never_splits_its_clause_number(app_url, brows
     page, log = open_page(browser, app_url, PHONE)
     goto_page(page, app_url, "岗位职责助手")
     message = ask(page, "值班长的岗位职责是什么", "三、值班長崗位職責")
-    message.get_by_test_id("stExpander").first.locator("summary").click()
+    card = one_source_card(message, list(range(1, 8)))
+    assert card.bounding_box()["height"] < PHONE["height"] / 4  # the sources take a line or three, not screens
+    card.locator("summary").click()
     summaries = message.get_by_test_id("stExpander").locator("summary").get_by_test_id("stMarkdownContainer")
-    clauses = [(summary, re.search("第" + NO_BREAK + r"\d+" + NO_BREAK + "条", summary.inner_text()).group())
-               for summary in summaries.all()]
+    clauses = [(summary, CLAUSE.search(summary.inner_text()).group()) for summary in summaries.all()]
     wrapped = 0
     for width in PHONE_WIDTHS:
         page.set_viewport_size({"width": width, "height": PHONE["height"]})

@@ -89,11 +89,14 @@ def _warn(notice: str | None) -> None:
 
 
 def _print_hits(query: str, hits) -> None:
+    from kb.clauses import chunk_kind, clause_text
+
     if not hits:
         print(f"「{query}」: 没有找到相关内容")
         return
     for hit in hits:
-        items = f" 第{','.join(map(str, hit.chunk.items))}条" if hit.chunk.items else ""
+        items = clause_text(hit.chunk.items, chunk_kind(hit.chunk, hit.chunk.items))
+        items = f" {items}" if items else ""
         role = f" [{hit.chunk.role}]" if hit.chunk.role else ""
         print(f"{hit.rank}. ({hit.score:.4f}) {hit.chunk.breadcrumb}{items}{role}")
         print("   " + hit.chunk.text.replace("\n", "\n   "))
@@ -171,13 +174,24 @@ def _interactive(run) -> int:
 
 
 def _print_answer(answer) -> None:
+    from kb.clauses import group_citations, numbers_text
+    from kb.records import BREADCRUMB_SEP
+
     if answer.understood_as and answer.understood_as != answer.question:
         print(f"（理解为：{answer.understood_as}）")
     print(answer.answer)
     if answer.citations:
         print("\n来源：")
-        for c in answer.citations:
-            print(f"[{c.n}] {c.label}\n    {c.quote}")
+        for group in group_citations(answer.citations):  # a whole list is one source, each item under it
+            if len(group.citations) == 1:
+                c = group.citations[0]
+                print(f"[{c.n}] {c.label}\n    {c.quote}")
+                continue
+            clauses = "、".join(group.clauses)
+            print(f"[{numbers_text(group.numbers)}] {group.where}"
+                  + (f"{BREADCRUMB_SEP}{clauses}" if clauses else ""))
+            for c in group.citations:
+                print(f"    [{c.n}] " + c.quote.replace("\n", "\n        "))
 
 
 def _error_json(question: str, exc: Exception) -> dict:

@@ -12,6 +12,7 @@ from apps.ui.conversation import Turn
 from apps.ui.resources import Services
 from apps.ui.role_groups import group_roles
 from kb.access import Audience
+from kb.clauses import group_citations
 from kb.normalize import normalize, to_simplified
 from kb.records import Role
 from kb.retrieve import QueryError
@@ -87,11 +88,12 @@ def show_sources(turn: Turn, services: Services) -> None:
     if not citations:
         return
     terms = render.question_terms(turn.question, services.kb.build.lexical.tokenizer)
-    st.caption(f"出处（{len(citations)}）")
-    for citation in citations:
-        with st.expander(render.source_label(citation), icon=":material/format_quote:"):
-            st.markdown(render.highlight(citation.quote, terms))
-            st.caption(f"文件：{render.escape_markdown(citation.doc_id)}")
+    groups = group_citations(citations)
+    st.caption(f"出处（{len(groups)}）")
+    for group in groups:  # one card per quoted block, not one per item: a whole list is one source
+        with st.expander(render.group_label(group), icon=":material/format_quote:"):
+            st.markdown(render.group_quotes(group, terms))
+            st.caption(f"文件：{render.escape_markdown(group.doc_id)}")
 
 
 def show_answer(turn: Turn, services: Services) -> None:

@@ -19,6 +19,7 @@ from evals.report import RunReport, run_time
 from evals.runner import CaseResult, Reason
 from evals.runs import read_report
 from evals.scoring import Summary
+from kb.clauses import group_citations
 from kb.records import Citation
 
 RETRIEVAL_METRICS = ("R@1", "R@5", "R@10", "MRR@10", "nDCG@10")
@@ -170,9 +171,9 @@ def show_case(case: CaseResult) -> None:
                                       f"用时 {case.latency_ms:.0f} 毫秒 · 相关片段排名：{rank_text(case.ranks)}"))
     st.markdown("**回答**")
     st.markdown(render.answer_markdown(case.answer))
-    for citation in case.citations:
-        with st.expander(render.source_label(Citation(**citation)), icon=":material/format_quote:"):
-            st.markdown(render.escape_markdown(citation["quote"]))
+    for group in group_citations([Citation(**c) for c in case.citations]):
+        with st.expander(render.group_label(group), icon=":material/format_quote:"):
+            st.markdown(render.group_quotes(group, ()))
     st.markdown("**检索到的片段（混合检索前几名，✔ 为相关片段）**")
     for hit in case.retrieved:
         mark = "✔" if hit.relevant else "·"

@@ -14,6 +14,7 @@ from apps.ui.resources import Services
 from evals.relevance import found_in_corpus
 from evals.suite import SuiteError, append_case
 from kb.access import Audience
+from kb.clauses import group_citations
 from kb.feedback import (
     DOWN,
     STATUS_APPROVED,
@@ -66,7 +67,8 @@ def show_row(services: Services, row: FeedbackRecord) -> None:
         st.markdown(f"**问题**：{render.escape_markdown(row.question)}")
         st.markdown("**当时的回答**" + render.HARD_BREAK + render.answer_markdown(row.answer))
         if row.citations:
-            st.caption(render.HARD_BREAK.join(render.source_label(Citation(**c)) for c in row.citations))
+            groups = group_citations([Citation(**c) for c in row.citations])
+            st.caption(render.HARD_BREAK.join(render.group_label(g) for g in groups))
         question = st.text_input("评测用例的问题（可以改写）", value=row.question, key=f"inbox-question-{row.id}")
         evidence = st.text_area("证据短语：正确回答里应该出现的原文，每行一条", key=f"inbox-evidence-{row.id}",
                                 height=EVIDENCE_HEIGHT)

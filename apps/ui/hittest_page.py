@@ -25,6 +25,7 @@ from apps.ui.resources import Services
 from evals.relevance import item_holding, phrase_in
 from evals.suite import Source, SuiteError, append_case, load_suite
 from kb.answer import strip_marker
+from kb.clauses import chunk_kind, clause_text, numbers_text
 from kb.hittest import DEPTH, HitRow, hit_test
 from kb.lexicon import LexiconError, load_lexicon
 from kb.records import BREADCRUMB_SEP, Chunk
@@ -47,7 +48,7 @@ def rank_table(rows: list[HitRow]) -> None:
     ranks = {hit_view.MODE_LABELS[mode]: mode for mode in MODES}
     st.dataframe(
         [{"#": i, **{label: hit_view.rank_cell(row, mode) for label, mode in ranks.items()},
-          "条目": hit_view.items_text(row.chunk.items), "命中词": "、".join(row.matched_terms),
+          "条目": numbers_text(row.chunk.items), "命中词": "、".join(row.matched_terms),
           "小节": row.chunk.section.split(BREADCRUMB_SEP)[-1] or row.chunk.title} for i, row in enumerate(rows, 1)],
         hide_index=True, width="stretch",
         column_config={"#": st.column_config.NumberColumn(width=RANK_WIDTH),
@@ -104,7 +105,8 @@ def add_to_lexicon(services: Services, words: str, group: str) -> None:
 def show_hit(i: int, row: HitRow, question: str, role: str | None, services: Services) -> None:
     chunk = row.chunk
     with st.container(border=True):
-        items = f" · 第{hit_view.items_text(chunk.items)}条" if chunk.items else ""
+        clause = clause_text(chunk.items, chunk_kind(chunk, chunk.items))
+        items = f" · {clause}" if clause else ""
         st.markdown(f"**{i}\\.** {render.escape_markdown(chunk.breadcrumb + items)}")
         st.markdown(render.highlight(chunk.text, row.matched_terms))
         st.caption(render.escape_markdown(f"文件：{chunk.doc_id}" + (f" · 岗位：{chunk.role}" if chunk.role else "")))

@@ -9,8 +9,9 @@ import streamlit as st
 
 from apps.ui import render
 from apps.ui.resources import Services
-from ingest.preview import Preview, preview_text
+from ingest.preview import ChunkPreview, Preview, preview_text
 from kb.access import Audience
+from kb.clauses import clause_text, kind_of_lines
 
 KIND_LABELS = {
     "heading": "标题", "circled": "①", "zhang": "第…章", "jie": "第…节", "tiao": "第…条", "label": "小标题",
@@ -29,8 +30,11 @@ def compute(doc_id: str, text: str, services: Services, audience: Audience) -> P
     return preview_text(doc_id, text, services.settings, existing=existing, tokens_of=build.lexical.terms)
 
 
-def items_label(items: list[int]) -> str:
-    return "第" + "、".join(str(n) for n in items) + "条" if items else "无编号条目"
+def items_label(chunk: ChunkPreview) -> str:
+    """第1–5项, or 第3–4条 when the chunk's numbered parts are the document's own articles."""
+    if not chunk.items:
+        return "无编号条目"
+    return clause_text(chunk.items, kind_of_lines(chunk.text.split("\n"), chunk.items[0]))
 
 
 def show(preview: Preview) -> None:
@@ -74,7 +78,7 @@ def _outline(preview: Preview) -> None:
 def _chunks(preview: Preview) -> None:
     st.markdown(f"**分块（{len(preview.chunks)}）**：每块单独检索，回答时按条目引用")
     for i, chunk in enumerate(preview.chunks, 1):
-        label = f"{i}. {chunk.breadcrumb}（{items_label(chunk.items)}，{chunk.chars} 字）"
+        label = f"{i}. {chunk.breadcrumb}（{items_label(chunk)}，{chunk.chars} 字）"
         with st.expander(render.escape_markdown(label)):
             if chunk.role:
                 st.caption(render.escape_markdown(f"岗位：{chunk.role}"))

@@ -18,9 +18,11 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 
+from kb.blocks import strip_marker
+from kb.clauses import SourceGroup, clause_text, numbers_text
 from kb.llm import CITATION, UNCITED_MARK, UNSUPPORTED_MARK
 from kb.normalize import fold_width, normalize, to_simplified
-from kb.records import BREADCRUMB_SEP, Citation
+from kb.records import BREADCRUMB_SEP
 from kb.tokenize import BIGRAM_PREFIX, Tokenizer
 
 MARKDOWN_SPECIALS = frozenset(string.punctuation)
@@ -138,16 +140,32 @@ def _plain_with_marks(text: str) -> str:
     )
 
 
-def clause_number(n: int) -> str:
-    """第k条 in the UI's script, kept on one line (a label never wraps as 第1 / 条)."""
-    return NO_BREAK.join(("第", str(n), "条"))
+def unbroken(clause: str) -> str:
+    """A clause number kept on one line: a word joiner wherever a line could break (not inside a number)."""
+    return "".join(ch if i == 0 or (ch.isdigit() and clause[i - 1].isdigit()) else NO_BREAK + ch
+                   for i, ch in enumerate(clause))
 
 
-def source_label(citation: Citation) -> str:
-    """Expander label: the citation number and where the clause is: 《title》 section › 第k条.
+def clause_label(numbers: list[int], kind: str) -> str:
+    """第1–11项 / 第12条 in the UI's script, kept on one line (a label never wraps as 第1 / 条 or 1– / 11)."""
+    return unbroken(clause_text(numbers, kind))
 
-    Title and section are document text, shown as written; the clause words are the UI's."""
-    where = f"《{citation.title}》" + (f" {citation.section}" if citation.section else "")
-    if citation.items:
-        where += BREADCRUMB_SEP + "、".join(clause_number(n) for n in citation.items)
-    return escape_markdown(f"[{citation.n}] {where}")
+
+def group_label(group: SourceGroup) -> str:
+    """A source card's label: the answer's markers it holds and the block once, with its item ranges:
+    [1–11] 《title》 section › 第1–11项."""
+    label = escape_markdown(f"[{numbers_text(group.numbers)}] {group.where}")
+    clauses = [unbroken(clause) for clause in group.clauses]
+    return label + (escape_markdown(BREADCRUMB_SEP) + "、".join(clauses) if clauses else "")
+
+
+def group_quotes(group: SourceGroup, terms: Iterable[str]) -> str:
+    """The quotes of a source card, one per citation, each led by its [n] badge (as in the answer) and, when the
+    quote does not show its own number (a duty item quoted from the registry), by its clause number."""
+    rows = []
+    for citation in group.citations:
+        lead = citation_marker(citation.n) + " "
+        if citation.items and strip_marker(citation.quote) == citation.quote.strip():
+            lead += f"**{clause_label(citation.items, citation.item_kind)}** "
+        rows.append(lead + highlight(citation.quote, terms))
+    return HARD_BREAK.join(rows)

@@ -1,8 +1,9 @@
 """岗位 page: every role in the registry with its numbered duties and where they are written.
 
-Roles are grouped by the document and top-level section that define them (`role_groups`), so a
-hire finds their organisation's posts together. The search box matches role names, aliases and
-duty text in either script (both sides go through `normalize`), and highlights what it matched.
+Roles are grouped by the document that defines them (its title is the heading) and its top-level
+section (a short caption; `role_groups`), so a hire finds their organisation's posts together. The
+search box matches role names, aliases and duty text in either script (both sides go through
+`normalize`), and highlights what it matched.
 Each role can open its detail: related rules, its file's revisions and an alias editor (`role_detail`).
 """
 from __future__ import annotations
@@ -12,13 +13,15 @@ import streamlit as st
 from apps.ui import auth, publish, render, resources, role_detail
 from apps.ui.auth import Viewer
 from apps.ui.resources import Services
-from apps.ui.role_groups import group_roles
+from apps.ui.role_groups import by_document
 from ingest.curation import CorpusStore
+from kb.blocks import clean_section
 from kb.normalize import normalize
 from kb.records import Role
 from kb.users import may
 
 SEARCH_KEY = "roles_search"
+ROLE_HEADING = "#### "  # a role's name: under its document's title (a subheader), itself under the page title
 
 
 def role_matches(role: Role, match_query: str) -> bool:
@@ -28,8 +31,9 @@ def role_matches(role: Role, match_query: str) -> bool:
 
 def show_role(role: Role, terms: set[str], services: Services, store: CorpusStore, viewer: Viewer) -> None:
     with st.container(border=True):
-        st.subheader(render.highlight(role.name, terms), anchor=False)
-        where = f"《{role.title}》" + (f" {role.section}" if role.section else "")
+        st.markdown(ROLE_HEADING + render.highlight(role.name, terms))
+        section = clean_section(role.section)  # a Markdown document's section path holds its `##` marks
+        where = f"《{role.title}》" + (f" {section}" if section else "")
         details = [f"出处：{where}", f"文件：{role.source}"]
         if role.department:
             details.append(f"部门：{role.department}")
@@ -61,11 +65,14 @@ def main() -> None:
         st.info("没有找到匹配的岗位，换个关键词试试。")
     terms = {match_query} if match_query else set()
     store = CorpusStore(services.settings.corpus)
-    for group, members in group_roles(shown).items():
-        st.header(render.escape_markdown(group), divider="gray", anchor=False)
-        st.caption(f"{len(members)} 个岗位")
-        for role in members:
-            show_role(role, terms, services, store, viewer)
+    for document in by_document(shown):
+        # the document's title heads its roles, a size under the page title; its sections are short captions
+        st.subheader(render.escape_markdown(document.title), divider="gray", anchor=False)
+        for section, members in document.sections.items():
+            count = f"{len(members)} 个岗位"
+            st.caption(render.escape_markdown(f"{section} · {count}") if section else count)
+            for role in members:
+                show_role(role, terms, services, store, viewer)
 
 
 if __name__ == "__main__":
