@@ -15,6 +15,7 @@ from ingest.roles import RoleSpan, has_labelled_parts
 from ingest.structure import Section, path_label
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk, ChunkPart
+from kb.settings import Settings
 
 SENTENCE_BREAK = re.compile(r"(?<=[。！？!?；;])")
 CLAUSE_BREAK = re.compile(r"(?<=[，,、：:])")  # a sentence too long for a chunk is cut at its clauses, then by width
@@ -27,6 +28,10 @@ PART_SEPARATOR = "\n"
 class ChunkLimits:
     max_chars: int
     role_max_chars: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> ChunkLimits:
+        return cls(settings.max_chunk_chars, settings.role_chunk_max_chars)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
+import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from ingest.roles import role_for_node
@@ -130,8 +131,6 @@ def load_overrides(corpus_dir: Path) -> list[Override]:
 
 def save_override(corpus_dir: Path, override: Override, who: str = "", why: str = "") -> Override:
     """Append one override (stamped with who, when and why) to corpus/roles.yaml, written atomically."""
-    import yaml
-
     stamped = override.model_copy(update={"by": who or override.by, "why": why or override.why,
                                           "at": dt.datetime.now().isoformat(timespec="seconds")})
     existing = load_overrides(corpus_dir)

@@ -334,7 +334,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     documents, unchanged, file_stats = _load_all(roots, report, show, reusable)
     active = [d for d in documents if not d.retired]
     report.retired = len(documents) - len(active)
-    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    limits = ChunkLimits.of(settings)
     active, processed = _process_all(active, limits, report, overrides)
     report.unmatched_overrides = [u for p in processed for u in p.unmatched_overrides]
     report.failed_checks = [c for p in processed for c in p.failed_checks]

@@ -77,7 +77,7 @@ def preview_text(doc_id: str, text: str, settings: Settings, existing: list[Chun
     meta, body = split_front_matter(text, doc_id) if doc_id.endswith(".md") else (EntryMeta(), text)
     doc = LoadedDocument(doc_id=doc_id, path=doc_id, kind="markdown", encoding="utf_8", text=body, meta=meta,
                          fingerprint=hashlib.sha256(text.encode()).hexdigest())
-    limits = ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
+    limits = ChunkLimits.of(settings)
     processed = process_document(doc, limits)
     root = parse_structure(clean_text(body).text)
     tokenize = tokens_of or (lambda t: t.split())

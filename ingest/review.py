@@ -22,10 +22,6 @@ class UnknownDocument(DutyKBError):
     """The document named is not in the corpus."""
 
 
-def _limits(settings: Settings) -> ChunkLimits:
-    return ChunkLimits(settings.max_chunk_chars, settings.role_chunk_max_chars)
-
-
 def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Audience = EVERYONE) -> dict:
     """One document's review; a document the audience may not see is reported as absent (never shown)."""
     paths = {doc_id_for(p, [corpus]): p for p in discover([corpus])}
@@ -33,7 +29,7 @@ def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Aud
     if doc is None or not audience.may_see(doc.meta.visibility):
         raise UnknownDocument(f"{doc_id}: no such document in {corpus}")
     overrides = load_overrides(corpus)
-    processed = process_document(doc, _limits(settings), overrides)
+    processed = process_document(doc, ChunkLimits.of(settings), overrides)
     sections = list(dict.fromkeys(c.section for c in processed.chunks if c.section))  # in reading order
     mine = [o for o in overrides if o.doc == doc_id]
     unmatched = set(processed.unmatched_overrides)
@@ -70,7 +66,7 @@ def review_corpus(corpus: Path, settings: Settings, audience: Audience = EVERYON
             continue
         if not audience.may_see(doc.meta.visibility):
             continue
-        processed = process_document(doc, _limits(settings), overrides)
+        processed = process_document(doc, ChunkLimits.of(settings), overrides)
         rows.append({"doc": doc_id, "title": processed.title,
                      "roles": [{"name": r.name, "duties": len(r.duties)} for r in processed.roles],
                      "unmatched_overrides": processed.unmatched_overrides})
@@ -84,7 +80,7 @@ def corpus_roles(corpus: Path, settings: Settings) -> tuple[list, list[str]]:
     roles, skipped = [], []
     for path in discover([corpus]):
         try:
-            roles += process_document(read_document(path, [corpus]), _limits(settings), overrides).roles
+            roles += process_document(read_document(path, [corpus]), ChunkLimits.of(settings), overrides).roles
         except LoadError as exc:
             skipped.append(f"{path.name}: {exc}")
     return roles, skipped

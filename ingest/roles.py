@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
 from kb.jobtitles import (
+    CJK,
     ListKind,
     addressed_title,
     is_job_title,
@@ -77,9 +78,9 @@ MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own lis
 # A document titled as a list of duties (部门职责, 各單位職掌, 行政人員業務內容): every part of it is about duties
 DOCUMENT_DUTY_CONTEXT = re.compile(r"职责|职掌|执掌|分工|业务内容|工作内容|岗位说明")
 MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
+HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
-CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
@@ -235,7 +236,7 @@ def _owns_role_parts(node: Section, text: str) -> bool:
     a node that owns a duty list beside other parts of a post is the post."""
     kinds = {part_kind(c) for c in node.children} - {None}
     return ListKind.DUTIES in kinds and len(kinds) >= MIN_ROLE_PARTS and len(text) <= MAX_ANCHOR_NAME_CHARS \
-        and not re.search(r"[，,。；;：:！？!?]", text) and label_kind(text) is None
+        and not HEADING_PUNCT.search(text) and label_kind(text) is None
 
 
 def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
@@ -296,7 +297,7 @@ def _group_name(node: Section) -> str | None:
     text = _heading_name(node).lstrip(GROUP_BULLETS).strip()
     if not is_list_kind(node.kind) or not text or len(text) > MAX_GROUP_NAME_CHARS or label_kind(text) is not None:
         return None
-    return None if re.search(r"[，,。；;：:！？!?]", text) else text
+    return None if HEADING_PUNCT.search(text) else text
 
 
 def _group_duties(children: list[Section], index: int) -> list[DutyItem]:

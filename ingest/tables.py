@@ -19,7 +19,7 @@ import re
 
 from ingest.cards import card_blocks, cell_lines, key
 from ingest.formats.grid import Cell, Grid
-from kb.jobtitles import DEPARTMENT_KEYS, DUTY_COLUMN, NUMBER_COLUMN, ROLE_NAME_KEYS, is_job_title
+from kb.jobtitles import CJK, DEPARTMENT_KEYS, DUTY_COLUMN, NUMBER_COLUMN, ROLE_NAME_KEYS, is_job_title
 from kb.outline import BEGIN, END, HEADING, ITEM, LINE, ROLE, Block, match_marker
 
 HEADER_CELL_MAX_CHARS = 16
@@ -28,7 +28,6 @@ ROLE_COLUMN = ROLE_NAME_KEYS
 PAGE_CELL_CHARS = 200  # longer than any label or value: the page's own text
 PAGE_CELL_LINES = 3
 MIN_TASK_CJK = 2  # a task cell says what to do in words; a headcount or a figure is no task
-CJK = re.compile(r"[\u4e00-\u9fff]")
 MIN_SCHEDULE_POSTS = 2  # a timetable names at least two posts in its header (one is just a table about a post)
 COLON = "："
 PAIR_SEP = "\u3000"  # between a row's labelled cells: a space, not a sentence break, so a row stays one unit

@@ -44,6 +44,7 @@ QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$"
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
 OWN_PREFIX = re.compile(r"^本(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
 UNIT_SEPARATOR = re.compile(r"([-－—–·・])")
+UNIT_POST_PARTS = 3
 # A post with its grades: 初级工程师 I～III, 研究员（一至三级）
 GRADE = r"[IVX]+|[一二三四五六七八九\d]+"
 GRADES = re.compile(rf"\s*(?:{GRADE})\s*[～~\-–—至到]\s*(?:{GRADE})\s*级?$")
@@ -148,7 +149,7 @@ def owner_and_post(name: str) -> tuple[str | None, str]:
     if own and is_job_title(text[own.end():]):
         return None, text[own.end():]
     parts = UNIT_SEPARATOR.split(text, maxsplit=1)
-    if len(parts) == len(("unit", "separator", "post")):
+    if len(parts) == UNIT_POST_PARTS:  # unit, the separator (kept by the split's group), post
         unit, post = parts[0].strip(), parts[2].strip()
         if is_unit(unit) and is_job_title(post, units=True):
             return unit, post

@@ -16,7 +16,7 @@ from kb.frontmatter import EntryMeta, split_front_matter
 DEFAULT_INGEST_WAIT_S = 120.0
 
 
-def _who() -> str:
+def login_name() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, home: argparse.ArgumentParser
     common.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
     common.add_argument("--json", action="store_true", help="print JSON")
     writes = argparse.ArgumentParser(add_help=False)
-    writes.add_argument("--who", default=_who(), help="who makes the change (default: login name)")
+    writes.add_argument("--who", default=login_name(), help="who makes the change (default: login name)")
     writes.add_argument("--why", default="", help="why: kept in the audit record")
     writes.add_argument("--no-ingest", action="store_true", help="do not update the index afterwards")
     writes.add_argument("--wait", type=float, default=DEFAULT_INGEST_WAIT_S, metavar="SECONDS",

@@ -7,13 +7,13 @@ role was found, the document's outline nodes a role can be made of, and the over
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from apps.cli.corpus import login_name
 from ingest import review
 from ingest.overrides import Action, Override, OverridesError, save_override
 from ingest.review import review_corpus, review_document
@@ -54,15 +54,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     override.add_argument("--item", help="a duty's anchor (shown by review) to move")
     override.add_argument("--duties", type=int, help="expected number of duties (expect)")
     override.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
-    override.add_argument("--who", default=_who(), help="who makes the correction (default: login name)")
+    override.add_argument("--who", default=login_name(), help="who makes the correction (default: login name)")
     override.add_argument("--why", default="", help="why: kept beside the correction")
-
-
-def _who() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def _corpus(args: argparse.Namespace, settings: Settings) -> Path:
