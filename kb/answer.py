@@ -120,7 +120,7 @@ class Answerer:
             verdict = Verdict(Level.ANSWERED)
             return answer_of(query, write(query, selection, verdict, None, None, None), verdict, 1.0, [])
         units = self.scorer.units(query, hits)
-        suggestions = topics(hits, query.asked)
+        suggestions = topics(query, hits, self.kb.roles_for(query.audience))
         if not units:
             return answer_of(query, None, Verdict(Level.NONE), 0.0, suggestions)
         selection = select(query, self.scorer, units, self.roles_in)

@@ -109,8 +109,9 @@ def show_answer(turn: Turn, services: Services) -> None:
         forms = {normalize(r.name) for r in services.kb.roles_for(auth.current().audience)}
         with st.container(horizontal=True):
             for i, topic in enumerate(answer.suggestions):
-                st.button(render.escape_markdown(topic), key=f"suggest-{turn.id}-{i}", icon=":material/search:",
-                          on_click=conversation.ask, args=(question_for(topic, forms),))
+                question = question_for(topic, forms)
+                st.button(render.escape_markdown(question), key=f"suggest-{turn.id}-{i}", icon=":material/search:",
+                          on_click=conversation.ask, args=(question,))
     show_sources(turn, services)
     caption = mode_caption(turn, services)
     if turn.role:
