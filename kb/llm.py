@@ -102,21 +102,35 @@ def build_messages(question: str, hits: list[Hit], asker_role: str | None = None
     return [("system", SYSTEM_PROMPT), ("human", user)]
 
 
+def http_library():
+    """The HTTP client library the installed openai package is built on.
+
+    openai 3 moved from httpx to httpx2 and refuses the other library's Timeout; the client and its timeout
+    must come from the same library as the SDK, whichever version the environment resolved.
+    """
+    try:
+        import httpx2
+        import openai._httpx2  # noqa: F401  (present only where the SDK is built on httpx2)
+        return httpx2
+    except ImportError:
+        import httpx
+
+        return httpx
+
+
 def chat_model(spec: LLMSpec, streaming: bool, client):
-    """The langchain chat model over `client`, an httpx.AsyncClient of this exchange's own event loop."""
-    import httpx
+    """The langchain chat model over `client`, an AsyncClient of this exchange's own event loop."""
     from langchain_openai import ChatOpenAI
 
+    http = http_library()
     return ChatOpenAI(model=spec.model, base_url=spec.base_url, api_key=SecretStr(spec.api_key), streaming=streaming,
-                      timeout=httpx.Timeout(spec.timeout, connect=spec.connect_timeout), http_async_client=client,
+                      timeout=http.Timeout(spec.timeout, connect=spec.connect_timeout), http_async_client=client,
                       max_retries=ATTEMPTS_AFTER_FAILURE, temperature=0)
 
 
 async def _pieces(spec: LLMSpec, messages: list[tuple[str, str]], streaming: bool) -> AsyncIterator[str]:
-    import httpx
-
     # a client per exchange: a pooled connection belongs to the event loop that opened it
-    async with httpx.AsyncClient() as client:
+    async with http_library().AsyncClient() as client:
         model = chat_model(spec, streaming, client)
         if not streaming:
             yield str((await model.ainvoke(messages)).content)
