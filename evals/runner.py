@@ -155,7 +155,7 @@ class CaseRunner:
         for turn in [*case.turns, case.question]:
             query = conversation.understand(self.answerer, turn, role, self.audience)
             answer = self.answerer.respond(query, streaming=False).run()
-            conversation.add(query)
+            conversation.add(query, answer)
         return answer, role != case.role
 
     def run(self, case: Case) -> CaseResult:

@@ -5,6 +5,7 @@
   condition such as "超过一天" — is added to the previous question);
 - "如果…呢？" / "要是…怎么办": the previous question's subject, under that condition;
 - 他 / 她 / 这个岗位 …: the role the conversation is about;
+- "第三条是什么意思" / "第2项呢": the previous answer's quoted item of that number, asked about by its text;
 - anything else stands alone, but the conversation's role stays a ranking prior.
 The rewritten question is what is answered and what the app shows as 理解为：….
 """
@@ -15,7 +16,9 @@ from dataclasses import dataclass, field
 
 from kb.access import PUBLIC, Audience
 from kb.normalize import normalize
+from kb.outline import cn_to_int, match_marker, strip_marker_text
 from kb.query import Context, Query
+from kb.records import Answer
 
 TERMINAL = "？?。！!，,~～ "
 THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]{1,16}?)\s*"
@@ -30,6 +33,12 @@ MAX_TOPIC_WORD_CHARS = 8
 MIN_SUBJECT_CHARS = 2
 MODAL = re.compile(r"要|需要|应该|应当|该|得|可以|能|必须|会|是否")
 CONDITION_TEMPLATE = "{subject}，如果{condition}怎么办？"
+# "第三条是什么意思" / "那第2项呢": users call a list item 条 as often as 项, so any counter names an item.
+ITEM_REFERENCE = re.compile(r"^(?:那么|那|还有)?\s*第\s*(?P<n>[0-9一二三四五六七八九十两]{1,4})\s*(?:条|项|点|款)\s*"
+                            r"(?:是什么意思|是啥意思|什么意思|指什么|具体指什么|怎么理解|具体是什么|说的是什么|"
+                            r"能解释一下吗|请解释一下|详细说说|具体说说|呢)?[？?。！!～~]*$")
+ITEM_END = "；;。，,、 "  # the item's closing punctuation, left out of the question
+ITEM_TEMPLATE = "「{text}」是什么意思？"  # a title in the question would read as a post to look up
 
 
 @dataclass
@@ -37,6 +46,7 @@ class Conversation:
     """The turns so far (each as understood); `understand` turns a new user turn into its Query."""
 
     turns: list[Query] = field(default_factory=list)
+    previous_answer: Answer | None = None  # what the last turn was answered: its items can be asked about
 
     def understand(self, answerer, text: str, role: str | None = None, audience: Audience = PUBLIC) -> Query:
         """The Query for a new turn: resolved against the previous one when it is a follow-up."""
@@ -46,11 +56,36 @@ class Conversation:
         previous = self.turns[-1]
         context = Context(roles=previous.mentioned or previous.context.roles, previous=previous.text)
         tokenizer = answerer.kb.build.lexical.tokenizer
-        understood = resolve(plain, previous, answerer.kb.build.role_forms_in, tokenizer.tagged_words)
+        understood = item_question(text, self.previous_answer) or resolve(
+            plain, previous, answerer.kb.build.role_forms_in, tokenizer.tagged_words)
         return answerer.query(understood, role, audience, context, asked=text)
 
-    def add(self, query: Query) -> None:
+    def add(self, query: Query, answer: Answer | None = None) -> None:
         self.turns.append(query)
+        self.previous_answer = answer
+
+
+def item_question(text: str, answer: Answer | None) -> str | None:
+    """"第三条是什么意思" after an answer that quoted item 3: that item asked about by its own words
+    (None when the text names no item or the answer quoted none of that number)."""
+    reference = ITEM_REFERENCE.match(text.strip())
+    if reference is None or answer is None:
+        return None
+    n = cn_to_int(reference.group("n"))
+    cited = next((c for c in answer.citations if n in c.items), None)
+    if cited is None:
+        return None
+    words = strip_marker_text(_item_line(cited.quote, n, cited.items)).rstrip(ITEM_END)
+    return ITEM_TEMPLATE.format(text=words)
+
+
+def _item_line(quote: str, n: int, items: list[int]) -> str:
+    """The line of `quote` that holds item `n`: the one numbered n, else the n-th of as many lines as items."""
+    lines = [ln for ln in quote.splitlines() if ln.strip()]
+    numbered = next((ln for ln in lines if (m := match_marker(ln.strip())) is not None and m.number == n), None)
+    if numbered is not None:
+        return numbered
+    return lines[items.index(n)] if len(lines) == len(items) else quote
 
 
 def _role_form(query: Query, role_forms_in) -> str | None:

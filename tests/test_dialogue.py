@@ -6,6 +6,7 @@ import pytest
 from apps.cli.main import main
 from kb.answer import Answerer
 from kb.dialogue import Conversation
+from kb.outline import strip_marker_text
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +19,9 @@ def converse(answerer, turns):
     out = []
     for text in turns:
         query = conversation.understand(answerer, text)
-        out.append((query, answerer.respond(query, streaming=False).run()))
-        conversation.add(query)
+        answer = answerer.respond(query, streaming=False).run()
+        out.append((query, answer))
+        conversation.add(query, answer)
     return out
 
 
@@ -41,6 +43,22 @@ def test_a_question_that_stands_alone_is_not_rewritten(answerer):
     (_, _), (query, _) = converse(answerer, ["值班长的职责是什么？", "交接班要提前多久到？"])
     assert not query.rewritten
     assert query.context.roles  # the conversation's role stays a ranking prior
+
+
+@pytest.mark.parametrize("reference", ["第三条是什么意思？", "那第3项呢", "第三点具体指什么"])
+def test_a_question_about_an_item_of_the_previous_answer_asks_about_that_item(answerer, reference):
+    (_, first), (query, answer) = converse(answerer, ["值班长的职责是什么？", reference])
+    cited = next(c for c in first.citations if 3 in c.items)
+    assert cited.items == [3]  # a list answer cites one item per citation
+    words = strip_marker_text(cited.quote).rstrip("；;。")
+    assert query.rewritten and words in query.text
+    assert words in answer.answer and not answer.abstained
+
+
+def test_an_item_the_previous_answer_did_not_quote_is_not_invented(answerer):
+    (_, first), (query, _) = converse(answerer, ["值班长的职责是什么？", "第九十九条是什么意思？"])
+    assert not any(99 in c.items for c in first.citations)
+    assert "「" not in query.text
 
 
 def test_cli_dialogues_prints_one_object_per_turn(seed_settings, capsys, tmp_path):

@@ -261,7 +261,7 @@ def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
                 _print_json({**_error_json(text, exc), "dialogue": d, "turn": t, "understood_as": ""})
                 ok = False
                 continue
-            conversation.add(query)
+            conversation.add(query, answer)
             _warn(answer.notice)
             _print_json({**answer.to_json(), "dialogue": d, "turn": t, "understood_as": answer.understood_as})
     return EXIT_OK if ok else EXIT_ERROR

@@ -43,7 +43,8 @@ def history() -> list[Turn]:
 
 def context(turns: list[Turn]) -> Conversation:
     """The conversation so far, for understanding the next question."""
-    return Conversation([t.query for t in turns if t.query is not None])
+    return Conversation([t.query for t in turns if t.query is not None],
+                        previous_answer=turns[-1].answer if turns else None)
 
 
 def ask(question: str) -> None:
