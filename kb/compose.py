@@ -23,7 +23,7 @@ INDENT = "\u3000\u3000"
 PARTIAL_LEAD = "相关规定："
 ABSTAIN_TEXT = "知识库中没有找到能回答「{question}」的内容。"
 SUGGEST_TEXT = "可以试试问：{topics}。"
-DUTY_TITLE = "{role}的岗位职责（共{count}条）："
+DUTY_TITLE = "{role}的岗位职责（共{count}项）："  # 条 is for articles (kb.clauses)
 MISSING_TEXT = {
     Missing.ROLE: "文件没有列出「{post}」这个岗位的职责。",
     Missing.SUBJECT: "这个岗位的文件里没有写到这一点。",

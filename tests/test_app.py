@@ -118,7 +118,7 @@ def test_role_picker_scopes_my_duties(app):
     app.selectbox(key=ROLE_KEY).set_value("值班長").run()
     message = ask(app, "我的岗位职责是什么")
     text = answer_text(message)
-    assert "值班长的岗位职责（共7条）" in text and "負責漫遊客戶投訴的處理" in text
+    assert "值班长的岗位职责（共7项）" in text and "負責漫遊客戶投訴的處理" in text
     [source] = message.expander  # the whole list is one source, not seven cards with one breadcrumb
     assert "三、值班長崗位職責" in source.label and source.label.endswith(render.clause_label(list(range(1, 8)), ITEM))
     quotes = source.markdown[0].value
@@ -132,7 +132,7 @@ def test_a_follow_up_is_understood_from_the_earlier_turn(app):
     captions = [plain(c.value) for c in message.caption]
     assert "理解为：质检员的职责是什么？" in captions
     text = answer_text(message)
-    assert text.startswith("质检员的岗位职责（共3条）") and "配合值班長做好各類數據提取" in text
+    assert text.startswith("质检员的岗位职责（共3项）") and "配合值班長做好各類數據提取" in text
     assert all("四、質檢員崗位職責" in e.label for e in message.expander)
 
 

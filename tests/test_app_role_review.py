@@ -125,7 +125,7 @@ def test_a_missed_role_added_and_a_spurious_one_dropped_reach_the_chat_and_survi
     switch(at, CHAT_PAGE)
     at.chat_input[0].set_value("维修工的职责有哪些").run()
     answer = plain(at.chat_message[-1].markdown[0].value)
-    assert "维修工的岗位职责（共2条）" in answer and all(d in answer for d in REPAIR_DUTIES)
+    assert "维修工的岗位职责（共2项）" in answer and all(d in answer for d in REPAIR_DUTIES)
 
     # the document is edited around both anchors (a new first section, a new item under each) and re-ingested
     edited = HANDBOOK.replace("物业服务中心岗位职责", "物业服务中心岗位职责\n零、总则\n本职责自发布之日起施行。")

@@ -378,7 +378,7 @@ def test_a_follow_up_question_is_understood_from_the_turn_before(app_url, browse
     shoot(page, "chat-whole-list-desktop")
     follow_up = ask(page, "那质检员呢？", "四、質檢員崗位職責")
     text = follow_up.inner_text()
-    assert "理解为：质检员的职责是什么？" in text and "质检员的岗位职责（共3条）" in text
+    assert "理解为：质检员的职责是什么？" in text and "质检员的岗位职责（共3项）" in text
     assert "配合值班長做好各類數據提取" in text
     follow_up.scroll_into_view_if_needed()  # the chat scrolls inside its own container
     shoot(page, "chat-follow-up")
@@ -546,7 +546,7 @@ def test_trainer_adds_a_missed_role_and_drops_a_spurious_one_then_the_chat_answe
 
     goto_page(page, url, "岗位职责助手")
     answer = ask(page, "维修工的职责有哪些", "三、工程维修")
-    assert "维修工的岗位职责（共2条）" in answer.inner_text()
+    assert "维修工的岗位职责（共2项）" in answer.inner_text()
     assert "维修公共设施。" in answer.inner_text() and "做好维修记录。" in answer.inner_text()
     answer.scroll_into_view_if_needed()
     shoot(page, f"role-review-chat-{name}")

@@ -74,7 +74,7 @@ def test_a_whole_duty_list_is_one_source_card(seed_settings, monkeypatch):
     at.chat_input[0].set_value("值班长的岗位职责是什么").run()
     assert not at.exception
     message = at.chat_message[-1]
-    assert "值班长的岗位职责（共7条）" in message.markdown[0].value
+    assert "值班长的岗位职责（共7项）" in message.markdown[0].value
     assert len(message.expander) == 1, [e.label for e in message.expander]
 
 
