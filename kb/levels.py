@@ -13,6 +13,9 @@ text is checked against what the question asks for (kb.wants):
 - a question word found in no document at all (工资, 碎纸机) makes the answer partial unless the
   item similarity is high (`answer_above`): paraphrases (零食 for 食品) usually score high.
 Any failed check gives `partial`: the answer says what is not covered, then shows the closest rules.
+A check never fails for want of a kind the quotes hold in a form no list here names (kb.kinds): a count
+of no particular unit takes any figure (四档), "who" any person (使用人), money any amount or cost
+(相关费用, 经济损失), a sanction any consequence.
 """
 from __future__ import annotations
 
