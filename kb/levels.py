@@ -30,7 +30,7 @@ from kb.normalize import normalize
 from kb.query import DUTY, Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
 from kb.units import Scorer
-from kb.wants import GENERIC_CLASSIFIER, Unit, figure, rate_figure
+from kb.wants import GENERIC_CLASSIFIER, GENERIC_MONEY, Unit, figure, rate_figure
 
 NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
 NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
@@ -242,7 +242,8 @@ def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
         match = normalize(quote.text)
         named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
         about = any(w in match for w in query.focus if w != word)  # an amount of money in a sentence on the topic
-        if named or ((figure(match, Unit.MONEY) or has_amount(quote.text)) and about):
+        amount = figure(match, Unit.MONEY) or (query.wants.money_stem in GENERIC_MONEY and has_amount(quote.text))
+        if named or (amount and about):
             return True
     return False
 
