@@ -8,6 +8,8 @@ from pydantic import BaseModel, Field
 
 from evals.metrics import CUTOFF, RECALL_CUTOFFS, mrr_at, ndcg_at, recall_at
 from evals.runner import CaseResult
+from kb.compose import hedged_kind
+from kb.kinds import holds
 from kb.levels import Level, level_at
 from kb.retrieve import MODES
 from kb.stats import percentile
@@ -53,6 +55,13 @@ def retrieval_metrics(results: list[CaseResult]) -> dict[str, dict[str, float]]:
     return out
 
 
+def false_hedge(result: CaseResult) -> bool:
+    """The answer says the documents do not state something of a kind (a figure, a person, money, a consequence)
+    that one of its quoted lines holds (kb.kinds, the check the answer path itself uses)."""
+    kind = hedged_kind(result.answer)
+    return kind is not None and holds(kind, [str(c.get("quote", "")) for c in result.citations])
+
+
 def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     answerable = [r for r in results if r.answerable]
     unanswerable = [r for r in results if not r.answerable]
@@ -78,6 +87,7 @@ def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
         "abstain_precision": _ratio(sum(not r.answerable for r in abstained), len(abstained)),
         "abstain_recall": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
         "false_abstain_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
+        "false_hedge": sum(false_hedge(r) for r in results),  # a count: any false hedge is one too many
         "latency_p50_ms": percentile(latencies, P50),
         "latency_p95_ms": percentile(latencies, P95),
     }

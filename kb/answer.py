@@ -37,7 +37,7 @@ from kb.query import (
 )
 from kb.records import Answer, Chunk, Hit, Role
 from kb.retrieve import HybridRetriever, Retrieval
-from kb.select import Selection, Shape, duty_list, select
+from kb.select import Selection, Shape, duty_list, on_topic, select
 from kb.suggest import topics
 from kb.units import Scorer
 
@@ -131,6 +131,8 @@ class Answerer:
                         settings.abstain_below, settings.answer_above, subject)
         if verdict.level is Level.NONE:
             return answer_of(query, None, verdict, confidence, suggestions)
+        if verdict.level is Level.PARTIAL:  # a hedge shows only the rules about what was asked, if any
+            selection = on_topic(selection, query)
         first, source, count = self.first_line(query, selection)
         return answer_of(query, write(query, selection, verdict, first, source, count), verdict, confidence,
                          suggestions)

@@ -13,14 +13,18 @@ from dataclasses import dataclass
 
 from kb.blocks import ELLIPSIS, clean_label, clean_section
 from kb.clauses import chunk_kind, number_groups
+from kb.kinds import Kind, holds
 from kb.levels import Level, Missing, Verdict
-from kb.normalize import to_script_of
+from kb.normalize import normalize, to_script_of
 from kb.query import Query
 from kb.records import Answer, Citation, Role
 from kb.select import Quoted, Selection, Shape
 
 INDENT = "\u3000\u3000"
 PARTIAL_LEAD = "相关规定："
+NOTHING_RELATED = "文件中没有与此直接相关的其他规定。"
+# a partial answer whose quotes hold something of every kind it lacks cannot say what is missing: it claims nothing
+NOT_DIRECT = "以下规定与问题相关，请对照原文确认是否回答了问题。"
 ABSTAIN_TEXT = "知识库中没有找到能回答「{question}」的内容。"
 SUGGEST_TEXT = "可以试试问：{topics}。"
 DUTY_TITLE = "{role}的岗位职责（共{count}项）："  # 条 is for articles (kb.clauses)
@@ -35,6 +39,9 @@ MISSING_TEXT = {
     Missing.MODAL: "文件没有明确说可以还是不可以。",
     Missing.FOCUS: "文件没有关于「{words}」的规定。",
 }
+# what a hedge says the documents lack, by kind: it is only said when no quoted line holds anything of it (kb.kinds)
+HEDGED_KINDS = {Missing.FIGURE: Kind.FIGURE, Missing.WHO: Kind.PERSON, Missing.MONEY: Kind.AMOUNT,
+                Missing.PENALTY: Kind.CONSEQUENCE}
 
 
 @dataclass
@@ -89,10 +96,21 @@ def duty_text(roles: list[Role], lines: list[Quoted], query: Query) -> Written:
     return Written("\n".join(out), citations)
 
 
-def missing_sentence(verdict: Verdict) -> str:
-    """What the documents do not say, in plain words (the first failed check, most specific first)."""
-    missing = next((m for m in MISSING_TEXT if m in verdict.missing), Missing.FIGURE)  # off_topic: never partial
+def missing_sentence(verdict: Verdict, quoted: list[str]) -> str:
+    """What the documents do not say, in plain words: the first failed check (most specific first) whose kind
+    no quoted line holds; a hedge of a kind the quotes hold would be false, however the check missed it."""
+    true = (m for m in MISSING_TEXT if m in verdict.missing
+            and not (m in HEDGED_KINDS and holds(HEDGED_KINDS[m], quoted)))
+    missing = next(true, None)
+    if missing is None:
+        return NOT_DIRECT
     return MISSING_TEXT[missing].format(post=verdict.role, words="、".join(verdict.absent))
+
+
+def hedged_kind(answer_text: str) -> Kind | None:
+    """The kind an answer's first line says the documents lack, if it is such a hedge (in either script)."""
+    first = normalize(answer_text.split("\n", 1)[0])
+    return next((kind for m, kind in HEDGED_KINDS.items() if first == normalize(MISSING_TEXT[m])), None)
 
 
 def write(query: Query, selection: Selection, verdict: Verdict, first: str | None, first_source: tuple | None,
@@ -110,7 +128,9 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
     cited, citations, numbers = cite(lines)
     head: list[str] = []
     if verdict.level is Level.PARTIAL:
-        head = [to_script_of(missing_sentence(verdict), query.asked), to_script_of(PARTIAL_LEAD, query.asked)]
+        quoted = [line.text for line in lines if line.key is not None]
+        lead = PARTIAL_LEAD if quoted else NOTHING_RELATED
+        head = [to_script_of(missing_sentence(verdict, quoted), query.asked), to_script_of(lead, query.asked)]
     elif first:
         marker = f"[{numbers[first_source]}]" if first_source in numbers else ""
         head = [to_script_of(first, query.asked) + marker]

@@ -13,6 +13,9 @@ text is checked against what the question asks for (kb.wants):
 - a question word found in no document at all (工资, 碎纸机) makes the answer partial unless the
   item similarity is high (`answer_above`): paraphrases (零食 for 食品) usually score high.
 Any failed check gives `partial`: the answer says what is not covered, then shows the closest rules.
+A check never fails for want of a kind the quotes hold in a form no list here names (kb.kinds): a count
+of no particular unit takes any figure (四档), "who" any person (使用人), money any amount or cost
+(相关费用, 经济损失), a sanction any consequence.
 """
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kb.kinds import has_amount, has_consequence, has_figure
+from kb.kinds import has_person as names_person
 from kb.normalize import normalize
 from kb.query import DUTY, Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
 from kb.units import Scorer
-from kb.wants import PENALTY_TEXT, Unit, figure, rate_figure
+from kb.wants import GENERIC_CLASSIFIER, GENERIC_MONEY, Unit, figure, rate_figure
 
 NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
 NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
@@ -79,8 +84,14 @@ def has_modal(match: str) -> bool:
     return bool(NEGATIVE.search(match) or NO_NEED.search(match) or OBLIGED.search(match) or PERMITTED.search(match))
 
 
-def has_person(match: str, roles_in: RoleFinder) -> bool:
-    return bool(PERSON.search(match)) or any(True for _ in roles_in(match))
+def has_person(match: str, roles_in: RoleFinder, asked: Collection[str] = ()) -> bool:
+    """A person or post other than the roles the question itself names (`asked`, match form): a role of the index,
+    or any person the generic check finds (kb.kinds: 使用人, 当事人, 甲方 …)."""
+    if PERSON.search(match) or set(roles_in(match)) - set(asked):
+        return True
+    for name in sorted(asked, key=len, reverse=True):  # "谁给保安排班" is not answered by 保安
+        match = match.replace(name, " ")
+    return names_person(match)
 
 
 def _chars_close(word: str, text: str) -> bool:
@@ -98,6 +109,11 @@ def _chars_close(word: str, text: str) -> bool:
             return True
         first = text.find(word[0], first + 1)
     return False
+
+
+def near(word: str, text: str) -> bool:
+    """The word is in the text, or its characters are, in order and close together (病假 in 病事假)."""
+    return word in text or _chars_close(word, text)
 
 
 def covers(word: str, match: str, terms: frozenset[str], synonyms: dict[str, str]) -> bool:
@@ -188,9 +204,16 @@ def key_word(query: Query, scorer: Scorer) -> str | None:
     return max(known, key=lambda w: (scorer.idf(w), len(w)), default=None)
 
 
+def any_figure_asked(query: Query) -> bool:
+    """The question asks for a figure of no particular unit ("几个档次", "多大"): any figure is of the asked kind."""
+    wants = query.wants
+    return (wants.unit is Unit.ANY and wants.classifier in (None, GENERIC_CLASSIFIER)) and wants.period is None
+
+
 def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
-    """A quote holds a figure of the asked unit, and is about what is counted: it covers the counted word,
-    else (no counted word) the question's most specific word, unless it is the best quote."""
+    """A quote holds a figure of the asked unit (any figure, in any unit or counter, when no unit is asked), and is
+    about what is counted: it covers the counted word, else (no counted word) the question's most specific word,
+    unless it is the best quote."""
     wants = query.wants
     if wants.unit is None:
         return True
@@ -198,7 +221,7 @@ def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     key = key_word(query, scorer)
     for i, quote in enumerate(quotes):
         match = normalize(quote.text)
-        if not rate_figure(match, wants):
+        if not rate_figure(match, wants) and not (any_figure_asked(query) and has_figure(quote.text)):
             continue
         around = normalize(quote.text + "\n" + quote.heading)
         terms = scorer.terms(quote.text) | scorer.terms(quote.heading)
@@ -219,7 +242,8 @@ def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
         match = normalize(quote.text)
         named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
         about = any(w in match for w in query.focus if w != word)  # an amount of money in a sentence on the topic
-        if named or (figure(match, Unit.MONEY) and about):
+        amount = figure(match, Unit.MONEY) or (query.wants.money_stem in GENERIC_MONEY and has_amount(quote.text))
+        if named or (amount and about):
             return True
     return False
 
@@ -265,9 +289,9 @@ def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: Ro
     failed = [
         (Missing.FIGURE, not figure_found(query, quotes, scorer)),
         (Missing.MONEY, not money_found(query, quotes, scorer)),
-        (Missing.PENALTY, wants.penalty and not PENALTY_TEXT.search(match)),
+        (Missing.PENALTY, wants.penalty and not has_consequence(match)),
         (Missing.QUALIFICATION, wants.qualification is not None and not wants.qualification.search(match)),
-        (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, lambda m: set(roles_in(m)) - asked)),
+        (Missing.WHO, query.qtype is QuestionType.WHO and not has_person(match, roles_in, asked)),
         # an item of the named role's own duty list is an obligation of that role, modal word or not
         (Missing.MODAL, query.qtype is QuestionType.YESNO and not has_modal(match)
          and not any(q.role is not None and q.role in query.mentioned for q in quotes)),

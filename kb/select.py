@@ -23,8 +23,9 @@ from enum import StrEnum
 
 from kb.blocks import Block, Line, is_intro, strip_marker
 from kb.injection import OMITTED, is_flagged, without_flagged
-from kb.levels import Quote, RoleFinder, key_word, satisfies
-from kb.normalize import normalize
+from kb.jobtitles import ADDRESSEES
+from kb.levels import Quote, RoleFinder, key_word, near, satisfies
+from kb.normalize import normalize, to_simplified
 from kb.query import Query, QuestionType
 from kb.records import Chunk, Role
 from kb.units import Scorer, Unit
@@ -250,6 +251,35 @@ def select(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder
         if block is not None:
             return without_instructions(block_selection(scorer, block, units))
     return without_instructions(items(query, scorer, units, roles_in))
+
+
+def about_topic(line: Quoted, query: Query) -> bool:
+    """The line, its section path or its document's title holds one of the question's topic words (the notion
+    suggestions use, kb.suggest; 病假 also in 病事假), or it is a duty of the post the question is about; every line
+    is, for a question with no topic word. A handbook's addressee (员工) is no such post: every rule is theirs."""
+    chunk = line.chunk
+    role = chunk.role if chunk is not None else None
+    if not query.topic or (role in query.prior_roles and to_simplified(role or "") not in ADDRESSEES):
+        return True
+    where = normalize(line.text + (chunk.section + chunk.title if chunk is not None else ""))
+    return any(near(word, where) for word in query.topic)
+
+
+def on_topic(selection: Selection, query: Query) -> Selection:
+    """The selection with only the quotes about the question's topic, for a hedge's 相关规定: a hedged question
+    about probation is not shown the shift rules that merely scored highest. A block is one rule: kept whole when
+    any of its lines is about the topic; an item keeps the intro line of its list."""
+    cited = [line for line in selection.lines if line.key is not None]
+    if selection.shape is Shape.BLOCK:
+        lines = selection.lines if any(about_topic(line, query) for line in cited) else []
+    else:
+        kept = [line for line in cited if about_topic(line, query)]
+        chunks = {line.chunk.chunk_id for line in kept if line.chunk is not None}
+        lines = [line for line in selection.lines if line in kept
+                 or (line.key is not None and line.chunk is not None and line.chunk.chunk_id in chunks
+                     and is_intro(line.text))]
+    lead = selection.lead if selection.lead in lines else None
+    return replace(selection, lines=lines, lead=lead)
 
 
 def omitted(text: str) -> str:

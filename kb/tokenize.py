@@ -50,6 +50,11 @@ def stock_words(match_text: str) -> list[str]:
     return [w for w in _stock().cut(match_text) if w.strip()]
 
 
+def stock_tagged_words(match_text: str) -> list[tuple[str, str]]:
+    """jieba's own words with their part-of-speech flags, without any build's words (for checks on any text)."""
+    return [(pair.word, pair.flag) for pair in _tagger(()).cut(match_text) if pair.word.strip()]
+
+
 @lru_cache(maxsize=DICTIONARIES_KEPT)
 def _with_words(words: tuple[str, ...]) -> jieba.Tokenizer:
     """A jieba tokenizer over a copy of the stock dictionary with `words` (match form) kept whole."""

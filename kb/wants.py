@@ -100,6 +100,9 @@ PERIOD_TEXT = {"天": "天|日", "日": "天|日", "周": "周|星期|礼拜", "
 
 MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|"
                    r"扣款|赔|报销|待遇|提成|绩效奖)")
+# money words that ask about money in general (出钱, 赔钱, 费用): any amount, cost or loss in the text is of the kind
+# asked; a named kind of pay (奖金, 工资, 加班费) must itself be in the text
+GENERIC_MONEY = frozenset({"钱", "赔", "费"})
 PENALTY = re.compile(r"处分|处罚|惩罚|开除|辞退|扣分|后果|会怎么样|会被怎么|受到什么|怎么处罚|记过|"
                      r"(不及格|不合格|违反|违规|没做到|未履职|没履职|出错|迟到|旷工|泄露|丢失).{0,8}(怎么处理|如何处理|怎么办)")
 PENALTY_TEXT = re.compile(r"处分|处罚|警告|开除|辞退|罚|扣|追究|记过|通报|解除|赔偿|吊销|暂停")

@@ -180,3 +180,18 @@ def test_hit_test_rows(seed_kb):
     assert "提前10-15分鍾" in top.chunk.text
     assert top.ranks["hybrid"] == 1 and top.ranks["bm25"] is not None and top.ranks["dense"] is not None
     assert "交接" in top.matched_terms or "提前" in top.matched_terms
+
+
+def test_false_hedge_counts_hedges_whose_quotes_hold_the_hedged_kind():
+    from evals.scoring import answer_metrics
+
+    def hedged(first: str, quote: str) -> CaseResult:
+        case = _case(quote, False, answer=f"{first}\n相关规定：\n{quote}[1]")
+        case.level, case.citations = "partial", [{"n": 1, "quote": quote}]
+        return case
+
+    results = [hedged("文件没有写明具体的数字。", "年终考核结果分为优秀、良好、合格、不合格四档。"),  # false
+               hedged("文件沒有寫明由誰負責。", "公司配发的笔记本电脑由使用人保管。"),  # false, in Traditional
+               hedged("文件没有写明具体的数字。", "值班期间保持通讯畅通。"),  # true: no figure
+               hedged("文件没有写明相关的钱款（工资、费用、罚款等）。", "新员工试用期为三个月。")]  # true: no money
+    assert answer_metrics(results)["false_hedge"] == 2
