@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
+from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
 from kb.jobtitles import (
     CJK,
     ListKind,
@@ -86,6 +86,7 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
+BULLET_KIND = "bullet"
 MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
@@ -160,8 +161,15 @@ def _list_items(node: Section) -> list[Section]:
     if any(c.kind in SECTION_KINDS for c in items):
         return []
     items = [c for c in items if c.kind == items[0].kind] if items else []
+    if items and _is_nested_list(items[0]):
+        return items  # a bulleted list's nested bullets are parts of their item, not sections
     leaves = sum(1 for c in items if c.is_leaf)
     return items if leaves * 2 >= len(items) else []
+
+
+def _is_nested_list(node: Section) -> bool:
+    """An entry of a list the format nests (Markdown/DOCX list levels, bullets): what is under it is its detail."""
+    return node.kind.startswith(LIST_PREFIX) or node.kind == BULLET_KIND
 
 
 def part_kind(node: Section) -> ListKind | None:
@@ -314,13 +322,15 @@ def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
 
 def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """A duty list whose entries name groups, units or posts, each with its own sub-list or paragraph
-    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. An entry naming
+    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. Under any other
+    heading, a list whose entries are posts' names (组长, 顾问), each over its own sub-list, is one too. An entry naming
     two (命題研究委員會、研究發展委員會) gives both the same duties."""
-    if part_kind(node) is not ListKind.DUTIES:
-        return []
+    labelled = part_kind(node) is ListKind.DUTIES
     found: list[tuple[Section, str, list[DutyItem]]] = []
     for index, child in enumerate(node.children):
         name = _group_name(child)
+        if not labelled:  # under any other heading, only a post's name over its own sub-list is a role
+            name = name if name and _is_name_heading(name) and _list_items(child) else None
         duties = _group_duties(node.children, index) if name else []
         if name and duties:
             found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())

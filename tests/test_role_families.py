@@ -180,3 +180,17 @@ def test_a_roster_takes_the_post_column_that_varies_and_a_timetable_gives_each_p
     ]))
     assert {name: len(r.duties) for name, r in schedule.items()} == {"议程组长": 2, "场务组长": 3}
     assert schedule["议程组长"].duties[0].text == "08:00：确认讲者到场"
+
+
+def test_nested_bullets_are_details_of_their_item_and_a_list_of_posts_gives_each_post_its_sub_list(tmp_path):
+    roles = _roles(tmp_path, "plan.md", "\n".join([
+        "# 年会筹备", "", "## 分工", "", "- 工作内容", "  - 摄影", "    - 安排拍摄人手",
+        "      - 排班", "      - 备用电池", "    - 租借器材", "    - 会后整理照片", "      - 修图",
+        "  - 签到", "    - 准备名牌", "    - 引导来宾", "",
+        "## 方案", "", "讨论中的方案：", "", "- 组长", "    - 负责本组事务", "    - 出席协调会议",
+        "      - 每周一次", "- 顾问", "    - 提供外部意见", "- 志愿者人数", "    - 约二十人",
+    ]))
+    assert len(roles["摄影"].duties) == 3  # 排班 / 备用电池 / 修图 are details of their items
+    assert len(roles["签到"].duties) == 2
+    assert len(roles["组长"].duties) == 2 and len(roles["顾问"].duties) == 1
+    assert "志愿者人数" not in roles  # an entry that names no post is no role outside a duty list
