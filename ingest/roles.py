@@ -27,6 +27,7 @@ from kb.jobtitles import (
     is_job_title,
     is_permission,
     label_kind,
+    opens_with_duty,
     owner_and_post,
     rule_agent,
     split_qualifier,
@@ -261,6 +262,18 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
 
+def _says_what_it_does(node: Section) -> bool:
+    """A heading naming a unit or post over a paragraph that says what it does (秘书部 / 负责会议记录…)."""
+    return not node.children and bool(node.lines) and node.kind in NAME_HEADING_KINDS \
+        and _is_name_heading(_heading_name(node)) and opens_with_duty(node.lines[0])
+
+
+def _lists_units(node: Section) -> bool:
+    """A part whose headings name units or posts, each over a paragraph of what it does (部门介绍: 秘书部 负责…,
+    活动部 策划…): a part about duties, whatever its own heading says."""
+    return sum(1 for c in node.children if _says_what_it_does(c)) >= MIN_GROUP_ITEMS
+
+
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
@@ -458,7 +471,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                 return
             spans.extend(_obligation_roles(node, here, doc_id, title))
         context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
-            or is_duty_label(node)
+            or is_duty_label(node) or _lists_units(node)
         for child in node.children:
             visit(child, here, context)
 

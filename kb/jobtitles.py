@@ -100,6 +100,9 @@ ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人
 # Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).
 ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
                                   r"委员会|[^\u4e00-\u9fff])")
+# How a paragraph that says what a unit or post does opens (负责…, 协助…, 策划并执行…): a duty, not a description.
+DUTY_OPENINGS = ("负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理", "处理", "管理", "策划",
+                 "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系", "联络", "接待")
 # A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
 RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
 TITLE_EDITION = re.compile(r"[\s\d()（）年版修订第稿]*$")  # 员工手册2018, 员工手册（2020年修订版）
@@ -216,6 +219,13 @@ def _single_label_kind(simple: str) -> ListKind | None:
                 return None  # 保安员职责 names its post
             return kind
     return None
+
+
+def opens_with_duty(text: str) -> bool:
+    """A paragraph that says what its unit or post does: 负责文电、会务… / 策划并执行全校性活动 (after an optional
+    "本部门/本处" subject)."""
+    simple = OWN_PREFIX.sub("", plain(text))
+    return simple.startswith(DUTY_OPENINGS)
 
 
 def is_permission(text: str) -> bool:

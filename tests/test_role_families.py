@@ -194,3 +194,14 @@ def test_nested_bullets_are_details_of_their_item_and_a_list_of_posts_gives_each
     assert len(roles["签到"].duties) == 2
     assert len(roles["组长"].duties) == 2 and len(roles["顾问"].duties) == 1
     assert "志愿者人数" not in roles  # an entry that names no post is no role outside a duty list
+
+
+def test_headings_naming_units_over_what_each_does_are_roles_in_a_page_not_titled_as_duties(tmp_path):
+    page = ("<html><head><title>社团部门介绍</title></head><body><p>欢迎加入本社。</p>"
+            "<h3>宣传部</h3><p>负责海报设计与社交媒体运营。</p>"
+            "<h3>外联部</h3><p>联络校外单位，洽谈赞助。</p>"
+            "<h3>招新须知</h3><p>每年九月招新，欢迎报名。</p>"
+            "<h3>历史沿革</h3><p>本社成立于2001年。</p></body></html>")
+    roles = _roles(tmp_path, "clubs.html", page)
+    assert set(roles) == {"宣传部", "外联部"}  # a heading over information, not duties, is no role
+    assert [d.text for d in roles["外联部"].duties] == ["联络校外单位，洽谈赞助。"]
