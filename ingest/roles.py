@@ -27,8 +27,10 @@ from kb.jobtitles import (
     is_job_title,
     is_permission,
     label_kind,
+    label_owner,
     opens_with_duty,
     owner_and_post,
+    plain,
     rule_agent,
     split_qualifier,
 )
@@ -121,9 +123,10 @@ def _split_alias(name: str) -> tuple[str, list[str]]:
 def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     """(role name, department) when the heading names a single role, else None."""
     m = ROLE_HEADING.match(heading.strip())
-    if not m:
+    owner = None if m else label_owner(heading)
+    if not m and owner is None:
         return None
-    name = _clean_name(m.group("name"))
+    name = _clean_name(m.group("name")) if m else _original_form(heading, owner or "")
     if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
         return None
     says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
@@ -138,6 +141,16 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     if len(_split_alias(name)[0]) > MAX_ROLE_NAME_CHARS or len(name) < 2:
         return None
     return name, department
+
+
+def _original_form(heading: str, simplified: str) -> str:
+    """The words of `heading` that `simplified` (its Simplified form, spaces removed) stands for, as written."""
+    text = heading.strip()
+    for start in range(len(text)):
+        for end in range(len(text), start, -1):
+            if plain(text[start:end]) == simplified:
+                return text[start:end].strip()
+    return simplified
 
 
 def aliases_for(name: str, extra: list[str] | None = None) -> list[str]:
@@ -407,10 +420,10 @@ def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleS
     if not m:
         return None
     name = m.group("name")
-    plain = to_simplified(text)
+    simple = to_simplified(text)
     duties = [s for s in _split_sentences(text) if to_simplified(s).startswith(name)
               and re.match(rf"{name}(应当|应|负责|须)", to_simplified(s))]
-    if not duties or plain.count(name) < 2:
+    if not duties or simple.count(name) < 2:
         return None
     original = text[m.start("name"):m.end("name")]
     items = [DutyItem(n=i, text=s) for i, s in enumerate(duties, 1)]

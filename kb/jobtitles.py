@@ -35,6 +35,9 @@ NOT_JOB_TITLES = frozenset({
 THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
 # Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
 UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院")
+# Words for units in general, and openings that make a unit general (各部门, 相关科室): no particular unit.
+GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
+GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
 # A post named by its kind with the post in brackets: 客服支持岗（配送员）, 营业员（政务专窗班长）.
 QUALIFIED_BASES = ("岗", "岗位", "员", "人员", "类")
 MIN_TITLE_CHARS = 2
@@ -71,7 +74,8 @@ class ListKind(StrEnum):
 # Label words by kind, Simplified; a label is one of these, optionally with a qualifier before it (安全职责,
 # 主要工作内容) and 描述/内容/如下 after it.
 LABEL_WORDS: dict[ListKind, tuple[str, ...]] = {
-    ListKind.DUTIES: ("岗位职责", "工作职责", "主要职责", "具体职责", "基本职责", "职责", "职掌", "工作内容",
+    ListKind.DUTIES: ("岗位职责", "工作职责", "主要职责", "具体职责", "基本职责", "职责", "职掌", "执掌", "工作内容",
+                      "业务内容", "业务范围", "掌理事项",
                       "主要工作", "工作任务", "主要任务", "职责范围", "工作范围", "职责描述", "岗位说明",
                       "工作守则", "责任", "任务", "分工"),
     ListKind.REQUIREMENTS: ("任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "资格条件", "素质要求",
@@ -215,9 +219,32 @@ def _single_label_kind(simple: str) -> ListKind | None:
             qualifier = simple[: -len(word)].rstrip("的")
             if len(qualifier) > LABEL_QUALIFIER_MAX_CHARS or TITLE_PUNCT.search(qualifier):
                 return None
-            if qualifier and title_ending(qualifier) and not qualifier.endswith(THING_ENDINGS):
-                return None  # 保安员职责 names its post
+            if qualifier and (title_ending(qualifier) or names_unit(qualifier)) \
+                    and not qualifier.endswith(THING_ENDINGS):
+                return None  # 保安员职责 names its post, 保健科主要工作 its unit
             return kind
+    return None
+
+
+def names_unit(text: str) -> bool:
+    """A particular unit (保健科, 秘书处), not the word for units in general (部门, 本部门, 各科室)."""
+    simple = plain(text)
+    return is_unit(simple) and len(simple) >= MIN_TITLE_CHARS and simple not in GENERAL_UNITS \
+        and not OWN_PREFIX.match(simple) and not simple.startswith(GENERAL_UNIT_PREFIXES)
+
+
+def label_owner(text: str) -> str | None:
+    """The post or unit a heading names before a duty label (保健科主要工作 → 保健科, 值班员工作内容 → 值班员)."""
+    whole = LABEL_NOTE.sub("", plain(text)).rstrip(":：")
+    duty_words = sorted(LABEL_WORDS[ListKind.DUTIES], key=len, reverse=True)
+    for stem in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):
+        word = next((w for w in duty_words if stem.endswith(w) and len(stem) > len(w)), None)
+        if word is None:
+            continue
+        owner = stem[: -len(word)].rstrip("的")
+        if owner.endswith(THING_ENDINGS) or label_kind(owner) is not None:
+            return None
+        return owner if is_job_title(owner) or names_unit(owner) else None
     return None
 
 

@@ -205,3 +205,11 @@ def test_headings_naming_units_over_what_each_does_are_roles_in_a_page_not_title
     roles = _roles(tmp_path, "clubs.html", page)
     assert set(roles) == {"宣传部", "外联部"}  # a heading over information, not duties, is no role
     assert [d.text for d in roles["外联部"].duties] == ["联络校外单位，洽谈赞助。"]
+
+
+def test_a_heading_naming_a_unit_before_a_duty_label_makes_the_unit_the_role(tmp_path):
+    page = ("<html><head><title>检验科主要工作</title></head><body><p>检验科主要工作</p>"
+            "<p>1、负责门诊标本检验。</p><p>2、负责检验质量控制。</p><p>3、参与院内感染监测。</p></body></html>")
+    roles = _roles(tmp_path, "lab.html", page)
+    assert list(roles) == ["检验科"] and len(roles["检验科"].duties) == 3
+    assert label_kind("部门职责") is ListKind.DUTIES and label_kind("检验科主要工作") is None  # 部门 names no unit
