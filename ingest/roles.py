@@ -25,6 +25,7 @@ from kb.jobtitles import (
     ListKind,
     addressed_title,
     is_job_title,
+    is_member,
     is_permission,
     label_kind,
     label_owner,
@@ -61,8 +62,8 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
                          r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|负责|执行|按照|依照|依法|对|由|有|，|,|、|不得")
+    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下)")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
@@ -383,9 +384,24 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
     subject = article_subject(node.heading)
+    if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
+        return None  # members bound by a list of obligations (会员履行下列义务) have duties too
+    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """An article that makes a post or body responsible for something in one sentence (第十八条 秘书长负责处理
+    日常事务; 副会长协助会长工作): its text is that post's one duty."""
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines:
+        return None
+    subject = article_subject(node.heading)
     if subject is None or not is_job_title(subject, units=True):
         return None
-    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+    rest = to_simplified(node.heading.strip())
+    rest = rest[rest.find(to_simplified(subject)) + len(subject):]
+    if not opens_with_duty(rest):
+        return None
+    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.heading.strip())], path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -467,7 +483,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         spans.extend(_inline_roles(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
-                or _post_role(node, here, doc_id, title)
+                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)
             if found:
                 spans.append(found)
                 if not found.inline:

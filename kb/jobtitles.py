@@ -31,10 +31,13 @@ NOT_JOB_TITLES = frozenset({
     "本组", "全组", "班组", "岗", "本岗", "各岗", "上岗", "在岗", "到岗", "离岗", "定岗", "顶岗", "专人",
     "或者", "前者", "后者", "再者", "使用者", "参与者", "申请者", "用户者",
 })
+# Members of a body: no post, but an article binding them to a list of obligations (会员履行下列义务) gives them duties.
+MEMBERS = frozenset({"会员", "成员", "个人会员", "单位会员", "团体会员", "正式会员", "会员代表"})
 # Words before a job-title ending that make the whole a thing, not a post (安全工作, 考勤员工).
 THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
 # Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
-UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院")
+UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院",
+                "理事会", "监事会", "董事会", "工会", "学生会")
 # Words for units in general, and openings that make a unit general (各部门, 相关科室): no particular unit.
 GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
 GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
@@ -167,6 +170,11 @@ def title_ending(name: str) -> str:
     """The job-title ending a name has (仓库主管 → 主管), or ''."""
     simple = plain(name)
     return next((e for e in JOB_TITLE_ENDINGS if simple.endswith(e)), "")
+
+
+def is_member(name: str) -> bool:
+    """Members of a body (会员): bound by obligations, though no post."""
+    return plain(name) in MEMBERS
 
 
 def is_unit(name: str) -> bool:

@@ -213,3 +213,14 @@ def test_a_heading_naming_a_unit_before_a_duty_label_makes_the_unit_the_role(tmp
     roles = _roles(tmp_path, "lab.html", page)
     assert list(roles) == ["检验科"] and len(roles["检验科"].duties) == 3
     assert label_kind("部门职责") is ListKind.DUTIES and label_kind("检验科主要工作") is None  # 部门 names no unit
+
+
+def test_a_charter_gives_bodies_their_powers_members_their_obligations_and_a_post_its_one_charge(tmp_path):
+    roles = _roles(tmp_path, "charter.txt", "\n".join([
+        "某某校友会章程", "第三章 组织机构",
+        "第十二条 监事会行使下列职权：", "（一）监督理事会的工作；", "（二）审查财务报告。",
+        "第十三条 秘书长负责处理本会日常事务。", "第十四条 本会于每年十月召开年会。",
+        "第十五条 会员履行下列义务：", "（一）遵守本会章程；", "（二）按时交纳会费；", "（三）参加本会活动。",
+        "第十六条 会员享有下列权利：", "（一）参加本会活动；", "（二）提出建议。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"监事会": 2, "秘书长": 1, "会员": 3}
