@@ -309,11 +309,16 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
 
 
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """A list whose items each name who and say what (控球後衛：…): under a heading about duties, or when every
+    item's description opens with a duty verb (选题：负责挑选文章; 校对：负责校对译文)."""
     items = _numbered_children(node)
-    if len(items) < MIN_ITEM_ROLES or not MENTIONS_DUTIES.search(node.heading or node.label):
+    if len(items) < MIN_ITEM_ROLES:
         return []
     matches = [ITEM_ROLE.match(c.content_text()) for c in items]
     if not all(matches):
+        return []
+    if not MENTIONS_DUTIES.search(node.heading or node.label) \
+            and not all(m and opens_with_duty(m.group("desc")) for m in matches):
         return []
     spans = []
     for child, m in zip(items, matches, strict=True):

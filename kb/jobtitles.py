@@ -95,8 +95,12 @@ LABEL_NOTE = re.compile(r"[（(][^）)]{1,10}[)）][:：]?$")  # 工作内容（
 ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名", "职别",
                             "岗位/职务", "工种", "担任职务", "职司", "角色", "角色名称"})
 DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称", "单位", "所属单位"})
+# Column headers naming units (组别 | 负责人 | 工作项目): with no post column, each unit is the role of its row.
+UNIT_NAME_KEYS = frozenset({"组别", "组名", "小组", "组", "部门", "部门名称", "科室", "处室", "单位", "单位名称",
+                            "部别"})
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
-DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围")
+DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围|工作项目|"
+                         r"分工")
 # Columns that number or weigh a card's duty rows, not duties themselves.
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")

@@ -224,3 +224,17 @@ def test_a_charter_gives_bodies_their_powers_members_their_obligations_and_a_pos
         "第十六条 会员享有下列权利：", "（一）参加本会活动；", "（二）提出建议。",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"监事会": 2, "秘书长": 1, "会员": 3}
+
+
+def test_a_who_does_what_list_under_any_heading_and_a_table_of_units_with_a_task_column(tmp_path):
+    roles = _roles(tmp_path, "team.md", "\n".join([
+        "# 字幕组简介", "", "## 成员", "", "字幕组由以下成员组成：", "",
+        "- 听译：负责听写并翻译台词。", "- 时间轴：负责为字幕打上时间。", "- 压制：负责合成视频并上传。", "",
+        "## 联系方式", "", "- 邮箱：team@example.org", "- 网站：example.org",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"听译": 1, "时间轴": 1, "压制": 1}
+    roles = _roles(tmp_path, "fair.md", "\n".join([
+        "# 园游会分工", "", "| 组别 | 负责人 | 工作项目 |", "| --- | --- | --- |",
+        "| 场地组 | 王老师 | 搭建摊位、布置会场 |", "| 餐饮组 | 李老师 | 采购食材 |",
+    ]))
+    assert set(roles) == {"场地组", "餐饮组"}
