@@ -90,6 +90,8 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
+LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
+LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
 BULLET_KIND = "bullet"
 MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
@@ -277,9 +279,13 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
 
 
 def _says_what_it_does(node: Section) -> bool:
-    """A heading naming a unit or post over a paragraph that says what it does (秘书部 / 负责会议记录…)."""
-    return not node.children and bool(node.lines) and node.kind in NAME_HEADING_KINDS \
-        and _is_name_heading(_heading_name(node)) and opens_with_duty(node.lines[0])
+    """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
+    (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
+    if not node.lines or node.kind not in NAME_HEADING_KINDS or not opens_with_duty(node.lines[0]):
+        return False
+    name = _heading_name(node)
+    named = _is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
+    return named and not node.lines[0].rstrip().endswith(LIST_INTRO_ENDS)
 
 
 def _lists_units(node: Section) -> bool:
@@ -291,14 +297,19 @@ def _lists_units(node: Section) -> bool:
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
-    if not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
-            and _is_name_heading(_heading_name(node)):
+    text = _heading_name(node)
+    paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
+    if paragraph:  # what it does is its first paragraph; what follows (how to become one) is not a duty
+        duties = [DutyItem(1, node.lines[0])]
+    elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
+            and _is_name_heading(text):
         duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
     if not duties:
         return None
     if node.role:
         return RoleSpan(_make_role(node.role, node.department, duties, path, doc_id, title), node, False)
-    text = _heading_name(node)
+    if paragraph:
+        return RoleSpan(_make_role(text, None, duties, path, doc_id, title), node, False)
     named = role_name_from_heading(text)
     if named is None and _bare_post(node, text, in_duties):
         named = (text.rstrip(":："), None)

@@ -238,3 +238,12 @@ def test_a_who_does_what_list_under_any_heading_and_a_table_of_units_with_a_task
         "| 场地组 | 王老师 | 搭建摊位、布置会场 |", "| 餐饮组 | 李老师 | 采购食材 |",
     ]))
     assert set(roles) == {"场地组", "餐饮组"}
+
+
+def test_headings_naming_posts_in_english_over_what_each_does_own_that_paragraph_only(tmp_path):
+    roles = _roles(tmp_path, "members.md", "\n".join([
+        "# 项目成员", "", "## Reviewer", "", "负责审查合并请求，保证代码质量。", "", "申请流程：", "", "- 发邮件申请",
+        "- 例会表决", "", "## Release Manager", "", "负责每季度发布版本。", "", "## Sponsor", "",
+        "Sponsor 是为项目提供资金的组织。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"Reviewer": 1, "Release Manager": 1}
