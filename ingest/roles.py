@@ -63,7 +63,8 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下)")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?<![主重需必只])要(?![求点素])|承担|履行|行使|负责|协助|执行|"
+                         r"按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")

@@ -116,6 +116,8 @@ DUTY_OPENINGS = ("负责", "承担", "协助", "协调", "主持", "主管", "�
                  "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系", "联络", "接待")
 # A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
 RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
+# …or as the subject of a clause after a condition: 如来访者携带车辆，门卫要登记车牌号
+CLAUSE_AGENT = re.compile(r"[，,；;](?P<name>[\u4e00-\u9fff]{2,10}?)(?:要|应当|应|须|必须|负责)")
 TITLE_EDITION = re.compile(r"[\s\d()（）年版修订第稿]*$")  # 员工手册2018, 员工手册（2020年修订版）
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WHITESPACE = re.compile(r"\s+")
@@ -294,10 +296,11 @@ def addressed_title(title: str) -> str | None:
 
 
 def rule_agent(text: str) -> str | None:
-    """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员."""
+    """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员; 如遇火情，值班人员要报警 →
+    值班人员."""
     for m in RULE_AGENT.finditer(plain(text)):
         name = m.group("name")
         for end in range(MIN_TITLE_CHARS, len(name) + 1):  # the shortest post the words after 由 start with
             if is_job_title(name[:end]):
                 return name[:end]
-    return None
+    return next((m.group("name") for m in CLAUSE_AGENT.finditer(plain(text)) if is_job_title(m.group("name"))), None)

@@ -247,3 +247,17 @@ def test_headings_naming_posts_in_english_over_what_each_does_own_that_paragraph
         "Sponsor 是为项目提供资金的组织。",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"Reviewer": 1, "Release Manager": 1}
+
+
+def test_hand_wrapped_html_source_lines_stay_one_rule_and_rules_name_their_doer_after_a_condition(tmp_path):
+    page = ("<html><head><title>图书室规定</title></head><body><table><tr><td><p>一、借阅制度<br>\n"
+            "1．读者借书须出示借书证，管理员要核对证件并登记\n书名和日期。<br>\n"
+            "2．如有图书损坏，管理员要\n按价登记赔偿。<br>\n"
+            "3．读者须按期还书。<br>\n</p></td></tr></table></body></html>")
+    path = tmp_path / "library.html"
+    path.write_text(page, encoding="utf-8")
+    processed = process_document(read_document(path, [tmp_path]), LIMITS)
+    roles = {r.name: r for r in processed.roles}
+    assert [d.text for d in roles["管理员"].duties] == [
+        "读者借书须出示借书证，管理员要核对证件并登记书名和日期。", "如有图书损坏，管理员要按价登记赔偿。"]
+    assert rule_agent("如遇火情，值班人员应立即报警") == "值班人员"

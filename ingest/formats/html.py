@@ -29,6 +29,9 @@ MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
 SPACES = re.compile(r"[\s\u3000]+")
 PUNCT_SPACES = re.compile(r"[\s\u3000\-|–—_·:：,，.。]+")
+WIDE = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"  # CJK characters and punctuation: no space between them
+CJK_BREAK = re.compile(rf"(?<={WIDE})[ \t]*\r?\n\s*(?={WIDE})")
+SOURCE_BREAK = re.compile(r"\s*\r?\n\s*")
 
 
 @dataclass
@@ -123,7 +126,18 @@ def _grid(table, limits: FormatLimits) -> Grid:
     return Grid(rows)
 
 
+def _source_text(text: str) -> str:
+    """A text node as a browser shows it: a line break in the source is a space, or nothing between two CJK
+    characters (a hand-wrapped line 登记来访人员的姓名、\n工作单位 reads as one line)."""
+    return SOURCE_BREAK.sub(" ", CJK_BREAK.sub("", text))
+
+
 def _cell_text(cell) -> str:
+    from bs4 import NavigableString
+
+    for node in cell.find_all(string=True):
+        if type(node) is NavigableString and "\n" in node and node.find_parent("pre") is None:
+            node.replace_with(_source_text(str(node)))
     for br in cell.find_all("br"):
         br.replace_with("\n")
     for block in cell.find_all(["p", "div", "li"]):
@@ -161,7 +175,7 @@ class _Walker:
                 continue
             if isinstance(child, NavigableString):
                 if type(child).__name__ not in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                    self.buffer.append(str(child).replace("\n", " "))
+                    self.buffer.append(_source_text(str(child)))
                 continue
             if not isinstance(child, Tag):
                 continue
