@@ -62,7 +62,9 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
                          r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下)")
+    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
+    r"|^[^，。；]{2,16}?(?:职责|职权|义务)[:：]")
+ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)的?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
 SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?<![主重需必只])要(?![求点素])|承担|履行|行使|负责|协助|执行|"
                          r"按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
@@ -400,10 +402,19 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     items = _list_items(node)
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
-    subject = article_subject(node.heading)
+    subject = _labelled_subject(intro) or article_subject(node.heading)
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
     return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _labelled_subject(intro: str) -> str | None:
+    """The post or body an article's label names (本会会长的职权包括： → 会长; 会员义务： → 会员), or None."""
+    labelled = ARTICLE_LABEL.match(intro.strip())
+    if labelled is None:
+        return None
+    subject = owner_and_post(_clean_name(labelled.group("owner")))[1]
+    return subject if is_job_title(subject, units=True) or is_member(subject) else None
 
 
 def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:

@@ -48,7 +48,7 @@ MAX_TITLE_CHARS = 12
 TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
 QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
-OWN_PREFIX = re.compile(r"^本(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
+OWN_PREFIX = re.compile(r"^本[\u4e00-\u9fff]{0,2}?(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
 UNIT_SEPARATOR = re.compile(r"([-－—–·・])")
 UNIT_POST_PARTS = 3
 # A post with its grades: 初级工程师 I～III, 研究员（一至三级）
@@ -162,7 +162,7 @@ def owner_and_post(name: str) -> tuple[str | None, str]:
     association's" is no part of the post."""
     text = name.strip()
     own = OWN_PREFIX.match(text)
-    if own and is_job_title(text[own.end():]):
+    if own and (is_job_title(text[own.end():]) or is_member(text[own.end():])):
         return None, text[own.end():]
     parts = UNIT_SEPARATOR.split(text, maxsplit=1)
     if len(parts) == UNIT_POST_PARTS:  # unit, the separator (kept by the split's group), post

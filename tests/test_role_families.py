@@ -261,3 +261,14 @@ def test_hand_wrapped_html_source_lines_stay_one_rule_and_rules_name_their_doer_
     assert [d.text for d in roles["管理员"].duties] == [
         "读者借书须出示借书证，管理员要核对证件并登记书名和日期。", "如有图书损坏，管理员要按价登记赔偿。"]
     assert rule_agent("如遇火情，值班人员应立即报警") == "值班人员"
+
+
+def test_an_article_labelled_by_its_subject_gives_that_subject_its_items(tmp_path):
+    roles = _roles(tmp_path, "charter.txt", "\n".join([
+        "某某商会章程", "第二章 会员",
+        "第八条 本商会会员义务：", "（一）遵守章程；", "（二）交纳会费。",
+        "第三章 组织机构",
+        "第十条 本商会理事长的职权包括：", "（一）主持理事会；", "（二）代表商会签署文件；", "（三）提名秘书长。",
+        "第十一条 理事会履行下列职责：", "（一）选举理事长；", "（二）审议年度报告。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"会员": 2, "理事长": 3, "理事会": 2}
