@@ -27,6 +27,7 @@ from kb.jobtitles import (
     is_job_title,
     is_member,
     is_permission,
+    is_translation,
     label_kind,
     label_owner,
     opens_with_duty,
@@ -360,8 +361,9 @@ def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
     items = _list_items(entry)
     if items:
         return _duties(items)
-    if entry.lines:
-        return [DutyItem(1, "\n".join(entry.lines))]
+    own = [line for line in entry.lines if not is_translation(line)]  # its English translation is no duty
+    if own:
+        return [DutyItem(1, "\n".join(own))]
     after = children[index + 1] if index + 1 < len(children) else None
     return [DutyItem(1, after.content_text())] if after is not None and after.kind == "para" else []
 
@@ -613,6 +615,17 @@ def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
             for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
+def _addressed_duties(root: Section) -> list[DutyItem]:
+    """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
+    any, else every numbered item."""
+    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
+                for d in _part_duties(node)]
+    items = [n for n in root.walk() if n.number is not None and n.is_leaf]
+    if labelled:
+        return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
+    return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+
+
 def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str],
                         found: list[RoleSpan]) -> list[RoleSpan]:
     """Roles named in front matter but not as headings own the document's numbered items."""
@@ -621,8 +634,9 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
     for name in names:
         if to_simplified(name) in known:
             continue
-        items = [n for n in root.walk() if n.number is not None and n.is_leaf]
-        duties = [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+        duties = _addressed_duties(root)
+        if not duties and addressed_title(title) == name:
+            continue  # a title naming a post over nothing it must do (a staff list's page title)
         role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="",
                     department=None, duties=duties, origin="title" if addressed_title(title) else "front matter")
         extra.append(RoleSpan(role, root, per_item=False))

@@ -56,6 +56,8 @@ GRADE = r"[IVX]+|[一二三四五六七八九\d]+"
 GRADES = re.compile(rf"\s*(?:{GRADE})\s*[～~\-–—至到]\s*(?:{GRADE})\s*级?$")
 # Statements in a duties-and-rights list that grant, not oblige (可以…, 有权…): rights, not duties
 PERMISSION = re.compile(r"^(?:可以|可|有权|享有|能够|允许)")
+# A heading followed by its English translation: 职责 Responsibilities, 值周工程师 / Oncall Engineer
+TRAILING_TRANSLATION = re.compile(r"^(?P<name>.*[\u4e00-\u9fff][:：]?)\s*[/／|｜]?\s*[A-Za-z][A-Za-z .&/'\-]*[:：]?$")
 # A post followed by its English name: 贡献者 Contributor, 维护者（Maintainer）
 BILINGUAL_NAME = re.compile(r"^(?P<name>.*[\u4e00-\u9fff])\s+(?P<latin>[A-Za-z][A-Za-z .&/\-]{1,40})$")
 # Joined labels (责任与权利, 岗位职责及任职资格): a label that names duties among others holds duties
@@ -213,7 +215,7 @@ def label_kind(text: str) -> ListKind | None:
 
     A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
     role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
-    whole = LABEL_NOTE.sub("", plain(text)).rstrip(":：")
+    whole = LABEL_NOTE.sub("", plain(without_translation(text))).rstrip(":：")
     for simple in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):  # 工作内容 is a label; so is 职责描述's 职责
         parts = [p for p in LABEL_JOINS.split(simple) if p]
         kinds = [_single_label_kind(p) for p in parts]
@@ -279,12 +281,20 @@ def is_translation(text: str) -> bool:
     return not CJK.search(text) and len(LATIN_LETTER.findall(text)) >= TRANSLATION_MIN_LETTERS
 
 
+def without_translation(text: str) -> str:
+    """A heading without the English translation after it: 职责 Responsibilities → 职责; 值周工程师 / Oncall →
+    值周工程师."""
+    m = TRAILING_TRANSLATION.match(text.strip())
+    return m.group("name") if m else text.strip()
+
+
 def addressed_title(title: str) -> str | None:
-    """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post)."""
-    simple = TITLE_EDITION.sub("", plain(title))
+    """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post);
+    a title that is a post's name (值周工程师 / Oncall Engineer) is addressed to that post."""
+    simple = TITLE_EDITION.sub("", plain(without_translation(title)))
     m = ADDRESSED_DOCUMENT.search(simple)
     if not m:
-        return None
+        return simple if is_job_title(simple) else None
     head = simple[: m.start()].rstrip("的")
     org = ORGANISATION_ENDINGS.match(head)
     head = head[org.end():] if org else head

@@ -10,7 +10,15 @@ import pytest
 from ingest.chunk import ChunkLimits
 from ingest.load import read_document
 from ingest.process import process_document
-from kb.jobtitles import ListKind, addressed_title, is_job_title, label_kind, rule_agent, split_qualifier
+from kb.jobtitles import (
+    ListKind,
+    addressed_title,
+    is_job_title,
+    label_kind,
+    rule_agent,
+    split_qualifier,
+    without_translation,
+)
 
 LIMITS = ChunkLimits(400, 1200)
 
@@ -272,3 +280,18 @@ def test_an_article_labelled_by_its_subject_gives_that_subject_its_items(tmp_pat
         "第十一条 理事会履行下列职责：", "（一）选举理事长；", "（二）审议年度报告。",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"会员": 2, "理事长": 3, "理事会": 2}
+
+
+def test_a_document_addressed_to_one_post_counts_its_duty_lists_and_bilingual_headings_are_read_once(tmp_path):
+    roles = _roles(tmp_path, "captain.md", "\n".join([
+        "# 队长手册", "", "本手册写给新任队长。", "", "## 你的职责", "", "1. 招募队员。", "2. 安排值班表。", "",
+        "## 常见问题", "", "1. 请假找谁？副队长。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"队长": 2}  # the FAQ is no duty
+    roles = _roles(tmp_path, "oncall.md", "\n".join([
+        "# 值班工程师 / On-call Engineer", "", "## 职责 Responsibilities", "", "1. 处理新问题", "   Triage new issues",
+        "2. 审核合并请求", "   Review pull requests",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"值班工程师": 2}
+    assert without_translation("职责 Responsibilities") == "职责"
+    assert label_kind("职责 Responsibilities") is ListKind.DUTIES
