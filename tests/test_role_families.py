@@ -295,3 +295,10 @@ def test_a_document_addressed_to_one_post_counts_its_duty_lists_and_bilingual_he
     assert {n: len(r.duties) for n, r in roles.items()} == {"值班工程师": 2}
     assert without_translation("职责 Responsibilities") == "职责"
     assert label_kind("职责 Responsibilities") is ListKind.DUTIES
+
+
+def test_a_definition_list_of_posts_gives_each_term_its_definition(tmp_path):
+    page = ("<html><head><title>办公室人员</title></head><body><dl><dt>干事</dt><dd>负责会议通知与记录。</dd>"
+            "<dt>出纳</dt><dd>负责现金收付。</dd><dt>地址</dt><dd>行政楼三楼</dd></dl></body></html>")
+    roles = _roles(tmp_path, "office.html", page)
+    assert {n: len(r.duties) for n, r in roles.items()} == {"干事": 1, "出纳": 1}

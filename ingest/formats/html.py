@@ -21,9 +21,10 @@ DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "nav", "header", "
              "input", "textarea", "svg", "head"]
 FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|topbar|top-bar|breadcrumb|crumb|dqwz|footer|foot|sidebar|"
                        r"share|bdshare|copyright|toolbar|pager|pagination)($|[\s_-])", re.I)
-BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dt", "dd",
+BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dd",
                         "address", "figure", "figcaption", "body", "html", "tbody", "thead", "li"})
 HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+TERM_LEVEL = len(HEADING_TAGS) + 1  # a <dt> term ranks below every heading
 LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
 MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
@@ -188,6 +189,11 @@ class _Walker:
                 text = SPACES.sub(" ", child.get_text(" ")).strip()
                 if text:
                     self.blocks.append(Block(HEADING, text, level=HEADING_TAGS[name]))
+            elif name == "dt":  # a definition list's term heads its definition (<dt>秘书</dt><dd>负责…</dd>)
+                self.flush()
+                text = SPACES.sub(" ", child.get_text(" ")).strip()
+                if text:
+                    self.blocks.append(Block(HEADING, text, level=TERM_LEVEL))
             elif name in ("ol", "ul"):
                 self.flush()
                 self.list_items(child)
