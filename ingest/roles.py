@@ -499,6 +499,21 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
     return spans
 
 
+def _who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """Paragraphs that each name a unit or post and say what it does (秘书处：负责文电…; 综合处：负责文稿起草…):
+    at least two under one node, each a role with that one duty."""
+    texts = node.lines + [c.heading for c in node.children if c.kind == "para" and c.is_leaf]
+    found = []
+    for text in texts:
+        m = ITEM_ROLE.match(text.strip())
+        if m and is_job_title(m.group("name"), units=True) and opens_with_duty(m.group("desc")):
+            found.append((m.group("name"), m.group("desc").strip()))
+    if len(found) < MIN_ITEM_ROLES:
+        return []
+    return [RoleSpan(_make_role(name, None, [DutyItem(1, desc)], path, doc_id, title), node, False, inline=True)
+            for name, desc in found]
+
+
 def _under_anchor(top: Section, node: Section) -> bool:
     """Whether `node` sits inside another post's card below `top` (that card reports its own inline roles)."""
     return any(c.role and c.role != top.role and any(n is node for n in c.walk()) for c in top.children)
@@ -511,6 +526,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
     def visit(node: Section, path: list[str], in_duties: bool) -> None:
         here = path + [path_label(node.label)] if node.kind != "root" else path
         spans.extend(_inline_roles(node, here, doc_id, title))
+        spans.extend(_who_does_lines(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
                 or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)

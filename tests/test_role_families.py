@@ -302,3 +302,14 @@ def test_a_definition_list_of_posts_gives_each_term_its_definition(tmp_path):
             "<dt>出纳</dt><dd>负责现金收付。</dd><dt>地址</dt><dd>行政楼三楼</dd></dl></body></html>")
     roles = _roles(tmp_path, "office.html", page)
     assert {n: len(r.duties) for n, r in roles.items()} == {"干事": 1, "出纳": 1}
+
+
+def test_bold_paragraphs_head_what_follows_and_lines_naming_who_does_what_are_roles(tmp_path):
+    page = ("<html><head><title>中心科室职责</title></head><body>"
+            "<p><strong>信息科</strong></p><p>负责网络与系统维护。</p>"
+            "<p><b>财务科</b></p><p>负责经费预算与核算。</p>"
+            "<p>本中心设办公室、质控室。</p>"
+            "<p>办公室：负责公文流转和会议组织。</p><p>质控室：负责质量检查。</p>"
+            "<p>地址：人民路1号</p></body></html>")
+    roles = _roles(tmp_path, "centre.html", page)
+    assert {n: len(r.duties) for n, r in roles.items()} == {"信息科": 1, "财务科": 1, "办公室": 1, "质控室": 1}

@@ -24,7 +24,11 @@ FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|topbar|top-bar|breadcrumb|cr
 BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dd",
                         "address", "figure", "figcaption", "body", "html", "tbody", "thead", "li"})
 HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
-TERM_LEVEL = len(HEADING_TAGS) + 1  # a <dt> term ranks below every heading
+TERM_LEVEL = len(HEADING_TAGS) + 1  # a <dt> term or a bold paragraph ranks below every heading
+BOLD_TAGS = ["strong", "b"]
+BOLD_HEADING_BLOCKS = frozenset({"p", "div"})
+BOLD_HEADING_MAX_CHARS = 20  # a bold phrase this short on its own is a heading; longer, an emphasised sentence
+SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
 LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
 MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
@@ -133,6 +137,18 @@ def _source_text(text: str) -> str:
     return SOURCE_BREAK.sub(" ", CJK_BREAK.sub("", text))
 
 
+def _bold_heading(block) -> str | None:
+    """The text of a paragraph that is one short bold phrase (<p><strong>秘书处</strong></p>): a heading in all
+    but name; None for anything else."""
+    if block.name not in BOLD_HEADING_BLOCKS:
+        return None
+    text = SPACES.sub(" ", block.get_text(" ")).strip()
+    bold = SPACES.sub(" ", " ".join(b.get_text(" ") for b in block.find_all(BOLD_TAGS))).strip()
+    if not text or text != bold or len(text) > BOLD_HEADING_MAX_CHARS or SENTENCE_PUNCT.search(text):
+        return None
+    return text if not block.find(["table", "ul", "ol", "img"]) else None
+
+
 def _cell_text(cell) -> str:
     from bs4 import NavigableString
 
@@ -200,6 +216,9 @@ class _Walker:
             elif name == "table":
                 self.flush()
                 self.blocks += table_blocks(_grid(child, self.limits), len(HEADING_TAGS) + 1)
+            elif name in BLOCK_TAGS and (bold := _bold_heading(child)) is not None:
+                self.flush()
+                self.blocks.append(Block(HEADING, bold, level=TERM_LEVEL))
             elif name in BLOCK_TAGS:
                 self.flush()
                 if not _is_furniture(child, self.shares.get(id(child), _TextShare())):
