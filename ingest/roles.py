@@ -212,11 +212,29 @@ def _part_duties(label: Section) -> list[DutyItem]:
     """A duty label's items; a label with no list but lines of its own has one duty per line. A label joining
     duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
     items = _list_items(label)
+    posts = _sub_posts(label)
+    if not items and posts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6)
+        split = [d for post in posts for d in _duties(_list_items(post))]
+        return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
     if items:
         joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
             to_simplified(_heading_name(label))))
         return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
     return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
+
+
+def _sub_posts(label: Section) -> list[Section]:
+    """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
+    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
+            and _is_name_heading(_heading_name(c), units=False)]
+
+
+def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """Each post a role's duty label is split by is a role too, with its own part of the list."""
+    return [RoleSpan(_make_role(_heading_name(sub), None, _duties(_list_items(sub)),
+                                path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
+                     inline=True)
+            for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
 
 
 def _duty_list(node: Section) -> list[DutyItem]:
@@ -532,6 +550,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                 or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)
             if found:
                 spans.append(found)
+                spans.extend(_sub_post_roles(node, here, doc_id, title))
                 if not found.inline:
                     for child in node.walk():
                         if child is not node and not _under_anchor(node, child):

@@ -313,3 +313,13 @@ def test_bold_paragraphs_head_what_follows_and_lines_naming_who_does_what_are_ro
             "<p>地址：人民路1号</p></body></html>")
     roles = _roles(tmp_path, "centre.html", page)
     assert {n: len(r.duties) for n, r in roles.items()} == {"信息科": 1, "财务科": 1, "办公室": 1, "质控室": 1}
+
+
+def test_a_duty_label_split_by_post_gives_the_article_all_items_and_each_post_its_own(tmp_path):
+    roles = _roles(tmp_path, "posts.txt", "\n".join([
+        "某公司岗位职责", "第三章 岗位职责",
+        "第五条 班组长岗（班长）", "（一）岗位职责", "早班班长", "1.安排早班人员。", "2.检查交接记录。",
+        "晚班班长", "1.安排晚班人员。", "2.巡查设备。", "3.锁闭门窗。",
+        "（二）安全职责", "1.组织安全检查。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"班组长岗": 6, "早班班长": 2, "晚班班长": 3}
