@@ -94,6 +94,7 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
+ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,](?P<desc>.+)$", re.S)
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
 BULLET_KIND = "bullet"
@@ -532,6 +533,23 @@ def _who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> 
             for name, desc in found]
 
 
+def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """List items that open with the post or unit they are about, then its duty ((一)领导小组职责，确定…;
+    (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
+    found = []
+    for item in _numbered_children(node):
+        m = ITEM_LEAD.match(to_simplified(item.heading.strip()))
+        if m is None or not is_job_title(m.group("name"), units=True):
+            continue
+        if not (m.group("label") or opens_with_duty(m.group("desc"))):
+            continue
+        original = item.heading.strip()[:len(m.group("name"))]
+        duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
+        found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
+                              item, False, inline=True))
+    return found if len(found) >= MIN_ITEM_ROLES else []
+
+
 def _under_anchor(top: Section, node: Section) -> bool:
     """Whether `node` sits inside another post's card below `top` (that card reports its own inline roles)."""
     return any(c.role and c.role != top.role and any(n is node for n in c.walk()) for c in top.children)
@@ -545,6 +563,7 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         here = path + [path_label(node.label)] if node.kind != "root" else path
         spans.extend(_inline_roles(node, here, doc_id, title))
         spans.extend(_who_does_lines(node, here, doc_id, title))
+        spans.extend(_lead_roles(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
                 or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)

@@ -323,3 +323,13 @@ def test_a_duty_label_split_by_post_gives_the_article_all_items_and_each_post_it
         "（二）安全职责", "1.组织安全检查。",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"班组长岗": 6, "早班班长": 2, "晚班班长": 3}
+
+
+def test_items_that_open_with_the_post_they_are_about_are_that_posts_duties(tmp_path):
+    roles = _roles(tmp_path, "it.txt", "\n".join([
+        "某厂信息化管理办法", "第二章 分工",
+        "第六条 各方分工如下：", "（一）信息化领导小组职责，审定全厂信息化规划。",
+        "（二）信息中心，负责系统建设与运行维护：", "1.制定年度计划；", "2.组织项目验收。",
+        "（三）各车间应配合信息化工作。",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"信息化领导小组": 1, "信息中心": 2}
