@@ -103,6 +103,8 @@ UNIT_NAME_KEYS = frozenset({"组别", "组名", "小组", "组", "部门", "部�
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
 DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围|工作项目|"
                          r"分工")
+# Headers of a card's duty block that say only "what" (序号 | 主要内容 | 重要性 under a 岗位职责 label).
+DUTY_BLOCK_HEADERS = frozenset({"主要内容", "内容", "工作描述", "描述", "事项", "具体内容"})
 # Columns that number or weigh a card's duty rows, not duties themselves.
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")

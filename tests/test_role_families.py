@@ -333,3 +333,21 @@ def test_items_that_open_with_the_post_they_are_about_are_that_posts_duties(tmp_
         "（三）各车间应配合信息化工作。",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"信息化领导小组": 1, "信息中心": 2}
+
+
+def test_a_cards_duty_block_headed_only_by_what_it_holds_stays_under_its_duty_label(tmp_path):
+    import docx
+
+    document = docx.Document()
+    rows = [["岗位名称", "主管", "所在部门", "仓储部"], ["岗位职责", "", "", ""], ["序号", "主要内容", "", ""],
+            ["1", "编制仓储计划", "", ""], ["2", "组织月度盘点", "", ""], ["岗位权限", "", "", ""],
+            ["1", "对仓管员考核的建议权", "", ""]]
+    table = document.add_table(rows=len(rows), cols=4)
+    for i, row in enumerate(rows):
+        for j, text in enumerate(row):
+            table.cell(i, j).text = text
+    table.cell(1, 0).merge(table.cell(1, 3))
+    table.cell(5, 0).merge(table.cell(5, 3))
+    path = tmp_path / "card.docx"
+    document.save(path)
+    assert [d.text for d in _process_file(path)["主管"].duties] == ["编制仓储计划", "组织月度盘点"]
