@@ -351,3 +351,13 @@ def test_a_cards_duty_block_headed_only_by_what_it_holds_stays_under_its_duty_la
     path = tmp_path / "card.docx"
     document.save(path)
     assert [d.text for d in _process_file(path)["主管"].duties] == ["编制仓储计划", "组织月度盘点"]
+
+
+def test_an_html_table_inside_markdown_is_read_as_a_table(tmp_path):
+    roles = _roles(tmp_path, "board.md", "\n".join([
+        "---", "title: 理事会成员", "---", "", "本届理事如下：", "", "<table>",
+        "<tr><th>职务</th><th>姓名</th><th>职掌</th></tr>",
+        "<tr><td>理事长</td><td>王一</td><td>综理会务</td></tr>",
+        "<tr><td>总干事</td><td>李二</td><td>执行理事会决议<br>管理会员名册</td></tr>", "</table>",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"理事长": 1, "总干事": 2}

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from ingest.formats.grid import Cell, Grid
+from ingest.formats.html import read_html
+from ingest.formats.limits import FormatLimits
 from ingest.structure import text_blocks
 from ingest.tables import table_blocks
 from kb.outline import ITEM, Block
@@ -17,6 +19,8 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 WHOLE_EMPHASIS = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)(.+?)\2([:：]?)\s*$")
+HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
+HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 ESCAPED_PIPE = "\\|"
 PIPE_PLACEHOLDER = "\x00"
@@ -83,6 +87,13 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks += _nested_items(prose)
             prose = []
             blocks += _table(lines[i:end])
+            i = end
+            continue
+        if HTML_TABLE_START.match(lines[i]):  # a table written in HTML inside the Markdown (wikis, static sites)
+            end = next((j for j in range(i, len(lines)) if HTML_TABLE_END.search(lines[j])), len(lines) - 1) + 1
+            blocks += _nested_items(prose)
+            prose = []
+            blocks += read_html("\n".join(lines[i:end]), FormatLimits()).blocks
             i = end
             continue
         prose.append(plain_line(lines[i]))
