@@ -361,3 +361,10 @@ def test_an_html_table_inside_markdown_is_read_as_a_table(tmp_path):
         "<tr><td>总干事</td><td>李二</td><td>执行理事会决议<br>管理会员名册</td></tr>", "</table>",
     ]))
     assert {n: len(r.duties) for n, r in roles.items()} == {"理事长": 1, "总干事": 2}
+
+
+def test_an_html_list_inside_markdown_is_read_as_a_list(tmp_path):
+    roles = _roles(tmp_path, "guide.md", "\n".join([
+        "# 志愿者指南", "", "## 领队职责", "", "<ul>", "  <li>清点人数</li>", "  <li>分发物资</li>", "</ul>", "",
+    ]))
+    assert [d.text for d in roles["领队"].duties] == ["清点人数", "分发物资"]

@@ -20,6 +20,7 @@ SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 WHOLE_EMPHASIS = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)(.+?)\2([:：]?)\s*$")
 HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
+HTML_BLOCK_START = re.compile(r"^\s*<(?:table|ul|ol|dl|div|p|h[1-6]|section|article|blockquote)[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 ESCAPED_PIPE = "\\|"
@@ -73,6 +74,14 @@ def _table(lines: list[str]) -> list[Block]:
     return table_blocks(Grid(rows))
 
 
+def _html_block_end(lines: list[str], start: int) -> int:
+    """Where an HTML block that starts at `start` ends: after its closing </table> for a table (which may hold
+    blank lines), else at the first blank line (CommonMark's rule for HTML blocks)."""
+    if HTML_TABLE_START.match(lines[start]):
+        return next((j for j in range(start, len(lines)) if HTML_TABLE_END.search(lines[j])), len(lines) - 1) + 1
+    return next((j for j in range(start, len(lines)) if not lines[j].strip()), len(lines))
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown body (front matter already split off)."""
     blocks: list[Block] = []
@@ -89,8 +98,8 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks += _table(lines[i:end])
             i = end
             continue
-        if HTML_TABLE_START.match(lines[i]):  # a table written in HTML inside the Markdown (wikis, static sites)
-            end = next((j for j in range(i, len(lines)) if HTML_TABLE_END.search(lines[j])), len(lines) - 1) + 1
+        if HTML_BLOCK_START.match(lines[i]):  # HTML written inside the Markdown (wikis, static sites)
+            end = _html_block_end(lines, i)
             blocks += _nested_items(prose)
             prose = []
             blocks += read_html("\n".join(lines[i:end]), FormatLimits()).blocks
