@@ -22,11 +22,13 @@ from ingest.formats.grid import Cell, Grid
 from kb.jobtitles import (
     CJK,
     DEPARTMENT_KEYS,
+    DESCRIPTION_KEYS,
     DUTY_COLUMN,
     NUMBER_COLUMN,
     ROLE_NAME_KEYS,
     UNIT_NAME_KEYS,
     is_job_title,
+    opens_with_duty,
 )
 from kb.outline import BEGIN, END, HEADING, ITEM, LINE, ROLE, Block, match_marker
 
@@ -114,6 +116,8 @@ def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
         role_col = _post_column(rows, [j for j, k in enumerate(keys) if k in UNIT_NAME_KEYS])
     duty_col = next((j for j, k in enumerate(keys) if DUTY_COLUMN.search(k) and j != role_col and j not in numbers),
                     None)
+    if duty_col is None and role_col is not None:
+        duty_col = next((j for j, k in enumerate(keys) if k in DESCRIPTION_KEYS and _says_duties(rows, j)), None)
     if role_col is None or duty_col is None:
         return None
     dept_col = None if by_unit else next((j for j, k in enumerate(keys) if k in DEPARTMENT_KEYS), None)
@@ -145,6 +149,12 @@ def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
                 blocks.append(Block(ITEM, text, number=i))
         start = end + 1
     return [*blocks, Block(END)]
+
+
+def _says_duties(rows: list[list[Cell]], column: int) -> bool:
+    """Whether most filled cells of a description column say what the row's post does (负责…, 协助…)."""
+    cells = [r[column].text for r in rows if r[column].text]
+    return bool(cells) and sum(1 for c in cells if opens_with_duty(c)) * 2 > len(cells)
 
 
 def _post_column(rows: list[list[Cell]], candidates: list[int]) -> int | None:

@@ -103,13 +103,17 @@ UNIT_NAME_KEYS = frozenset({"组别", "组名", "小组", "组", "部门", "部�
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
 DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围|工作项目|"
                          r"分工")
+# Columns that describe each row (角色 | 说明): a duty column when most of their cells say what the row's post does.
+DESCRIPTION_KEYS = frozenset({"说明", "描述", "简介", "介绍", "内容", "角色说明", "角色描述", "职能"})
 # Headers of a card's duty block that say only "what" (序号 | 主要内容 | 重要性 under a 岗位职责 label).
 DUTY_BLOCK_HEADERS = frozenset({"主要内容", "内容", "工作描述", "描述", "事项", "具体内容"})
 # Columns that number or weigh a card's duty rows, not duties themselves.
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
-# Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则.
-ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书)$")
+# Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则, 助理交接事项 (a handover
+# tells the next holder of the post what to do).
+ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书|交接事项|交接清单|"
+                                r"交接)$")
 # General words for staff are no post, but a handbook addressed to them makes its reader the role (员工手册).
 ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人", "志工", "义工", "志愿者", "实习生", "成员"})
 # Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).

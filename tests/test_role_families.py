@@ -368,3 +368,14 @@ def test_an_html_list_inside_markdown_is_read_as_a_list(tmp_path):
         "# 志愿者指南", "", "## 领队职责", "", "<ul>", "  <li>清点人数</li>", "  <li>分发物资</li>", "</ul>", "",
     ]))
     assert [d.text for d in roles["领队"].duties] == ["清点人数", "分发物资"]
+
+
+def test_a_handover_is_addressed_to_the_post_and_a_description_column_of_duties_is_a_duty_column(tmp_path):
+    roles = _roles(tmp_path, "handover.md", "\n".join([
+        "# 实验室助理交接事项", "", "## 每日", "", "- 收发信件", "- 整理桌面", "", "## 每月", "", "- 办理报销",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"实验室助理": 3}
+    roles = _roles(tmp_path, "crew.md", "\n".join([
+        "# 剧组分工", "", "| 角色 | 说明 |", "| --- | --- |", "| 场记 | 负责记录每场拍摄 |", "| 道具 | 负责准备道具 |",
+    ]))
+    assert set(roles) == {"场记", "道具"}
