@@ -304,11 +304,18 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
 def _says_what_it_does(node: Section) -> bool:
     """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
     (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
-    if not node.lines or node.kind not in NAME_HEADING_KINDS or not opens_with_duty(node.lines[0]):
+    if node.kind not in NAME_HEADING_KINDS or not (node.lines and opens_with_duty(node.lines[0])
+                                                   or not node.lines and _lists_duties(node)):
         return False
     name = _heading_name(node)
     named = _is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
-    return named and not node.lines[0].rstrip().endswith(LIST_INTRO_ENDS)
+    return named and not (node.lines and node.lines[0].rstrip().endswith(LIST_INTRO_ENDS))
+
+
+def _lists_duties(node: Section) -> bool:
+    """A list most of whose items say what to do (负责会议记录, 策划校园活动, 协助社团)."""
+    items = _list_items(node)
+    return len(items) >= MIN_BARE_POST_ITEMS and sum(1 for c in items if opens_with_duty(c.heading)) * 2 > len(items)
 
 
 def _lists_units(node: Section) -> bool:
@@ -322,8 +329,8 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     duties = _duty_list(node)
     text = _heading_name(node)
     paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
-    if paragraph:  # what it does is its first paragraph; what follows (how to become one) is not a duty
-        duties = [DutyItem(1, node.lines[0])]
+    if paragraph:  # what it does is its first paragraph (what follows, how to become one, is no duty), or its list
+        duties = [DutyItem(1, node.lines[0])] if node.lines else _duties(_list_items(node))
     elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
             and _is_name_heading(text):
         duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
@@ -583,6 +590,8 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                 spans.extend(per_item)
                 return
             spans.extend(_obligation_roles(node, here, doc_id, title))
+        else:  # a who-does-what list right at the top of a document
+            spans.extend(_item_roles(node, here, doc_id, title))
         context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
             or is_duty_label(node) or _lists_units(node)
         for child in node.children:

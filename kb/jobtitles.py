@@ -102,7 +102,7 @@ UNIT_NAME_KEYS = frozenset({"组别", "组名", "小组", "组", "部门", "部�
                             "部别"})
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
 DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围|工作项目|"
-                         r"分工")
+                         r"分工|承办|^业务$")
 # Columns that describe each row (角色 | 说明): a duty column when most of their cells say what the row's post does.
 DESCRIPTION_KEYS = frozenset({"说明", "描述", "简介", "介绍", "内容", "角色说明", "角色描述", "职能"})
 # Headers of a card's duty block that say only "what" (序号 | 主要内容 | 重要性 under a 岗位职责 label).

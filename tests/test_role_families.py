@@ -379,3 +379,17 @@ def test_a_handover_is_addressed_to_the_post_and_a_description_column_of_duties_
         "# 剧组分工", "", "| 角色 | 说明 |", "| --- | --- |", "| 场记 | 负责记录每场拍摄 |", "| 道具 | 负责准备道具 |",
     ]))
     assert set(roles) == {"场记", "道具"}
+
+
+def test_units_over_lists_of_what_they_do_bold_names_in_a_who_does_what_list_and_a_bare_business_column(tmp_path):
+    roles = _roles(tmp_path, "clubs.md", "\n".join([
+        "# 社团部门", "", "## 宣传部", "", "- 负责海报设计", "- 管理公众号", "", "## 外联部", "", "- 联络校外单位",
+        "- 负责赞助洽谈", "", "## 加入我们", "", "- 每年九月招新", "- 欢迎报名",
+    ]))
+    assert {n: len(r.duties) for n, r in roles.items()} == {"宣传部": 2, "外联部": 2}
+    roles = _roles(tmp_path, "crew.md", "\n".join(["- **场记**：负责记录每场拍摄", "- **道具**：负责准备道具"]))
+    assert set(roles) == {"场记", "道具"}
+    page = ("<html><head><title>职员</title></head><body><table><tr><td>职称</td><td>姓名</td><td>业务</td></tr>"
+            "<tr><td>干事</td><td>王</td><td>课程申请</td></tr><tr><td>主任</td><td>陈</td><td>综理业务</td></tr>"
+            "</table></body></html>")
+    assert set(_roles(tmp_path, "staff.html", page)) == {"干事", "主任"}

@@ -22,6 +22,7 @@ WHOLE_EMPHASIS = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)(.+?)\2([
 HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
 HTML_BLOCK_START = re.compile(r"^\s*<(?:table|ul|ol|dl|div|p|h[1-6]|section|article|blockquote)[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+STRONG = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 ESCAPED_PIPE = "\\|"
 PIPE_PLACEHOLDER = "\x00"
@@ -40,10 +41,10 @@ def _is_separator(line: str) -> bool:
 
 
 def plain_line(line: str) -> str:
-    """A Markdown line without link syntax and without emphasis around the whole line."""
+    """A Markdown line without link syntax and without strong emphasis (`- **选题**：负责…` reads 选题：负责…)."""
     line = LINK.sub(r"\1", line)
     m = WHOLE_EMPHASIS.match(line)
-    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else line
+    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else STRONG.sub(r"\2", line)
 
 
 def _nested_items(lines: list[str]) -> list[Block]:
