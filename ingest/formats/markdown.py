@@ -22,7 +22,7 @@ WHOLE_EMPHASIS = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)(.+?)\2([
 HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
 HTML_BLOCK_START = re.compile(r"^\s*<(?:table|ul|ol|dl|div|p|h[1-6]|section|article|blockquote)[\s>]", re.I)
 HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
-STRONG = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
+LEADING_STRONG_NAME = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)([^*_\n]{1,20}?)\2(\s*[:：])")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 ESCAPED_PIPE = "\\|"
 PIPE_PLACEHOLDER = "\x00"
@@ -41,10 +41,11 @@ def _is_separator(line: str) -> bool:
 
 
 def plain_line(line: str) -> str:
-    """A Markdown line without link syntax and without strong emphasis (`- **选题**：负责…` reads 选题：负责…)."""
+    """A Markdown line without link syntax and without strong emphasis around the whole line or around the name
+    that opens it (`- **选题**：负责…` reads 选题：负责…)."""
     line = LINK.sub(r"\1", line)
     m = WHOLE_EMPHASIS.match(line)
-    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else STRONG.sub(r"\2", line)
+    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else LEADING_STRONG_NAME.sub(r"\1\3\4", line)
 
 
 def _nested_items(lines: list[str]) -> list[Block]:
