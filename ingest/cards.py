@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 
 from ingest.formats.grid import Cell
-from kb.jobtitles import DEPARTMENT_KEYS, NUMBER_COLUMN, ROLE_NAME_KEYS, WEIGHT_COLUMN, ListKind, label_kind, plain
+from kb.jobtitles import (
+    DEPARTMENT_KEYS,
+    DUTY_BLOCK_HEADERS,
+    NUMBER_COLUMN,
+    ROLE_NAME_KEYS,
+    WEIGHT_COLUMN,
+    ListKind,
+    label_kind,
+    plain,
+)
 from kb.outline import BEGIN, END, ITEM, LABEL, LINE, Block, match_marker
 
 PAIR_VALUE_MAX_CHARS = 30  # a card value longer than this (or on several lines) is a labelled section
@@ -49,7 +58,8 @@ def _is_list_label(text: str) -> bool:
 
 def _is_header_cell(text: str) -> bool:
     k = key(text)
-    return bool(NUMBER_COLUMN.match(k) or WEIGHT_COLUMN.match(k)) or label_kind(k) is ListKind.DUTIES
+    return bool(NUMBER_COLUMN.match(k) or WEIGHT_COLUMN.match(k)) or label_kind(k) is ListKind.DUTIES \
+        or k in DUTY_BLOCK_HEADERS
 
 
 def cell_lines(text: str) -> list[str]:

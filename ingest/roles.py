@@ -19,15 +19,20 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
+from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
 from kb.jobtitles import (
     CJK,
     ListKind,
     addressed_title,
     is_job_title,
+    is_member,
     is_permission,
+    is_translation,
     label_kind,
+    label_owner,
+    opens_with_duty,
     owner_and_post,
+    plain,
     rule_agent,
     split_qualifier,
 )
@@ -58,8 +63,11 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
                          r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事)(?:以下|下列|如下)(?:工作|职责|义务|事项|任务)|(?:职责|义务)(?:是|为|如下)")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|承担|履行|负责|执行|按照|依照|依法|对|由|有|，|,|、|不得")
+    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
+    r"|^[^，。；]{2,16}?(?:职责|职权|义务)[:：]")
+ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)的?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?<![主重需必只])要(?![求点素])|承担|履行|行使|负责|协助|执行|"
+                         r"按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
@@ -86,6 +94,10 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
+ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,](?P<desc>.+)$", re.S)
+LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
+LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
+BULLET_KIND = "bullet"
 MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
@@ -119,9 +131,10 @@ def _split_alias(name: str) -> tuple[str, list[str]]:
 def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     """(role name, department) when the heading names a single role, else None."""
     m = ROLE_HEADING.match(heading.strip())
-    if not m:
+    owner = None if m else label_owner(heading)
+    if not m and owner is None:
         return None
-    name = _clean_name(m.group("name"))
+    name = _clean_name(m.group("name")) if m else _original_form(heading, owner or "")
     if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
         return None
     says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
@@ -136,6 +149,16 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     if len(_split_alias(name)[0]) > MAX_ROLE_NAME_CHARS or len(name) < 2:
         return None
     return name, department
+
+
+def _original_form(heading: str, simplified: str) -> str:
+    """The words of `heading` that `simplified` (its Simplified form, spaces removed) stands for, as written."""
+    text = heading.strip()
+    for start in range(len(text)):
+        for end in range(len(text), start, -1):
+            if plain(text[start:end]) == simplified:
+                return text[start:end].strip()
+    return simplified
 
 
 def aliases_for(name: str, extra: list[str] | None = None) -> list[str]:
@@ -160,8 +183,15 @@ def _list_items(node: Section) -> list[Section]:
     if any(c.kind in SECTION_KINDS for c in items):
         return []
     items = [c for c in items if c.kind == items[0].kind] if items else []
+    if items and _is_nested_list(items[0]):
+        return items  # a bulleted list's nested bullets are parts of their item, not sections
     leaves = sum(1 for c in items if c.is_leaf)
     return items if leaves * 2 >= len(items) else []
+
+
+def _is_nested_list(node: Section) -> bool:
+    """An entry of a list the format nests (Markdown/DOCX list levels, bullets): what is under it is its detail."""
+    return node.kind.startswith(LIST_PREFIX) or node.kind == BULLET_KIND
 
 
 def part_kind(node: Section) -> ListKind | None:
@@ -183,11 +213,29 @@ def _part_duties(label: Section) -> list[DutyItem]:
     """A duty label's items; a label with no list but lines of its own has one duty per line. A label joining
     duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
     items = _list_items(label)
+    posts = _sub_posts(label)
+    if not items and posts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6)
+        split = [d for post in posts for d in _duties(_list_items(post))]
+        return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
     if items:
         joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
             to_simplified(_heading_name(label))))
         return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
     return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
+
+
+def _sub_posts(label: Section) -> list[Section]:
+    """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
+    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
+            and _is_name_heading(_heading_name(c), units=False)]
+
+
+def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """Each post a role's duty label is split by is a role too, with its own part of the list."""
+    return [RoleSpan(_make_role(_heading_name(sub), None, _duties(_list_items(sub)),
+                                path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
+                     inline=True)
+            for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
 
 
 def _duty_list(node: Section) -> list[DutyItem]:
@@ -253,17 +301,45 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
 
+def _says_what_it_does(node: Section) -> bool:
+    """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
+    (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
+    if node.kind not in NAME_HEADING_KINDS or not (node.lines and opens_with_duty(node.lines[0])
+                                                   or not node.lines and _lists_duties(node)):
+        return False
+    name = _heading_name(node)
+    named = _is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
+    return named and not (node.lines and node.lines[0].rstrip().endswith(LIST_INTRO_ENDS))
+
+
+def _lists_duties(node: Section) -> bool:
+    """A list most of whose items say what to do (负责会议记录, 策划校园活动, 协助社团)."""
+    items = _list_items(node)
+    return len(items) >= MIN_BARE_POST_ITEMS and sum(1 for c in items if opens_with_duty(c.heading)) * 2 > len(items)
+
+
+def _lists_units(node: Section) -> bool:
+    """A part whose headings name units or posts, each over a paragraph of what it does (部门介绍: 秘书部 负责…,
+    活动部 策划…): a part about duties, whatever its own heading says."""
+    return sum(1 for c in node.children if _says_what_it_does(c)) >= MIN_GROUP_ITEMS
+
+
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
-    if not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
-            and _is_name_heading(_heading_name(node)):
+    text = _heading_name(node)
+    paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
+    if paragraph:  # what it does is its first paragraph (what follows, how to become one, is no duty), or its list
+        duties = [DutyItem(1, node.lines[0])] if node.lines else _duties(_list_items(node))
+    elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
+            and _is_name_heading(text):
         duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
     if not duties:
         return None
     if node.role:
         return RoleSpan(_make_role(node.role, node.department, duties, path, doc_id, title), node, False)
-    text = _heading_name(node)
+    if paragraph:
+        return RoleSpan(_make_role(text, None, duties, path, doc_id, title), node, False)
     named = role_name_from_heading(text)
     if named is None and _bare_post(node, text, in_duties):
         named = (text.rstrip(":："), None)
@@ -274,11 +350,16 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
 
 
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """A list whose items each name who and say what (控球後衛：…): under a heading about duties, or when every
+    item's description opens with a duty verb (选题：负责挑选文章; 校对：负责校对译文)."""
     items = _numbered_children(node)
-    if len(items) < MIN_ITEM_ROLES or not MENTIONS_DUTIES.search(node.heading or node.label):
+    if len(items) < MIN_ITEM_ROLES:
         return []
     matches = [ITEM_ROLE.match(c.content_text()) for c in items]
     if not all(matches):
+        return []
+    if not MENTIONS_DUTIES.search(node.heading or node.label) \
+            and not all(m and opens_with_duty(m.group("desc")) for m in matches):
         return []
     spans = []
     for child, m in zip(items, matches, strict=True):
@@ -306,21 +387,24 @@ def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
     items = _list_items(entry)
     if items:
         return _duties(items)
-    if entry.lines:
-        return [DutyItem(1, "\n".join(entry.lines))]
+    own = [line for line in entry.lines if not is_translation(line)]  # its English translation is no duty
+    if own:
+        return [DutyItem(1, "\n".join(own))]
     after = children[index + 1] if index + 1 < len(children) else None
     return [DutyItem(1, after.content_text())] if after is not None and after.kind == "para" else []
 
 
 def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """A duty list whose entries name groups, units or posts, each with its own sub-list or paragraph
-    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. An entry naming
+    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. Under any other
+    heading, a list whose entries are posts' names (组长, 顾问), each over its own sub-list, is one too. An entry naming
     two (命題研究委員會、研究發展委員會) gives both the same duties."""
-    if part_kind(node) is not ListKind.DUTIES:
-        return []
+    labelled = part_kind(node) is ListKind.DUTIES
     found: list[tuple[Section, str, list[DutyItem]]] = []
     for index, child in enumerate(node.children):
         name = _group_name(child)
+        if not labelled:  # under any other heading, only a post's name over its own sub-list is a role
+            name = name if name and _is_name_heading(name) and _list_items(child) else None
         duties = _group_duties(node.children, index) if name else []
         if name and duties:
             found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
@@ -346,10 +430,34 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     items = _list_items(node)
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
+    subject = _labelled_subject(intro) or article_subject(node.heading)
+    if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
+        return None  # members bound by a list of obligations (会员履行下列义务) have duties too
+    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _labelled_subject(intro: str) -> str | None:
+    """The post or body an article's label names (本会会长的职权包括： → 会长; 会员义务： → 会员), or None."""
+    labelled = ARTICLE_LABEL.match(intro.strip())
+    if labelled is None:
+        return None
+    subject = owner_and_post(_clean_name(labelled.group("owner")))[1]
+    return subject if is_job_title(subject, units=True) or is_member(subject) else None
+
+
+def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """An article that makes a post or body responsible for something in one sentence (第十八条 秘书长负责处理
+    日常事务; 副会长协助会长工作): its text is that post's one duty."""
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines:
+        return None
     subject = article_subject(node.heading)
     if subject is None or not is_job_title(subject, units=True):
         return None
-    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+    rest = to_simplified(node.heading.strip())
+    rest = rest[rest.find(to_simplified(subject)) + len(subject):]
+    if not opens_with_duty(rest):
+        return None
+    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.heading.strip())], path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -384,10 +492,10 @@ def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleS
     if not m:
         return None
     name = m.group("name")
-    plain = to_simplified(text)
+    simple = to_simplified(text)
     duties = [s for s in _split_sentences(text) if to_simplified(s).startswith(name)
               and re.match(rf"{name}(应当|应|负责|须)", to_simplified(s))]
-    if not duties or plain.count(name) < 2:
+    if not duties or simple.count(name) < 2:
         return None
     original = text[m.start("name"):m.end("name")]
     items = [DutyItem(n=i, text=s) for i, s in enumerate(duties, 1)]
@@ -417,6 +525,38 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
     return spans
 
 
+def _who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """Paragraphs that each name a unit or post and say what it does (秘书处：负责文电…; 综合处：负责文稿起草…):
+    at least two under one node, each a role with that one duty."""
+    texts = node.lines + [c.heading for c in node.children if c.kind == "para" and c.is_leaf]
+    found = []
+    for text in texts:
+        m = ITEM_ROLE.match(text.strip())
+        if m and is_job_title(m.group("name"), units=True) and opens_with_duty(m.group("desc")):
+            found.append((m.group("name"), m.group("desc").strip()))
+    if len(found) < MIN_ITEM_ROLES:
+        return []
+    return [RoleSpan(_make_role(name, None, [DutyItem(1, desc)], path, doc_id, title), node, False, inline=True)
+            for name, desc in found]
+
+
+def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
+    """List items that open with the post or unit they are about, then its duty ((一)领导小组职责，确定…;
+    (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
+    found = []
+    for item in _numbered_children(node):
+        m = ITEM_LEAD.match(to_simplified(item.heading.strip()))
+        if m is None or not is_job_title(m.group("name"), units=True):
+            continue
+        if not (m.group("label") or opens_with_duty(m.group("desc"))):
+            continue
+        original = item.heading.strip()[:len(m.group("name"))]
+        duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
+        found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
+                              item, False, inline=True))
+    return found if len(found) >= MIN_ITEM_ROLES else []
+
+
 def _under_anchor(top: Section, node: Section) -> bool:
     """Whether `node` sits inside another post's card below `top` (that card reports its own inline roles)."""
     return any(c.role and c.role != top.role and any(n is node for n in c.walk()) for c in top.children)
@@ -429,11 +569,14 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
     def visit(node: Section, path: list[str], in_duties: bool) -> None:
         here = path + [path_label(node.label)] if node.kind != "root" else path
         spans.extend(_inline_roles(node, here, doc_id, title))
+        spans.extend(_who_does_lines(node, here, doc_id, title))
+        spans.extend(_lead_roles(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
-                or _post_role(node, here, doc_id, title)
+                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)
             if found:
                 spans.append(found)
+                spans.extend(_sub_post_roles(node, here, doc_id, title))
                 if not found.inline:
                     for child in node.walk():
                         if child is not node and not _under_anchor(node, child):
@@ -447,8 +590,10 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
                 spans.extend(per_item)
                 return
             spans.extend(_obligation_roles(node, here, doc_id, title))
+        else:  # a who-does-what list right at the top of a document
+            spans.extend(_item_roles(node, here, doc_id, title))
         context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
-            or is_duty_label(node)
+            or is_duty_label(node) or _lists_units(node)
         for child in node.children:
             visit(child, here, context)
 
@@ -533,6 +678,17 @@ def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
             for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
+def _addressed_duties(root: Section) -> list[DutyItem]:
+    """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
+    any, else every numbered item."""
+    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
+                for d in _part_duties(node)]
+    items = [n for n in root.walk() if n.number is not None and n.is_leaf]
+    if labelled:
+        return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
+    return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+
+
 def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str],
                         found: list[RoleSpan]) -> list[RoleSpan]:
     """Roles named in front matter but not as headings own the document's numbered items."""
@@ -541,8 +697,9 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
     for name in names:
         if to_simplified(name) in known:
             continue
-        items = [n for n in root.walk() if n.number is not None and n.is_leaf]
-        duties = [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+        duties = _addressed_duties(root)
+        if not duties and addressed_title(title) == name:
+            continue  # a title naming a post over nothing it must do (a staff list's page title)
         role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="",
                     department=None, duties=duties, origin="title" if addressed_title(title) else "front matter")
         extra.append(RoleSpan(role, root, per_item=False))

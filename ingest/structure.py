@@ -24,6 +24,9 @@ from kb.jobtitles import is_translation, label_kind, post_field
 from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, Marker, match_marker
 
 LABEL_MAX_CHARS = 20
+WRAPPED_ITEM_MIN_CHARS = 16  # an item cut at the page's width is long; a short unpunctuated item is a heading
+ITEM_ENDS = tuple("。；;！？!?：:）)」』”\"…")
+CJK_START = re.compile(r"^[\u4e00-\u9fff，、。；]")
 HEADING_MAX_CHARS = 20  # an unnumbered heading is a short line; longer lines are sentences
 PATH_LABEL_MAX_CHARS = 40  # long "(2)…:" lines carry content; a breadcrumb shows their start only
 ELLIPSIS = "…"
@@ -98,6 +101,14 @@ class Section:
 
 def _is_label(line: str) -> bool:
     return len(line) <= LABEL_MAX_CHARS and line.endswith((":", "：")) and "。" not in line
+
+
+def _wrapped(node: Section, line: str) -> bool:
+    """Whether `line` continues a list item cut at the page's width: a long item stopping mid-sentence (no closing
+    punctuation), followed by a line that is no heading of its own."""
+    text = node.heading.rstrip()
+    return is_list_kind(node.kind) and node.is_leaf and not node.lines and len(text) >= WRAPPED_ITEM_MIN_CHARS \
+        and not text.endswith(ITEM_ENDS) and bool(CJK_START.match(line))
 
 
 def is_role_heading_line(line: str) -> bool:
@@ -183,6 +194,9 @@ class _OutlineBuilder:
     def add_paragraph(self, line: str) -> None:
         """An unnumbered paragraph after a list or a table: a `para` child of their section, after them."""
         top = self.current
+        if _wrapped(top, line) and len(self.stack) > self.base:
+            top.heading += line  # the rest of an item the page wrapped (…其成员不得为候选 / 者。)
+            return
         if top.is_leaf and label_kind(top.heading) is not None and len(self.stack) > self.base:
             self.add_body(line)  # a list label's intro ("（二）安全职责", "为本部门安全第一责任人：") opens its list
             return

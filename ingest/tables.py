@@ -19,7 +19,17 @@ import re
 
 from ingest.cards import card_blocks, cell_lines, key
 from ingest.formats.grid import Cell, Grid
-from kb.jobtitles import CJK, DEPARTMENT_KEYS, DUTY_COLUMN, NUMBER_COLUMN, ROLE_NAME_KEYS, is_job_title
+from kb.jobtitles import (
+    CJK,
+    DEPARTMENT_KEYS,
+    DESCRIPTION_KEYS,
+    DUTY_COLUMN,
+    NUMBER_COLUMN,
+    ROLE_NAME_KEYS,
+    UNIT_NAME_KEYS,
+    is_job_title,
+    opens_with_duty,
+)
 from kb.outline import BEGIN, END, HEADING, ITEM, LINE, ROLE, Block, match_marker
 
 HEADER_CELL_MAX_CHARS = 16
@@ -101,11 +111,16 @@ def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
     keys = [key(n) for n in names]
     numbers = {j for j, k in enumerate(keys) if NUMBER_COLUMN.match(k)}
     role_col = _post_column(rows, [j for j, k in enumerate(keys) if k in ROLE_COLUMN])
+    by_unit = role_col is None  # no post column: a table of units (组别 | 负责人 | 工作项目), each unit its row's role
+    if by_unit:
+        role_col = _post_column(rows, [j for j, k in enumerate(keys) if k in UNIT_NAME_KEYS])
     duty_col = next((j for j, k in enumerate(keys) if DUTY_COLUMN.search(k) and j != role_col and j not in numbers),
                     None)
+    if duty_col is None and role_col is not None:
+        duty_col = next((j for j, k in enumerate(keys) if k in DESCRIPTION_KEYS and _says_duties(rows, j)), None)
     if role_col is None or duty_col is None:
         return None
-    dept_col = next((j for j, k in enumerate(keys) if k in DEPARTMENT_KEYS), None)
+    dept_col = None if by_unit else next((j for j, k in enumerate(keys) if k in DEPARTMENT_KEYS), None)
     roles = _fill_down(rows, role_col)
     departments = _fill_down(rows, dept_col) if dept_col is not None else [""] * len(rows)
     blocks: list[Block] = [Block(BEGIN)]
@@ -134,6 +149,12 @@ def _role_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | None:
                 blocks.append(Block(ITEM, text, number=i))
         start = end + 1
     return [*blocks, Block(END)]
+
+
+def _says_duties(rows: list[list[Cell]], column: int) -> bool:
+    """Whether most filled cells of a description column say what the row's post does (负责…, 协助…)."""
+    cells = [r[column].text for r in rows if r[column].text]
+    return bool(cells) and sum(1 for c in cells if opens_with_duty(c)) * 2 > len(cells)
 
 
 def _post_column(rows: list[list[Cell]], candidates: list[int]) -> int | None:
@@ -167,7 +188,7 @@ def _schedule_table(rows: list[list[Cell]], names: list[str]) -> list[Block] | N
 def _role_table_header(row: list[Cell]) -> bool:
     """A first row naming a role column and a duty column: a table of many roles, not one role's card."""
     keys = [key(c.text) for c in row if c.text]
-    return any(k in ROLE_COLUMN for k in keys) and any(DUTY_COLUMN.search(k) for k in keys)
+    return any(k in ROLE_COLUMN or k in UNIT_NAME_KEYS for k in keys) and any(DUTY_COLUMN.search(k) for k in keys)
 
 
 def _record_table(rows: list[list[Cell]], names: list[str]) -> list[Block]:

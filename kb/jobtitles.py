@@ -31,10 +31,16 @@ NOT_JOB_TITLES = frozenset({
     "本组", "全组", "班组", "岗", "本岗", "各岗", "上岗", "在岗", "到岗", "离岗", "定岗", "顶岗", "专人",
     "或者", "前者", "后者", "再者", "使用者", "参与者", "申请者", "用户者",
 })
+# Members of a body: no post, but an article binding them to a list of obligations (会员履行下列义务) gives them duties.
+MEMBERS = frozenset({"会员", "成员", "个人会员", "单位会员", "团体会员", "正式会员", "会员代表"})
 # Words before a job-title ending that make the whole a thing, not a post (安全工作, 考勤员工).
 THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
 # Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
-UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院")
+UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院",
+                "理事会", "监事会", "董事会", "工会", "学生会")
+# Words for units in general, and openings that make a unit general (各部门, 相关科室): no particular unit.
+GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
+GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
 # A post named by its kind with the post in brackets: 客服支持岗（配送员）, 营业员（政务专窗班长）.
 QUALIFIED_BASES = ("岗", "岗位", "员", "人员", "类")
 MIN_TITLE_CHARS = 2
@@ -42,7 +48,7 @@ MAX_TITLE_CHARS = 12
 TITLE_PUNCT = re.compile(r"[，,。；;：:、！!？?\s“”\"《》]")
 QUALIFIER = re.compile(r"^(?P<name>[^（(]+)[（(](?P<alt>[^）)]{2,40})[)）]$")
 QUALIFIER_LIST = re.compile(r"[、,，/／]")
-OWN_PREFIX = re.compile(r"^本(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
+OWN_PREFIX = re.compile(r"^本[\u4e00-\u9fff]{0,2}?(?:会|會|公司|中心|部|院|校|局|所|处|處|室|单位|單位|社|队|隊|组|組)")
 UNIT_SEPARATOR = re.compile(r"([-－—–·・])")
 UNIT_POST_PARTS = 3
 # A post with its grades: 初级工程师 I～III, 研究员（一至三级）
@@ -50,6 +56,8 @@ GRADE = r"[IVX]+|[一二三四五六七八九\d]+"
 GRADES = re.compile(rf"\s*(?:{GRADE})\s*[～~\-–—至到]\s*(?:{GRADE})\s*级?$")
 # Statements in a duties-and-rights list that grant, not oblige (可以…, 有权…): rights, not duties
 PERMISSION = re.compile(r"^(?:可以|可|有权|享有|能够|允许)")
+# A heading followed by its English translation: 职责 Responsibilities, 值周工程师 / Oncall Engineer
+TRAILING_TRANSLATION = re.compile(r"^(?P<name>.*[\u4e00-\u9fff][:：]?)\s*[/／|｜]?\s*[A-Za-z][A-Za-z .&/'\-]*[:：]?$")
 # A post followed by its English name: 贡献者 Contributor, 维护者（Maintainer）
 BILINGUAL_NAME = re.compile(r"^(?P<name>.*[\u4e00-\u9fff])\s+(?P<latin>[A-Za-z][A-Za-z .&/\-]{1,40})$")
 # Joined labels (责任与权利, 岗位职责及任职资格): a label that names duties among others holds duties
@@ -71,7 +79,8 @@ class ListKind(StrEnum):
 # Label words by kind, Simplified; a label is one of these, optionally with a qualifier before it (安全职责,
 # 主要工作内容) and 描述/内容/如下 after it.
 LABEL_WORDS: dict[ListKind, tuple[str, ...]] = {
-    ListKind.DUTIES: ("岗位职责", "工作职责", "主要职责", "具体职责", "基本职责", "职责", "职掌", "工作内容",
+    ListKind.DUTIES: ("岗位职责", "工作职责", "主要职责", "具体职责", "基本职责", "职责", "职掌", "执掌", "工作内容",
+                      "业务内容", "业务范围", "掌理事项",
                       "主要工作", "工作任务", "主要任务", "职责范围", "工作范围", "职责描述", "岗位说明",
                       "工作守则", "责任", "任务", "分工"),
     ListKind.REQUIREMENTS: ("任职要求", "任职资格", "任职条件", "岗位要求", "资格要求", "资格条件", "素质要求",
@@ -88,20 +97,35 @@ LABEL_NOTE = re.compile(r"[（(][^）)]{1,10}[)）][:：]?$")  # 工作内容（
 ROLE_NAME_KEYS = frozenset({"岗位名称", "职位名称", "岗位", "职位", "职务", "职务名称", "职称", "岗位名", "职别",
                             "岗位/职务", "工种", "担任职务", "职司", "角色", "角色名称"})
 DEPARTMENT_KEYS = frozenset({"所属部门", "部门", "所在部门", "部门名称", "单位", "所属单位"})
+# Column headers naming units (组别 | 负责人 | 工作项目): with no post column, each unit is the role of its row.
+UNIT_NAME_KEYS = frozenset({"组别", "组名", "小组", "组", "部门", "部门名称", "科室", "处室", "单位", "单位名称",
+                            "部别"})
 # Column headers of a duty column (a role table, a roster, a card's duty block header).
-DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围")
+DUTY_COLUMN = re.compile(r"职责|职掌|执掌|工作内容|工作任务|主要任务|负责|工作事项|掌理事项|业务内容|业务范围|工作项目|"
+                         r"分工|承办|^业务$")
+# Columns that describe each row (角色 | 说明): a duty column when most of their cells say what the row's post does.
+DESCRIPTION_KEYS = frozenset({"说明", "描述", "简介", "介绍", "内容", "角色说明", "角色描述", "职能"})
+# Headers of a card's duty block that say only "what" (序号 | 主要内容 | 重要性 under a 岗位职责 label).
+DUTY_BLOCK_HEADERS = frozenset({"主要内容", "内容", "工作描述", "描述", "事项", "具体内容"})
 # Columns that number or weigh a card's duty rows, not duties themselves.
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
-# Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则.
-ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书)$")
+# Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则, 助理交接事项 (a handover
+# tells the next holder of the post what to do).
+ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书|交接事项|交接清单|"
+                                r"交接)$")
 # General words for staff are no post, but a handbook addressed to them makes its reader the role (员工手册).
 ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人", "志工", "义工", "志愿者", "实习生", "成员"})
 # Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).
 ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
                                   r"委员会|[^\u4e00-\u9fff])")
+# How a paragraph that says what a unit or post does opens (负责…, 协助…, 策划并执行…): a duty, not a description.
+DUTY_OPENINGS = ("负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理", "处理", "管理", "策划",
+                 "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系", "联络", "接待")
 # A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
 RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
+# …or as the subject of a clause after a condition: 如来访者携带车辆，门卫要登记车牌号
+CLAUSE_AGENT = re.compile(r"[，,；;](?P<name>[\u4e00-\u9fff]{2,10}?)(?:要|应当|应|须|必须|负责)")
 TITLE_EDITION = re.compile(r"[\s\d()（）年版修订第稿]*$")  # 员工手册2018, 员工手册（2020年修订版）
 CJK = re.compile(r"[\u4e00-\u9fff]")
 WHITESPACE = re.compile(r"\s+")
@@ -146,7 +170,7 @@ def owner_and_post(name: str) -> tuple[str | None, str]:
     association's" is no part of the post."""
     text = name.strip()
     own = OWN_PREFIX.match(text)
-    if own and is_job_title(text[own.end():]):
+    if own and (is_job_title(text[own.end():]) or is_member(text[own.end():])):
         return None, text[own.end():]
     parts = UNIT_SEPARATOR.split(text, maxsplit=1)
     if len(parts) == UNIT_POST_PARTS:  # unit, the separator (kept by the split's group), post
@@ -160,6 +184,11 @@ def title_ending(name: str) -> str:
     """The job-title ending a name has (仓库主管 → 主管), or ''."""
     simple = plain(name)
     return next((e for e in JOB_TITLE_ENDINGS if simple.endswith(e)), "")
+
+
+def is_member(name: str) -> bool:
+    """Members of a body (会员): bound by obligations, though no post."""
+    return plain(name) in MEMBERS
 
 
 def is_unit(name: str) -> bool:
@@ -192,7 +221,7 @@ def label_kind(text: str) -> ListKind | None:
 
     A label is the label word alone or after a short qualifier: "安全职责" is a label, "保安员职责" is a
     role heading (its qualifier is a job title), "交通协管员可以…承担以下工作" is a sentence."""
-    whole = LABEL_NOTE.sub("", plain(text)).rstrip(":：")
+    whole = LABEL_NOTE.sub("", plain(without_translation(text))).rstrip(":：")
     for simple in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):  # 工作内容 is a label; so is 职责描述's 职责
         parts = [p for p in LABEL_JOINS.split(simple) if p]
         kinds = [_single_label_kind(p) for p in parts]
@@ -212,10 +241,40 @@ def _single_label_kind(simple: str) -> ListKind | None:
             qualifier = simple[: -len(word)].rstrip("的")
             if len(qualifier) > LABEL_QUALIFIER_MAX_CHARS or TITLE_PUNCT.search(qualifier):
                 return None
-            if qualifier and title_ending(qualifier) and not qualifier.endswith(THING_ENDINGS):
-                return None  # 保安员职责 names its post
+            if qualifier and (title_ending(qualifier) or names_unit(qualifier)) \
+                    and not qualifier.endswith(THING_ENDINGS):
+                return None  # 保安员职责 names its post, 保健科主要工作 its unit
             return kind
     return None
+
+
+def names_unit(text: str) -> bool:
+    """A particular unit (保健科, 秘书处), not the word for units in general (部门, 本部门, 各科室)."""
+    simple = plain(text)
+    return is_unit(simple) and len(simple) >= MIN_TITLE_CHARS and simple not in GENERAL_UNITS \
+        and not OWN_PREFIX.match(simple) and not simple.startswith(GENERAL_UNIT_PREFIXES)
+
+
+def label_owner(text: str) -> str | None:
+    """The post or unit a heading names before a duty label (保健科主要工作 → 保健科, 值班员工作内容 → 值班员)."""
+    whole = LABEL_NOTE.sub("", plain(text)).rstrip(":：")
+    duty_words = sorted(LABEL_WORDS[ListKind.DUTIES], key=len, reverse=True)
+    for stem in dict.fromkeys([whole, LABEL_TAIL.sub("", whole)]):
+        word = next((w for w in duty_words if stem.endswith(w) and len(stem) > len(w)), None)
+        if word is None:
+            continue
+        owner = stem[: -len(word)].rstrip("的")
+        if owner.endswith(THING_ENDINGS) or label_kind(owner) is not None:
+            return None
+        return owner if is_job_title(owner) or names_unit(owner) else None
+    return None
+
+
+def opens_with_duty(text: str) -> bool:
+    """A paragraph that says what its unit or post does: 负责文电、会务… / 策划并执行全校性活动 (after an optional
+    "本部门/本处" subject)."""
+    simple = OWN_PREFIX.sub("", plain(text))
+    return simple.startswith(DUTY_OPENINGS)
 
 
 def is_permission(text: str) -> bool:
@@ -228,12 +287,20 @@ def is_translation(text: str) -> bool:
     return not CJK.search(text) and len(LATIN_LETTER.findall(text)) >= TRANSLATION_MIN_LETTERS
 
 
+def without_translation(text: str) -> str:
+    """A heading without the English translation after it: 职责 Responsibilities → 职责; 值周工程师 / Oncall →
+    值周工程师."""
+    m = TRAILING_TRANSLATION.match(text.strip())
+    return m.group("name") if m else text.strip()
+
+
 def addressed_title(title: str) -> str | None:
-    """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post)."""
-    simple = TITLE_EDITION.sub("", plain(title))
+    """The post a document is addressed to, from its title: 组长手册 → 组长, 新进员工须知 → None (员工 is no post);
+    a title that is a post's name (值周工程师 / Oncall Engineer) is addressed to that post."""
+    simple = TITLE_EDITION.sub("", plain(without_translation(title)))
     m = ADDRESSED_DOCUMENT.search(simple)
     if not m:
-        return None
+        return simple if is_job_title(simple) else None
     head = simple[: m.start()].rstrip("的")
     org = ORGANISATION_ENDINGS.match(head)
     head = head[org.end():] if org else head
@@ -245,10 +312,11 @@ def addressed_title(title: str) -> str | None:
 
 
 def rule_agent(text: str) -> str | None:
-    """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员."""
+    """The post a rule names as its doer: 每日下班前由值班人员检查门窗 → 值班人员; 如遇火情，值班人员要报警 →
+    值班人员."""
     for m in RULE_AGENT.finditer(plain(text)):
         name = m.group("name")
         for end in range(MIN_TITLE_CHARS, len(name) + 1):  # the shortest post the words after 由 start with
             if is_job_title(name[:end]):
                 return name[:end]
-    return None
+    return next((m.group("name") for m in CLAUSE_AGENT.finditer(plain(text)) if is_job_title(m.group("name"))), None)

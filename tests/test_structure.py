@@ -2,8 +2,8 @@ import pytest
 from conftest import CORPUS, SEED_NAME
 
 from ingest.clean import clean_text
-from ingest.structure import parse_structure
-from kb.outline import cn_to_int
+from ingest.structure import parse_blocks, parse_structure
+from kb.outline import LINE, Block, cn_to_int
 
 
 def _seed_root():
@@ -83,3 +83,12 @@ def test_absurd_numbering_does_not_crash():
     text = "\n".join(f"{i}、条目" for i in range(500)) + "\n" + "\n".join("(1)" * 3 + "x" for _ in range(50))
     root = parse_structure(text)
     assert sum(1 for _ in root.walk()) > 500
+
+
+def test_a_list_item_cut_at_the_page_width_takes_its_next_line_and_a_short_heading_does_not():
+    lines = ["第五条 理事会职权：", "（一）每三年推选三名理事组成选举小组，筹备选举事宜，其中不能包括有意参选",
+             "者。该小组负责制定选举细节。", "（二）审议年度报告。", "（三）物业经理", "负责小区日常管理。"]
+    root = parse_blocks([Block(LINE, line, paragraph=True) for line in lines])  # each line a paragraph (a PDF page)
+    items = [c for c in root.walk() if c.kind == "paren_cn"]
+    assert items[0].heading.endswith("有意参选者。该小组负责制定选举细节。") and len(items) == 3
+    assert items[2].heading == "物业经理"  # short: a heading over its paragraph

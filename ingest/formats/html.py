@@ -21,14 +21,22 @@ DROP_TAGS = ["script", "style", "noscript", "iframe", "form", "nav", "header", "
              "input", "textarea", "svg", "head"]
 FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|topbar|top-bar|breadcrumb|crumb|dqwz|footer|foot|sidebar|"
                        r"share|bdshare|copyright|toolbar|pager|pagination)($|[\s_-])", re.I)
-BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dt", "dd",
+BLOCK_TAGS = frozenset({"p", "div", "section", "article", "main", "blockquote", "pre", "center", "dl", "dd",
                         "address", "figure", "figcaption", "body", "html", "tbody", "thead", "li"})
 HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
+TERM_LEVEL = len(HEADING_TAGS) + 1  # a <dt> term or a bold paragraph ranks below every heading
+BOLD_TAGS = ["strong", "b"]
+BOLD_HEADING_BLOCKS = frozenset({"p", "div"})
+BOLD_HEADING_MAX_CHARS = 20  # a bold phrase this short on its own is a heading; longer, an emphasised sentence
+SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
 LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
 MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
 SPACES = re.compile(r"[\s\u3000]+")
 PUNCT_SPACES = re.compile(r"[\s\u3000\-|–—_·:：,，.。]+")
+WIDE = r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef]"  # CJK characters and punctuation: no space between them
+CJK_BREAK = re.compile(rf"(?<={WIDE})[ \t]*\r?\n\s*(?={WIDE})")
+SOURCE_BREAK = re.compile(r"\s*\r?\n\s*")
 
 
 @dataclass
@@ -123,7 +131,30 @@ def _grid(table, limits: FormatLimits) -> Grid:
     return Grid(rows)
 
 
+def _source_text(text: str) -> str:
+    """A text node as a browser shows it: a line break in the source is a space, or nothing between two CJK
+    characters (a hand-wrapped line 登记来访人员的姓名、\n工作单位 reads as one line)."""
+    return SOURCE_BREAK.sub(" ", CJK_BREAK.sub("", text))
+
+
+def _bold_heading(block) -> str | None:
+    """The text of a paragraph that is one short bold phrase (<p><strong>秘书处</strong></p>): a heading in all
+    but name; None for anything else."""
+    if block.name not in BOLD_HEADING_BLOCKS:
+        return None
+    text = SPACES.sub(" ", block.get_text(" ")).strip()
+    bold = SPACES.sub(" ", " ".join(b.get_text(" ") for b in block.find_all(BOLD_TAGS))).strip()
+    if not text or text != bold or len(text) > BOLD_HEADING_MAX_CHARS or SENTENCE_PUNCT.search(text):
+        return None
+    return text if not block.find(["table", "ul", "ol", "img"]) else None
+
+
 def _cell_text(cell) -> str:
+    from bs4 import NavigableString
+
+    for node in cell.find_all(string=True):
+        if type(node) is NavigableString and "\n" in node and node.find_parent("pre") is None:
+            node.replace_with(_source_text(str(node)))
     for br in cell.find_all("br"):
         br.replace_with("\n")
     for block in cell.find_all(["p", "div", "li"]):
@@ -161,7 +192,7 @@ class _Walker:
                 continue
             if isinstance(child, NavigableString):
                 if type(child).__name__ not in ("Comment", "Doctype", "Declaration", "ProcessingInstruction"):
-                    self.buffer.append(str(child).replace("\n", " "))
+                    self.buffer.append(_source_text(str(child)))
                 continue
             if not isinstance(child, Tag):
                 continue
@@ -174,12 +205,20 @@ class _Walker:
                 text = SPACES.sub(" ", child.get_text(" ")).strip()
                 if text:
                     self.blocks.append(Block(HEADING, text, level=HEADING_TAGS[name]))
+            elif name == "dt":  # a definition list's term heads its definition (<dt>秘书</dt><dd>负责…</dd>)
+                self.flush()
+                text = SPACES.sub(" ", child.get_text(" ")).strip()
+                if text:
+                    self.blocks.append(Block(HEADING, text, level=TERM_LEVEL))
             elif name in ("ol", "ul"):
                 self.flush()
                 self.list_items(child)
             elif name == "table":
                 self.flush()
                 self.blocks += table_blocks(_grid(child, self.limits), len(HEADING_TAGS) + 1)
+            elif name in BLOCK_TAGS and (bold := _bold_heading(child)) is not None:
+                self.flush()
+                self.blocks.append(Block(HEADING, bold, level=TERM_LEVEL))
             elif name in BLOCK_TAGS:
                 self.flush()
                 if not _is_furniture(child, self.shares.get(id(child), _TextShare())):

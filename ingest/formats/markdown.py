@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 
 from ingest.formats.grid import Cell, Grid
+from ingest.formats.html import read_html
+from ingest.formats.limits import FormatLimits
 from ingest.structure import text_blocks
 from ingest.tables import table_blocks
 from kb.outline import ITEM, Block
@@ -17,6 +19,10 @@ TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 SEPARATOR_CELL = re.compile(r"^\s*:?-{2,}:?\s*$")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 WHOLE_EMPHASIS = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)(.+?)\2([:：]?)\s*$")
+HTML_TABLE_START = re.compile(r"^\s*<table[\s>]", re.I)
+HTML_BLOCK_START = re.compile(r"^\s*<(?:table|ul|ol|dl|div|p|h[1-6]|section|article|blockquote)[\s>]", re.I)
+HTML_TABLE_END = re.compile(r"</table\s*>", re.I)
+LEADING_STRONG_NAME = re.compile(r"^(\s*(?:[-*+]\s+|\d+[.、]\s*)?)(\*\*|__)([^*_\n]{1,20}?)\2(\s*[:：])")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 ESCAPED_PIPE = "\\|"
 PIPE_PLACEHOLDER = "\x00"
@@ -35,10 +41,11 @@ def _is_separator(line: str) -> bool:
 
 
 def plain_line(line: str) -> str:
-    """A Markdown line without link syntax and without emphasis around the whole line."""
+    """A Markdown line without link syntax and without strong emphasis around the whole line or around the name
+    that opens it (`- **选题**：负责…` reads 选题：负责…)."""
     line = LINK.sub(r"\1", line)
     m = WHOLE_EMPHASIS.match(line)
-    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else line
+    return f"{m.group(1)}{m.group(3)}{m.group(4)}" if m else LEADING_STRONG_NAME.sub(r"\1\3\4", line)
 
 
 def _nested_items(lines: list[str]) -> list[Block]:
@@ -69,6 +76,14 @@ def _table(lines: list[str]) -> list[Block]:
     return table_blocks(Grid(rows))
 
 
+def _html_block_end(lines: list[str], start: int) -> int:
+    """Where an HTML block that starts at `start` ends: after its closing </table> for a table (which may hold
+    blank lines), else at the first blank line (CommonMark's rule for HTML blocks)."""
+    if HTML_TABLE_START.match(lines[start]):
+        return next((j for j in range(start, len(lines)) if HTML_TABLE_END.search(lines[j])), len(lines) - 1) + 1
+    return next((j for j in range(start, len(lines)) if not lines[j].strip()), len(lines))
+
+
 def markdown_blocks(text: str) -> list[Block]:
     """The blocks of a Markdown body (front matter already split off)."""
     blocks: list[Block] = []
@@ -83,6 +98,13 @@ def markdown_blocks(text: str) -> list[Block]:
             blocks += _nested_items(prose)
             prose = []
             blocks += _table(lines[i:end])
+            i = end
+            continue
+        if HTML_BLOCK_START.match(lines[i]):  # HTML written inside the Markdown (wikis, static sites)
+            end = _html_block_end(lines, i)
+            blocks += _nested_items(prose)
+            prose = []
+            blocks += read_html("\n".join(lines[i:end]), FormatLimits()).blocks
             i = end
             continue
         prose.append(plain_line(lines[i]))
