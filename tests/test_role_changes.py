@@ -146,3 +146,21 @@ def test_cli_prints_the_changes_as_json_and_since_a_users_last_visit(make_settin
     out = capsys.readouterr().out
     assert f"added duty《物业客服岗位职责》: 3. {ADDED_DUTY}" in out
     assert "每月回访业主。 → 2. 每月电话回访业主一次。" in out
+
+
+def test_the_roles_page_shows_the_changes_in_a_roles_detail(make_settings, corpus, monkeypatch, embedding_cache):
+    from app_driver import open_page
+    from test_app_curation import plain
+
+    settings, _ = ingested_then_edited(make_settings, corpus, AFTER)
+    monkeypatch.setenv("DUTYKB_HOME", str(settings.home))
+    monkeypatch.setenv("DUTYKB_CORPUS", str(corpus))
+    monkeypatch.setenv("DUTYKB_EMBEDDING_CACHE", str(embedding_cache))
+    at = open_page("apps/ui/roles_page.py")
+    at.toggle(key=f"role-detail-{DOC}-{ROLE}").set_value(True).run()
+    assert not at.exception, at.exception
+    shown = [plain(m.value) for m in at.markdown]
+    assert "**变更**" in shown
+    assert any("新增" in m and ADDED_DUTY in m and "删除" in m and "整理投诉台账" in m
+               and "每月回访业主。 → 2. 每月电话回访业主一次。" in m for m in shown), shown
+    assert any("提到该岗位的规定" in m and "夜间报修由客服专员安排维修人员处理" in m for m in shown)
