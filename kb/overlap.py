@@ -26,6 +26,7 @@ from kb.blocks import topic_name
 from kb.jobtitles import LABEL_WORDS, ListKind, label_kind
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize, normalize_name, text_key
+from kb.outline import Marker, match_marker
 from kb.records import BREADCRUMB_SEP, Chunk, DutyItem, Role
 from kb.tokenize import stock_words
 
@@ -187,25 +188,49 @@ def _shared(organisation: str, roles: list[Role], vectors: DutyVectors) -> list[
     return found
 
 
-def is_duty_heading(section: str) -> bool:
-    """The section's own heading names a duty list (岗位职责, 保安员职责, 三、工作内容)."""
-    heading = topic_name(section.split(BREADCRUMB_SEP)[-1]) if section else ""
+def is_duty_heading(label: str) -> bool:
+    """The heading names a duty list (岗位职责, 保安员职责, 三、工作内容, ## 工作内容)."""
+    heading = topic_name(label) if label else ""
     return bool(heading) and (label_kind(heading) is ListKind.DUTIES
                               or heading.endswith(LABEL_WORDS[ListKind.DUTIES]))
 
 
+def _is_heading_line(line: str, marker: Marker | None) -> bool:
+    """A line that opens a list rather than being an item of one: a Markdown heading, or a line that is a
+    duty-list label by itself (numbered or not: "二、工作内容", "工作内容：")."""
+    if marker is not None and marker.kind == "heading":
+        return True
+    return label_kind(marker.heading if marker is not None else line) is ListKind.DUTIES
+
+
+def numbered_lists(chunk: Chunk) -> list[tuple[str, list[str]]]:
+    """(section path, numbered items) of each list in the chunk: its own section's numbered parts (numbered
+    by the text or by the format), then the numbered lines under each heading inside its text (a small
+    section is chunked with its subsections)."""
+    lists: list[tuple[str, list[str]]] = [(chunk.section, [p.text for p in chunk.parts if p.n is not None])]
+    inner: list[tuple[str, list[str]]] = []
+    for raw in chunk.text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        marker = match_marker(line)
+        if _is_heading_line(line, marker):
+            inner.append((BREADCRUMB_SEP.join(p for p in (chunk.section, line) if p), []))
+        elif inner and marker is not None and marker.number is not None:
+            inner[-1][1].append(line)
+    return [(path, items) for path, items in [*lists, *inner] if items]
+
+
 def _unowned(organisation: str, chunks: list[Chunk], owned: set[tuple[str, str]]) -> list[UnownedList]:
-    by_section: dict[tuple[str, str], list[Chunk]] = {}
+    by_section: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for chunk in chunks:
-        if chunk.role is None and (chunk.doc_id, chunk.section) not in owned and is_duty_heading(chunk.section):
-            by_section.setdefault((chunk.doc_id, chunk.section), []).append(chunk)
-    found = []
-    for (doc_id, section), group in by_section.items():
-        items = [p.text for c in group for p in c.parts if p.n is not None]
-        if items:
-            found.append(UnownedList(organisation, doc_id, group[0].title, section, len(items),
-                                     tuple(items[:SAMPLE_ITEMS])))
-    return found
+        if chunk.role is not None or (chunk.doc_id, chunk.section) in owned:
+            continue
+        for path, items in numbered_lists(chunk):
+            if is_duty_heading(path.split(BREADCRUMB_SEP)[-1]):
+                by_section.setdefault((chunk.doc_id, path), (chunk.title, []))[1].extend(items)
+    return [UnownedList(organisation, doc_id, title, section, len(items), tuple(items[:SAMPLE_ITEMS]))
+            for (doc_id, section), (title, items) in by_section.items()]
 
 
 def forbidden_actions(text: str) -> list[str]:

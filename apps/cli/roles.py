@@ -20,6 +20,7 @@ from ingest import review
 from ingest.overrides import Action, Override, OverridesError, save_override
 from ingest.review import review_corpus, review_document
 from kb.access import EVERYONE, Audience
+from kb.blocks import clean_section
 from kb.errors import EXIT_OK, DutyKBError
 from kb.knowledge import KnowledgeBase
 from kb.overlap import overlap_report
@@ -178,7 +179,7 @@ def _overlap(args: argparse.Namespace, settings: Settings, audience: Audience) -
         print(f"  shared ({s.kind}) {s.organisation}: {s.role_a} {s.duty_a.n}. {s.duty_a.text} | "
               f"{s.role_b} {s.duty_b.n}. {s.duty_b.text}")
     for u in report.unowned:
-        print(f"  unowned list {u.doc_id} {u.section}: {u.items} items")
+        print(f"  unowned list {u.doc_id} {clean_section(u.section)}: {u.items} items")
     for e in report.empty_roles:
         print(f"  no duties: {e.role} ({e.doc_id} {e.section})")
     for c in report.contradictions:
