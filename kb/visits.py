@@ -1,7 +1,8 @@
 """When each user last looked at a role, kept in SQLite under DUTYKB_HOME ("what changed since my last visit").
 
-One row per (user, role): the moment of the visit before the current one is what a page compares
-against, so a page reads it first and records the new visit after.
+One row per (user, role; the role in its normalised form, so 值班長 and 值班长 are one): the moment of the
+visit before the current one is what a page compares against, so a page reads it first and records the new
+visit after.
 """
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+
+from kb.normalize import normalize_name
 
 VISITS_FILENAME = "visits.sqlite"
 BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
@@ -44,11 +47,13 @@ class VisitStore:
     def last(self, user: str, role: str) -> datetime | None:
         """The user's last recorded visit of the role (UTC), None if never."""
         with self._connect() as conn:
-            row = conn.execute("SELECT at FROM visits WHERE user = ? AND role = ?", (user, role)).fetchone()
+            row = conn.execute("SELECT at FROM visits WHERE user = ? AND role = ?",
+                               (user, normalize_name(role))).fetchone()
         return datetime.fromisoformat(row[0]) if row else None
 
     def record(self, user: str, role: str, at: datetime | None = None) -> None:
         moment = (at or datetime.now(UTC)).astimezone(UTC).isoformat()
         with self._connect() as conn:
             conn.execute("INSERT INTO visits (user, role, at) VALUES (?, ?, ?) "
-                         "ON CONFLICT (user, role) DO UPDATE SET at = excluded.at", (user, role, moment))
+                         "ON CONFLICT (user, role) DO UPDATE SET at = excluded.at",
+                         (user, normalize_name(role), moment))

@@ -140,7 +140,7 @@ def test_cli_prints_the_changes_as_json_and_since_a_users_last_visit(make_settin
     assert {d["change"] for d in data["duties"]} == {ADDED, REMOVED, REWORDED} and data["complete"]
     visits = VisitStore.under(settings.home)
     assert visits.last("hire1", ROLE) is None
-    visits.record("hire1", ROLE, since)
+    visits.record("hire1", "客服專員", since)  # looked at in the app under the document's script
     assert visits.last("hire1", ROLE) == since
     assert main(["roles", "changes", ROLE, "--since-last-visit", "hire1", *home]) == 0
     out = capsys.readouterr().out
@@ -164,3 +164,31 @@ def test_the_roles_page_shows_the_changes_in_a_roles_detail(make_settings, corpu
     assert any("新增" in m and ADDED_DUTY in m and "删除" in m and "整理投诉台账" in m
                and "每月回访业主。 → 2. 每月电话回访业主一次。" in m for m in shown), shown
     assert any("提到该岗位的规定" in m and "夜间报修由客服专员安排维修人员处理" in m for m in shown)
+
+
+def test_a_signed_in_hires_last_look_at_a_role_is_where_the_next_visit_starts(make_settings, corpus, monkeypatch,
+                                                                               embedding_cache, tmp_path):
+    from test_app_access import sign_in
+
+    from kb.users import set_user
+
+    settings, _ = ingested_then_edited(make_settings, corpus, AFTER)
+    users = tmp_path / "users.yaml"
+    set_user(users, "hire1", "correct horse", "reader", [], None)
+    for name, value in (("DUTYKB_HOME", settings.home), ("DUTYKB_CORPUS", corpus),
+                        ("DUTYKB_EMBEDDING_CACHE", embedding_cache), ("DUTYKB_USERS_FILE", users)):
+        monkeypatch.setenv(name, str(value))
+
+    def look() -> str:
+        at = sign_in("hire1")
+        at.switch_page("apps/ui/roles_page.py").run()
+        at.toggle(key=f"role-detail-{DOC}-{ROLE}").set_value(True).run()
+        assert not at.exception, at.exception
+        return "\n".join(c.value for c in at.caption)
+
+    first = look()
+    assert "上次查看" not in first and "自 " in first  # never looked: the default window
+    visited = VisitStore.under(settings.home).last("hire1", ROLE)
+    assert visited is not None
+    second = look()
+    assert "自上次查看" in second and "没有变更" in second  # nothing changed since that look
