@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -39,6 +39,7 @@ from kb.lexical import LexicalIndex, load_terms
 from kb.lexicon import Lexicon
 from kb.manifest import BUILDS_DIRNAME, Manifest, checksum_build, read_manifest, write_manifest
 from kb.records import Chunk, Role
+from kb.role_history import record_build
 from kb.settings import Settings
 from kb.vectorstore import VectorRecord, VectorStore, open_store
 
@@ -147,8 +148,13 @@ def build_and_publish(settings: Settings, chunks: list[Chunk], roles: list[Role]
     manifest.checksums = checksum_build(build_dir)  # for the self-check (ingest.selfcheck)
     build = assemble_build(manifest, chunks, roles, docs, lexical, load_part_vectors(build_dir))
     publish(home, manifest)
+    warnings = []
+    try:  # after publishing, so every recorded build was live; the build stands even if this fails
+        record_build(home, build_id, chunks, roles, docs)
+    except OSError as exc:
+        warnings.append(f"build {build_id} is live but missing from the role history (kb.role_history): {exc}")
     cleanup(home, store, settings.keep_builds)
-    return BuildResult(manifest, embedded.stats, build)
+    return BuildResult(manifest, embedded.stats, build, warnings)
 
 
 @dataclass
@@ -156,3 +162,4 @@ class BuildResult:
     manifest: Manifest
     stats: EmbedStats
     build: Build  # what `load_build` would read back from the files (see KnowledgeBase.refresh)
+    warnings: list[str] = field(default_factory=list)  # what went wrong after publishing

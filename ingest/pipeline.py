@@ -370,6 +370,7 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     result = build_and_publish(settings, chunks, roles, docs, corpus_fp, manifest, show, lexicon,
                                reuse=not rebuild, previous_chunks=live.chunks)
     published, stats, report.published = result.manifest, result.stats, result.build
+    report.warnings += result.warnings
     report.texts, report.embedded, report.reused = stats.texts, stats.computed, stats.cached
     report.embedded_chars, report.embed_seconds = stats.chars, stats.seconds
     report.build_id = published.build_id

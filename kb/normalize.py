@@ -64,3 +64,11 @@ def is_traditional(text: str) -> bool:
 def to_script_of(text: str, reference: str) -> str:
     """`text` converted into the script (Simplified or Traditional) that `reference` is written in."""
     return to_traditional(text) if is_traditional(reference) else to_simplified(text)
+
+
+_NOT_TEXT = re.compile(r"[\W_]+")
+
+
+def text_key(text: str) -> str:
+    """`normalize` without punctuation or spaces: two items that differ only in those are the same item."""
+    return _NOT_TEXT.sub("", normalize(text))

@@ -273,7 +273,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     if getattr(args, "roles_command", None):
         from apps.cli import roles as cli_roles
 
-        return cli_roles.run(args, _settings(args))
+        return cli_roles.run(args, _settings(args), _audience(args))
 
     roles = KnowledgeBase(_settings(args)).roles_for(_audience(args))
     if args.json:

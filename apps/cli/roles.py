@@ -1,4 +1,5 @@
-"""`dutykb roles review [DOC]` and `dutykb roles override DOC ACTION …`: the trainer's role review (岗位核对).
+"""`dutykb roles review [DOC]` and `dutykb roles override DOC ACTION …`: the trainer's role review (岗位核对);
+`dutykb roles changes ROLE --since DATE` (what changed for a role) and `dutykb roles overlap` (duty overlap report).
 
 Review reads the document from the corpus as ingest would, with the overrides of `corpus/roles.yaml` applied,
 so it shows what the next ingest will publish: each role with its duties (and each duty's anchor), where the
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,9 +19,15 @@ from apps.cli.corpus import login_name
 from ingest import review
 from ingest.overrides import Action, Override, OverridesError, save_override
 from ingest.review import review_corpus, review_document
-from kb.errors import EXIT_OK
+from kb.access import EVERYONE, Audience
+from kb.blocks import clean_section
+from kb.errors import EXIT_OK, DutyKBError
+from kb.knowledge import KnowledgeBase
+from kb.overlap import overlap_report
 from kb.records import BREADCRUMB_SEP
+from kb.role_changes import RoleChanges, changes_for_role
 from kb.settings import Settings
+from kb.visits import VisitStore
 
 SECTION_LISTED_CHARS = 60
 
@@ -56,6 +64,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     override.add_argument("--corpus", help="corpus directory (default: $DUTYKB_CORPUS, else ./corpus)")
     override.add_argument("--who", default=login_name(), help="who makes the correction (default: login name)")
     override.add_argument("--why", default="", help="why: kept beside the correction")
+    changes = sub.add_parser("changes", parents=[home], help="what changed for a role since a date",
+                             description="Duties added, removed and reworded, and rules naming the role that were "
+                                         "added, changed or removed, between the build live at --since and the "
+                                         "newest build (kb.role_changes).")
+    changes.add_argument("role", help="role name or alias")
+    since = changes.add_mutually_exclusive_group(required=True)
+    since.add_argument("--since", type=moment, help="date (YYYY-MM-DD, local time) or ISO date and time")
+    since.add_argument("--since-last-visit", metavar="USER",
+                       help="since USER last looked at the role in the app (kb.visits)")
+    changes.add_argument("--json", action="store_true", help="print JSON")
+    overlap = sub.add_parser("overlap", parents=[home], help="duty overlap report for trainers",
+                             description="Per organisation: duties two roles share (verbatim or nearly), duty "
+                                         "lists no role owns, roles with no duties, duties a prohibition forbids "
+                                         "(kb.overlap).")
+    overlap.add_argument("--json", action="store_true", help="print JSON")
+
+
+def moment(text: str) -> datetime:
+    """A date (its start, local time) or an ISO date and time (naive: local time)."""
+    try:
+        return datetime.fromisoformat(text.strip()).astimezone()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
 
 
 def _corpus(args: argparse.Namespace, settings: Settings) -> Path:
@@ -100,9 +131,69 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def run(args: argparse.Namespace, settings: Settings) -> int:
+def _changes(args: argparse.Namespace, settings: Settings, audience: Audience) -> int:
+    kb = KnowledgeBase(settings)
+    since = args.since
+    if since is None:
+        since = VisitStore.under(settings.home).last(args.since_last_visit, args.role)
+        if since is None:
+            raise DutyKBError(f"{args.since_last_visit} has not looked at {args.role} in the app yet; "
+                              "give --since DATE instead")
+    result = changes_for_role(kb, args.role, since, audience)
+    if result.empty:
+        kb.resolve_role(args.role, audience)  # an unknown name is an error, not "nothing changed"
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    for line in change_lines(result):
+        print(line)
+    return EXIT_OK
+
+
+def change_lines(result: RoleChanges) -> list[str]:
+    head = f"{result.role}: changes since {result.since:%Y-%m-%d %H:%M}"
+    if result.baseline is None:
+        return [f"{head}: no build recorded yet (run dutykb ingest)"]
+    if not result.complete:
+        head += f" (history starts {result.baseline.created.astimezone():%Y-%m-%d %H:%M})"
+    if result.empty:
+        return [f"{head}: none"]
+    lines = [head]
+    for d in result.duties:
+        old, new = (f"{x.n}. {x.text}" if x else "" for x in (d.old, d.new))
+        lines.append(f"  {d.change} duty《{d.title}》: " + (f"{old} → {new}" if d.old and d.new else old or new))
+    for r in result.rules:
+        text = f"{r.old} → {r.new}" if r.old and r.new else r.old or r.new
+        lines.append(f"  {r.change} rule《{r.title}》{r.section}: {text}")
+    return lines
+
+
+def _overlap(args: argparse.Namespace, settings: Settings, audience: Audience) -> int:
+    report = overlap_report(KnowledgeBase(settings), audience)
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False))
+        return EXIT_OK
+    totals = report.to_json()["totals"]
+    print(", ".join(f"{k} {v}" for k, v in totals.items()))
+    for s in report.shared:
+        print(f"  shared ({s.kind}) {s.organisation}: {s.role_a} {s.duty_a.n}. {s.duty_a.text} | "
+              f"{s.role_b} {s.duty_b.n}. {s.duty_b.text}")
+    for u in report.unowned:
+        print(f"  unowned list {u.doc_id} {clean_section(u.section)}: {u.items} items")
+    for e in report.empty_roles:
+        print(f"  no duties: {e.role} ({e.doc_id} {e.section})")
+    for c in report.contradictions:
+        print(f"  contradiction {c.organisation}: {c.role} {c.duty.n}. {c.duty.text} | rule: {c.rule}")
+    return EXIT_OK
+
+
+def run(args: argparse.Namespace, settings: Settings, audience: Audience = EVERYONE) -> int:
     if args.roles_command == "check":
         return _check(args, settings)
+    if args.roles_command == "changes":
+        return _changes(args, settings, audience)
+    if args.roles_command == "overlap":
+        return _overlap(args, settings, audience)
     corpus = _corpus(args, settings)
     if args.roles_command == "review":
         if args.doc:

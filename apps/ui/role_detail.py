@@ -1,4 +1,5 @@
-"""A role's detail on the 岗位 page: related rules and procedures, its file's revisions, and its aliases.
+"""A role's detail on the 岗位 page: related rules and procedures, what changed (变更), its file's revisions, and
+its aliases.
 
 Shown on demand (a toggle per role): the related rules may cost a search per
 role, which the full list of roles should not pay on every rerun.
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from apps.ui import history_view, lexicon_edit, open_entry, publish, render
+from apps.ui import history_view, lexicon_edit, open_entry, publish, render, role_changes_view
 from apps.ui.auth import Viewer
 from apps.ui.resources import Services
 from ingest.curation import CorpusStore
@@ -114,6 +115,7 @@ def show_aliases(services: Services, role: Role) -> None:
 
 def show(services: Services, store: CorpusStore, role: Role, viewer: Viewer) -> None:
     show_related(services, role, viewer.audience)
+    role_changes_view.show(services, role.name, viewer, key_of(role, "changes-since"))
     if may(viewer.app_role, "trainer"):  # revisions and aliases are curation
         show_history(store, role)
         show_aliases(services, role)

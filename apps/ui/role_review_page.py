@@ -5,6 +5,7 @@ picked document shows what the next ingest publishes (`ingest.review.review_docu
 applied): each role with its duties, where it was found, and its corrections (`role_review_forms`); the
 outline nodes a missed role can be made of; the saved corrections with who, when and why; and, at the
 top, the corrections that no longer match and the duty counts that differ from what a trainer expects.
+Above the list, on demand, the duty overlap report (`overlap_view`).
 
 Streamlit runs this file as the page script (`__name__ == "__main__"`); app.py has already checked
 that an index is live.
@@ -16,7 +17,7 @@ from typing import Final
 
 import streamlit as st
 
-from apps.ui import auth, publish, render, resources
+from apps.ui import auth, overlap_view, publish, render, resources
 from apps.ui import role_review_forms as forms
 from apps.ui.resources import Services
 from ingest.load import discover
@@ -167,6 +168,7 @@ def main() -> None:
     st.caption("核对每个文档解析出的岗位和职责：改名、加别名、合并、删掉不是岗位的、补上漏掉的、移动放错的条目。"
                "更正保存在语料目录的 roles.yaml 里，保存后自动重新入库，对话马上按更正后的岗位回答。")
     publish.show_flashes()
+    overlap_view.show(services, viewer.audience)
     settings = services.settings
     corpus = settings.corpus
     try:
