@@ -225,7 +225,7 @@ def _steps(chunk: Chunk) -> list[tuple[int, str]]:
     heading = clean_label(chunk.section.split(BREADCRUMB_SEP)[-1]) if chunk.section else ""
     if not PROCEDURE_HEADING.search(to_simplified(strip_marker(heading)).rstrip()):
         return []
-    steps = [(p.n, strip_marker(p.text)) for p in chunk.parts if p.n is not None]
+    steps = [(p.n, strip_marker(p.text.strip().split("\n", 1)[0])) for p in chunk.parts if p.n is not None]
     numbers = [n for n, _ in steps]
     if not MIN_STEPS <= len(steps) <= MAX_STEPS or numbers != list(range(1, len(steps) + 1)):
         return []

@@ -78,6 +78,13 @@ class StudySheet:
                 "related": [c.to_json() for c in self.related], "partners": list(self.partners)}
 
 
+def item_text(text: str) -> str:
+    """An item as written without its number marker (kb.blocks.strip_marker reads one line: a multi-line item's
+    first line loses the marker, its sub-items stay)."""
+    first, newline, rest = text.strip().partition("\n")
+    return strip_marker(first) + newline + rest
+
+
 def name_forms(role: Role) -> list[str]:
     """The role's name and aliases in match form, longest first."""
     forms = {normalize_name(f) for f in [role.name, *role.aliases]}
@@ -152,7 +159,7 @@ def _other_groups(role: Role, chunks: list[Chunk]) -> list[LabelGroup]:
             continue
         label, kind = found
         group = groups.setdefault(label, LabelGroup(label, kind))
-        group.items += [Cited(strip_marker(p.text), chunk.title, clean_section(chunk.section), p.n, chunk.doc_id,
+        group.items += [Cited(item_text(p.text), chunk.title, clean_section(chunk.section), p.n, chunk.doc_id,
                               chunk.chunk_id) for p in chunk.parts if p.text.strip()]
     return list(groups.values())
 
@@ -195,7 +202,7 @@ def related_rules(build: Build, role: Role, audience: Audience, own: list[Chunk]
         heading_names = role.name in roles_named(build, normalize(chunk.section.split(BREADCRUMB_SEP)[-1]))
         for part in chunk.parts:
             if heading_names or role.name in roles_named(build, normalize(part.text)):
-                found.append(Cited(strip_marker(part.text), chunk.title, clean_section(chunk.section), part.n,
+                found.append(Cited(item_text(part.text), chunk.title, clean_section(chunk.section), part.n,
                                    chunk.doc_id, chunk.chunk_id))
                 if len(found) >= MAX_RELATED_ITEMS:
                     return found
