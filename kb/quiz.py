@@ -243,8 +243,8 @@ def ordering(chunk: Chunk, rng: random.Random) -> Question | None:
     heading = strip_marker(clean_label(chunk.section.split(BREADCRUMB_SEP)[-1]))
     source = Source(chunk.title, clean_label(chunk.section), steps[0][0], chunk.doc_id, tuple(n for n, _ in steps))
     source_text = "\n".join(p.text for p in chunk.parts if p.n is not None)
-    return Question(ORDERING, f"请按正确顺序排列「{heading}」的步骤", answer, source, source_text,
-                    "\n".join(answer), shuffled, _qid(ORDERING, source, "\n".join(answer)))
+    return Question(ORDERING, f"请按正确顺序排列「{heading.rstrip(':：')}」的步骤", answer, source, source_text,
+                    source_text, shuffled, _qid(ORDERING, source, "\n".join(answer)))
 
 
 def _rng(seed: int, key: str) -> random.Random:
