@@ -411,7 +411,7 @@ def test_deep_links_open_their_page_without_errors_and_the_icon_is_served_by_the
     from apps.ui.pages import URL_PATHS
 
     headings = {"roles": "岗位", "curation": "条目管理", "role-review": "岗位核对", "hit-test": "命中测试",
-                "lexicon": "词典", "evals": "评测"}
+                "lexicon": "词典", "evals": "评测", "study": "入职学习"}
     assert set(headings) == set(URL_PATHS.values())
     for url_path, heading in headings.items():
         page, log = open_page(browser, app_url)

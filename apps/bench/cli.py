@@ -63,6 +63,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--rounds", type=int, default=3, help="saves to time (default 3)")
     p.add_argument("--source", default="corpus", help="corpus whose sentences seed the generator")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
+    p = sub.add_parser("quiz", help="quiz generation time per role on the live index (p50/p95; target ≤ 200 ms)")
+    p.add_argument("--rounds", type=int, default=5, help="quizzes per role, one seed each (default 5)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
     p = sub.add_parser("search", help="warm search latency on the live index")
     p.add_argument("--rounds", type=int, default=DEFAULT_SEARCH_ROUNDS, help="timed searches (default 200)")
     p.add_argument("--home", help="index directory (default: $DUTYKB_HOME, else ./.dutykb)")
@@ -84,6 +88,10 @@ def _add_source_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.bench == "search":
         return bench_search(settings, args.rounds)
+    if args.bench == "quiz":
+        from apps.bench.quiz import print_quiz_bench
+
+        return print_quiz_bench(settings, args.rounds, args.json)
     if args.bench == "levels":
         return bench_levels(settings, args.squad, args.sample, args.seed, args.json)
     if args.bench == "scale":

@@ -290,6 +290,18 @@ def cmd_roles(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_study(args: argparse.Namespace) -> int:
+    from apps.cli import study
+
+    return study.run_study(args, _settings(args), _audience(args))
+
+
+def cmd_quiz(args: argparse.Namespace) -> int:
+    from apps.cli import study
+
+    return study.run_quiz(args, _settings(args), _audience(args))
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     from apps.cli import corpus as cli_corpus
 
@@ -373,6 +385,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_roles.add_arguments(p)
     p.set_defaults(func=cmd_roles)
+
+    from apps.cli import study as cli_study
+
+    p = sub.add_parser("study", parents=[home, reader], help="a role's study sheet: duties by label, rules, partners",
+                       description="Every duty of the role grouped by its label, the rules of its organisation that "
+                                   "name it (cited), and the roles it works with; Markdown or a printable HTML page.")
+    cli_study.add_study_arguments(p)
+    p.set_defaults(func=cmd_study)
+
+    p = sub.add_parser("quiz", parents=[home, reader], help="a self-quiz for a role, made from its documents",
+                       description="Cloze, multiple-choice, true/false and ordering questions with their answers, "
+                                   "sources and source text; the same seed gives the same quiz.")
+    cli_study.add_quiz_arguments(p)
+    p.set_defaults(func=cmd_quiz)
 
     p = sub.add_parser("corpus", help="curate corpus entries: list, show, add, edit, retire, history",
                        description="Curated entries are Markdown files with YAML front matter. Every change keeps "

@@ -23,11 +23,12 @@ ROLE_REVIEW_PAGE = UI_DIR / "role_review_page.py"
 HITTEST_PAGE = UI_DIR / "hittest_page.py"
 LEXICON_PAGE = UI_DIR / "lexicon_page.py"
 EVALS_PAGE = UI_DIR / "evals_page.py"
+STUDY_PAGE = UI_DIR / "study_page.py"
 
 
 # Each page's address under the app (http://host/hit-test); serve.py answers deep links to them.
 URL_PATHS = {ROLES_PAGE: "roles", CURATION_PAGE: "curation", ROLE_REVIEW_PAGE: "role-review", HITTEST_PAGE: "hit-test",
-             LEXICON_PAGE: "lexicon", EVALS_PAGE: "evals"}
+             LEXICON_PAGE: "lexicon", EVALS_PAGE: "evals", STUDY_PAGE: "study"}
 
 
 def pages(app_role: str) -> list[st.Page]:
@@ -35,6 +36,7 @@ def pages(app_role: str) -> list[st.Page]:
     listed = [
         ("reader", st.Page(CHAT_PAGE, title="对话", icon=":material/forum:", default=True)),
         ("reader", st.Page(ROLES_PAGE, title="岗位", icon=":material/badge:", url_path=URL_PATHS[ROLES_PAGE])),
+        ("reader", st.Page(STUDY_PAGE, title="入职学习", icon=":material/school:", url_path=URL_PATHS[STUDY_PAGE])),
         ("trainer", st.Page(CURATION_PAGE, title="条目管理", icon=":material/edit_note:",
                             url_path=URL_PATHS[CURATION_PAGE])),
         ("trainer", st.Page(ROLE_REVIEW_PAGE, title="岗位核对", icon=":material/fact_check:",
