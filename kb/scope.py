@@ -14,7 +14,10 @@ A question is about an organisation (its `Scope`) when, first found of, it names
 without legal-form words, or its name without its kind word when that is distinctive: 华联 for 华联超市),
 it names a kind of organisation that only some of them are (医院, 律所), it names a post only one
 organisation has, or the asker picked a role. With fewer than two organisations, or when the question
-names nothing of these, there is no scope and retrieval is as before. The vocabulary is data in kb.orgnames.
+names nothing of these, there is no scope and retrieval is as before. A document that names no organisation
+(its own) is kept in every scope but one that names an organisation: it may be the asked one's (a found
+corpus of one-document organisations lost answers when a picked role or a post scoped to its one document).
+The vocabulary is data in kb.orgnames.
 """
 from __future__ import annotations
 
@@ -197,21 +200,20 @@ def question_scope(asked: Asked, organisations: list[Organisation],
     named = {o.name for o in organisations if any(f in asked.match for f in name_forms(o, organisations))}
     if _strict(named, every):
         return Scope(_strict(named, every), Because.NAMED)
+    # A document that names no organisation may be any organisation's: only a question naming one excludes it.
+    unknown = {o.name for o in organisations if o.origin == Origin.DOCUMENT}
     text = asked.match
     for form in asked.role_forms:
         text = text.replace(form, " ")
     kinds = {kind for kind, words in ORGANISATION_KINDS.items()
              if any(len(w) >= MIN_KIND_WORD_CHARS and w in text for w in words)}
-    of_kind = {o.name for o in organisations if kinds_of(o.name) & kinds}
-    if _strict(of_kind, every):
-        return Scope(_strict(of_kind, every), Because.KIND)
+    of_kind = {o.name for o in organisations if o.name not in unknown and kinds_of(o.name) & kinds}
     unique = [role_organisations.get(r, set()) for r in asked.mentioned]
     posts = {org for orgs in unique if len(orgs) == 1 for org in orgs}
-    if _strict(posts, every):
-        return Scope(_strict(posts, every), Because.POST)
     picked = {org for r in asked.picked for org in role_organisations.get(r, set())}
-    if _strict(picked, every):
-        return Scope(_strict(picked, every), Because.PICKED)
+    for found, because in ((of_kind, Because.KIND), (posts, Because.POST), (picked, Because.PICKED)):
+        if found and _strict(found | unknown, every):
+            return Scope(_strict(found | unknown, every), because)
     return Scope()
 
 

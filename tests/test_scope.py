@@ -150,10 +150,10 @@ POSTS = {"店员": {"华联超市"}, "行政专员": {"明德律师事务所", "
 @pytest.mark.parametrize(("question", "mentioned", "picked", "expected", "because"), [
     ("华联的员工请假要提前几天", (), (), {"华联超市"}, Because.NAMED),
     ("明德律师事务所的年假几天", (), (), {"明德律师事务所"}, Because.NAMED),
-    ("在医院上班试用期多久", (), (), {"仁和医院"}, Because.KIND),
-    ("律所的新人试用期多久", (), (), {"明德律师事务所"}, Because.KIND),
-    ("店员的试用期多久", ("店员",), (), {"华联超市"}, Because.POST),
-    ("试用期多久", (), ("行政专员",), {"明德律师事务所", "仁和医院"}, Because.PICKED),
+    ("在医院上班试用期多久", (), (), {"仁和医院", "值班规定"}, Because.KIND),
+    ("律所的新人试用期多久", (), (), {"明德律师事务所", "值班规定"}, Because.KIND),
+    ("店员的试用期多久", ("店员",), (), {"华联超市", "值班规定"}, Because.POST),
+    ("试用期多久", (), ("行政专员",), {"明德律师事务所", "仁和医院", "值班规定"}, Because.PICKED),
 ])
 def test_a_question_is_scoped_by_a_name_a_kind_a_unique_post_or_the_picked_role(question, mentioned, picked,
                                                                                  expected, because):
@@ -170,6 +170,13 @@ def test_a_question_is_scoped_by_a_name_a_kind_a_unique_post_or_the_picked_role(
 def test_a_question_naming_no_organisation_has_no_scope(question, mentioned, forms):
     asked = Asked(normalize(question), frozenset(mentioned), role_forms=forms)
     assert not question_scope(asked, ORGS + [Organisation("後場老師職責", Origin.DOCUMENT)], POSTS)
+
+
+def test_a_document_naming_no_organisation_is_excluded_only_by_a_question_naming_one():
+    orgs = [Organisation("员工守则", Origin.DOCUMENT), Organisation("后场老师职责", Origin.DOCUMENT)]
+    posts = {"后场老师": {"后场老师职责"}}
+    assert not question_scope(Asked(normalize("后场老师的职责"), frozenset({"后场老师"})), orgs, posts)
+    assert question_scope(Asked(normalize("员工守则里的试用期")), orgs, posts).organisations == {"员工守则"}
 
 
 def test_a_kind_word_inside_a_post_names_no_kind_and_one_organisation_is_no_scope():
