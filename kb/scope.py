@@ -211,7 +211,9 @@ def question_scope(asked: Asked, organisations: list[Organisation],
     unique = [role_organisations.get(r, set()) for r in asked.mentioned]
     posts = {org for orgs in unique if len(orgs) == 1 for org in orgs}
     picked = {org for r in asked.picked for org in role_organisations.get(r, set())}
-    for found, because in ((of_kind, Because.KIND), (posts, Because.POST), (picked, Because.PICKED)):
+    # a post or picked role of such a document says nothing of the organisation either (护士 of a nurses' law)
+    steps = ((of_kind, Because.KIND), (posts - unknown, Because.POST), (picked - unknown, Because.PICKED))
+    for found, because in steps:
         if found and _strict(found | unknown, every):
             return Scope(_strict(found | unknown, every), because)
     return Scope()

@@ -177,6 +177,11 @@ def test_a_document_naming_no_organisation_is_excluded_only_by_a_question_naming
     posts = {"后场老师": {"后场老师职责"}}
     assert not question_scope(Asked(normalize("后场老师的职责"), frozenset({"后场老师"})), orgs, posts)
     assert question_scope(Asked(normalize("员工守则里的试用期")), orgs, posts).organisations == {"员工守则"}
+    # a post of such a document (a nurses' law) scopes nothing, though the picked role of a named one does
+    orgs += [Organisation("某市第二人民医院", Origin.TITLE), Organisation("华联超市", Origin.TITLE)]
+    posts = {"护士": {"员工守则"}, "主班护士": {"某市第二人民医院"}}
+    asked = Asked(normalize("办公室护士负责什么"), frozenset({"护士"}), frozenset({"主班护士"}))
+    assert question_scope(asked, orgs, posts).because == Because.PICKED
 
 
 def test_a_kind_word_inside_a_post_names_no_kind_and_one_organisation_is_no_scope():
