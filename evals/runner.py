@@ -90,6 +90,8 @@ class CaseResult(BaseModel):
     role_unknown: bool = False  # the case's role is not a role of this index: answered without a picked role
     confidence: float = 0.0  # best item similarity (the level's threshold compares with it)
     reasons: list[str] = Field(default_factory=list)  # what the quoted text lacks (kb.levels), for the level curve
+    # an answered case with expected sources: whether a citation is from another organisation than theirs
+    other_org: bool | None = None
 
 
 def judge(case: Case, answer: Answer, evidence_ok: bool, contains_ok: bool, complete: bool | None) -> tuple[
@@ -143,6 +145,15 @@ class CaseRunner:
         return any(normalize(e) in normalize(citation.quote) for e in case.evidence) or (
             chunk is not None and is_relevant(case, chunk))
 
+    def other_org(self, case: Case, answer: Answer) -> bool | None:
+        """Whether an answered case cites another organisation than its expected sources' (kb.scope); None
+        for a case that is not answered or names no source of this index."""
+        build = self.kb.build
+        expected = {build.organisation_of(s.doc) for s in case.sources} - {""}
+        if answer.level != "answered" or not case.answerable or not expected:
+            return None
+        return any(build.organisation_of(c.doc_id) not in expected for c in answer.citations)
+
     def converse(self, case: Case) -> tuple[Answer, bool]:
         """The answer to the case's question, after its earlier turns (if any); and whether its role was unknown."""
         role = case.role
@@ -190,6 +201,7 @@ class CaseRunner:
             off_topic=OFF_TOPIC_TAG in case.tags, complete=complete, section_hits=sum(in_section),
             section_total=len(in_section), turns=case.turns, understood_as=answer.understood_as,
             role_unknown=role_unknown, confidence=answer.confidence, reasons=answer.reasons,
+            other_org=self.other_org(case, answer),
         )
 
 

@@ -71,6 +71,7 @@ def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
     dialogues = [r for r in results if r.turns]
     citations = sum(len(r.citations) for r in answerable)
     latencies = [r.latency_ms for r in results]
+    placed = [r for r in results if r.other_org is not None]
     return {
         "pass_rate": _ratio(sum(r.passed for r in results), len(results)),
         "evidence_in_answer": _ratio(sum(r.evidence_in_answer and not r.abstained for r in answerable),
@@ -88,6 +89,8 @@ def answer_metrics(results: list[CaseResult]) -> dict[str, float | None]:
         "abstain_recall": _ratio(sum(r.abstained for r in unanswerable), len(unanswerable)),
         "false_abstain_rate": _ratio(sum(r.abstained for r in answerable), len(answerable)),
         "false_hedge": sum(false_hedge(r) for r in results),  # a count: any false hedge is one too many
+        # answered cases citing another organisation than their expected sources' (kb.scope)
+        "other_org_rate": _ratio(sum(bool(r.other_org) for r in placed), len(placed)),
         "latency_p50_ms": percentile(latencies, P50),
         "latency_p95_ms": percentile(latencies, P95),
     }

@@ -4,10 +4,10 @@
 
     overrides:
       - doc: 客服部岗位职责.docx         # the document (its id under the corpus folder)
-        action: rename                   # rename | alias | merge | not_a_role | add | move | expect
+        action: rename                   # rename | alias | merge | not_a_role | add | move | expect | organisation
         role: 安全                        # the detected role it corrects (name or alias, either script)
         section: 第一条 客户服务经理       # optional: where that role was found (its section path, or its end)
-        to: 安全管理员                    # rename / merge / add / move: the role's (new) name
+        to: 安全管理员                    # rename / merge / add / move: the role's (new) name; organisation: its name
         aliases: [安全员]                 # alias: names to add
         item: 3f9a1c2e                   # move: the duty's anchor (kb.records.item_anchor of its text)
         duties: 8                        # expect: how many duties the role must have
@@ -55,10 +55,11 @@ class Action(StrEnum):
     ADD = "add"
     MOVE = "move"
     EXPECT = "expect"
+    ORGANISATION = "organisation"  # the document's organisation (kb.scope), anchored by the document alone
 
 
 NEEDS_ROLE = frozenset({Action.RENAME, Action.ALIAS, Action.MERGE, Action.NOT_A_ROLE, Action.EXPECT})
-NEEDS_TO = frozenset({Action.RENAME, Action.MERGE, Action.ADD, Action.MOVE})
+NEEDS_TO = frozenset({Action.RENAME, Action.MERGE, Action.ADD, Action.MOVE, Action.ORGANISATION})
 
 
 class Override(BaseModel):
@@ -96,7 +97,8 @@ class Override(BaseModel):
         what = {Action.RENAME: f"rename {self.role} → {self.to}", Action.ALIAS: f"alias {self.role} + {self.aliases}",
                 Action.MERGE: f"merge {self.role} into {self.to}", Action.NOT_A_ROLE: f"{self.role} is not a role",
                 Action.ADD: f"add {self.to} from {self.section}", Action.MOVE: f"move item {self.item} to {self.to}",
-                Action.EXPECT: f"{self.role} has {self.duties} duties"}[self.action]
+                Action.EXPECT: f"{self.role} has {self.duties} duties",
+                Action.ORGANISATION: f"organisation {self.to}"}[self.action]
         return f"{self.doc}: {what}"
 
 
@@ -107,6 +109,7 @@ class Applied:
     roles: list[Role]
     unmatched: list[str] = field(default_factory=list)  # "doc: what" of overrides whose anchor is gone
     failed_checks: list[str] = field(default_factory=list)  # duty counts that differ from an `expect`
+    organisation: str | None = None  # the document's organisation a trainer set (the last one given)
 
 
 def load_overrides(corpus_dir: Path) -> list[Override]:
@@ -196,7 +199,7 @@ def _apply_one(o: Override, roles: list[Role], root: Section, doc_id: str, title
         merged = _with_duties(into, [*into.duties, *(d for t in targets for d in t.duties)])
         merged.aliases = [*into.aliases, *(n for t in targets for n in [t.name, *t.aliases])]
         return [merged if r is into else r for r in roles if r not in targets]
-    return roles  # EXPECT changes nothing; it is checked after all others
+    return roles  # EXPECT and ORGANISATION change no role: a count checked after all others, a document's field
 
 
 def checked_role(o: Override, roles: list[Role]) -> Role | None:
@@ -210,6 +213,9 @@ def apply_overrides(roles: list[Role], overrides: list[Override], root: Section,
     applied = Applied(list(roles))
     mine = [o for o in overrides if o.doc == doc_id]
     for o in mine:
+        if o.action is Action.ORGANISATION:
+            applied.organisation = o.to
+            continue
         result = _apply_one(o, applied.roles, root, doc_id, title)
         if result is None:
             applied.unmatched.append(o.describe())

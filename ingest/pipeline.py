@@ -36,7 +36,7 @@ from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
 UNWRITABLE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"  # 5: chunks and roles carry their organisation
 DOC_KEY_CHARS = 16  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 
@@ -363,7 +363,8 @@ def _ingest_locked(settings: Settings, roots: list[Path], rebuild: bool, show: b
     roles = _merge_lexicon_aliases(roles, lexicon)
 
     docs = {p.doc_id: {"title": p.title, "fingerprint": fingerprints[p.doc_id], "chunks": len(p.chunks),
-                       "pipeline": doc_key, "stat": _as_json(file_stats.get(p.doc_id))} for p in processed}
+                       "pipeline": doc_key, "stat": _as_json(file_stats.get(p.doc_id)),
+                       "organisation": p.organisation, "organisation_from": p.organisation_from} for p in processed}
     docs.update({doc_id: prev_docs[doc_id] for doc_id in kept_ids})
     docs.update({doc_id: {**prev_docs[doc_id], "stat": _as_json(file_stats.get(doc_id))} for doc_id in unchanged})
     report.reprocessed = len(processed)

@@ -14,6 +14,7 @@ from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import parse_blocks, text_blocks
 from kb.outline import LINE, Block, match_marker
 from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
+from kb.scope import Origin, document_organisation
 
 TITLE_MAX_CHARS = 40
 TITLE_MAX_LINES = 3
@@ -31,6 +32,8 @@ class ProcessedDocument:
     removed_lines: list[str]
     unmatched_overrides: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    organisation: str = ""  # whose document it is (kb.scope), and where that was read
+    organisation_from: str = Origin.DOCUMENT.value
 
 
 def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
@@ -104,7 +107,13 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits,
         chunk.visibility = visibility
     for role in roles:
         role.visibility = visibility
-    return ProcessedDocument(doc.doc_id, title, chunks, roles, removed, applied.unmatched, applied.failed_checks)
+    organisation, origin = document_organisation(doc.doc_id, title, doc.meta.organisation, applied.organisation)
+    for chunk in chunks:
+        chunk.organisation = organisation
+    for role in roles:
+        role.organisation = organisation
+    return ProcessedDocument(doc.doc_id, title, chunks, roles, removed, applied.unmatched, applied.failed_checks,
+                             organisation, origin.value)
 
 
 def relabel_chunks(chunks: list[Chunk], detected: list[Role], roles: list[Role]) -> None:

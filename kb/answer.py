@@ -37,8 +37,10 @@ from kb.query import (
 )
 from kb.records import Answer, Chunk, Hit, Role
 from kb.retrieve import HybridRetriever, Retrieval
-from kb.select import Selection, Shape, duty_list, on_topic, select
-from kb.suggest import topics
+from kb.scope import Asked, see_also
+from kb.select import Selection, Shape, duty_list, select
+from kb.select import on_topic as quotes_on_topic
+from kb.suggest import on_topic, topics
 from kb.units import Scorer
 
 __all__ = ["AnswerStream", "Answerer", "Draft", "strip_marker"]  # strip_marker: the hit-test page's import
@@ -89,9 +91,10 @@ class Answerer:
         forms = [f for f in build.role_forms_in(match) if build.role_names[f] & mentioned]
         tagged = build.lexical.tokenizer.tagged_words(match)
         focus = focus_words(tagged, build.role_names, forms)
+        scope = self.kb.scope_of(Asked(match, mentioned, picked, tuple(forms)), audience)
         return build_query(text, match, audience=audience, picked=picked, mentioned=mentioned,
                            asked=clean_text(asked) if asked else text, context=context, excluded=excluded,
-                           focus=focus, topic=topic_words(tagged, focus))
+                           focus=focus, topic=topic_words(tagged, focus), scope=scope)
 
     def answer(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
                audience: Audience = PUBLIC, context: Context | None = None) -> Answer:
@@ -111,28 +114,42 @@ class Answerer:
         hits = self.retriever.hits(retrieval, ANSWER_CANDIDATES)
         answer = self.extract(query, hits)
         answer.notice, answer.degraded = retrieval.notice, retrieval.degraded
+        if query.scope and answer.level != Level.ANSWERED.value:
+            answer.answer = "\n\n".join(p for p in (answer.answer, self.see_also(query, retrieval)) if p)
         return Draft(query, retrieval, hits, answer)
 
+    def see_also(self, query: Query, retrieval: Retrieval) -> str:
+        """Under a hedge, another organisation's closest rule with its organisation named (never the answer)."""
+        outside = [h for h in self.retriever.outside_hits(retrieval, 1) if on_topic(h, query.topic)]
+        if not outside:
+            return ""
+        chunk = outside[0].chunk
+        organisation = self.kb.build.chunk_organisations()[self.kb.build.position[chunk.chunk_id]]
+        return see_also(organisation, chunk.title, [p.text for p in chunk.parts] or [chunk.text], query.match,
+                        query.asked)
+
     def extract(self, query: Query, hits: list[Hit]) -> Answer:
-        roles = [r for r in self.kb.roles_for(query.audience) if r.name in query.duty_roles]
+        build = self.kb.build
+        visible = [r for r in self.kb.roles_for(query.audience) if query.scope.holds(build.role_organisation(r))]
+        roles = [r for r in visible if r.name in query.duty_roles]
         if query.qtype is QuestionType.DUTY and roles and not query.focus:
             selection = duty_list(roles, self.duty_chunk)
             verdict = Verdict(Level.ANSWERED)
             return answer_of(query, write(query, selection, verdict, None, None, None), verdict, 1.0, [])
         units = self.scorer.units(query, hits)
-        suggestions = topics(query, hits, self.kb.roles_for(query.audience))
+        suggestions = topics(query, hits, visible)
         if not units:
             return answer_of(query, None, Verdict(Level.NONE), 0.0, suggestions)
         selection = select(query, self.scorer, units, self.roles_in)
         confidence = max(u.dense for u in units)
         settings = self.kb.settings
-        subject = {r.source for r in self.kb.roles_for(query.audience) if r.name in query.mentioned}
+        subject = {r.source for r in visible if r.name in query.mentioned}
         verdict = judge(query, selection.quotes(self.heading_of), confidence, self.scorer, self.roles_in,
                         settings.abstain_below, settings.answer_above, subject)
         if verdict.level is Level.NONE:
             return answer_of(query, None, verdict, confidence, suggestions)
         if verdict.level is Level.PARTIAL:  # a hedge shows only the rules about what was asked, if any
-            selection = on_topic(selection, query)
+            selection = quotes_on_topic(selection, query)
         first, source, count = self.first_line(query, selection)
         return answer_of(query, write(query, selection, verdict, first, source, count), verdict, confidence,
                          suggestions)

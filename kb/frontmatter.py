@@ -3,6 +3,7 @@
     ---
     title: 夜班值守规范                # shown as the document's title (else the first short line, else the file name)
     department: 客服中心
+    organisation: 华联超市             # or `organization`: whose document it is (else its folder or title, kb.scope)
     roles: [夜班值守员, 值班长]        # roles the text does not name in a heading
     source: 客服中心制度汇编 2024
     version: 3                         # kept by the curation store
@@ -40,8 +41,10 @@ LIST_SEPARATORS = re.compile(r"[,，、;；]")
 ACTIVE: Final = "active"
 RETIRED: Final = "retired"
 PUBLIC: Final = "public"  # the visibility that says everyone, as `dutykb --as-group public` reads as no group
-FIELD_ORDER = ("title", "department", "roles", "source", "version", "effective", "status", "tags", "visibility")
+FIELD_ORDER = ("title", "department", "organisation", "roles", "source", "version", "effective", "status", "tags",
+               "visibility")
 VISIBILITY = "visibility"
+KEY_SPELLINGS = {"organization": "organisation"}  # other spellings of dutykb's own keys, read as the key
 # A near-miss is one edit (a letter added, dropped, changed, or two neighbours swapped) from a dutykb key, two
 # from a key of 9+ letters, letter case ignored: `titel`, `Tags`, `visiblity`. A flat two edits would catch
 # common foreign keys: `time`/title, `notes`/roles, `page`/tags, `state`/status, `person`/version.
@@ -71,6 +74,7 @@ class EntryMeta(BaseModel):
 
     title: str | None = None
     department: str | None = None
+    organisation: str | None = None
     roles: list[str] = Field(default_factory=list)
     source: str | None = None
     version: int | None = Field(default=None, ge=1)
@@ -80,7 +84,7 @@ class EntryMeta(BaseModel):
     visibility: list[str] = Field(default_factory=list)
     ignored: dict[str, Any] = Field(default_factory=dict)
 
-    @field_validator("title", "department", "source", mode="before")
+    @field_validator("title", "department", "organisation", "source", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         if value is None or isinstance(value, str):
@@ -192,7 +196,9 @@ def parse_meta(data: Any, where: str) -> EntryMeta:
     own: dict[str, Any] = {}
     ignored: dict[str, Any] = {}
     for raw_key, value in data.items():
-        key = str(raw_key)
+        key = KEY_SPELLINGS.get(str(raw_key), str(raw_key))
+        if key in own:
+            raise FrontMatterError(f"{where}: front matter field '{key}' is given twice ('{raw_key}')")
         meant = near_miss(key)
         if meant:
             raise FrontMatterError(f"{where}: unknown front matter field '{key}' (did you mean '{meant}'?)",

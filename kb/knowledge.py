@@ -21,6 +21,7 @@ from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize, normalize_name
 from kb.records import Chunk, Role
+from kb.scope import Asked, Organisation, Origin, Scope, question_scope
 from kb.settings import Settings
 from kb.vectorstore import open_store
 
@@ -55,6 +56,9 @@ class Build:
     _masks: dict[Audience, object] = field(default_factory=dict, repr=False)
     _roles: dict[Audience, list[Role]] = field(default_factory=dict, repr=False)
     _role_name_sets: dict[Audience, set[str]] = field(default_factory=dict, repr=False)
+    _organisations: dict[Audience, list[Organisation]] = field(default_factory=dict, repr=False)
+    _role_organisations: dict[Audience, dict[str, set[str]]] = field(default_factory=dict, repr=False)
+    _chunk_organisations: list[str] | None = field(default=None, repr=False)
 
     def visible(self, audience: Audience):
         """Mask of the chunks this audience may see (None: all of them), computed once per audience."""
@@ -78,6 +82,55 @@ class Build:
         if audience not in self._role_name_sets:
             self._role_name_sets[audience] = {r.name for r in self.roles_for(audience)}
         return self._role_name_sets[audience]
+
+    def organisations_for(self, audience: Audience) -> list[Organisation]:
+        """The organisations of the documents this audience may see, with those documents and their roles, in
+        document order (builds made before organisations: each document is its own)."""
+        if audience not in self._organisations:
+            mask = self.visible(audience)
+            documents: dict[str, str] = {}
+            for i, chunk in enumerate(self.chunks):
+                if mask is None or mask[i]:
+                    documents.setdefault(chunk.doc_id, chunk.organisation or self._title(chunk.doc_id))
+            roles: dict[str, list[str]] = {}
+            for role in self.roles_for(audience):
+                roles.setdefault(self.role_organisation(role), []).append(role.name)
+            found: dict[str, list[str]] = {}
+            for doc_id, name in documents.items():
+                found.setdefault(name, []).append(doc_id)
+            self._organisations[audience] = [
+                Organisation(name, self._origin(docs[0]), tuple(docs), tuple(dict.fromkeys(roles.get(name, []))))
+                for name, docs in found.items()]
+        return self._organisations[audience]
+
+    def _title(self, doc_id: str) -> str:
+        return str(self.docs.get(doc_id, {}).get("title") or doc_id)
+
+    def _origin(self, doc_id: str) -> str:
+        return str(self.docs.get(doc_id, {}).get("organisation_from") or Origin.DOCUMENT.value)
+
+    def organisation_of(self, doc_id: str) -> str:
+        """The organisation of a document of this build ("" for one it does not hold)."""
+        entry = self.docs.get(doc_id)
+        return str(entry.get("organisation") or entry.get("title") or doc_id) if entry is not None else ""
+
+    def role_organisations(self, audience: Audience) -> dict[str, set[str]]:
+        """Each visible role's name → the organisations that have a post of that name."""
+        if audience not in self._role_organisations:
+            found: dict[str, set[str]] = {}
+            for role in self.roles_for(audience):
+                found.setdefault(role.name, set()).add(self.role_organisation(role))
+            self._role_organisations[audience] = found
+        return self._role_organisations[audience]
+
+    def role_organisation(self, role: Role) -> str:
+        return role.organisation or self._title(role.source)
+
+    def chunk_organisations(self) -> list[str]:
+        """Each chunk's organisation, in chunk order."""
+        if self._chunk_organisations is None:
+            self._chunk_organisations = [c.organisation or self._title(c.doc_id) for c in self.chunks]
+        return self._chunk_organisations
 
     def role_forms_in(self, text: str) -> dict[str, int]:
         """Role names and aliases occurring in `text`, each with its first position.
@@ -225,6 +278,11 @@ class KnowledgeBase:
             covered.append((start, end))
             found |= names
         return found
+
+    def scope_of(self, asked: Asked, audience: Audience = PUBLIC) -> Scope:
+        """The organisations a question is about (kb.scope), among those the audience may see."""
+        build = self.build
+        return question_scope(asked, build.organisations_for(audience), build.role_organisations(audience))
 
     def resolve_role(self, name: str, audience: Audience = PUBLIC) -> set[str]:
         """Canonical names of visible roles for a name or alias in either script."""

@@ -62,6 +62,7 @@ class Role:
     visibility: list[str] = field(default_factory=list)
     chunk_ids: list[str] = field(default_factory=list)  # the chunks holding the duty items, in order
     origin: str = ""  # where the document names it: heading, article, table, list, rules, title, front matter, review
+    organisation: str = ""  # the organisation of its document (kb.scope); "" in builds made before
 
     def to_dict(self) -> dict[str, Any]:
         data = dict(self.__dict__)  # as Chunk.to_dict: asdict's deep copy is slow on a large registry
@@ -102,6 +103,7 @@ class Chunk:
     block_parts: int = 1
     # The id of the chunk's vector in the store (see ingest.collection); "" in builds made before: its chunk id.
     vector_id: str = ""
+    organisation: str = ""  # the organisation of its document (kb.scope); "" in builds made before
 
     @property
     def vector_key(self) -> str:

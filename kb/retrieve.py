@@ -10,6 +10,11 @@ join the fusion with a flat bonus (a two-character role name is a weak lexical s
 the many words duty lists share); for other questions the roles the question names, else the
 asker's picked role, else the conversation's, get a smaller bonus (see `kb.query`).
 
+Scope: a question about some of the knowledge base's organisations (kb.scope; `Query.scope`) is answered
+from their passages only: the other organisations' passages are masked out of BM25 and dropped from the
+dense hits before fusion. The best of them are kept apart (`Retrieval.outside`), for a hedge to point to
+with their organisation named, never as answer candidates.
+
 Degraded mode: when the vector store cannot be read (server down, disk full, damaged store, or it
 no longer holds the live build's collection) a hybrid search continues from BM25 alone and says so
 in `Retrieval.notice`; the next search tries the store again, so it recovers by itself.
@@ -42,6 +47,8 @@ DEGRADED_NOTICE = "向量检索暂时不可用（{store}），本次只用关键
 COLLECTION_GONE = ("the live build's collection {collection} is not in {store} (was the store deleted?); "
                    "rebuild it with: dutykb ingest")
 
+OUTSIDE_KEPT = 5  # out-of-scope candidates kept per retriever, for the hedge's pointer to another organisation
+SCOPE_OVERFETCH = 4  # dense hits asked per candidate beyond the scope's (others' are dropped after the store answers)
 clean_query = clean_text  # the name callers have used; one cleaning rule for every entry point
 
 
@@ -65,6 +72,9 @@ class Retrieval:
     scores: dict[str, dict[int, float]] = field(default_factory=dict)
     fused: list[tuple[int, float]] = field(default_factory=list)
     notice: str | None = None
+    in_scope: np.ndarray | None = None  # mask of the chunks of the query's organisations (None: no scope)
+    # out-of-scope candidates per retriever, (chunk position, score) best first: never fused into the answer
+    outside: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
 
     @property
     def degraded(self) -> bool:
@@ -90,6 +100,15 @@ def _allowed(kb: KnowledgeBase, r: Retrieval) -> np.ndarray | None:
     return mask
 
 
+class Scoped(Step):
+    """The mask of the chunks of the organisations the question is about (kb.scope); none without a scope."""
+
+    def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
+        scope = r.query.scope
+        if scope:
+            r.in_scope = np.array([o in scope.organisations for o in kb.build.chunk_organisations()], dtype=bool)
+
+
 class Lexical(Step):
     """BM25 over the build's match-text terms, masked to what the audience may see."""
 
@@ -99,10 +118,19 @@ class Lexical(Step):
         allowed = _allowed(kb, r)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
+        if r.in_scope is not None:
+            r.outside["bm25"] = _best(np.where(r.in_scope, 0.0, scores), OUTSIDE_KEPT)
+            scores = np.where(r.in_scope, scores, 0.0)
         positive = np.flatnonzero(scores > 0)
         order = positive[np.argsort(-scores[positive], kind="stable")][:r.n]
         r.rankings["bm25"] = order.tolist()
         r.scores["bm25"] = {int(i): float(scores[i]) for i in order}
+
+
+def _best(scores: np.ndarray, n: int) -> list[tuple[int, float]]:
+    positive = np.flatnonzero(scores > 0)
+    order = positive[np.argsort(-scores[positive], kind="stable")][:n]
+    return [(int(i), float(scores[i])) for i in order]
 
 
 class Dense(Step):
@@ -125,6 +153,8 @@ class Dense(Step):
         where = VectorFilter(audience=audience if build.visible(audience) is not None else None,
                              roles=r.role_filter)
         extra = len(r.query.excluded)  # excluded chunks are dropped after the store answers
+        if r.in_scope is not None:  # and so are other organisations' chunks: ask for some of theirs too
+            extra += min(int(np.count_nonzero(~r.in_scope)), r.n * SCOPE_OVERFETCH)
         try:
             # the collection may also hold other builds' vectors (ingest.collection): only this build's count
             hits = kb.store.query(build.manifest.collection, kb.query_vector(r.query.match), r.n + extra, where,
@@ -138,7 +168,11 @@ class Dense(Step):
             return
         positions = [(build.vector_position.get(h.vector_id), h.similarity) for h in hits]
         kept = [(i, similarity) for i, similarity in positions
-                if i is not None and build.chunks[i].chunk_id not in r.query.excluded][:r.n]
+                if i is not None and build.chunks[i].chunk_id not in r.query.excluded]
+        if r.in_scope is not None:
+            r.outside["dense"] = [(i, s) for i, s in kept if not r.in_scope[i]][:OUTSIDE_KEPT]
+            kept = [(i, s) for i, s in kept if r.in_scope[i]]
+        kept = kept[:r.n]
         r.rankings["dense"] = [i for i, _ in kept]
         r.scores["dense"] = dict(kept)
 
@@ -197,7 +231,7 @@ def steps_for(mode: Mode, collection_gone: bool = False) -> list[Step]:
         return [Lexical(), Single("bm25")]
     if mode == "dense":
         return [Dense(degrade=False), Single("dense")]
-    return [Lexical(), Dense(degrade=True, gone=collection_gone), RolePrior(), Fusion()]
+    return [Scoped(), Lexical(), Dense(degrade=True, gone=collection_gone), RolePrior(), Fusion()]
 
 
 def rrf_fuse(rankings: dict[str, list[int]], weights: dict[str, float], k: int) -> list[tuple[int, float]]:
@@ -258,6 +292,15 @@ class HybridRetriever:
             scores = {name: table[idx] for name, table in r.scores.items() if idx in table}
             out.append(Hit(chunks[idx], score, rank, ranks, scores))
         return out
+
+    def outside_hits(self, r: Retrieval, k: int) -> list[Hit]:
+        """The best passages of the organisations the question is not about (fused as the answer's are)."""
+        if not r.outside:
+            return []
+        s = self.kb.settings
+        fused = convex_fuse(r.outside, {"bm25": s.bm25_weight, "dense": s.dense_weight})
+        chunks = self.kb.build.chunks
+        return [Hit(chunks[idx], score, rank) for rank, (idx, score) in enumerate(fused[:k], 1)]
 
     def query(self, text: str, audience: Audience = PUBLIC) -> Query:
         """A query with the roles it names resolved against the live build (for plain searches)."""

@@ -5,6 +5,8 @@ A suggestion is only worth a click when it is about what was asked. So:
   (a question about office equipment never gets a sports rule because both were retrieved);
 - when the question names a role (or the asker picked one, or the conversation is about one), it comes
   only from the documents of that role: another organisation's posts are no suggestion for it;
+- a question about some organisations (named, implied by a post or a kind, or the picked role's; kb.scope) gets
+  suggestions from theirs only;
 - a question that shares no word with the documents (off-topic) and names nothing gets the knowledge
   base's roles instead: what it can answer, not passages that merely scored highest.
 """
@@ -25,6 +27,9 @@ TOPIC_QUESTION = "{topic}有哪些规定？"
 
 def topics(query: Query, hits: list[Hit], roles: list[Role], limit: int = MAX_SUGGESTIONS) -> list[str]:
     """Topic names (roles, section headings; ≤ MAX_TOPIC_CHARS) near the question, once each, in rank order."""
+    if query.scope:  # the organisations the question is about (kb.scope): another's posts are no suggestion
+        hits = [h for h in hits if not h.chunk.organisation or query.scope.holds(h.chunk.organisation)]
+        roles = [r for r in roles if not r.organisation or query.scope.holds(r.organisation)]
     scoped = in_scope(hits, query, roles)
     near = [hit for hit in scoped if on_topic(hit, query.topic)]
     if near:

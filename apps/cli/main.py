@@ -302,6 +302,13 @@ def cmd_quiz(args: argparse.Namespace) -> int:
     return study.run_quiz(args, _settings(args), _audience(args))
 
 
+def cmd_orgs(args: argparse.Namespace) -> int:
+    from apps.cli import orgs as cli_orgs
+    from kb.knowledge import KnowledgeBase
+
+    return cli_orgs.run(KnowledgeBase(_settings(args)), _audience(args), args.json)
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     from apps.cli import corpus as cli_corpus
 
@@ -399,6 +406,13 @@ def build_parser() -> argparse.ArgumentParser:
                                    "sources and source text; the same seed gives the same quiz.")
     cli_study.add_quiz_arguments(p)
     p.set_defaults(func=cmd_quiz)
+
+    p = sub.add_parser("orgs", parents=[home, reader], help="list organisations with their documents and roles",
+                       description="Each organisation of the live index (from front matter, the ingest folder, the "
+                                   "title, or a trainer's override) with its documents and roles.")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: [{organisation, documents: [...], roles: [...]}]")
+    p.set_defaults(func=cmd_orgs)
 
     p = sub.add_parser("corpus", help="curate corpus entries: list, show, add, edit, retire, history",
                        description="Curated entries are Markdown files with YAML front matter. Every change keeps "

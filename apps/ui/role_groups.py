@@ -64,6 +64,7 @@ class DocumentGroup:
 
     title: str
     sections: dict[str, list[Role]] = field(default_factory=dict)
+    organisation: str = ""  # the document's organisation (kb.scope; "" in builds made before)
 
 
 def by_document(roles: list[Role]) -> list[DocumentGroup]:
@@ -72,6 +73,6 @@ def by_document(roles: list[Role]) -> list[DocumentGroup]:
     documents: dict[str, DocumentGroup] = {}
     for role in roles:
         where = placement(role)
-        group = documents.setdefault(role.source, DocumentGroup(where.title))
+        group = documents.setdefault(role.source, DocumentGroup(where.title, organisation=role.organisation))
         group.sections.setdefault(where.section, []).append(role)
     return list(documents.values())

@@ -68,6 +68,8 @@ def main() -> None:
     for document in by_document(shown):
         # the document's title heads its roles, a size under the page title; its sections are short captions
         st.subheader(render.escape_markdown(document.title), divider="gray", anchor=False)
+        if document.organisation and document.organisation != document.title:
+            st.caption(render.escape_markdown(f"单位：{document.organisation}"))
         for section, members in document.sections.items():
             count = f"{len(members)} 个岗位"
             st.caption(render.escape_markdown(f"{section} · {count}") if section else count)
