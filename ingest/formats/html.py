@@ -27,6 +27,7 @@ HEADING_TAGS = {f"h{n}": n for n in range(1, 7)}
 TERM_LEVEL = len(HEADING_TAGS) + 1  # a <dt> term or a bold paragraph ranks below every heading
 BOLD_TAGS = ["strong", "b"]
 BOLD_HEADING_BLOCKS = frozenset({"p", "div"})
+BOLD_WRAP_DEPTH = 2  # <p><span><strong>X</strong></span></p>: wrappers a bold heading may sit in
 BOLD_HEADING_MAX_CHARS = 20  # a bold phrase this short on its own is a heading; longer, an emphasised sentence
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
 LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
@@ -139,14 +140,24 @@ def _source_text(text: str) -> str:
 
 def _bold_heading(block) -> str | None:
     """The text of a paragraph that is one short bold phrase (<p><strong>秘书处</strong></p>): a heading in all
-    but name; None for anything else."""
+    but name; None for anything else. Only the block's own children are looked at (and single wrappers below
+    them), so nested blocks are not each read whole: reading stays linear in the page's depth."""
     if block.name not in BOLD_HEADING_BLOCKS:
         return None
-    text = SPACES.sub(" ", block.get_text(" ")).strip()
-    bold = SPACES.sub(" ", " ".join(b.get_text(" ") for b in block.find_all(BOLD_TAGS))).strip()
-    if not text or text != bold or len(text) > BOLD_HEADING_MAX_CHARS or SENTENCE_PUNCT.search(text):
+    node = block
+    for _ in range(BOLD_WRAP_DEPTH + 1):
+        children = [c for c in node.children if not (isinstance(c, str) and not c.strip())]
+        if len(children) != 1 or isinstance(children[0], str):
+            return None
+        node = children[0]
+        if node.name in BOLD_TAGS:
+            break
+    else:
         return None
-    return text if not block.find(["table", "ul", "ol", "img"]) else None
+    text = SPACES.sub(" ", node.get_text(" ")).strip()
+    if not text or len(text) > BOLD_HEADING_MAX_CHARS or SENTENCE_PUNCT.search(text):
+        return None
+    return text if not node.find(["table", "ul", "ol", "img"]) else None
 
 
 def _cell_text(cell) -> str:
