@@ -15,6 +15,7 @@ from kb.knowledge import KnowledgeBase
 from kb.manifest import ManifestError, read_manifest
 from kb.retrieve import HybridRetriever
 
+KILLED_LINES = 400  # enough new text that embedding it outlasts the wait before the kill
 EXTRA_DOC = """---
 title: 夜班值守规范
 department: 客服中心
@@ -122,8 +123,10 @@ def test_killed_ingest_leaves_previous_index_serving(make_settings, seed_copy, t
     settings = make_settings(seed_copy)
     run_ingest(settings, show_progress=False)
     live = read_manifest(settings.home)
-    (seed_copy / "night.md").write_text(EXTRA_DOC, encoding="utf-8")
-    fresh_cache = tmp_path / "fresh-cache.sqlite"  # nothing cached: the child spends seconds embedding
+    # many new lines and nothing cached: the child spends seconds embedding before it could publish
+    many = "\n".join(f"{n}、第{n}号库房每日{n % 24}时由值班员巡查并登记温湿度。" for n in range(1, KILLED_LINES + 1))
+    (seed_copy / "night.md").write_text(EXTRA_DOC + "\n" + many + "\n", encoding="utf-8")
+    fresh_cache = tmp_path / "fresh-cache.sqlite"
     env = {**os.environ, "DUTYKB_HOME": str(settings.home), "DUTYKB_CORPUS": str(seed_copy),
            "DUTYKB_EMBEDDING_CACHE": str(fresh_cache)}
     child = subprocess.Popen([sys.executable, "-m", "apps.cli.main", "ingest", "-q"], env=env,

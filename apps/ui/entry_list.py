@@ -39,8 +39,8 @@ def list_rows(rows: list[dict[str, Any]], build: Build, audience: Audience) -> l
     table = []
     for r in rows:
         doc_id = r["doc_id"]
-        line = {"标题": build.docs.get(doc_id, {}).get("title") or r.get("title") or "",
-                "单位": build.organisation_of(doc_id)}
+        # the organisation is shown on the 岗位 page: one more column here made the list scroll sideways on a phone
+        line = {"标题": build.docs.get(doc_id, {}).get("title") or r.get("title") or ""}
         if errors:  # the column only when some file could not be read, next to the title it lacks
             line["问题"] = r.get("error", "")
         roles = dict.fromkeys([*map(str, r.get("roles") or []), *parsed_roles.get(doc_id, [])])
