@@ -30,7 +30,7 @@ from kb.knowledge import Build
 from kb.lexicon import LEXICON_FILE, Lexicon, LexiconError, load_lexicon
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize_name
-from kb.records import Chunk, LoadedDocument, Role
+from kb.records import Chunk, LoadedDocument, Role, by_document
 from kb.settings import Settings
 from kb.vectorstore import open_store
 
@@ -156,12 +156,7 @@ def _previous_build(home: Path, manifest: Manifest | None, held: Build | None) -
 
 
 def _grouped(ordered: list[Chunk], all_roles: list[Role], docs: dict) -> LiveBuild:
-    chunks: dict[str, list[Chunk]] = {}
-    for chunk in ordered:
-        chunks.setdefault(chunk.doc_id, []).append(chunk)
-    roles: dict[str, list[Role]] = {}
-    for role in all_roles:
-        roles.setdefault(role.source, []).append(role)
+    chunks, roles = by_document(ordered, all_roles)
     return LiveBuild(ordered, chunks, roles, docs)
 
 

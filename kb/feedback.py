@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,13 +18,13 @@ from typing import Any
 
 from kb.access import PUBLIC, Audience
 from kb.records import Answer
+from kb.sqlite_file import transaction
 
 FEEDBACK_FILENAME = "feedback.sqlite"
 UP, DOWN = "up", "down"
 RATINGS = (UP, DOWN)
 STATUS_NEW, STATUS_APPROVED, STATUS_DISMISSED = "new", "approved", "dismissed"
 STATUSES = (STATUS_NEW, STATUS_APPROVED, STATUS_DISMISSED)
-BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
 
 SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS feedback (
@@ -81,10 +81,7 @@ class FeedbackStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        # closing() closes the file; `with conn` makes the call one transaction (rolled back on error)
-        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn, conn:
-            conn.execute(SCHEMA)
+        with transaction(self.path, SCHEMA) as conn:
             if "audience" not in {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}:
                 conn.execute(ADD_AUDIENCE)
             yield conn

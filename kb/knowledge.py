@@ -91,7 +91,7 @@ class Build:
             documents: dict[str, str] = {}
             for i, chunk in enumerate(self.chunks):
                 if mask is None or mask[i]:
-                    documents.setdefault(chunk.doc_id, chunk.organisation or self._title(chunk.doc_id))
+                    documents.setdefault(chunk.doc_id, self._named(chunk.organisation, chunk.doc_id))
             roles: dict[str, list[str]] = {}
             for role in self.roles_for(audience):
                 roles.setdefault(self.role_organisation(role), []).append(role.name)
@@ -103,8 +103,9 @@ class Build:
                 for name, docs in found.items()]
         return self._organisations[audience]
 
-    def _title(self, doc_id: str) -> str:
-        return str(self.docs.get(doc_id, {}).get("title") or doc_id)
+    def _named(self, organisation: str, doc_id: str) -> str:
+        """An organisation as recorded, else (builds made before organisations) the document's title."""
+        return organisation or str(self.docs.get(doc_id, {}).get("title") or doc_id)
 
     def _origin(self, doc_id: str) -> str:
         return str(self.docs.get(doc_id, {}).get("organisation_from") or Origin.DOCUMENT.value)
@@ -112,7 +113,7 @@ class Build:
     def organisation_of(self, doc_id: str) -> str:
         """The organisation of a document of this build ("" for one it does not hold)."""
         entry = self.docs.get(doc_id)
-        return str(entry.get("organisation") or entry.get("title") or doc_id) if entry is not None else ""
+        return self._named(str(entry.get("organisation") or ""), doc_id) if entry is not None else ""
 
     def role_organisations(self, audience: Audience) -> dict[str, set[str]]:
         """Each visible role's name → the organisations that have a post of that name."""
@@ -124,12 +125,12 @@ class Build:
         return self._role_organisations[audience]
 
     def role_organisation(self, role: Role) -> str:
-        return role.organisation or self._title(role.source)
+        return self._named(role.organisation, role.source)
 
     def chunk_organisations(self) -> list[str]:
         """Each chunk's organisation, in chunk order."""
         if self._chunk_organisations is None:
-            self._chunk_organisations = [c.organisation or self._title(c.doc_id) for c in self.chunks]
+            self._chunk_organisations = [self._named(c.organisation, c.doc_id) for c in self.chunks]
         return self._chunk_organisations
 
     def role_forms_in(self, text: str) -> dict[str, int]:

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.quiz import Question
+from kb.sqlite_file import transaction
 
 QUIZ_FILENAME = "quiz.sqlite"
-BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
 ANONYMOUS_PREFIX = "匿名-"  # user names of anonymous sessions (sign-in off) start so
 MOST_MISSED = 10
 
@@ -72,12 +71,8 @@ class QuizStore:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn, conn:
-            conn.execute(SCHEMA)
-            yield conn
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, SCHEMA)
 
     def record(self, user: str, quiz: str, role: str, answers: list[tuple[Question, str | list[str] | None]]) -> int:
         """Store one finished quiz (`quiz`: its id); returns the number of right answers."""

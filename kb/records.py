@@ -127,6 +127,17 @@ class Chunk:
         return cls(**{**data, "parts": parts})
 
 
+def by_document(chunks: list[Chunk], roles: list[Role]) -> tuple[dict[str, list[Chunk]], dict[str, list[Role]]]:
+    """A build's chunks and roles grouped by their document (each list in build order)."""
+    chunks_by_doc: dict[str, list[Chunk]] = {}
+    for chunk in chunks:
+        chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
+    roles_by_doc: dict[str, list[Role]] = {}
+    for role in roles:
+        roles_by_doc.setdefault(role.source, []).append(role)
+    return chunks_by_doc, roles_by_doc
+
+
 @dataclass
 class Hit:
     """A chunk returned by a retriever, with the ranks and scores behind its place."""

@@ -121,10 +121,9 @@ class Lexical(Step):
         if r.in_scope is not None:
             r.outside["bm25"] = _best(np.where(r.in_scope, 0.0, scores), OUTSIDE_KEPT)
             scores = np.where(r.in_scope, scores, 0.0)
-        positive = np.flatnonzero(scores > 0)
-        order = positive[np.argsort(-scores[positive], kind="stable")][:r.n]
-        r.rankings["bm25"] = order.tolist()
-        r.scores["bm25"] = {int(i): float(scores[i]) for i in order}
+        best = _best(scores, r.n)
+        r.rankings["bm25"] = [i for i, _ in best]
+        r.scores["bm25"] = dict(best)
 
 
 def _best(scores: np.ndarray, n: int) -> list[tuple[int, float]]:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.atomic import atomic_write_text
-from kb.records import Chunk, Role
+from kb.records import Chunk, Role, by_document
 
 HISTORY_DIRNAME = "role_history"
 DOCS_DIRNAME = "docs"
@@ -79,12 +79,7 @@ def record_build(home: Path, build_id: str, chunks: list[Chunk], roles: list[Rol
                  created: datetime | None = None) -> BuildSnapshot:
     """Write the documents this history lacks, then the build's own file (call it once the build is live)."""
     root = history_dir(home)
-    chunks_by_doc: dict[str, list[Chunk]] = {}
-    for chunk in chunks:
-        chunks_by_doc.setdefault(chunk.doc_id, []).append(chunk)
-    roles_by_doc: dict[str, list[Role]] = {}
-    for role in roles:
-        roles_by_doc.setdefault(role.source, []).append(role)
+    chunks_by_doc, roles_by_doc = by_document(chunks, roles)
     keys = {}
     for doc_id, entry in docs.items():
         key = keys[doc_id] = version_key(entry)

@@ -7,15 +7,14 @@ visit after.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from kb.normalize import normalize_name
+from kb.sqlite_file import transaction
 
 VISITS_FILENAME = "visits.sqlite"
-BUSY_TIMEOUT_S = 10.0  # several app sessions may write at once; SQLite serialises them
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS visits (
@@ -37,12 +36,8 @@ class VisitStore:
     def under(cls, home: Path) -> VisitStore:
         return cls(home / VISITS_FILENAME)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with closing(sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)) as conn, conn:
-            conn.execute(SCHEMA)
-            yield conn
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self.path, SCHEMA)
 
     def last(self, user: str, role: str) -> datetime | None:
         """The user's last recorded visit of the role (UTC), None if never."""
