@@ -35,6 +35,7 @@ def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Aud
     unmatched = set(processed.unmatched_overrides)
     return {
         "doc": doc_id, "title": processed.title,
+        "organisation": processed.organisation, "organisation_from": processed.organisation_from,
         "roles": [{"name": r.name, "aliases": r.aliases, "origin": r.origin, "section": r.section,
                    "duties": [{"n": d.n, "text": d.text, "anchor": item_anchor(d.text)} for d in r.duties]}
                   for r in processed.roles],

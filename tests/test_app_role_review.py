@@ -92,7 +92,7 @@ def test_documents_without_a_role_come_first_with_a_badge(settings):
     assert "选择一个文档开始核对" in texts(at.info)
     docs.set_value("notice.txt").run()
     assert "这个文档里没有找到岗位" in texts(at.info)
-    assert at.expander[-1].label == "从大纲节点添加岗位"
+    assert [e.label for e in at.expander][-2:] == ["从大纲节点添加岗位", "所属单位：关于元旦放假的通知"]
 
 
 def test_a_missed_role_added_and_a_spurious_one_dropped_reach_the_chat_and_survive_an_edit(settings):
@@ -183,3 +183,20 @@ def test_rename_alias_and_merge_and_a_form_left_incomplete_writes_nothing(settin
     assert "合并：业主 并入 客服主任" in texts(at.markdown)
     assert at.button_group(key=key(at, 0, "action")).value is None  # the forms start empty after a save
 
+
+
+def test_a_trainer_sets_a_documents_organisation_and_the_live_build_follows(settings):
+    at = open_document()
+    assert "现在：物业服务中心岗位职责（未写明单位，按独立单位处理）" in texts(at.caption)  # the title, nothing named
+    click(at, key(at, "organisation", "save"))
+    assert "请填写单位名称。" in texts(at.error) and not (settings.corpus / OVERRIDES_FILE).exists()
+
+    at.text_input(key=key(at, "organisation", "to")).set_value("幸福里物业")
+    at.text_input(key=key(at, "organisation", "why")).set_value("总部的物业服务中心")
+    click(at, key(at, "organisation", "save"))
+    assert "已保存更正（handbook.txt）：所属单位：幸福里物业" in texts(at.success)
+    assert "现在：幸福里物业（人工设定）" in texts(at.caption)
+    assert "生效] 所属单位：幸福里物业" in texts(at.markdown)  # the saved corrections list names it too
+    assert [(o.action, o.to) for o in load_overrides(settings.corpus)] == [(Action.ORGANISATION, "幸福里物业")]
+    build = KnowledgeBase(settings).build
+    assert build.organisation_of(DOC) == "幸福里物业" and build.organisation_of("notice.txt") != "幸福里物业"

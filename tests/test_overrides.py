@@ -123,6 +123,12 @@ def test_roles_review_and_override_from_the_command_line(tmp_path, capsys):
     assert added["origin"] == "review" and [d["text"] for d in added["duties"]] == ["维修公共设施。", "做好维修记录。"]
     assert review["sections"][:2] == ["一、客服主管岗位职责", "二、安全职责"]
     assert review["overrides"][0]["by"] == "王老师" and not review["unmatched_overrides"]
+    assert review["organisation_from"] == "document"  # nothing names one yet; then a trainer sets it
+    assert main(["roles", "override", "handbook.txt", "organisation", "--to", "幸福里物业", "--corpus", str(corpus),
+                 *home]) == 0
+    capsys.readouterr()
+    assert main(["roles", "review", "handbook.txt", "--corpus", str(corpus), *home]) == 0
+    assert "organisation: 幸福里物业 (review)" in capsys.readouterr().out
     assert main(["roles", "override", "handbook.txt", "rename", "--corpus", str(corpus), *home]) == 1
     assert "'rename' needs 'role'" in capsys.readouterr().err
 

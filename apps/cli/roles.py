@@ -94,7 +94,7 @@ def _corpus(args: argparse.Namespace, settings: Settings) -> Path:
 
 
 def _print_review(data: dict) -> None:
-    print(f"《{data['title']}》 {data['doc']}")
+    print(f"《{data['title']}》 {data['doc']}  organisation: {data['organisation']} ({data['organisation_from']})")
     for role in data["roles"]:
         print(f"  {role['name']}（{len(role['duties'])} 项，{role['origin'] or '?'}）  {role['section']}")
         for duty in role["duties"]:

@@ -1,6 +1,7 @@
 """The corrections a trainer makes on the 岗位核对 page, one override each, saved to corpus/roles.yaml.
 
-Per role: 改名, 添加别名, 合并到…, 不是岗位, 移动条目到…, 设定职责条数核对; per document: 从大纲节点添加岗位.
+Per role: 改名, 添加别名, 合并到…, 不是岗位, 移动条目到…, 设定职责条数核对; per document: 从大纲节点添加岗位 and
+所属单位 (the organisation whose questions the document answers, kb.scope).
 Each form draws its fields, then builds the override (or says what is missing) only when 保存 is pressed.
 Saving signs the override with the signed-in user (匿名 when sign-in is off), then re-ingests as a
 curation save does (`publish.publish` hands the live build over), so the chat answers with the
@@ -55,7 +56,8 @@ def describe(o: Override, item_texts: dict[str, str]) -> str:
     return {Action.RENAME: f"改名：{role} → {o.to}", Action.ALIAS: f"添加别名：{role} ＋ {'、'.join(o.aliases)}",
             Action.MERGE: f"合并：{role} 并入 {o.to}", Action.NOT_A_ROLE: f"不是岗位：{role}",
             Action.ADD: f"从大纲节点添加岗位：{o.to}（{o.section}）", Action.MOVE: f"移动条目：{item} → {o.to}",
-            Action.EXPECT: f"职责条数核对：{role} 应有 {o.duties} 条"}[o.action]
+            Action.EXPECT: f"职责条数核对：{role} 应有 {o.duties} 条",
+            Action.ORGANISATION: f"所属单位：{o.to}"}[o.action]
 
 
 def item_texts(review: dict) -> dict[str, str]:
@@ -162,6 +164,25 @@ def add_form(services: Services, review: dict) -> None:
     built: Built = ("请选择小节。" if section is None else "请填写岗位名称。" if not name else
                     Override(doc=review["doc"], action=Action.ADD, section=section, to=name))
     _save_button(services, review, built, key, label="添加岗位")
+
+
+ORGANISATION_FROM = {"review": "人工设定", "front matter": "文件头信息", "folder": "所在文件夹", "title": "文档标题",
+                     "document": "未写明单位，按独立单位处理"}
+
+
+def organisation_form(services: Services, review: dict) -> None:
+    """所属单位: which organisation the document is of, so questions about another organisation's posts are
+    never answered from it (kb.scope); read from the front matter, folder or title unless a trainer sets it."""
+    def key(name: str) -> str:
+        return field_key(review["doc"], "organisation", name, generation())
+
+    origin = ORGANISATION_FROM.get(review["organisation_from"], review["organisation_from"])
+    st.caption(render.escape_markdown(f"现在：{review['organisation']}（{origin}）。问到别的单位的岗位时，"
+                                      "不会用这个文档的规定来回答。"))
+    to = st.text_input("所属单位", key=key("to"), placeholder="例如：华联超市").strip()
+    built: Built = ("请填写单位名称。" if not to else "和现在的单位相同。" if to == review["organisation"] else
+                    Override(doc=review["doc"], action=Action.ORGANISATION, to=to))
+    _save_button(services, review, built, key, label="保存单位")
 
 
 def _build(form: Callable[[dict, dict, Key], Built], review: dict, role: dict, key: Key) -> Built:

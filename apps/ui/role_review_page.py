@@ -158,6 +158,9 @@ def document_view(services: Services, doc: str, audience: Audience) -> None:
     with st.expander("从大纲节点添加岗位", icon=":material/add:", expanded=not review["roles"],
                      key=forms.field_key(doc, "add", "form", forms.generation())):
         forms.add_form(services, review)
+    with st.expander(render.escape_markdown(f"所属单位：{review['organisation']}"), icon=":material/apartment:",
+                     key=forms.field_key(doc, "organisation", "form", forms.generation())):
+        forms.organisation_form(services, review)
     show_overrides(review, overrides)
 
 
