@@ -123,7 +123,7 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
     heading = block.heading if block is not None else ""
     shows_heading = (heading and not heading.endswith(ELLIPSIS) and block is not None
                      and not any(line.text.split("\n")[0].strip() == heading for line in block.lines))
-    if shows_heading and not (count_line and verdict.level is Level.ANSWERED):
+    if lines and shows_heading and not (count_line and verdict.level is Level.ANSWERED):  # no heading over nothing
         lines.insert(0, Quoted(clean_label(heading), 0, None, None, None))
     cited, citations, numbers = cite(lines)
     head: list[str] = []

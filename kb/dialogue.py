@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from kb.access import PUBLIC, Audience
+from kb.jobtitles import is_job_title
 from kb.normalize import normalize
 from kb.outline import cn_to_int, match_marker, strip_marker_text
 from kb.query import Context, Query
@@ -54,15 +55,25 @@ class Conversation:
         if not self.turns:
             return plain
         previous = self.turns[-1]
-        context = Context(roles=previous.mentioned or previous.context.roles, previous=previous.text)
+        role_forms_in = answerer.kb.build.role_forms_in
+        # "那组长呢" about a post the documents lack: the earlier role is no longer what is asked about
+        roles = frozenset() if unknown_post_named(text, role_forms_in) else previous.mentioned or previous.context.roles
+        context = Context(roles=roles, previous=previous.text)
         tokenizer = answerer.kb.build.lexical.tokenizer
         understood = item_question(text, self.previous_answer) or resolve(
-            plain, previous, answerer.kb.build.role_forms_in, tokenizer.tagged_words)
+            plain, previous, role_forms_in, tokenizer.tagged_words)
         return answerer.query(understood, role, audience, context, asked=text)
 
     def add(self, query: Query, answer: Answer | None = None) -> None:
         self.turns.append(query)
         self.previous_answer = answer
+
+
+def unknown_post_named(text: str, role_forms_in) -> str | None:
+    """The X of "那X呢" when X is named like a post (a job-title ending) but is no role or alias of the index."""
+    that = THAT_ONE.match(text.strip())
+    x = that.group("x").strip() if that else ""
+    return x if x and is_job_title(x) and normalize(x) not in set(role_forms_in(normalize(x))) else None
 
 
 def item_question(text: str, answer: Answer | None) -> str | None:
@@ -143,9 +154,12 @@ def resolve(current: Query, previous: Query, role_forms_in, tagged) -> str:
 
 def _that_one(current: Query, previous: Query, x: str, before: str, old_role: str | None, role_forms_in,
               tagged) -> str:
-    """"那X呢": the previous question about X (a role for the previous role, a thing for the previous topic word);
+    """"那X呢": the previous question about X (a role, or any post-like name, for the previous role — so a post the
+    documents lack is asked about and refused, not added to the old question; a thing for the previous topic word);
     anything else (a condition) is added to the previous question."""
     new_role = _role_form(current, role_forms_in) if current.mentioned else None
+    if new_role is None and old_role and is_job_title(x):  # a post the documents may not have: asked all the same
+        new_role = x
     if new_role and old_role:
         swapped = _replace_once(before, old_role, new_role)
         if swapped:

@@ -39,6 +39,15 @@ def test_follow_ups_are_understood_from_the_earlier_turn(answerer, turns, unders
     assert quoted in answer.answer
 
 
+@pytest.mark.parametrize("post", ["组长", "保安"])
+def test_a_follow_up_about_a_post_the_documents_lack_is_refused_not_answered_with_the_earlier_role(answerer, post):
+    (_, first), (query, answer) = converse(answerer, ["话务班长负责什么？", f"那{post}呢？"])
+    assert query.text == f"{post}负责什么？" and not query.context.roles
+    assert answer.level != "answered" and f"「{post}」这个岗位" in answer.answer
+    assert not any(c.quote in answer.answer for c in first.citations)  # none of 话务班长's duties
+    assert "話務班長崗位職責" not in answer.answer  # no heading left standing over nothing quoted
+
+
 def test_a_question_that_stands_alone_is_not_rewritten(answerer):
     (_, _), (query, _) = converse(answerer, ["值班长的职责是什么？", "交接班要提前多久到？"])
     assert not query.rewritten
