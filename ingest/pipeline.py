@@ -36,7 +36,7 @@ from kb.vectorstore import open_store
 
 LOCK_NAME = "ingest.lock"
 UNWRITABLE_ERRNOS = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
-PIPELINE_VERSION = "5"  # 5: chunks and roles carry their organisation
+PIPELINE_VERSION = "6"  # 6: match text folds t2s's leftover variants (帐 → 账)
 DOC_KEY_CHARS = 16  # bump when cleaning/structure/chunking change, so an unchanged corpus still rebuilds
 
 

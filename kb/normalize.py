@@ -35,6 +35,9 @@ def to_traditional(text: str) -> str:
 _WIDTH_TABLE: dict[int, str | int] = {code: code - _FULLWIDTH_OFFSET
                                       for code in range(_FULLWIDTH_FIRST, _FULLWIDTH_LAST + 1)}
 _WIDTH_TABLE[ord(_IDEOGRAPHIC_SPACE)] = " "
+# Characters OpenCC's t2s leaves as a variant that Simplified text writes otherwise (帳 → 帐, while documents
+# write 账; 衞 stays 衞, documents write 卫): folded so a Traditional document and a Simplified question match.
+_VARIANT_TABLE = str.maketrans({"帐": "账", "衞": "卫", "牠": "它", "粧": "妆"})
 
 
 def fold_width(text: str) -> str:
@@ -43,9 +46,10 @@ def fold_width(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The one match-text function: t2s, width folding, lower case, collapsed whitespace."""
+    """The one match-text function: t2s (with its leftover variants folded), width folding, lower case,
+    collapsed whitespace."""
     text = unicodedata.normalize("NFC", text)
-    text = fold_width(to_simplified(text)).lower()
+    text = fold_width(to_simplified(text).translate(_VARIANT_TABLE)).lower()
     return _WHITESPACE.sub(" ", text).strip()
 
 

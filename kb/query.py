@@ -33,6 +33,9 @@ QUESTION_WORDS = frozenset(
     "什么 哪些 哪个 哪里 哪儿 哪 怎么 怎样 怎么办 如何 为什么 是否 有没有 多少 几 多久 多长 多长时间 谁 吗 呢 吧 啊 么 "
     "可以 能 能不能 可不可以 要不要 需不需要 需要 必须 应该 得 会 要 请问 请 一下 是 的 了 在 有 和 与 及 或 "
     "都 就 也 还 我 我们 你 你们 他 她 它 他们 这 那 这个 那个 一个 平常 平时 一般 主要 具体 时候 情况 啥 干".split())
+# Question words the tagger may join with the words around them (干嘛, 由谁来, 哪些项目): a focus candidate
+# holding one is split at it and only the other parts can be focus words.
+QUESTION_PARTS = re.compile(r"什么|哪些|哪个|哪|谁|啥|嘛|怎么|怎样|多少|多久|几")
 # Words every duty document is full of: they say which kind of passage is wanted, not which one.
 GENERIC_WORDS = frozenset(
     "岗位 职责 工作 工作职责 岗位职责 职能 内容 规定 制度 要求 事情 事 任务 负责 做 干 管 处理 方面 员工 "
@@ -153,7 +156,8 @@ def focus_words(tagged: list[tuple[str, str]], role_forms: Container[str],
     """What the question asks about (match form): its nouns, nominal verbs and set phrases that are no question
     word, generic duty word, role name or part of a role name it mentions, nor a single character; in order."""
     inside = list(mentioned_forms)
-    kept = [w for w, flag in tagged if flag.startswith(FOCUS_FLAGS) and len(w) >= MIN_FOCUS_CHARS
+    parts = [part for w, flag in tagged if flag.startswith(FOCUS_FLAGS) for part in QUESTION_PARTS.split(w)]
+    kept = [w for w in parts if len(w) >= MIN_FOCUS_CHARS
             and w not in QUESTION_WORDS and w not in GENERIC_WORDS and w not in role_forms
             and not any(w in form for form in inside)]
     return tuple(dict.fromkeys(kept))

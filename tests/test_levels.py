@@ -183,3 +183,13 @@ def test_mostly_absent_focus_with_a_weak_match_is_off_topic(answerer):
     above = judge(query, quotes, settings.answer_above + 0.01, answerer.scorer, answerer.roles_in,
                   settings.abstain_below, settings.answer_above)
     assert above.level is not Level.NONE  # a strong match may be a paraphrase: not dropped
+
+
+@pytest.mark.parametrize(("question", "not_focus"), [
+    ("Summit 的顾问是干嘛的？", "干嘛"), ("各组之间的协调由谁来负责？", "由谁来"),
+    ("会长负责哪些项目？", "哪些项目"),
+])
+def test_question_words_the_tagger_joins_to_others_are_no_focus(answerer, question, not_focus):
+    query = answerer.query(question)
+    assert not any(part in w for w in query.focus for part in ("干嘛", "谁", "哪些"))
+    assert not_focus not in query.focus

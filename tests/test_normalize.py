@@ -24,3 +24,9 @@ def test_script_detection_and_conversion():
     assert not is_traditional("值班长的职责")
     assert to_script_of("值班長", "我是新来的") == "值班长"
     assert to_script_of("值班长", "我是新來的") == "值班長"
+
+
+def test_variants_t2s_leaves_match_the_simplified_forms_documents_write():
+    # 帳 → 帐 by t2s, while Simplified documents write 账; 衞 is left as is, Simplified writes 卫
+    assert normalize("應收帳款") == normalize("应收账款") == normalize("应收帐款") == "应收账款"
+    assert normalize("衞生管理") == normalize("衛生管理") == "卫生管理"
