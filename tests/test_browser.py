@@ -661,6 +661,8 @@ def pick_in_order(page, box) -> int:
 def answer_quiz(page, form) -> int:
     """Answer every question as a hire unsure of them: a blank with 不知道, the first of the choices, the steps in
     the order listed. Returns how many questions the form asked."""
+    from apps.ui.study_page import STEP_LETTERS
+
     questions = form.locator("[class*='st-key-study-q-']")
     asked = questions.count()
     for i in range(asked):
@@ -671,7 +673,8 @@ def answer_quiz(page, form) -> int:
             widget.get_by_test_id("stRadioOption").first.click()
         else:
             steps = pick_in_order(page, widget.get_by_role("combobox"))
-            assert steps and widget.locator("[data-tag]").count() == steps
+            tags = [t.get_attribute("aria-label") for t in widget.locator("[data-tag]").all()]
+            assert tags == list(STEP_LETTERS[:steps]), tags  # picked by the letter each whole step is listed under
     return asked
 
 
@@ -710,6 +713,7 @@ def test_a_new_hire_studies_a_role_and_takes_a_quiz_and_the_trainer_sees_it(app_
     results = main.locator(block).filter(has_not=block).filter(has_text="正确答案：")  # each question's own box
     assert results.count() == asked
     assert results.filter(has_text="出处：《").count() == asked  # every question shows its source after answering
+    assert results.filter(has_text="你的答案：").count() == asked - right  # and a wrong answer the hire's own
     assert not overflowing(page), overflowing(page)
     score.scroll_into_view_if_needed()
     shoot(page, f"study-score-{name}")

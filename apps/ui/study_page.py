@@ -99,6 +99,10 @@ def shown_answer(q: Question, answer: str | list[str] | None) -> str:
     return answer
 
 
+def source_line(document: str, section: str, item: int | None) -> str:
+    return f"出处：《{document}》 {section}" + (f" › 第{item}项" if item is not None else "")
+
+
 def show_result(questions: list[Question], given: list) -> None:
     right = sum(q.is_right(g) for q, g in zip(questions, given, strict=True))
     st.success(f"得分：{right} / {len(questions)}")
@@ -108,9 +112,7 @@ def show_result(questions: list[Question], given: list) -> None:
             st.markdown(f"**{i}.** {mark} 正确答案：{render.escape_markdown(shown_answer(q, q.answer))}")
             if not q.is_right(g):
                 st.markdown(f"你的答案：{render.escape_markdown(shown_answer(q, g))}")
-            src = q.source
-            st.caption(render.escape_markdown(f"出处：《{src.document}》 {src.section}"
-                                              + (f" › 第{src.item}项" if src.item is not None else "")))
+            st.caption(render.escape_markdown(source_line(q.source.document, q.source.section, q.source.item)))
             st.markdown(render.escape_markdown(q.source_text))
 
 
@@ -164,7 +166,9 @@ def trainer_section(services, visible: set[str]) -> None:
     st.markdown("**最常答错的题目**")
     for m in (m for m in store.most_missed() if m.role in visible):
         st.markdown(f"- {render.escape_markdown(m.question)}（{m.role}，答错 {m.missed} / {m.asked} 次）")
-        st.caption(render.escape_markdown(f"出处：《{m.source.get('document', '')}》 {m.source.get('section', '')}"))
+        # with the item: every "which of these is a duty of X" question of a role reads the same
+        st.caption(render.escape_markdown(source_line(m.source.get("document", ""), m.source.get("section", ""),
+                                                      m.source.get("item"))))
 
 
 def main() -> None:
