@@ -1,6 +1,9 @@
 """Duty overlap report for trainers: shared duties, unowned duty lists, roles without duties, contradictions.
 
-Everything is compared within one organisation (`organisation_of`: the document for now):
+Everything is compared within one organisation: the documents `Build.organisation_of` puts together (kb.scope:
+the front matter's or a reviewed organisation, the ingest folder, the title's prefix, else the document), so a
+prohibition in one of its documents holds for the roles of the others, and two organisations' posts never
+"share" a duty:
 - shared duties: two roles hold the same duty, verbatim (equal normalised text without punctuation) or
   nearly (the e5 vectors the build already holds at least `NEAR_MIN_COSINE` alike, and their jieba
   words at least `NEAR_MIN_TOKEN_OVERLAP` shared: e5 puts any two duties of one trade close together);
@@ -43,11 +46,6 @@ PROHIBITION = re.compile("|".join(PROHIBITION_MARKERS))
 CLAUSE = re.compile(r"[^，,；;。：:！!？?\n]+")
 NOT_TEXT = re.compile(r"[\W_]+")
 VERBATIM, NEAR = "verbatim", "near"
-
-
-def organisation_of(doc_id: str) -> str:
-    """The organisation a document belongs to; the document itself until documents carry one."""
-    return doc_id
 
 
 def words(text: str) -> set[str]:
@@ -274,11 +272,11 @@ def overlap_report(kb: KnowledgeBase, audience: Audience = EVERYONE) -> OverlapR
     build = kb.build
     roles: dict[str, list[Role]] = {}
     for role in build.roles_for(audience):
-        roles.setdefault(organisation_of(role.source), []).append(role)
+        roles.setdefault(build.organisation_of(role.source), []).append(role)
     chunks: dict[str, list[Chunk]] = {}
     for chunk in build.chunks:
         if audience.may_see(chunk.visibility):
-            chunks.setdefault(organisation_of(chunk.doc_id), []).append(chunk)
+            chunks.setdefault(build.organisation_of(chunk.doc_id), []).append(chunk)
     owned = {(r.source, r.section) for r in build.roles}
     vectors = DutyVectors(kb)
     report = OverlapReport()

@@ -8,6 +8,8 @@
   the role by its name or an alias, each cited. The organisation is the role's document narrowed to its
   top-level section when that section holds other roles too (a scraped page of answers about unrelated
   organisations has one organisation per top-level section; a handbook has one organisation throughout).
+  This is not `Build.organisation_of` (kb.scope), which groups whole documents: it splits one document, and
+  only looks inside the role's own.
 - **Roles it works with.** Other roles of the same document named in its duties: a post of the same name in
   another organisation's document is not a colleague.
 

@@ -470,7 +470,7 @@ def test_trainer_pages_list_parsed_titles_derive_file_names_note_split_role_name
     assert not settle(page, log)
 
 
-def choose(page, combobox, option: str) -> None:
+def choose(page, combobox, option: str | re.Pattern[str]) -> None:
     """Pick a select box's option as a person does. A click right after the box's expander opens can come
     before the box is ready and the list never opens (seen on both widths), so it is clicked until it does."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -615,3 +615,124 @@ def test_make_start_on_a_fresh_clone_serves_pages_without_console_errors(browser
             problems = settle(page, log)
             assert not problems, (url_path, problems, log.console)
             page.close()
+
+
+OVERFLOWING = """() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll('[data-testid=stMain] *')]
+        .filter(e => !e.closest('[data-testid=stDataFrame]'))  // a table scrolls inside its own box
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > width + 1; })
+        .map(e => `${e.tagName} ${e.getAttribute('data-testid') || ''}: ${(e.innerText || '').slice(0, 40)}`);
+}"""
+STUDY_ROLE = re.compile("^值班長（")
+SCORE = re.compile(r"得分：(\d+) / (\d+)")
+WRONG_CLOZE = "不知道"
+SELECT_ALL = "__select_all__"  # the data-key of a multiselect's "select all" option
+
+
+def overflowing(page) -> list[str]:
+    """Elements of the page drawn past its right edge (text that runs off a phone's screen)."""
+    return page.evaluate(OVERFLOWING)
+
+
+def pick_in_order(page, box) -> int:
+    """Pick every option of a multiselect in the order listed (not its "select all"); returns how many."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    options = page.locator(f"[role=option]:not([data-key={SELECT_ALL}])")
+    for _ in range(CHOOSE_TRIES):
+        box.click()
+        try:
+            options.first.wait_for(timeout=CHOOSE_WAIT_MS)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    keys = options.evaluate_all("listed => listed.map(o => o.dataset.key)")
+    for key in keys:
+        option = page.locator(f"[role=option][data-key='{key}']")
+        if not option.count():
+            box.click()  # the list closed after a pick
+        wait_idle(page)  # an option clicked while the list is still being drawn is replaced under the click
+        option.click()
+    page.keyboard.press("Escape")
+    return len(keys)
+
+
+def answer_quiz(page, form) -> int:
+    """Answer every question as a hire unsure of them: a blank with 不知道, the first of the choices, the steps in
+    the order listed. Returns how many questions the form asked."""
+    from apps.ui.study_page import STEP_LETTERS
+
+    questions = form.locator("[class*='st-key-study-q-']")
+    asked = questions.count()
+    for i in range(asked):
+        widget = questions.nth(i)
+        if widget.get_by_test_id("stTextInput").count():
+            widget.locator("input").fill(WRONG_CLOZE)
+        elif widget.get_by_test_id("stRadio").count():
+            widget.get_by_test_id("stRadioOption").first.click()
+        else:
+            steps = pick_in_order(page, widget.get_by_role("combobox"))
+            tags = [t.get_attribute("aria-label") for t in widget.locator("[data-tag]").all()]
+            assert tags == list(STEP_LETTERS[:steps]), tags  # picked by the letter each whole step is listed under
+    return asked
+
+
+@pytest.mark.parametrize("viewport,name", [(DESKTOP, "desktop"), (PHONE, "phone")])
+def test_a_new_hire_studies_a_role_and_takes_a_quiz_and_the_trainer_sees_it(app_url, browser, home, viewport, name):
+    from apps.ui.study_page import DEFAULT_QUESTIONS
+    from kb.quiz_store import QUIZ_FILENAME, QuizStore
+
+    page, log = open_page(browser, app_url, viewport)
+    goto_page(page, f"{app_url}/study", "入职学习")
+    choose(page, page.get_by_role("combobox", name="选择你的岗位"), STUDY_ROLE)
+    page.get_by_role("heading", name="值班長 · 学习资料").wait_for(timeout=ANSWER_TIMEOUT_MS)
+    main = page.get_by_test_id("stMain")
+    for shown in ("具體負責熱線服務中心現場管理", "相关规定与流程", "工作中打交道的岗位", "有什么变化"):
+        main.get_by_text(shown, exact=False).first.wait_for()
+    assert not overflowing(page), overflowing(page)
+    shoot(page, f"study-sheet-{name}")
+
+    page.get_by_role("button", name="开始自测").click()
+    form = page.get_by_test_id("stForm")
+    form.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    wait_idle(page)
+    assert answer_quiz(page, form) == DEFAULT_QUESTIONS
+    assert not overflowing(page), overflowing(page)
+    form.scroll_into_view_if_needed()
+    shoot(page, f"study-quiz-{name}")
+
+    form.get_by_role("button", name="提交答案").click()
+    score = page.get_by_test_id("stAlertContentSuccess").filter(has_text="得分")
+    score.wait_for(timeout=ANSWER_TIMEOUT_MS)
+    right, asked = map(int, SCORE.search(score.inner_text()).groups())
+    assert asked == DEFAULT_QUESTIONS
+    mine = QuizStore(home / QUIZ_FILENAME).progress()[0]  # newest first: this hire's quiz
+    assert (mine.role, mine.answered, mine.right) == ("值班長", asked, right)
+    block = page.get_by_test_id("stVerticalBlock")
+    results = main.locator(block).filter(has_not=block).filter(has_text="正确答案：")  # each question's own box
+    assert results.count() == asked
+    assert results.filter(has_text="出处：《").count() == asked  # every question shows its source after answering
+    assert results.filter(has_text="你的答案：").count() == asked - right  # and a wrong answer the hire's own
+    assert not overflowing(page), overflowing(page)
+    score.scroll_into_view_if_needed()
+    shoot(page, f"study-score-{name}")
+    assert not settle(page, log)
+    page.close()
+
+    # the trainer (open mode: everyone is one) sees the quiz counted and the questions most often missed
+    page, log = open_page(browser, app_url, viewport)
+    goto_page(page, f"{app_url}/study", "入职学习")
+    page.get_by_role("heading", name="培训进度").wait_for()
+    tables = page.get_by_test_id("stDataFrame")
+    tables.first.locator("table").wait_for(state="attached")
+    assert "值班長" in tables.first.locator("table").text_content()
+    missed = QuizStore(home / QUIZ_FILENAME).most_missed()
+    main = page.get_by_test_id("stMain")
+    for m in missed:
+        main.get_by_text(f"答错 {m.missed} / {m.asked} 次", exact=False).first.wait_for()
+    assert missed or right == asked  # every question the hire got wrong is among them
+    assert not overflowing(page), overflowing(page)
+    main.get_by_text("最常答错的题目").scroll_into_view_if_needed()
+    shoot(page, f"study-trainer-{name}")
+    assert not settle(page, log)

@@ -10,7 +10,7 @@ import pytest
 from ingest.pipeline import run_ingest
 from kb.knowledge import KnowledgeBase
 from kb.normalize import text_key
-from kb.overlap import NEAR, NEAR_MIN_COSINE, VERBATIM, forbidden_actions, organisation_of, overlap_report
+from kb.overlap import NEAR, NEAR_MIN_COSINE, VERBATIM, forbidden_actions, overlap_report
 
 SHOP = """---
 title: 门店岗位职责
@@ -38,6 +38,17 @@ title: 门店岗位职责
 """
 # 保洁员 is named in the front matter of a document that lists no duties
 CLEANING = "---\ntitle: 保洁安排\nroles: [保洁员]\n---\n保洁员的职责另行规定。\n"
+# One organisation's duty lists and rules in three documents; another organisation's post with the same duties
+CHAIN = "华联超市"
+CHAIN_DOCS = {
+    "cashier.md": f"---\ntitle: 收银岗位职责\norganisation: {CHAIN}\n---\n"
+                  "# 收银员岗位职责\n1、负责收银台现金的清点与交接。\n2、开具发票并登记台账。\n",
+    "stock.md": f"---\ntitle: 理货岗位职责\norganisation: {CHAIN}\n---\n"
+                "# 理货员岗位职责\n1、负责收银台现金的清点与交接。\n2、整理货架商品。\n",
+    "rules.md": f"---\ntitle: 门店规定\norganisation: {CHAIN}\n---\n# 禁止行为\n1、任何人不得开具发票。\n",
+    "other.md": "---\ntitle: 便利店岗位职责\norganisation: 全家便利店\n---\n"
+                "# 店员岗位职责\n1、负责收银台现金的清点与交接。\n2、开具发票并登记台账。\n",
+}
 
 
 @pytest.fixture
@@ -62,7 +73,25 @@ def test_shared_unowned_empty_and_contradicting_duties_are_reported(shop_kb):
     # each prohibition names its role: 收银员's 开具发票 and 理货员's 整理货架商品 conflict; 理货员 may 办理会员卡
     assert sorted((c.role, c.duty.n, c.action) for c in report.contradictions) == [
         ("收银员", 2, "开具发票"), ("理货员", 2, "整理货架商品")]
-    assert all(c.organisation == organisation_of("shop.md") for c in report.contradictions)
+    assert {c.organisation for c in report.contradictions} == {shop_kb.build.organisation_of("shop.md")}
+
+
+def test_roles_are_compared_within_their_organisation_across_its_documents(make_settings, tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in CHAIN_DOCS.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    settings = make_settings(corpus)
+    run_ingest(settings, show_progress=False)
+    kb = KnowledgeBase(settings)
+    assert {kb.build.organisation_of(d) for d in ("cashier.md", "stock.md", "rules.md")} == {CHAIN}
+    report = overlap_report(kb)
+    # the duty two of the chain's documents share; 店员 holds it too, in another organisation
+    assert [(s.organisation, s.kind, s.role_a, s.role_b) for s in report.shared] == [
+        (CHAIN, VERBATIM, "收银员", "理货员")]
+    # the chain's prohibition names no role: it holds for the roles of its other documents, not for 店员
+    assert [(c.organisation, c.role, c.duty.n, c.action) for c in report.contradictions] == [
+        (CHAIN, "收银员", 2, "开具发票")]
 
 
 def test_a_forbidden_action_is_the_rest_of_the_clause_after_the_marker():

@@ -82,9 +82,9 @@ def show_changes(changes: RoleChanges, since: datetime, visited: bool) -> None:
         st.markdown(render.HARD_BREAK.join(lines))
 
 
-def show(services: Services, role: str, viewer: Viewer, key: str) -> None:
-    """The section for the role named `role`; `key` makes its widgets unique on the page."""
-    st.markdown("**变更**")
+def show(services: Services, role: str, viewer: Viewer, key: str, title: str = "变更") -> None:
+    """The section for the role named `role`, headed `title`; `key` makes its widgets unique on the page."""
+    st.markdown(f"**{title}**")
     since = since_moment(services, role, viewer, key)
     visit = st.session_state.get(_key(role, "visit"))
     show_changes(changes_for_role(services.kb, role, since, viewer.audience), since,

@@ -1,19 +1,23 @@
-"""入职学习 page: a new hire picks their role, reads its study sheet (download as a printable HTML page), takes a
-self-quiz of N questions and sees the score with every question's source; trainers see progress per role and per
-hire and the questions most often missed.
+"""入职学习 page: a new hire picks their role, reads its study sheet (download as a printable HTML page) and what
+changed for the role since their last visit (`role_changes_view`, as on the 岗位 page), takes a self-quiz of N
+questions and sees the score with every question's source; trainers see progress per role and per hire and the
+questions most often missed.
 
 Results are kept per user (`kb.quiz_store`): the signed-in user's name, or an anonymous id for this browser
 session when sign-in is off.
 """
 from __future__ import annotations
 
+import string
 import uuid
+from datetime import datetime
 
 import streamlit as st
 
 from apps.study_export import to_html
-from apps.ui import auth, render, resources
+from apps.ui import auth, render, resources, role_changes_view
 from apps.ui.role_groups import placement
+from apps.ui.status import TIME_FORMAT
 from kb.access import Audience
 from kb.quiz import CLOZE, KIND_LABELS, ORDERING, Question, make_quiz
 from kb.quiz_store import ANONYMOUS_PREFIX, QUIZ_FILENAME, QuizStore
@@ -25,9 +29,18 @@ ROLE_KEY = "study_role"
 QUIZ_KEY = "study_quiz"  # (role index, seed, questions) of the quiz being taken
 DONE_KEY = "study_done"
 ANON_KEY = "study_anonymous_id"
+CHANGES_KEY = "study-changes-since"  # + the role's name: each role's date box starts from its own last visit
+CHANGES_TITLE = "有什么变化"
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 20
 ANON_ID_CHARS = 8
+# An ordering question's steps are listed whole, each with a letter, and picked by letter: a step's text in the
+# picker's tag is cut to a few characters (a phone shows "如果話量持續超高,在物理台…"), so the order picked
+# could not be read back. kb.quizwords.MAX_STEPS (8) is far below 26.
+STEP_LETTERS = string.ascii_uppercase
+ORDER_ARROW = " → "
+# Badges, not ✅/❌: those are drawn from a colour emoji font, which a machine without one shows as empty boxes.
+RIGHT_BADGE, WRONG_BADGE = ":green-badge[正确]", ":red-badge[错误]"
 
 
 def who(viewer: auth.Viewer) -> str:
@@ -55,9 +68,11 @@ def show_sheet(sheet: StudySheet) -> None:
         st.caption(render.escape_markdown(where))
     st.markdown("**工作中打交道的岗位**")
     st.caption("、".join(sheet.partners) if sheet.partners else "职责中没有提到其他岗位。")
-    # ---- 有什么变化（issue 19 item 3, kb/role_changes.py; h19-changes wires it in here) ----
-    st.markdown("**有什么变化**")
-    st.caption("自上次学习以来本岗位职责的变化：即将提供。")
+
+
+def step_letters(q: Question) -> dict[str, str]:
+    """An ordering question's steps → the letters they are listed under (in the shuffled order shown)."""
+    return dict(zip(q.choices, STEP_LETTERS, strict=False))
 
 
 def ask(i: int, q: Question) -> str | list[str] | None:
@@ -66,22 +81,38 @@ def ask(i: int, q: Question) -> str | list[str] | None:
     if q.kind == CLOZE:
         return st.text_input("填写空缺处", key=key, label_visibility="collapsed", placeholder="填写空缺处") or None
     if q.kind == ORDERING:
-        picked = st.multiselect("按顺序依次选择每一步", q.choices, key=key)
+        letter = step_letters(q)
+        st.markdown(render.HARD_BREAK.join(f"{letter[c]}\\. {render.escape_markdown(c)}" for c in q.choices))
+        picked = st.multiselect("按顺序依次选择每一步的字母", q.choices, key=key, format_func=letter.__getitem__,
+                                placeholder="例如先选 B，再选 A …")
         return picked or None
     return st.radio("选择答案", q.choices, index=None, key=key, label_visibility="collapsed")
+
+
+def shown_answer(q: Question, answer: str | list[str] | None) -> str:
+    """An answer as the hire saw the choices: an order as its letters (the steps are in the source below)."""
+    if answer is None or answer == []:
+        return "（未作答）"
+    if isinstance(answer, list):
+        letter = step_letters(q)
+        return ORDER_ARROW.join(letter.get(step, step) for step in answer)
+    return answer
+
+
+def source_line(document: str, section: str, item: int | None) -> str:
+    return f"出处：《{document}》 {section}" + (f" › 第{item}项" if item is not None else "")
 
 
 def show_result(questions: list[Question], given: list) -> None:
     right = sum(q.is_right(g) for q, g in zip(questions, given, strict=True))
     st.success(f"得分：{right} / {len(questions)}")
     for i, (q, g) in enumerate(zip(questions, given, strict=True), 1):
-        mark = "✅ 正确" if q.is_right(g) else "❌ 错误"
-        answer = "；".join(q.answer) if isinstance(q.answer, list) else q.answer
         with st.container(border=True):
-            st.markdown(f"**{i}.** {mark} · 正确答案：{render.escape_markdown(answer)}")
-            src = q.source
-            st.caption(render.escape_markdown(f"出处：《{src.document}》 {src.section}"
-                                              + (f" › 第{src.item}项" if src.item is not None else "")))
+            mark = RIGHT_BADGE if q.is_right(g) else WRONG_BADGE
+            st.markdown(f"**{i}.** {mark} 正确答案：{render.escape_markdown(shown_answer(q, q.answer))}")
+            if not q.is_right(g):
+                st.markdown(f"你的答案：{render.escape_markdown(shown_answer(q, g))}")
+            st.caption(render.escape_markdown(source_line(q.source.document, q.source.section, q.source.item)))
             st.markdown(render.escape_markdown(q.source_text))
 
 
@@ -112,6 +143,11 @@ def quiz_section(services, role: Role, index: int, audience: Audience, viewer: a
             st.rerun()
 
 
+def local_time(stored: str) -> str:
+    """A stored UTC moment as the app shows times (local, to the minute)."""
+    return datetime.fromisoformat(stored).astimezone().strftime(TIME_FORMAT)
+
+
 def trainer_section(services, visible: set[str]) -> None:
     st.subheader("培训进度", anchor=False)
     store = QuizStore(services.settings.home / QUIZ_FILENAME)
@@ -124,12 +160,15 @@ def trainer_section(services, visible: set[str]) -> None:
                    "正确率": f"{p.score:.0%}"} for p in per_role], hide_index=True)
     st.markdown("**各员工**")
     st.dataframe([{"员工": p.user, "岗位": p.role, "测验次数": p.quizzes, "答题数": p.answered,
-                   "正确率": f"{p.score:.0%}", "最近一次": p.last} for p in store.progress() if p.role in visible],
+                   "正确率": f"{p.score:.0%}", "最近一次": local_time(p.last)} for p in store.progress()
+                  if p.role in visible],
                  hide_index=True)
     st.markdown("**最常答错的题目**")
     for m in (m for m in store.most_missed() if m.role in visible):
         st.markdown(f"- {render.escape_markdown(m.question)}（{m.role}，答错 {m.missed} / {m.asked} 次）")
-        st.caption(render.escape_markdown(f"出处：《{m.source.get('document', '')}》 {m.source.get('section', '')}"))
+        # with the item: every "which of these is a duty of X" question of a role reads the same
+        st.caption(render.escape_markdown(source_line(m.source.get("document", ""), m.source.get("section", ""),
+                                                      m.source.get("item"))))
 
 
 def main() -> None:
@@ -149,6 +188,7 @@ def main() -> None:
         st.download_button("下载可打印的学习资料（HTML）", to_html(sheet), file_name=f"{role.name}-入职学习.html",
                            mime="text/html", icon=":material/print:")
         show_sheet(sheet)
+        role_changes_view.show(services, role.name, viewer, f"{CHANGES_KEY}-{role.name}", CHANGES_TITLE)
         quiz_section(services, role, index, viewer.audience, viewer)
     if may(viewer.app_role, "trainer"):
         trainer_section(services, {r.name for r in roles})
