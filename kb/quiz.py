@@ -280,8 +280,16 @@ def _overlaps(key: str, own_keys: set[str]) -> bool:
     return any(key == k or (k and (key in k or k in key)) for k in own_keys)
 
 
+def _next(questions: list[Question], used: set[str]) -> Question:
+    """The next question of a kind, one on a text the quiz has not asked about yet when there is one (a choice
+    and a cloze on the same duty give each other away)."""
+    fresh = next((i for i in range(len(questions) - 1, -1, -1) if questions[i].source_text not in used), None)
+    return questions.pop(len(questions) - 1 if fresh is None else fresh)
+
+
 def make_quiz(build: Build, role: Role, audience: Audience, n: int, seed: int = 0) -> list[Question]:
-    """N questions of the role, kinds taken in turn (in an order the seed shuffles), each kind's in seeded order."""
+    """N questions of the role, kinds taken in turn (in an order the seed shuffles), each kind's in seeded order,
+    no two on the same text while others are left."""
     rng = random.Random(seed)
     by_kind: dict[str, list[Question]] = {k: [] for k in KINDS}
     for q in all_questions(build, role, audience, seed):
@@ -291,8 +299,10 @@ def make_quiz(build: Build, role: Role, audience: Audience, n: int, seed: int = 
     order = list(KINDS)
     rng.shuffle(order)
     picked: list[Question] = []
+    used: set[str] = set()
     while len(picked) < n and any(by_kind.values()):
         for kind in order:
             if by_kind[kind] and len(picked) < n:
-                picked.append(by_kind[kind].pop())
+                picked.append(_next(by_kind[kind], used))
+                used.add(picked[-1].source_text)
     return picked

@@ -123,6 +123,14 @@ def test_quiz_is_deterministic_with_a_seed_and_mixes_kinds(seed_kb):
     assert len(first) == 8 and len({q["kind"] for q in first}) >= 3
 
 
+def test_a_quiz_asks_about_each_text_once_while_others_are_left(seed_kb):
+    role = next(r for r in seed_kb.roles_for(EVERYONE) if r.name == "值班長")
+    texts = {q.source_text for q in all_questions(seed_kb.build, role, EVERYONE)}
+    for seed in range(20):
+        quiz = make_quiz(seed_kb.build, role, EVERYONE, 5, seed)
+        assert len(texts) >= 5 and len({q.source_text for q in quiz}) == 5, seed
+
+
 def test_study_sheet_groups_duties_by_label_and_cites_rules_naming_the_role(seed_kb, dev_kb):
     operator = next(r for r in seed_kb.roles_for(EVERYONE) if r.name == "話務員")
     sheet = study_sheet(seed_kb.build, operator, EVERYONE)
