@@ -89,7 +89,7 @@ class CaseResult(BaseModel):
     understood_as: str = ""
     role_unknown: bool = False  # the case's role is not a role of this index: answered without a picked role
     confidence: float = 0.0  # best item similarity (the level's threshold compares with it)
-    reasons: list[str] = Field(default_factory=list)  # what the quoted text lacks (kb.levels), for the level curve
+    reasons: list[str] = Field(default_factory=list)  # what the quotes lack (kb.answer.level), for the level curve
     # an answered case with expected sources: whether a citation is from another organisation than theirs
     other_org: bool | None = None
 
