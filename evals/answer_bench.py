@@ -10,8 +10,8 @@ from tqdm import tqdm
 from evals.relevance import evidence_in_answer
 from evals.suite import Case
 from kb.answer import Answerer
+from kb.answer.level import Level, level_at
 from kb.knowledge import KnowledgeBase
-from kb.levels import Level, level_at
 from kb.records import Answer
 from kb.settings import Settings
 
@@ -44,7 +44,7 @@ def collect(settings: Settings, cases: list[Case], show: bool = True) -> list[Ou
 
 
 def rates(outcomes: list[Outcome], threshold: float) -> dict[str, float]:
-    """Level rates with `threshold` as abstain_below (each answer's checks unchanged, see kb.levels.level_at)."""
+    """Level rates with `threshold` as abstain_below (each answer's checks unchanged, see kb.answer.level.level_at)."""
     answerable = [o for o in outcomes if not o.case.abstain]
     unanswerable = [o for o in outcomes if o.case.abstain]
 

@@ -16,7 +16,7 @@ from tqdm import tqdm
 
 from evals.squad import SquadSet
 from kb.answer import Answerer
-from kb.levels import Level, level_at
+from kb.answer.level import Level, level_at
 from kb.settings import Settings
 
 CURVE = [round(0.84 + 0.005 * i, 3) for i in range(17)]

@@ -25,6 +25,7 @@ from kb.answer import Answerer
 from kb.dialogue import Conversation
 from kb.knowledge import KnowledgeBase, UnknownRoleError
 from kb.normalize import normalize
+from kb.query import Query
 from kb.records import Answer, Chunk, Citation
 from kb.retrieve import HybridRetriever
 
@@ -89,7 +90,7 @@ class CaseResult(BaseModel):
     understood_as: str = ""
     role_unknown: bool = False  # the case's role is not a role of this index: answered without a picked role
     confidence: float = 0.0  # best item similarity (the level's threshold compares with it)
-    reasons: list[str] = Field(default_factory=list)  # what the quoted text lacks (kb.levels), for the level curve
+    reasons: list[str] = Field(default_factory=list)  # what the quotes lack (kb.answer.level), for the level curve
     # an answered case with expected sources: whether a citation is from another organisation than theirs
     other_org: bool | None = None
 
@@ -154,8 +155,9 @@ class CaseRunner:
             return None
         return any(build.organisation_of(c.doc_id) not in expected for c in answer.citations)
 
-    def converse(self, case: Case) -> tuple[Answer, bool]:
-        """The answer to the case's question, after its earlier turns (if any); and whether its role was unknown."""
+    def converse(self, case: Case) -> tuple[Query, Answer, bool]:
+        """The Query and answer of the case's question, after its earlier turns (if any); and whether its role was
+        unknown."""
         role = case.role
         try:
             if role:
@@ -167,15 +169,15 @@ class CaseRunner:
             query = conversation.understand(self.answerer, turn, role, self.audience)
             answer = self.answerer.respond(query, streaming=False).run()
             conversation.add(query, answer)
-        return answer, role != case.role
+        return query, answer, role != case.role
 
     def run(self, case: Case) -> CaseResult:
         start = time.perf_counter()
-        answer, role_unknown = self.converse(case)
+        query, answer, role_unknown = self.converse(case)
         latency = (time.perf_counter() - start) * 1000
-        # a dialogue's last turn is searched as it was understood
-        per_mode = self.retriever.search_each(answer.understood_as or case.question, k=CUTOFF,
-                                              audience=self.audience)
+        # retrieval is scored on the Query the answer used: a dialogue's last turn as understood, with the
+        # conversation's roles, the case's role as the asker's, the organisations it is about
+        per_mode = self.retriever.search_each(query, k=CUTOFF)
         relevance = {mode: [is_relevant(case, h.chunk) for h in hits] for mode, hits in per_mode.hits.items()}
         ranks = {mode: first_relevant_rank(flags) if case.answerable else None for mode, flags in relevance.items()}
         retrieved = [RetrievedHit(rank=h.rank, chunk_id=h.chunk.chunk_id, section=h.chunk.section, relevant=flag,

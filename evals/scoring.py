@@ -8,9 +8,9 @@ from pydantic import BaseModel, Field
 
 from evals.metrics import CUTOFF, RECALL_CUTOFFS, mrr_at, ndcg_at, recall_at
 from evals.runner import CaseResult
-from kb.compose import hedged_kind
+from kb.answer.compose import hedged_kind
+from kb.answer.level import Level, level_at
 from kb.kinds import holds
-from kb.levels import Level, level_at
 from kb.retrieve import MODES
 from kb.stats import percentile
 

@@ -211,7 +211,7 @@ class Answer:
     understood_as: str = ""  # the question as answered (a follow-up resolved against earlier turns)
     notice: str | None = None  # something the reader must know: BM25-only search, the LLM failed …
     degraded: bool = False  # the vector store was unavailable: BM25 alone found the sources
-    reasons: list[str] = field(default_factory=list)  # what the quoted text lacks for the question (kb.levels)
+    reasons: list[str] = field(default_factory=list)  # what the quoted text lacks for the question (kb.answer.level)
 
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "answer": self.answer, "abstained": self.abstained, "mode": self.mode,

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -34,7 +34,8 @@ from pydantic import ConfigDict
 
 from kb.access import PUBLIC, Audience
 from kb.knowledge import KnowledgeBase
-from kb.query import Query, QueryError, QuestionType, clean_text, make_query
+from kb.query import Query, QueryError, QuestionType, clean_text
+from kb.question import query_of
 from kb.records import Hit
 from kb.vectorstore import CollectionMissing, VectorFilter, VectorStoreUnavailable
 
@@ -302,10 +303,8 @@ class HybridRetriever:
         return [Hit(chunks[idx], score, rank) for rank, (idx, score) in enumerate(fused[:k], 1)]
 
     def query(self, text: str, audience: Audience = PUBLIC) -> Query:
-        """A query with the roles it names resolved against the live build (for plain searches)."""
-        plain = make_query(text, audience)
-        mentioned = frozenset(self.kb.roles_mentioned(plain.match, audience))
-        return replace(plain, mentioned=mentioned)
+        """The one Query of a question (kb.question), as a search asks it: no picked role, no conversation."""
+        return query_of(self.kb, text, audience=audience)
 
     def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
                audience: Audience = PUBLIC) -> list[Hit]:
@@ -318,13 +317,16 @@ class HybridRetriever:
         names = frozenset(self.kb.resolve_role(role, audience)) if role else frozenset()
         return self.retrieve(self.query(query, audience), k, mode, names)
 
-    def search_each(self, query: str, k: int, role: str | None = None, audience: Audience = PUBLIC,
+    def search_each(self, query: str | Query, k: int, role: str | None = None, audience: Audience = PUBLIC,
                     modes: tuple[Mode, ...] = MODES) -> PerMode:
-        """The same query under each retriever (evaluations, benchmarks and hit tests compare them)."""
+        """The same query under each retriever (evaluations, benchmarks and hit tests compare them). A Query is
+        searched as it was built, as its audience: evaluation scores the Query the answer used."""
+        built = query if isinstance(query, Query) else self.query(query, audience)
+        names = frozenset(self.kb.resolve_role(role, built.audience)) if role else frozenset()
         result = PerMode()
         for mode in modes:
             start = time.perf_counter()
-            result.hits[mode] = self.search(query, k=k, role=role, mode=mode, audience=audience)
+            result.hits[mode] = self.hits(self.retrieve(built, k, mode, names), k)
             result.ms[mode] = (time.perf_counter() - start) * 1000
         return result
 

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from apps.cli.main import main
-from kb.answer import Answerer
+from kb.answer import STAGES, Answerer
 from kb.normalize import is_traditional, normalize
 
 ANSWER_KEYS = {"question", "answer", "abstained", "mode", "citations", "suggestions", "level", "degraded", "notice"}
@@ -144,6 +144,28 @@ def test_cli_ask_questions_file(seed_settings, capsys, tmp_path):
     rows = [json.loads(line) for line in capsys.readouterr().out.strip().splitlines()]
     assert [r["question"] for r in rows] == ["交接班要提前多久", "转单员的职责"]
     assert len(rows[1]["citations"]) == 5
+
+
+def test_cli_ask_explain_shows_each_stage_in_order_ending_in_the_answer(seed_settings, capsys):
+    """A hedged question: the stages show why (工资 in no document, no money in the quotes) and end in the answer
+    `ask` gives; the text form keeps the quotes' characters as written."""
+    home = ["--home", str(seed_settings.home)]
+    question = "病假要扣工资吗？"
+    assert main(["ask", question, "--explain", "--json", *home]) == 0
+    stages = json.loads(capsys.readouterr().out)
+    assert [s["stage"] for s in stages] == ["query", *STAGES]
+    out = {s["stage"]: s["output"] for s in stages}
+    assert "工资" in out["query"]["focus"] and out["retrieve"]["hits"] and out["retrieve"]["best_passages"]
+    assert any(line["cited"] for line in out["select"]["lines"])
+    assert "money" in out["verify"]["missing"] and "工资" in out["verify"]["absent"]
+    assert out["level"]["level"] == "partial" and set(out["verify"]["missing"]) <= set(out["level"]["missing"])
+    assert main(["ask", question, "--json", *home]) == 0
+    assert out["compose"] == json.loads(capsys.readouterr().out)
+    assert main(["ask", question, "--explain", *home]) == 0
+    text = capsys.readouterr().out
+    headings = [f"== {name} ==" for name in ("query", *STAGES)]
+    assert [text.index(h) for h in headings] == sorted(text.index(h) for h in headings)
+    assert "病事假情況" in text  # the quote as the document writes it (Traditional 況, not re-scripted)
 
 
 @pytest.mark.parametrize("question", ["明天北京会下雨吗？", "Python 的列表怎麼排序？"])

@@ -2,7 +2,9 @@
 import pytest
 
 from kb.answer import Answerer
-from kb.levels import Level, Missing, Quote, asked_post, judge, similar_post
+from kb.answer.checks import asked_post, similar_post
+from kb.answer.level import Level, Missing, judge
+from kb.answer.passage import Passage
 
 
 @pytest.fixture(scope="module")
@@ -160,11 +162,12 @@ def test_a_further_quote_from_elsewhere_holds_what_a_typed_question_asks(library
 def test_the_document_title_counts_in_a_units_coverage(library):
     """Which of several documents a text is from is often said only by its title ("城东图书馆…")."""
     from kb.answer import ANSWER_CANDIDATES
+    from kb.answer.retrieve import passages
 
     query = library.query("城东的周末开放时间是几点？")
     hits = library.retriever.hits(library.retriever.retrieve(query, k=ANSWER_CANDIDATES), ANSWER_CANDIDATES)
     scorer = library.scorer
-    unit = next(u for u in scorer.units(query, hits) if "周末开放时间" in u.text)
+    unit = next(u for u in passages(scorer, query, hits) if "周末开放时间" in u.text)
     without_title = scorer.coverage(scorer.question_terms(query),
                                     scorer.terms(scorer.heading_of(unit.position)) | scorer.terms(unit.text))
     assert unit.coverage > without_title
@@ -174,7 +177,7 @@ def test_mostly_absent_focus_with_a_weak_match_is_off_topic(answerer):
     """世界杯 and 冠军 are in no document; 国家 is, in a rule about something else. Between `abstain_below`
     and `answer_above` the match is too weak for a paraphrase: none, not a hedged answer."""
     query = answerer.query("2022年世界杯冠军是哪个国家？")
-    quotes = [Quote("第四条 国家鼓励采用新技术、新方法，提高管理和服务水平。", "第一章 总则")]
+    quotes = [Passage("第四条 国家鼓励采用新技术、新方法，提高管理和服务水平。", heading="第一章 总则")]
     settings = answerer.kb.settings
     between = (settings.abstain_below + settings.answer_above) / 2
     verdict = judge(query, quotes, between, answerer.scorer, answerer.roles_in,

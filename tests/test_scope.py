@@ -94,6 +94,20 @@ def test_another_organisations_rule_is_only_pointed_to_under_the_hedge_with_its_
         assert answer.level != "answered" and "明德律师事务所" in answer.answer.split("另见")[1]
 
 
+def test_search_answers_and_evaluation_read_one_query(two_orgs):
+    """A question's Query is built one way (kb.question): a search for the shop's post is scoped to the shop as its
+    answer is, and evaluation scores retrieval on the Query the answer used (the case's role picked)."""
+    from evals.runner import CaseRunner
+    from evals.suite import Case
+
+    question = "店员的试用期多久"
+    assert two_orgs.retriever.query(question) == two_orgs.query(question) and two_orgs.query(question).scope
+    assert {h.chunk.doc_id for h in two_orgs.retriever.search(question, k=5)} == {SHOP_DOC}
+    for role, doc in (("店员", SHOP_DOC), ("律师助理", LAW_DOC)):
+        result = CaseRunner(two_orgs.kb, answerer=two_orgs).run(Case(id=role, question="试用期多久", role=role))
+        assert result.retrieved and {h.chunk_id.split("::")[0] for h in result.retrieved} == {doc}, role
+
+
 def test_organisations_list_their_documents_and_roles(two_orgs):
     orgs = {o.name: o for o in two_orgs.kb.build.organisations_for(two_orgs.query("x").audience)}
     assert set(orgs) == {"华联超市", "明德律师事务所"}

@@ -210,6 +210,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     audience = _audience(args)
     if args.dialogues:
         return _ask_dialogues(answerer, args.dialogues, args.role, llm, audience)
+    if args.explain:
+        return _explain(answerer, " ".join(args.question), args.role, audience, args.json)
     as_json = args.json or bool(args.questions)
 
     def run(question: str) -> bool:
@@ -229,6 +231,22 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return True
 
     return _dispatch(run, args.questions, args.question)
+
+
+def _explain(answerer, question: str, role: str | None, audience, as_json: bool) -> int:
+    """`ask --explain`: each stage's output for one question (the extractive path), as text or a JSON list."""
+    from kb.answer.explain import as_text, explain
+
+    try:
+        stages = explain(answerer, answerer.query(question, role, audience))
+    except DutyKBError as exc:
+        print(f"无法回答: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if as_json:
+        _print_json(stages)
+    else:
+        print(as_text(stages))
+    return EXIT_OK
 
 
 def _ask_dialogues(answerer, path: str, role: str | None, llm, audience) -> int:
@@ -382,6 +400,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dialogues", metavar="FILE",
                    help="JSON Lines, each line an array of user turns (oldest first); answers each turn in its "
                         "conversation and prints one JSON object per turn (with dialogue, turn, understood_as)")
+    p.add_argument("--explain", action="store_true",
+                   help="print each answer stage's output for the question (retrieve, select, verify, level, "
+                        "compose; extractive); with --json a list of {stage, output}")
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("roles", parents=[home, reader], help="list roles and their duty items; review and correct them",

@@ -24,7 +24,7 @@ from apps.ui import (
 from apps.ui.resources import Services
 from evals.relevance import item_holding, phrase_in
 from evals.suite import Source, SuiteError, append_case, load_suite
-from kb.answer import strip_marker
+from kb.blocks import strip_marker
 from kb.clauses import chunk_kind, clause_text, numbers_text
 from kb.hittest import DEPTH, HitRow, hit_test
 from kb.lexicon import LexiconError, load_lexicon

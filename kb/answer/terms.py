@@ -1,54 +1,25 @@
-"""Quotable units of retrieved chunks, scored for one question.
+"""Per-build term statistics the stages share: BM25 terms of a text, IDF, coverage of a question's terms.
 
-A unit is an item or paragraph of a chunk (a part), or one sentence of a long paragraph. Its
-score is its own embedding's similarity to the question (computed at ingest), plus how much of the
-question's vocabulary it, its section heading and its document's title cover (IDF-weighted), plus
-how much its heading alone covers, plus a prior for the roles
-the question is about. Sentences that read as instructions to a model are never units.
+A leaf of the answer path (kb.answer): it imports no stage, so every stage may use it.
 """
 from __future__ import annotations
 
 import math
-import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
 
 from kb.blocks import Outline, clean_label
-from kb.injection import is_flagged
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
-from kb.query import Query, QuestionType
-from kb.records import Hit
+from kb.query import Query
 from kb.tokenize import BIGRAM_PREFIX
 
-SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
-LEXICAL_WEIGHT = 0.15  # question terms covered by the unit and its heading
-HEADING_WEIGHT = 0.05  # question terms covered by the section heading alone: headings say what a block is about
-ROLE_WEIGHT = 0.1  # units of a role the question names
-# …of the asker's picked role or the conversation's, or of a role a permission question names: a rule on
-# what one may do is usually everyone's, not the role's own
-WEAK_ROLE_WEIGHT = 0.03
-HEADING_LABELS = 2  # the section labels that count as a unit's heading
+HEADING_LABELS = 2  # the section labels that count as a passage's heading
 TERM_CACHE = 20_000  # tokenised texts kept per build
 # jieba part-of-speech flags of words that only join others: localisers (中, 上), prepositions, particles,
 # conjunctions, pronouns, adverbs, interjections, onomatopoeia. A question term straddling such a word's edge
 # ("业中", "中有" of "执业|中|有") names nothing asked about.
 JOINING_FLAGS = ("f", "p", "u", "c", "y", "e", "o", "r", "d")
-
-
-@dataclass
-class Unit:
-    position: int  # chunk position in the build
-    part: int  # index into the chunk's parts
-    text: str  # the quoted text, as written (a whole part, or one sentence of it)
-    whole: bool  # the whole part (else one sentence of a long one)
-    hit_rank: int
-    dense: float = 0.0
-    coverage: float = 0.0  # question terms in heading + text
-    heading: float = 0.0  # question terms in the heading alone
-    score: float = 0.0
 
 
 class Scorer:
@@ -135,37 +106,3 @@ class Scorer:
 
     def heading_of(self, position: int) -> str:
         return " ".join(clean_label(label) for label in self.outline.paths[position][-HEADING_LABELS:])
-
-    def units(self, query: Query, hits: list[Hit]) -> list[Unit]:
-        """Every unit of the hits, best first."""
-        self.refresh()
-        build = self.kb.build
-        question = self.question_terms(query)
-        vector = self.kb.query_vector(query.match)
-        vectors = build.part_vectors
-        roles = query.prior_roles
-        named = bool(query.mentioned) and query.qtype is not QuestionType.YESNO
-        role_weight = ROLE_WEIGHT if named else WEAK_ROLE_WEIGHT
-        units: list[Unit] = []
-        for hit in hits:
-            position = build.position[hit.chunk.chunk_id]
-            offset = build.part_offsets[position]
-            heading_terms = self.terms(self.heading_of(position))
-            heading = self.coverage(question, heading_terms)
-            # the document's title says which of several documents a text is from ("…超市门店岗位职责表")
-            context = heading_terms | self.terms(hit.chunk.title)
-            prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
-            for j, part in enumerate(hit.chunk.parts):
-                dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
-                pieces = [part.text]
-                if len(part.text) > SENTENCE_SPLIT_CHARS or is_flagged(part.text):
-                    pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
-                for piece in pieces:
-                    if is_flagged(piece):  # an instruction to a model inside a document is never quoted
-                        continue
-                    coverage = self.coverage(question, context | self.terms(piece))
-                    score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior
-                    units.append(Unit(position, j, piece.strip(), len(pieces) == 1, hit.rank, dense, coverage,
-                                      heading, score))
-        units.sort(key=lambda u: -u.score)
-        return units

@@ -1,4 +1,4 @@
-"""Answer selection: which text answers the question, in which shape.
+"""Stage 2, select: which passages answer the question, in which shape.
 
 - a duty question about a role (named, or the asker's own) with nothing more specific asked:
   the role's whole duty list from the registry;
@@ -21,14 +21,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from kb.answer.checks import RoleFinder, key_word, near, satisfies
+from kb.answer.ctx import Ctx
+from kb.answer.passage import Passage
+from kb.answer.retrieve import Retrieved
+from kb.answer.terms import Scorer
 from kb.blocks import Block, Line, is_intro, strip_marker
 from kb.injection import OMITTED, is_flagged, without_flagged
 from kb.jobtitles import ADDRESSEES
-from kb.levels import Quote, RoleFinder, key_word, near, satisfies
+from kb.knowledge import Build
 from kb.normalize import normalize, to_simplified
 from kb.query import Query, QuestionType
 from kb.records import Chunk, Role
-from kb.units import Scorer, Unit
 
 MAX_UNITS = 3
 KEEP_RATIO = 0.85  # further units must score this close to the best one
@@ -47,61 +51,74 @@ class Shape(StrEnum):
 
 
 @dataclass(frozen=True)
-class Quoted:
-    """One line of an answer: text as written and where it is from; a sub-heading has no `key` (not cited).
-
-    Lines with the same key (sentences of one paragraph) share one citation."""
-
-    text: str
-    depth: int
-    chunk: Chunk | None
-    key: tuple | None
-    n: int | None
-    part_text: str = ""  # the whole part the line is quoted from
-
-
-@dataclass
 class Selection:
     shape: Shape
-    lines: list[Quoted]
-    units: list[Unit] = field(default_factory=list)  # every ranked unit, best first
+    lines: list[Passage]  # what the answer quotes, in reading order
+    units: list[Passage] = field(default_factory=list)  # every retrieved passage, best first
     block: Block | None = None
     roles: list[Role] = field(default_factory=list)
     confidence: float = 0.0
-    lead: Quoted | None = None  # the quote a direct first line is derived from (the best one)
+    lead: Passage | None = None  # the quote a direct first line is derived from (the best one)
 
-    def quotes(self, heading_of) -> list[Quote]:
-        """The quoted lines as checks see them, the lead first; `heading_of(chunk)` labels a line's section."""
+    def quotes(self) -> list[Passage]:
+        """The cited lines, the lead first (what the checks read)."""
         quoted = [q for q in self.lines if q.key is not None]
         if self.lead is not None and self.lead in quoted:
             quoted.remove(self.lead)
             quoted.insert(0, self.lead)
-        return [Quote(q.text, heading_of(q.chunk) if q.chunk is not None else "", q.chunk.doc_id if q.chunk else "",
-                      q.chunk.role if q.chunk else None) for q in quoted]
+        return quoted
+
+
+@dataclass(frozen=True)
+class Selected:
+    retrieved: Retrieved
+    selection: Selection | None  # None: nothing was retrieved to quote
+    visible: list[Role]  # the roles the asker may see, of the organisations the question is about
+    confidence: float  # the best passage's own similarity to the question (1 for a role's duty list)
+
+
+def run(ctx: Ctx, retrieved: Retrieved) -> Selected:
+    query = retrieved.query
+    build = ctx.kb.build
+    visible = [r for r in ctx.kb.roles_for(query.audience) if query.scope.holds(build.role_organisation(r))]
+    roles = [r for r in visible if r.name in query.duty_roles]
+    if query.qtype is QuestionType.DUTY and roles and not query.focus:
+        return Selected(retrieved, duty_list(roles, lambda role, duty: duty_chunk(build, role, duty)), visible, 1.0)
+    units = retrieved.passages
+    if not units:
+        return Selected(retrieved, None, visible, 0.0)
+    return Selected(retrieved, select(query, ctx.scorer, units, ctx.roles_in), visible, max(u.dense for u in units))
+
+
+def duty_chunk(build: Build, role: Role, duty: str) -> Chunk | None:
+    """The chunk of the role's own section that holds a duty item (a long list spans several)."""
+    own = [build.chunks[build.position[cid]] for cid in role.chunk_ids if cid in build.position]
+    return next((c for c in own if duty in c.text), own[0] if own else build.chunk_for_role(role))
 
 
 def duty_list(roles: list[Role], chunk_of: Callable[[Role, str], Chunk | None]) -> Selection:
     """Each role's whole duty list from the registry, each item cited to the chunk that holds it."""
     lines = []
     for role in roles:
-        lines += [Quoted(d.text, 0, chunk_of(role, d.text), (role.source, role.name, d.n), d.n, d.text)
-                  for d in role.duties]
+        for d in role.duties:
+            chunk = chunk_of(role, d.text)
+            lines.append(Passage(d.text, chunk, role=chunk.role if chunk is not None else None,
+                                 key=(role.source, role.name, d.n), n=d.n, part_text=d.text))
     return without_instructions(Selection(Shape.DUTY_LIST, lines, roles=roles, confidence=1.0))
 
 
-def _typed(query: Query, scorer: Scorer, unit: Unit, roles_in: RoleFinder) -> bool:
-    chunk = scorer.kb.build.chunks[unit.position]
-    return satisfies(query, Quote(unit.text, scorer.heading_of(unit.position), chunk.doc_id), scorer, roles_in)
+def _typed(query: Query, scorer: Scorer, unit: Passage, roles_in: RoleFinder) -> bool:
+    return satisfies(query, unit, scorer, roles_in)
 
 
-def _on_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
-    """The unit (with its heading) holds the question's most specific focus word (or it has none)."""
+def _on_focus(query: Query, scorer: Scorer, unit: Passage) -> bool:
+    """The passage (with its heading) holds the question's most specific focus word (or it has none)."""
     key = key_word(query, scorer)
-    return key is None or key in normalize(unit.text + " " + scorer.heading_of(unit.position))
+    return key is None or key in normalize(unit.text + " " + unit.heading)
 
 
-def _mentions_focus(query: Query, scorer: Scorer, unit: Unit) -> bool:
-    text = normalize(unit.text + " " + scorer.heading_of(unit.position))
+def _mentions_focus(unit: Passage, query: Query) -> bool:
+    text = normalize(unit.text + " " + unit.heading)
     return not query.focus or any(word in text for word in query.focus)
 
 
@@ -114,35 +131,38 @@ def typed_question(query: Query) -> bool:
             or wants.money is not None or wants.penalty or wants.qualification is not None)
 
 
-def _own(query: Query, scorer: Scorer, unit: Unit) -> bool:
-    """The unit is in the duty list of a role the question names."""
-    role = scorer.kb.build.chunks[unit.position].role
+def _own(query: Query, unit: Passage) -> bool:
+    """The passage is in the duty list of a role the question names."""
+    role = unit.chunk.role if unit.chunk is not None else None
     return role is not None and role in query.mentioned
 
 
-def _beside(scorer: Scorer, lead: Unit, unit: Unit) -> bool:
+def _beside(scorer: Scorer, lead: Passage, unit: Passage) -> bool:
     return scorer.outline.paths[lead.position] == scorer.outline.paths[unit.position]
 
 
-def _line(scorer: Scorer, unit: Unit) -> Quoted:
-    chunk = scorer.kb.build.chunks[unit.position]
-    part = chunk.parts[unit.part]
-    return Quoted(unit.text, 0, chunk, (chunk.chunk_id, unit.part), part.n, part.text)
+def _line(unit: Passage) -> Passage:
+    """A retrieved passage as a quoted line: cited to its part, read as its role's."""
+    chunk, part = unit.chunk, unit.part
+    assert chunk is not None and part is not None  # retrieved passages are parts of chunks
+    return replace(unit, role=chunk.role, key=(chunk.chunk_id, part), n=chunk.parts[part].n,
+                   part_text=chunk.parts[part].text)
 
 
-def block_lines(scorer: Scorer, block: Block) -> list[Quoted]:
+def block_lines(scorer: Scorer, block: Block) -> list[Passage]:
     lines = []
     for line in block.lines:
         chunk = scorer.kb.build.chunks[line.position]
         if line.part is None:
-            lines.append(Quoted(line.text, line.depth, None, None, None))
+            lines.append(Passage(line.text, depth=line.depth))
         else:
             part = chunk.parts[line.part]
-            lines.append(Quoted(line.text, line.depth, chunk, (chunk.chunk_id, line.part), part.n, part.text))
+            lines.append(Passage(line.text, chunk, line.position, line.part, scorer.heading_of(line.position),
+                                 chunk.role, (chunk.chunk_id, line.part), part.n, part.text, line.depth))
     return lines
 
 
-def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
+def best_block(query: Query, scorer: Scorer, units: list[Passage]) -> Block | None:
     """The section around the best units whose heading and intro cover the question best (innermost on ties)."""
     question = scorer.question_terms(query, roles=True)
     best: tuple[float, Block] | None = None
@@ -174,10 +194,11 @@ def best_block(query: Query, scorer: Scorer, units: list[Unit]) -> Block | None:
     return best[1] if best else None
 
 
-def part_block(scorer: Scorer, unit: Unit) -> Block | None:
+def part_block(scorer: Scorer, unit: Passage) -> Block | None:
     """The unit's item as a block of its own when it is a heading line with lines under it ("四、假币处理"
     and its paragraph, "退房客房清掃程序：" and its steps)."""
-    text = scorer.kb.build.chunks[unit.position].parts[unit.part].text
+    assert unit.chunk is not None and unit.part is not None  # retrieved passages are parts of chunks
+    text = unit.chunk.parts[unit.part].text
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < MIN_LIST_ITEMS or not HEADING_LINE.match(lines[0].strip()):
         return None
@@ -185,23 +206,23 @@ def part_block(scorer: Scorer, unit: Unit) -> Block | None:
     return Block(scorer.kb.build.chunks[unit.position].doc_id, path, [Line(unit.position, unit.part, text, 0)])
 
 
-def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder) -> Selection:
+def items(query: Query, scorer: Scorer, units: list[Passage], roles_in: RoleFinder) -> Selection:
     top = units[0].score
     keep = [u for u in units if u.score >= top * KEEP_RATIO]
     if not _typed(query, scorer, units[0], roles_in):  # a close unit that holds what is asked may lead
         lead = next((u for u in keep if _on_focus(query, scorer, u) and _typed(query, scorer, u, roles_in)), None)
         if lead is not None:
             keep = [lead, *[u for u in keep if u is not lead]]
-    chosen: list[Unit] = []
+    chosen: list[Passage] = []
     seen: set[str] = set()
     for unit in keep:
         key = normalize(unit.text)
         if key in seen:  # the same rule under two roles or documents: quote it once
             continue
         if chosen and not _beside(scorer, chosen[0], unit):
-            if unit.score < top * ELSEWHERE_RATIO and not _mentions_focus(query, scorer, unit):
+            if unit.score < top * ELSEWHERE_RATIO and not _mentions_focus(unit, query):
                 continue  # a further quote from elsewhere must score close to the best, or name what is asked about
-            if typed_question(query) and not _own(query, scorer, unit) and not _typed(query, scorer, unit, roles_in):
+            if typed_question(query) and not _own(query, unit) and not _typed(query, scorer, unit, roles_in):
                 continue  # …and hold what a typed question asks for (a figure, a person, money …), unless it
                 # is a duty of the role the question names ("话务班长要考核哪些人": whom, not a person's title)
         seen.add(key)
@@ -213,30 +234,31 @@ def items(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder)
         block = scorer.outline.section_block(intro.position)
         if len(block.items) >= MIN_LIST_ITEMS and block.size <= MAX_BLOCK_CHARS:
             return block_selection(scorer, block, units)
-    lines = {id(u): _line(scorer, u) for u in chosen}
+    lines = {id(u): _line(u) for u in chosen}
     first = lines[id(chosen[0])]
     chosen.sort(key=lambda u: (u.position, u.part))
     return Selection(Shape.ITEMS, with_intros(scorer, [lines[id(u)] for u in chosen], chosen), units, lead=first)
 
 
-def with_intros(scorer: Scorer, lines: list[Quoted], chosen: list[Unit]) -> list[Quoted]:
+def with_intros(scorer: Scorer, lines: list[Passage], chosen: list[Passage]) -> list[Passage]:
     """Each item quoted with the intro line of its list ("有下列情形之一的，…给予警告：") before it, once:
     an item alone can mean the opposite of what its list says."""
-    out: list[Quoted] = []
+    out: list[Passage] = []
     shown: set[tuple] = set()
     for line, unit in zip(lines, chosen, strict=True):
         chunk = scorer.kb.build.chunks[unit.position]
         first = chunk.parts[0] if chunk.parts else None
-        if unit.part > 0 and first is not None and first.n is None and is_intro(first.text):
+        if (unit.part or 0) > 0 and first is not None and first.n is None and is_intro(first.text):
             key = (chunk.chunk_id, 0)
             if key not in shown and key != line.key:
                 shown.add(key)
-                out.append(Quoted(first.text, 0, chunk, key, None, first.text))
+                out.append(Passage(first.text, chunk, unit.position, 0, unit.heading, chunk.role, key,
+                                   part_text=first.text))
         out.append(line)
     return out
 
 
-def block_selection(scorer: Scorer, block: Block, units: list[Unit]) -> Selection:
+def block_selection(scorer: Scorer, block: Block, units: list[Passage]) -> Selection:
     """A block answer; its lead is the block line holding the best unit inside it."""
     lines = block_lines(scorer, block)
     inside = {(line.position, line.part): i for i, line in enumerate(block.lines) if line.quotable}
@@ -244,8 +266,8 @@ def block_selection(scorer: Scorer, block: Block, units: list[Unit]) -> Selectio
     return Selection(Shape.BLOCK, lines, units, block, lead=lines[best] if best is not None else None)
 
 
-def select(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder) -> Selection:
-    """The text that answers `query` (units: the retrieved units, best first; at least one)."""
+def select(query: Query, scorer: Scorer, units: list[Passage], roles_in: RoleFinder) -> Selection:
+    """The text that answers `query` (units: the retrieved passages, best first; at least one)."""
     if query.qtype in (QuestionType.LIST, QuestionType.PROCEDURE, QuestionType.DUTY):
         block = best_block(query, scorer, units)
         if block is not None:
@@ -253,7 +275,7 @@ def select(query: Query, scorer: Scorer, units: list[Unit], roles_in: RoleFinder
     return without_instructions(items(query, scorer, units, roles_in))
 
 
-def about_topic(line: Quoted, query: Query) -> bool:
+def about_topic(line: Passage, query: Query) -> bool:
     """The line, its section path or its document's title holds one of the question's topic words (the notion
     suggestions use, kb.suggest; 病假 also in 病事假), or it is a duty of the post the question is about; every line
     is, for a question with no topic word. A handbook's addressee (员工) is no such post: every rule is theirs."""
@@ -289,7 +311,7 @@ def omitted(text: str) -> str:
     return (line[:start] if start > 0 else "") + OMITTED
 
 
-def unflagged(line: Quoted) -> Quoted:
+def unflagged(line: Passage) -> Passage:
     """The line without its instruction-like sentences (its part too, which a citation's quote spans)."""
     if not is_flagged(line.part_text or line.text):
         return line

@@ -1,4 +1,4 @@
-"""The direct first line of an answer, derived only from the quoted text.
+"""The direct first line of an answer, derived only from the quoted text (a helper of the compose stage).
 
 - yes/no: 可以 / 不可以 / 需要 / 不需要 from the rule's own modal words (严禁、不得、禁止、必须、应、可以…),
   with 原则上 when the rule says so and the condition the rule gives ("原则上不可以；如有急事，必须经领班允许");
@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 
+from kb.answer.checks import NEGATIVE, NO_NEED, OBLIGED, PERMITTED, PERSON, RoleFinder
 from kb.blocks import Block, is_intro, topic_name
-from kb.levels import NEGATIVE, NO_NEED, OBLIGED, PERMITTED, PERSON, RoleFinder
 from kb.normalize import normalize
 from kb.query import Query, QuestionType
 from kb.wants import Unit

@@ -1,6 +1,7 @@
-"""Write an extractive answer: the direct first line, the quotes as written, citations, the level's wording.
+"""Stage 5, compose: the extractive answer: the direct first line, the quotes as written, citations, the level's
+wording; under a hedge, another organisation's closest rule with its organisation named.
 
-Quoted text keeps the document's characters exactly, in the answer and in its citations; only
+Passage text keeps the document's characters exactly, in the answer and in its citations; only
 the answer's own words (first line, partial and abstention sentences) follow the asker's script.
 A citation names a real item number or none (sentences of one paragraph share one citation), and
 says whether it is an article or a list item (kb.clauses); citations of one block share a source card; a
@@ -9,17 +10,26 @@ with ideographic spaces, which survive Markdown rendering and terminals alike.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from kb.answer.checks import Missing
+from kb.answer.ctx import Ctx
+from kb.answer.firstline import block_count, first_line
+from kb.answer.level import Level, Leveled, Verdict
+from kb.answer.passage import Passage
+from kb.answer.select import Selection, Shape, on_topic
 from kb.blocks import ELLIPSIS, clean_label, clean_section
 from kb.clauses import chunk_kind, number_groups
 from kb.kinds import Kind, holds
-from kb.levels import Level, Missing, Verdict
 from kb.normalize import normalize, to_script_of
-from kb.query import Query
+from kb.query import GENERIC_WORDS, Query, QuestionType
 from kb.records import Answer, Citation, Role
-from kb.select import Quoted, Selection, Shape
+from kb.retrieve import Retrieval
+from kb.scope import see_also
+from kb.suggest import on_topic as hit_on_topic
+from kb.suggest import topics
 
+MIN_WORD_CHARS = 2  # single characters (带, 放) name nothing a first line can anchor on
 INDENT = "\u3000\u3000"
 PARTIAL_LEAD = "相关规定："
 NOTHING_RELATED = "文件中没有与此直接相关的其他规定。"
@@ -50,7 +60,7 @@ class Written:
     citations: list[Citation]
 
 
-def _quote(lines: list[Quoted]) -> str:
+def _quote(lines: list[Passage]) -> str:
     """The exact text a citation quotes: the lines' span within their part (one line: the line itself)."""
     if len(lines) == 1:
         return lines[0].text
@@ -61,10 +71,10 @@ def _quote(lines: list[Quoted]) -> str:
     return whole[start:end + len(lines[-1].text)]
 
 
-def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, int]]:
+def cite(lines: list[Passage]) -> tuple[list[str], list[Citation], dict[tuple, int]]:
     """Answer lines with [n] markers, and one citation per distinct source key, numbered by first use; the
     citations of one block share a source card (their `group`, kb.clauses)."""
-    grouped: dict[tuple, list[Quoted]] = {}
+    grouped: dict[tuple, list[Passage]] = {}
     for line in lines:
         if line.key is not None:
             grouped.setdefault(line.key, []).append(line)
@@ -85,7 +95,7 @@ def cite(lines: list[Quoted]) -> tuple[list[str], list[Citation], dict[tuple, in
     return out, citations, numbers
 
 
-def duty_text(roles: list[Role], lines: list[Quoted], query: Query) -> Written:
+def duty_text(roles: list[Role], lines: list[Passage], query: Query) -> Written:
     cited, citations, _ = cite(lines)
     out, i = [], 0
     for role in roles:
@@ -124,7 +134,7 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
     shows_heading = (heading and not heading.endswith(ELLIPSIS) and block is not None
                      and not any(line.text.split("\n")[0].strip() == heading for line in block.lines))
     if lines and shows_heading and not (count_line and verdict.level is Level.ANSWERED):  # no heading over nothing
-        lines.insert(0, Quoted(clean_label(heading), 0, None, None, None))
+        lines.insert(0, Passage(clean_label(heading)))
     cited, citations, numbers = cite(lines)
     head: list[str] = []
     if verdict.level is Level.PARTIAL:
@@ -155,3 +165,60 @@ def answer_of(query: Query, written: Written | None, verdict: Verdict, confidenc
     return Answer(query.asked, written.text, False, "extractive", written.citations,
                   suggestions if verdict.level is Level.PARTIAL else [], round(confidence, 4), verdict.level.value,
                   query.text, reasons=reasons)
+
+
+def run(ctx: Ctx, leveled: Leveled) -> Answer:
+    verdict = leveled.verdict
+    selected = leveled.verified.selected
+    retrieved = selected.retrieved
+    query, selection, confidence = retrieved.query, selected.selection, selected.confidence
+    if selection is not None and selection.shape is Shape.DUTY_LIST:
+        answer = answer_of(query, write(query, selection, verdict, None, None, None), verdict, confidence, [])
+    else:
+        suggestions = topics(query, retrieved.hits, selected.visible)
+        if selection is None or verdict.level is Level.NONE:
+            answer = answer_of(query, None, verdict, confidence, suggestions)
+        else:
+            if verdict.level is Level.PARTIAL:  # a hedge shows only the rules about what was asked, if any
+                selection = on_topic(selection, query)
+            first, source, count = first_of(ctx, query, selection)
+            answer = answer_of(query, write(query, selection, verdict, first, source, count), verdict, confidence,
+                               suggestions)
+    answer = replace(answer, notice=retrieved.retrieval.notice, degraded=retrieved.retrieval.degraded)
+    if query.scope and answer.level != Level.ANSWERED.value:
+        text = "\n\n".join(p for p in (answer.answer, elsewhere(ctx, query, retrieved.retrieval)) if p)
+        answer = replace(answer, answer=text)
+    return answer
+
+
+def first_of(ctx: Ctx, query: Query, selection: Selection) -> tuple[str | None, tuple | None, str | None]:
+    """(direct answer, the key of the quote it came from, a block's count line)."""
+    direct = query.qtype in (QuestionType.YESNO, QuestionType.QUANTITY, QuestionType.WHO)
+    if selection.shape is Shape.BLOCK and selection.block is not None and not direct:
+        return None, None, block_count(selection.block)
+    quoted = [q for q in selection.lines if q.key is not None]
+    if selection.lead in quoted:
+        quoted.remove(selection.lead)
+        quoted.insert(0, selection.lead)
+    # a question about a role is answered from that role's own text first
+    quoted.sort(key=lambda q: q.chunk is None or q.chunk.role not in query.mentioned)
+    tokenizer = ctx.kb.build.lexical.tokenizer
+    candidates = [*tokenizer.jieba_words(query.match), *tokenizer.content_bigrams(query.match)]
+    words = tuple(dict.fromkeys(w for w in candidates
+                                if len(w) >= MIN_WORD_CHARS and w not in GENERIC_WORDS and w not in query.focus))
+    found = first_line(query, [q.text for q in quoted], ctx.roles_in, words)
+    if found is None:
+        return None, None, None
+    line, i = found
+    return line, quoted[i].key, None
+
+
+def elsewhere(ctx: Ctx, query: Query, retrieval: Retrieval) -> str:
+    """Under a hedge, another organisation's closest rule with its organisation named (never the answer)."""
+    outside = [h for h in ctx.retriever.outside_hits(retrieval, 1) if hit_on_topic(h, query.topic)]
+    if not outside:
+        return ""
+    chunk = outside[0].chunk
+    organisation = ctx.kb.build.chunk_organisations()[ctx.kb.build.position[chunk.chunk_id]]
+    return see_also(organisation, chunk.title, [p.text for p in chunk.parts] or [chunk.text], query.match,
+                    query.asked)

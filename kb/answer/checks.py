@@ -1,8 +1,7 @@
-"""Three honest levels for an answer: answered, partial (topic covered, the thing asked is not), none.
+"""The checks every stage of the answer path may share: what a passage holds of what a question asks for.
 
-The best item similarity separates off-topic questions well (below `abstain_below`: none). For
-on-topic questions the documents do not answer, no single score does (see issue 14), so the chosen
-text is checked against what the question asks for (kb.wants):
+A leaf of the answer path (kb.answer): it imports no stage. Built on kb.kinds (whether a text holds a figure,
+a person, an amount or a consequence in any form) and kb.wants (what a question asks for):
 - a number question needs a figure of the asked unit (几点 → a clock time, 几年 → years, 几间 → 间,
   多少钱 → 元 …), and the thing counted ("多少录音" → 录音) must be in the text;
 - a question about pay or fines needs money in the text, one about sanctions a sanction, one about
@@ -10,10 +9,8 @@ text is checked against what the question asks for (kb.wants):
 - a "who" question needs a role or person, a yes/no question a modal word (严禁、不得、必须、可以…);
 - a duty question about a post that is no role of the index ("护理部主任有哪些职责") is not answered
   with another role's duties;
-- a question word found in no document at all (工资, 碎纸机) makes the answer partial unless the
-  item similarity is high (`answer_above`): paraphrases (零食 for 食品) usually score high.
-Any failed check gives `partial`: the answer says what is not covered, then shows the closest rules.
-A check never fails for want of a kind the quotes hold in a form no list here names (kb.kinds): a count
+- a question word found in no document at all (工资, 碎纸机) may make the answer partial (kb.answer.level).
+A check never fails for want of a kind the passages hold in a form no list here names (kb.kinds): a count
 of no particular unit takes any figure (四档), "who" any person (使用人), money any amount or cost
 (相关费用, 经济损失), a sanction any consequence.
 """
@@ -21,15 +18,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kb.answer.passage import Passage
+from kb.answer.terms import Scorer
 from kb.kinds import has_amount, has_consequence, has_figure
 from kb.kinds import has_person as names_person
 from kb.normalize import normalize
 from kb.query import DUTY, Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
-from kb.units import Scorer
 from kb.wants import GENERIC_CLASSIFIER, GENERIC_MONEY, Unit, figure, rate_figure
 
 NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
@@ -51,12 +48,6 @@ GENERIC_POST_PAIRS = frozenset("管理 理员 人员 经理 主管 主任 助理
 RoleFinder = Callable[[str], Iterable[str]]  # role names and aliases (match form) occurring in a match text
 
 
-class Level(StrEnum):
-    ANSWERED = "answered"
-    PARTIAL = "partial"
-    NONE = "none"
-
-
 class Missing(StrEnum):
     """What the chosen text lacks for this question (the partial answer says it in plain words)."""
 
@@ -70,14 +61,6 @@ class Missing(StrEnum):
     SUBJECT = "subject"
     FOCUS = "focus"
     OFF_TOPIC = "off_topic"  # nothing the question is about occurs in any document
-
-
-@dataclass
-class Verdict:
-    level: Level
-    missing: list[Missing] = field(default_factory=list)
-    absent: list[str] = field(default_factory=list)  # question words no document has
-    role: str = ""  # the post a duty question asks about that the index has no role for
 
 
 def has_modal(match: str) -> bool:
@@ -187,16 +170,6 @@ def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[
     return phrase
 
 
-@dataclass(frozen=True)
-class Quote:
-    """A quoted text (original script) and the heading of its section, for the checks."""
-
-    text: str
-    heading: str = ""
-    doc: str = ""  # the document it is quoted from
-    role: str | None = None  # the role whose duty list it is in
-
-
 def key_word(query: Query, scorer: Scorer) -> str | None:
     """The question's most specific focus word that some document has (rarest; the longest on ties)."""
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
@@ -210,7 +183,7 @@ def any_figure_asked(query: Query) -> bool:
     return (wants.unit is Unit.ANY and wants.classifier in (None, GENERIC_CLASSIFIER)) and wants.period is None
 
 
-def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
+def figure_found(query: Query, quotes: list[Passage], scorer: Scorer) -> bool:
     """A quote holds a figure of the asked unit (any figure, in any unit or counter, when no unit is asked), and is
     about what is counted: it covers the counted word, else (no counted word) the question's most specific word,
     unless it is the best quote."""
@@ -233,7 +206,7 @@ def figure_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     return False
 
 
-def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
+def money_found(query: Query, quotes: list[Passage], scorer: Scorer) -> bool:
     word = query.wants.money
     if word is None:
         return True
@@ -248,13 +221,13 @@ def money_found(query: Query, quotes: list[Quote], scorer: Scorer) -> bool:
     return False
 
 
-def satisfies(query: Query, quote: Quote, scorer: Scorer, roles_in: RoleFinder) -> bool:
-    """Whether one quote holds what the question asks for (a figure, money, a person, a modal word …)."""
-    judged = judge(query, [quote], 1.0, scorer, roles_in, 0.0, 0.0)
-    return not [m for m in judged.missing if m not in (Missing.ROLE, Missing.FOCUS)]
+def satisfies(query: Query, quote: Passage, scorer: Scorer, roles_in: RoleFinder) -> bool:
+    """Whether one passage holds what the question asks for (a figure, money, a person, a modal word …) and is
+    about something the documents have."""
+    return not typed_checks(query, [quote], scorer, roles_in) and not off_topic(query, scorer, [quote])
 
 
-def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
+def off_topic(query: Query, scorer: Scorer, quotes: list[Passage]) -> bool:
     """Nothing the question is about (at least two words: its focus words and own verbs) occurs in any document,
     nor, written a little differently (病假 in 病事假), in the quotes. One such word alone is too often a
     paraphrase (制服 for 工服) to decide on."""
@@ -266,7 +239,7 @@ def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
     return not any(in_corpus(w, scorer, synonyms) or covers(w, around, terms, synonyms) for w in query.topic)
 
 
-def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
+def about_subject(query: Query, quotes: list[Passage], subject_docs: set[str]) -> list[Passage]:
     """The quotes that can answer for the role the question names: from that role's documents and no other
     role's duty list, or naming it. A question about 班主任 is not answered by the 学历 rule of a hospital's
     nurses, nor one about 房务员 by the 客房部经理's duty "每日抽查客房不少于十间"."""
@@ -274,14 +247,14 @@ def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> 
         return quotes
     names = [normalize(n) for n in query.mentioned]
 
-    def answers_for(quote: Quote) -> bool:
+    def answers_for(quote: Passage) -> bool:
         own = quote.role is None or quote.role in query.mentioned
         return (quote.doc in subject_docs and own) or any(n in normalize(quote.text) for n in names)
 
     return [q for q in quotes if answers_for(q)]
 
 
-def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
+def typed_checks(query: Query, quotes: list[Passage], scorer: Scorer, roles_in: RoleFinder) -> list[Missing]:
     """What the quotes lack of what the question asks for (a figure, money, a sanction, a person …)."""
     match = normalize("\n".join(q.text for q in quotes))
     wants = query.wants
@@ -299,44 +272,9 @@ def typed_checks(query: Query, quotes: list[Quote], scorer: Scorer, roles_in: Ro
     return [missing for missing, fails in failed if fails]
 
 
-def absent_words(query: Query, quotes: list[Quote], scorer: Scorer) -> list[str]:
+def absent_words(query: Query, quotes: list[Passage], scorer: Scorer) -> list[str]:
     """Focus words that neither the quotes nor any document have."""
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
     return [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
-
-
-def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, roles_in: RoleFinder,
-          abstain_below: float, answer_above: float, subject_docs: set[str] | None = None) -> Verdict:
-    """The level of an answer that quotes `quotes`, the best one first; `subject_docs`: the documents of the
-    roles the question names (the typed checks need a quote from them). The checks are made even when the
-    level is none, so a report can tell what the level would be at another `abstain_below`."""
-    if not quotes:
-        return Verdict(Level.NONE)
-    about = about_subject(query, quotes, subject_docs or set())
-    missing = typed_checks(query, about, scorer, roles_in) if about else [Missing.SUBJECT]
-    answered_roles = {q.role for q in quotes if q.role}
-    post = unknown_post(query, roles_in, answered_roles)
-    if post:
-        missing.append(Missing.ROLE)
-    absent = absent_words(query, quotes, scorer)
-    if absent and confidence < answer_above:
-        missing.append(Missing.FOCUS)
-    # most of what it is about is in no document, and the best match is too weak for a paraphrase
-    # ("2022年世界杯冠军是哪个国家": 世界杯, 冠军 are in none; 国家 alone is in some)
-    mostly_absent = (len(absent) >= MIN_OFF_TOPIC_WORDS and len(absent) * 2 > len(query.focus)
-                     and confidence < answer_above and not query.mentioned)
-    unrelated = mostly_absent or off_topic(query, scorer, quotes)
-    if unrelated:
-        missing.append(Missing.OFF_TOPIC)
-    if confidence < abstain_below or unrelated:
-        return Verdict(Level.NONE, missing, absent, post)
-    return Verdict(Level.PARTIAL if missing else Level.ANSWERED, missing, absent, post)
-
-
-def level_at(confidence: float, reasons: list[str], abstain_below: float) -> Level:
-    """The level an answer with these check results would have at another abstention threshold."""
-    if confidence < abstain_below or Missing.OFF_TOPIC.value in reasons:
-        return Level.NONE
-    return Level.PARTIAL if reasons else Level.ANSWERED
