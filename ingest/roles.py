@@ -33,6 +33,7 @@ from kb.jobtitles import (
     opens_with_duty,
     owner_and_post,
     plain,
+    reader_post,
     rule_agent,
     split_qualifier,
 )
@@ -603,6 +604,9 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         addressed = addressed_title(title)
         if addressed and not meta_roles:
             meta_roles = [addressed]
+    reader = reader_post(title)
+    if reader and not meta_roles:  # a handbook's reader is a role beside the posts it gives lists to
+        meta_roles = [reader]
     spans = _merge_same_roles(spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans))
     for span in spans:
         span.role.origin = span.role.origin or origin_of(span)
@@ -678,12 +682,13 @@ def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
             for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
-def _addressed_duties(root: Section) -> list[DutyItem]:
+def _addressed_duties(root: Section, owned: set[int]) -> list[DutyItem]:
     """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
-    any, else every numbered item."""
-    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
+    any, else every numbered item; lists other roles own (`owned` node ids) are theirs."""
+    nodes = [n for n in root.walk() if id(n) not in owned]
+    labelled = [d for node in nodes if is_duty_label(node) and not has_labelled_parts(node)
                 for d in _part_duties(node)]
-    items = [n for n in root.walk() if n.number is not None and n.is_leaf]
+    items = [n for n in nodes if n.number is not None and n.is_leaf]
     if labelled:
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
     return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
@@ -693,11 +698,12 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
                         found: list[RoleSpan]) -> list[RoleSpan]:
     """Roles named in front matter but not as headings own the document's numbered items."""
     known = {to_simplified(s.role.name) for s in found}
+    owned = {id(n) for s in found if not s.inline for n in s.node.walk()}
     extra = []
     for name in names:
         if to_simplified(name) in known:
             continue
-        duties = _addressed_duties(root)
+        duties = _addressed_duties(root, owned)
         if not duties and addressed_title(title) == name:
             continue  # a title naming a post over nothing it must do (a staff list's page title)
         role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="",

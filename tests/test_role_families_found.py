@@ -1,0 +1,63 @@
+"""More families of role layout from documents nobody here wrote (issue 20, the found corpus's dev split).
+
+Each fixture is written by us in general form; the found corpus measures the rules, these tests pin them.
+"""
+from pathlib import Path
+
+import pytest
+
+from ingest.chunk import ChunkLimits
+from ingest.inline_lists import split_line
+from ingest.load import read_document
+from ingest.process import process_document
+from kb.jobtitles import is_job_title, posting_post, reader_post
+from kb.records import Role
+
+LIMITS = ChunkLimits(400, 1200)
+
+
+def _roles(tmp_path: Path, name: str, text: str) -> dict[str, Role]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    processed = process_document(read_document(path, [tmp_path]), LIMITS)
+    return {r.name: r for r in processed.roles}
+
+
+def _counts(roles: dict[str, Role]) -> dict[str, int]:
+    return {name: len(r.duties) for name, r in roles.items()}
+
+
+@pytest.mark.parametrize("text,job_title", [
+    ("经办人", True), ("项目联系人", True), ("旷工", False), ("施工", False), ("公司领导", False), ("上级领导", False),
+])
+def test_posts_named_for_who_handles_a_matter_and_words_that_only_end_like_posts(text, job_title):
+    assert is_job_title(text) is job_title
+
+
+def test_a_handbooks_reader_is_a_role_beside_the_posts_it_gives_lists_to(tmp_path):
+    assert reader_post("某某公司员工手册（2020版）") == "员工" and reader_post("仓库管理员岗位职责") is None
+    roles = _roles(tmp_path, "handbook.md", "\n".join([
+        "# 员工手册", "", "## 考勤", "", "1. 上班前打卡。", "2. 请假须提前提交申请。", "", "### 旷工",
+        "- 未经批准缺勤按旷工处理。", "- 旷工一天扣三日工资。", "", "## 报销",
+        "", "### 出纳职责", "", "- 审核票据。", "- 按月付款。", "",
+    ]))
+    assert _counts(roles) == {"出纳": 2, "员工": 4}  # the cashier's list is its own, not the reader's
+
+
+def test_a_paragraph_holding_numbered_lists_is_read_as_its_lines():
+    text = ("本店诚聘。 ※任职要求： 1.高中以上学历。 2.有服务经验者优先。"
+            " ※工作内容： 1.接待顾客。 2.整理货架。 3.盘点库存 欢迎投递")
+    assert split_line(text) == ["本店诚聘。", "※任职要求：", "1.高中以上学历。", "2.有服务经验者优先。", "※工作内容：",
+                                "1.接待顾客。", "2.整理货架。", "3.盘点库存 欢迎投递"]
+    assert split_line("版本号 1. 2 与第3.1条") == ["版本号 1. 2 与第3.1条"]  # no run numbered 1, 2 with words
+
+
+def test_a_job_posting_titled_by_its_post_gives_the_post_its_inline_duty_list(tmp_path):
+    assert posting_post("招募说明会报名抽奖！【门市通路】理财顾问 (有经验者尤佳，底薪三万)") == "理财顾问"
+    assert posting_post("某某家居ABC各门店储备店长") == "储备店长" and posting_post("门店营业时间调整通知") is None
+    roles = _roles(tmp_path, "posting.md", "\n".join([
+        "---", "title: 某某家居ABC各门店储备店长", "company_name: 某某家居", "---", "",
+        "我们是连锁家居品牌。 ※应征条件： 1.对家居有兴趣。 2.能配合轮调。 ※工作地点： 由公司安排。"
+        " ※主要工作内容： 1.顾客管理(维持顾客关系)。 2.商品管理(陈列)。 3.人员管理(排班与培训)。",
+    ]))
+    assert _counts(roles) == {"储备店长": 3}  # the 应征条件 are requirements, not duties
