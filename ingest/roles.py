@@ -67,8 +67,8 @@ ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
     r"|^[^，。；]{2,16}?(?:职责|职权|义务)[:：]")
 ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)的?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?<![主重需必只])要(?![求点素])|承担|履行|行使|负责|协助|执行|"
-                         r"按照|依照|依法|对|由|有|，|,|、|不得")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?:主要|全面|具体)负责|(?<![主重需必只])要(?![求点素])|承担|履行|"
+                         r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
@@ -141,8 +141,8 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
     if not says_post and not is_job_title(_split_alias(name)[0], units=True):
         return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
-    if label_kind(name) is not None:
-        return None
+    if label_kind(name) is not None or MENTIONS_DUTIES.search(name):
+        return None  # 客户服务部岗位职责与安全(职责): a heading about duties, not a post's name
     department = None
     org = ORG_PREFIX.match(name)
     if org:
@@ -215,8 +215,10 @@ def _part_duties(label: Section) -> list[DutyItem]:
     duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
     items = _list_items(label)
     posts = _sub_posts(label)
-    if not items and posts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6)
-        split = [d for post in posts for d in _duties(_list_items(post))]
+    parts = posts or _scoped_parts(label)
+    if not items and parts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6) or by
+        # the area each part covers (安全职责: 分管服务站 1–10, 分管综合 1–8): all their items are the label's
+        split = [d for part in parts for d in _duties(_list_items(part))]
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
     if items:
         joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
@@ -229,6 +231,11 @@ def _sub_posts(label: Section) -> list[Section]:
     """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
     return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
             and _is_name_heading(_heading_name(c), units=False)]
+
+
+def _scoped_parts(label: Section) -> list[Section]:
+    """The unnumbered sub-headings a duty label is divided into, each over its own list (by area, phase, scope)."""
+    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)]
 
 
 def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -302,6 +309,16 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
 
+def _subject_over_duty_labels(node: Section) -> bool:
+    """A heading or article that says what a unit or post does (客户服务部主要负责…) over lists labelled as duties
+    (部门业务职责, 部门安全职责): the unit or post it opens with owns them all."""
+    if node.kind not in NAME_HEADING_KINDS or not any(is_duty_label(c) for c in node.children):
+        return False
+    subject = article_subject(node.heading)
+    rest = to_simplified(node.heading.strip())[len(subject or ""):]
+    return subject is not None and is_job_title(subject, units=True) and opens_with_duty(rest)
+
+
 def _says_what_it_does(node: Section) -> bool:
     """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
     (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
@@ -344,6 +361,8 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     named = role_name_from_heading(text)
     if named is None and _bare_post(node, text, in_duties):
         named = (text.rstrip(":："), None)
+    if named is None and _subject_over_duty_labels(node):
+        named = (article_subject(node.heading) or "", None)
     if named is None:
         return None
     name, department = named

@@ -137,8 +137,9 @@ ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人
 ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
                                   r"委员会|[^\u4e00-\u9fff])")
 # How a paragraph that says what a unit or post does opens (负责…, 协助…, 策划并执行…): a duty, not a description.
-DUTY_OPENINGS = ("负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理", "处理", "管理", "策划",
-                 "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系", "联络", "接待")
+DUTY_OPENINGS = ("负责", "主要负责", "全面负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理",
+                 "处理", "管理", "策划", "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系",
+                 "联络", "接待")
 # A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
 RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
 # …or as the subject of a clause after a condition: 如来访者携带车辆，门卫要登记车牌号

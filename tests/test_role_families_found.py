@@ -61,3 +61,16 @@ def test_a_job_posting_titled_by_its_post_gives_the_post_its_inline_duty_list(tm
         " ※主要工作内容： 1.顾客管理(维持顾客关系)。 2.商品管理(陈列)。 3.人员管理(排班与培训)。",
     ]))
     assert _counts(roles) == {"储备店长": 3}  # the 应征条件 are requirements, not duties
+
+
+def test_a_unit_that_an_article_says_is_responsible_owns_the_duty_lists_under_it(tmp_path):
+    roles = _roles(tmp_path, "unit.txt", "\n".join([
+        "某公司物业部管理规定", "第二章 部门职责与岗位职责",
+        "第四条 物业部主要负责园区的维修、保洁和安全工作，具体如下：",
+        "一、部门业务职责", "（一）负责园区设施维修。", "（二）负责保洁外包管理。",
+        "二、部门安全职责", "（一）组织每月安全检查。", "（二）组织消防演练。", "（三）落实隐患整改。",
+        "第五条 维修主管（园区、楼宇）", "（一）岗位职责", "分管园区", "1.安排园区维修。", "2.验收维修质量。",
+        "分管楼宇", "1.巡查楼宇设施。", "（二）安全职责", "1.检查维修工具。",
+    ]))
+    assert _counts(roles) == {"物业部": 5, "维修主管": 4}  # the areas a label is split by are no roles
+    assert "维修主管（园区、楼宇）" in roles["维修主管"].aliases
