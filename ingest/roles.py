@@ -64,9 +64,11 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
                          r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
-    r"|^[^，。；]{2,16}?(?:职责|职权|义务)[:：]")
-ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)的?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
+    r"(?:承担|履行|负责|做好|从事|行使|尽)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
+    r"|^[^，。；]{2,16}?(?:职责|职权|义务)(?:[:：]|$)")
+ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)[的之]?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
+# "…为理事会，其职权包括：": the powers are those of the body the clause before 其 ends with
+ANTECEDENT = re.compile(r"(?:^|[为是])(?P<before>[^，。；,为是]{2,16})[，,]其(?:主要)?(?:职责|职权|义务|任务)")
 SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?:主要|全面|具体)负责|(?<![主重需必只])要(?![求点素])|承担|履行|"
                          r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
@@ -437,7 +439,8 @@ def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> lis
 
 def article_subject(text: str) -> str | None:
     """The subject an article's first clause speaks of: 交通协管员可以… → 交通协管员."""
-    m = SUBJECT_END.search(text)
+    simple = to_simplified(text)
+    m = SUBJECT_END.search(simple if len(simple) == len(text) else text)  # 會員應… ends its subject as 会员应… does
     subject = _clean_name(text[:m.start()] if m else "")
     return subject if 2 <= len(subject) <= MAX_ROLE_NAME_CHARS else None
 
@@ -450,10 +453,19 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     items = _list_items(node)
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
-    subject = _labelled_subject(intro) or article_subject(node.heading)
+    subject = _labelled_subject(intro) or _antecedent(intro) or article_subject(node.heading)
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
+    subject = _original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
     return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _antecedent(intro: str) -> str | None:
+    """The unit or post a clause ends with when the next clause gives "its" duties: 本会最高权力机构为理事会，其职权
+    包括 → 理事会 (the longest name the clause ends with)."""
+    m = ANTECEDENT.search(intro)
+    before = m.group("before") if m else ""
+    return next((before[i:] for i in range(len(before)) if is_job_title(before[i:], units=True)), None)
 
 
 def _labelled_subject(intro: str) -> str | None:

@@ -43,7 +43,10 @@ THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "�
                  "分工")
 # Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
 UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院",
-                "理事会", "监事会", "董事会", "工会", "学生会")
+                "理事会", "监事会", "董事会", "工会", "学生会",
+                "会议", "大会")  # a standing meeting is a body with powers of its own (代表会议, 会员大会)
+# Quantifiers that make a name many bodies, never one (各项会议, 各级委员会)
+EACH_KIND = ("各项", "各级", "各类", "各种", "各个")
 # Words for units in general, and openings that make a unit general (各部门, 相关科室): no particular unit.
 GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
 GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
@@ -230,7 +233,7 @@ def is_job_title(name: str, units: bool = False) -> bool:
     if simple.endswith(THING_ENDINGS):
         return False
     if is_unit(simple):
-        return units
+        return units and not any(word in simple for word in EACH_KIND)
     return bool(title_ending(simple))
 
 

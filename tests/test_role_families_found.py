@@ -74,3 +74,13 @@ def test_a_unit_that_an_article_says_is_responsible_owns_the_duty_lists_under_it
     ]))
     assert _counts(roles) == {"物业部": 5, "维修主管": 4}  # the areas a label is split by are no roles
     assert "维修主管（园区、楼宇）" in roles["维修主管"].aliases
+
+
+def test_a_charter_names_the_body_before_its_powers_binds_members_and_gives_meetings_their_duties(tmp_path):
+    roles = _roles(tmp_path, "charter.txt", "\n".join([
+        "某某协会章程", "第二章 會員", "第六條 會員應盡下列義務：", "一、遵守本會章程。", "二、按時繳納會費。",
+        "第三章 組織", "第七條 本會最高權力機構為理事會，其職權包括：", "（一）制定及修改章程；", "（二）選舉會長；",
+        "（三）決定重大事項。", "第八條 代表會議之職責", "一、審議年度報告。", "二、選舉監事。",
+        "第四章 最高權力機關及各項會議", "第九條 各項會議由會長召集。",
+    ]))
+    assert _counts(roles) == {"會員": 2, "理事會": 3, "代表會議": 2}  # 各項會議 is many bodies, never one
