@@ -84,3 +84,12 @@ def test_a_charter_names_the_body_before_its_powers_binds_members_and_gives_meet
         "第四章 最高權力機關及各項會議", "第九條 各項會議由會長召集。",
     ]))
     assert _counts(roles) == {"會員": 2, "理事會": 3, "代表會議": 2}  # 各項會議 is many bodies, never one
+
+
+def test_a_frame_drawn_round_text_is_no_table_and_does_not_nest_the_next_chapter_in_an_article(tmp_path):
+    roles = _roles(tmp_path, "charter.html", "".join([
+        "<html><body><p>第五章 监事会</p><p>第十条 监事会的职权包括：</p>",
+        "<p>（一）监督财务；</p><p>（二）检查会议记录。</p>",
+        "<table><tr><td>第六章 资产管理</td></tr><tr><td>第十一条 经费来源于会费。</td></tr></table></body></html>",
+    ]))
+    assert _counts(roles) == {"监事会": 2}
