@@ -75,6 +75,10 @@ OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
 ARTICLE_KINDS = frozenset({"tiao", "kuan"})
+SET_UP = re.compile(r"(?:设立|设置|成立)(?P<name>[^，。；,、\s]{2,16}?)(?=[，。；,])")
+PARA_ENDS = ("。", "；", ";", "！", "？", "!", "?")  # an article's first line ending so was not wrapped by the page
+CLAUSES = re.compile(r"[，。；,;]")
+SERVES = re.compile(r"^为[^。；]{1,40}?(?:提供|服务)")  # 为会员提供咨询服务: what a body is set up to do
 POST_SET_UP = re.compile(
     r"(?:设立|设置|配备|配置)(?:专职|兼职|专门的|专门)?(?P<name>[\u4e00-\u9fff]{1,6}?(?:员|长|师))")
 INLINE_GROUP = re.compile(
@@ -480,8 +484,8 @@ def _labelled_subject(intro: str) -> str | None:
 def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
     """An article that makes a post or body responsible for something in one sentence (第十八条 秘书长负责处理
     日常事务; 副会长协助会长工作): its text is that post's one duty."""
-    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines:
-        return None
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines and node.heading.rstrip().endswith(PARA_ENDS):
+        return None  # lines after a finished sentence are paragraphs of their own (another subject's charge)
     subject = article_subject(node.heading)
     if subject is None or not is_job_title(subject, units=True):
         return None
@@ -489,7 +493,25 @@ def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     rest = rest[rest.find(to_simplified(subject)) + len(subject):]
     if not opens_with_duty(rest):
         return None
-    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.heading.strip())], path, doc_id, title), node, False)
+    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.content_text().strip())], path, doc_id, title), node,
+                    False)
+
+
+def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """An article that sets up a body or post and says what it does (本会设立X委员会，为…提供咨询服务; 设立秘书处，
+    …秘书处，负责执行…): that one paragraph is its duty."""
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf:
+        return None
+    text = node.content_text().replace("\n", "")
+    m = SET_UP.search(to_simplified(text))
+    if m is None or not is_job_title(m.group("name"), units=True):
+        return None
+    after = to_simplified(text)[m.end():].lstrip("，。；,;")
+    clauses = [c.strip() for c in CLAUSES.split(after) if c.strip()]
+    if not (any(opens_with_duty(c) for c in clauses) or SERVES.match(after)):
+        return None
+    name = text[m.start("name"):m.end("name")]
+    return RoleSpan(_make_role(name, None, [DutyItem(1, text)], path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -605,7 +627,8 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         spans.extend(_lead_roles(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
-                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)
+                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title) \
+                or _set_up_role(node, here, doc_id, title)
             if found:
                 spans.append(found)
                 spans.extend(_sub_post_roles(node, here, doc_id, title))

@@ -93,3 +93,15 @@ def test_a_frame_drawn_round_text_is_no_table_and_does_not_nest_the_next_chapter
         "<table><tr><td>第六章 资产管理</td></tr><tr><td>第十一条 经费来源于会费。</td></tr></table></body></html>",
     ]))
     assert _counts(roles) == {"监事会": 2}
+
+
+def test_an_article_setting_up_a_body_and_a_wrapped_charge_give_one_duty_each(tmp_path):
+    roles = _roles(tmp_path, "association.txt", "\n".join([
+        "某某同乡会章程", "第四章 组织机构",
+        "第十条 本会设立青年发展委员会，为会员子女提供升学咨询服务。",
+        "第十一条 本会设立筹备小组，由三名理事组成。",
+        "第十二条 本会副会长协助会长开展工作。会长不能履行职务",
+        "时，由副会长代理。",
+        "第十三条 本会秘书长负责日常事务。", "", "各分会会长负责本分会事务。",
+    ]))
+    assert _counts(roles) == {"青年发展委员会": 1, "副会长": 1}  # 筹备小组 is only made up; 秘书长's article goes on
