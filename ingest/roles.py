@@ -101,7 +101,8 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
-ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,](?P<desc>.+)$", re.S)
+ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,：:](?P<desc>.+)$", re.S)
+DUTY_WORD = "负责"  # a clause that names what someone is responsible for, wherever it stands
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
 BULLET_KIND = "bullet"
@@ -599,16 +600,31 @@ def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
     found = []
     for item in _numbered_children(node):
-        m = ITEM_LEAD.match(to_simplified(item.heading.strip()))
-        if m is None or not is_job_title(m.group("name"), units=True):
+        name = _lead_name(item)
+        if name is None:
             continue
-        if not (m.group("label") or opens_with_duty(m.group("desc"))):
-            continue
-        original = item.heading.strip()[:len(m.group("name"))]
+        original = item.heading.strip()[:len(name)]
         duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
         found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
                               item, False, inline=True))
     return found if len(found) >= MIN_ITEM_ROLES else []
+
+
+def _lead_name(item: Section) -> str | None:
+    """The post or unit a list item opens with, when the item goes on to say what it does: after a comma or colon
+    (归口部门，负责…; 行政部：会议及会费管理由其负责), or as the subject of the item (X负责…; 实施组由…组成 over
+    a sub-list of what it does)."""
+    text = to_simplified(item.heading.strip())
+    m = ITEM_LEAD.match(text)
+    if m is not None and is_job_title(m.group("name"), units=True):
+        desc = m.group("desc")
+        clauses = [c for c in CLAUSES.split(desc) if c.strip()]
+        if m.group("label") or opens_with_duty(desc) or any(opens_with_duty(c) or DUTY_WORD in c for c in clauses):
+            return m.group("name")
+    subject = article_subject(text) if item.kind not in ARTICLE_KINDS else None  # an article's charge is its own
+    if subject is None or not is_job_title(subject, units=True):
+        return None
+    return subject if opens_with_duty(text[len(subject):]) or _lists_duties(item) else None
 
 
 def _under_anchor(top: Section, node: Section) -> bool:

@@ -105,3 +105,13 @@ def test_an_article_setting_up_a_body_and_a_wrapped_charge_give_one_duty_each(tm
         "第十三条 本会秘书长负责日常事务。", "", "各分会会长负责本分会事务。",
     ]))
     assert _counts(roles) == {"青年发展委员会": 1, "副会长": 1}  # 筹备小组 is only made up; 秘书长's article goes on
+
+
+def test_list_items_that_open_with_a_unit_or_post_and_say_what_it_does_are_its_duties(tmp_path):
+    roles = _roles(tmp_path, "units.txt", "\n".join([
+        "某中心内部分工", "第三条 各部门分工如下：",
+        "一、办公室：会议组织及档案管理由其负责。", "二、财务组：一名组长，负责报销审核。",
+        "三、项目组由各部门骨干组成，具体如下：", "1.负责项目计划。", "2.负责进度跟踪。", "3.组织项目验收。",
+        "四、资料室对外开放时间为工作日。",
+    ]))
+    assert _counts(roles) == {"办公室": 1, "财务组": 1, "项目组": 3}  # the reading room's hours say nothing it does
