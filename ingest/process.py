@@ -9,7 +9,6 @@ from pathlib import PurePosixPath
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
 from ingest.formats.markdown import markdown_blocks
-from ingest.inline_lists import split_inline_lists
 from ingest.overrides import Override, apply_overrides
 from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import parse_blocks, text_blocks
@@ -67,11 +66,12 @@ def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
     """The document's cleaned blocks and the boilerplate lines removed."""
     if doc.blocks:
         cleaned_blocks = clean_blocks(list(doc.blocks))
-        return split_inline_lists(cleaned_blocks.blocks), cleaned_blocks.removed
+        return cleaned_blocks.blocks, cleaned_blocks.removed
     text = HTML_COMMENT.sub("", doc.text) if doc.kind == "markdown" else doc.text
     cleaned = clean_text(text)
-    blocks = markdown_blocks(cleaned.text) if doc.kind == "markdown" else text_blocks(cleaned.text)
-    return split_inline_lists(blocks), cleaned.removed
+    if doc.kind == "markdown":
+        return markdown_blocks(cleaned.text), cleaned.removed
+    return text_blocks(cleaned.text), cleaned.removed
 
 
 def duty_chunks(role: Role, chunks: list[Chunk]) -> list[str]:

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from ingest.chunk import ChunkLimits
-from ingest.inline_lists import split_line
 from ingest.load import read_document
 from ingest.process import process_document
 from kb.jobtitles import is_job_title, posting_post, reader_post
@@ -44,21 +43,13 @@ def test_a_handbooks_reader_is_a_role_beside_the_posts_it_gives_lists_to(tmp_pat
     assert _counts(roles) == {"出纳": 2, "员工": 4}  # the cashier's list is its own, not the reader's
 
 
-def test_a_paragraph_holding_numbered_lists_is_read_as_its_lines():
-    text = ("本店诚聘。 ※任职要求： 1.高中以上学历。 2.有服务经验者优先。"
-            " ※工作内容： 1.接待顾客。 2.整理货架。 3.盘点库存 欢迎投递")
-    assert split_line(text) == ["本店诚聘。", "※任职要求：", "1.高中以上学历。", "2.有服务经验者优先。", "※工作内容：",
-                                "1.接待顾客。", "2.整理货架。", "3.盘点库存 欢迎投递"]
-    assert split_line("版本号 1. 2 与第3.1条") == ["版本号 1. 2 与第3.1条"]  # no run numbered 1, 2 with words
-
-
-def test_a_job_posting_titled_by_its_post_gives_the_post_its_inline_duty_list(tmp_path):
+def test_a_job_posting_titled_by_its_post_gives_the_post_its_duty_list(tmp_path):
     assert posting_post("招募说明会报名抽奖！【门市通路】理财顾问 (有经验者尤佳，底薪三万)") == "理财顾问"
     assert posting_post("某某家居ABC各门店储备店长") == "储备店长" and posting_post("门店营业时间调整通知") is None
     roles = _roles(tmp_path, "posting.md", "\n".join([
         "---", "title: 某某家居ABC各门店储备店长", "company_name: 某某家居", "---", "",
-        "我们是连锁家居品牌。 ※应征条件： 1.对家居有兴趣。 2.能配合轮调。 ※工作地点： 由公司安排。"
-        " ※主要工作内容： 1.顾客管理(维持顾客关系)。 2.商品管理(陈列)。 3.人员管理(排班与培训)。",
+        "我们是连锁家居品牌。", "", "※应征条件：", "", "1. 对家居有兴趣。", "2. 能配合轮调。", "",
+        "※主要工作内容：", "", "1. 顾客管理(维持顾客关系)。", "2. 商品管理(陈列)。", "3. 人员管理(排班与培训)。",
     ]))
     assert _counts(roles) == {"储备店长": 3}  # the 应征条件 are requirements, not duties
 
