@@ -33,6 +33,7 @@ from kb.jobtitles import (
     opens_with_duty,
     owner_and_post,
     plain,
+    reader_post,
     rule_agent,
     split_qualifier,
 )
@@ -63,15 +64,21 @@ INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本
                          r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事|行使)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
-    r"|^[^，。；]{2,16}?(?:职责|职权|义务)[:：]")
-ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)的?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?<![主重需必只])要(?![求点素])|承担|履行|行使|负责|协助|执行|"
-                         r"按照|依照|依法|对|由|有|，|,|、|不得")
+    r"(?:承担|履行|负责|做好|从事|行使|尽)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
+    r"|^[^，。；]{2,16}?(?:职责|职权|义务)(?:[:：]|$)")
+ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)[的之]?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
+# "…为理事会，其职权包括：": the powers are those of the body the clause before 其 ends with
+ANTECEDENT = re.compile(r"(?:^|[为是])(?P<before>[^，。；,为是]{2,16})[，,]其(?:主要)?(?:职责|职权|义务|任务)")
+SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?:主要|全面|具体)负责|(?<![主重需必只])要(?![求点素])|承担|履行|"
+                         r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
 ARTICLE_KINDS = frozenset({"tiao", "kuan"})
+SET_UP = re.compile(r"(?:设立|设置|成立)(?P<name>[^，。；,、\s]{2,16}?)(?=[，。；,])")
+PARA_ENDS = ("。", "；", ";", "！", "？", "!", "?")  # an article's first line ending so was not wrapped by the page
+CLAUSES = re.compile(r"[，。；,;]")
+SERVES = re.compile(r"^为[^。；]{1,40}?(?:提供|服务)")  # 为会员提供咨询服务: what a body is set up to do
 POST_SET_UP = re.compile(
     r"(?:设立|设置|配备|配置)(?:专职|兼职|专门的|专门)?(?P<name>[\u4e00-\u9fff]{1,6}?(?:员|长|师))")
 INLINE_GROUP = re.compile(
@@ -94,7 +101,8 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
-ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,](?P<desc>.+)$", re.S)
+ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,：:](?P<desc>.+)$", re.S)
+DUTY_WORD = "负责"  # a clause that names what someone is responsible for, wherever it stands
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
 BULLET_KIND = "bullet"
@@ -140,8 +148,8 @@ def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
     says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
     if not says_post and not is_job_title(_split_alias(name)[0], units=True):
         return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
-    if label_kind(name) is not None:
-        return None
+    if label_kind(name) is not None or MENTIONS_DUTIES.search(name):
+        return None  # 客户服务部岗位职责与安全(职责): a heading about duties, not a post's name
     department = None
     org = ORG_PREFIX.match(name)
     if org:
@@ -214,8 +222,10 @@ def _part_duties(label: Section) -> list[DutyItem]:
     duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
     items = _list_items(label)
     posts = _sub_posts(label)
-    if not items and posts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6)
-        split = [d for post in posts for d in _duties(_list_items(post))]
+    parts = posts or _scoped_parts(label)
+    if not items and parts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6) or by
+        # the area each part covers (安全职责: 分管服务站 1–10, 分管综合 1–8): all their items are the label's
+        split = [d for part in parts for d in _duties(_list_items(part))]
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
     if items:
         joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
@@ -228,6 +238,11 @@ def _sub_posts(label: Section) -> list[Section]:
     """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
     return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
             and _is_name_heading(_heading_name(c), units=False)]
+
+
+def _scoped_parts(label: Section) -> list[Section]:
+    """The unnumbered sub-headings a duty label is divided into, each over its own list (by area, phase, scope)."""
+    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)]
 
 
 def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -301,6 +316,16 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
 
+def _subject_over_duty_labels(node: Section) -> bool:
+    """A heading or article that says what a unit or post does (客户服务部主要负责…) over lists labelled as duties
+    (部门业务职责, 部门安全职责): the unit or post it opens with owns them all."""
+    if node.kind not in NAME_HEADING_KINDS or not any(is_duty_label(c) for c in node.children):
+        return False
+    subject = article_subject(node.heading)
+    rest = to_simplified(node.heading.strip())[len(subject or ""):]
+    return subject is not None and is_job_title(subject, units=True) and opens_with_duty(rest)
+
+
 def _says_what_it_does(node: Section) -> bool:
     """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
     (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
@@ -343,6 +368,8 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     named = role_name_from_heading(text)
     if named is None and _bare_post(node, text, in_duties):
         named = (text.rstrip(":："), None)
+    if named is None and _subject_over_duty_labels(node):
+        named = (article_subject(node.heading) or "", None)
     if named is None:
         return None
     name, department = named
@@ -417,7 +444,8 @@ def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> lis
 
 def article_subject(text: str) -> str | None:
     """The subject an article's first clause speaks of: 交通协管员可以… → 交通协管员."""
-    m = SUBJECT_END.search(text)
+    simple = to_simplified(text)
+    m = SUBJECT_END.search(simple if len(simple) == len(text) else text)  # 會員應… ends its subject as 会员应… does
     subject = _clean_name(text[:m.start()] if m else "")
     return subject if 2 <= len(subject) <= MAX_ROLE_NAME_CHARS else None
 
@@ -430,10 +458,19 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     items = _list_items(node)
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
-    subject = _labelled_subject(intro) or article_subject(node.heading)
+    subject = _labelled_subject(intro) or _antecedent(intro) or article_subject(node.heading)
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
+    subject = _original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
     return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+
+
+def _antecedent(intro: str) -> str | None:
+    """The unit or post a clause ends with when the next clause gives "its" duties: 本会最高权力机构为理事会，其职权
+    包括 → 理事会 (the longest name the clause ends with)."""
+    m = ANTECEDENT.search(intro)
+    before = m.group("before") if m else ""
+    return next((before[i:] for i in range(len(before)) if is_job_title(before[i:], units=True)), None)
 
 
 def _labelled_subject(intro: str) -> str | None:
@@ -448,8 +485,8 @@ def _labelled_subject(intro: str) -> str | None:
 def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
     """An article that makes a post or body responsible for something in one sentence (第十八条 秘书长负责处理
     日常事务; 副会长协助会长工作): its text is that post's one duty."""
-    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines:
-        return None
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines and node.heading.rstrip().endswith(PARA_ENDS):
+        return None  # lines after a finished sentence are paragraphs of their own (another subject's charge)
     subject = article_subject(node.heading)
     if subject is None or not is_job_title(subject, units=True):
         return None
@@ -457,7 +494,25 @@ def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     rest = rest[rest.find(to_simplified(subject)) + len(subject):]
     if not opens_with_duty(rest):
         return None
-    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.heading.strip())], path, doc_id, title), node, False)
+    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.content_text().strip())], path, doc_id, title), node,
+                    False)
+
+
+def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
+    """An article that sets up a body or post and says what it does (本会设立X委员会，为…提供咨询服务; 设立秘书处，
+    …秘书处，负责执行…): that one paragraph is its duty."""
+    if node.kind not in ARTICLE_KINDS or not node.is_leaf:
+        return None
+    text = node.content_text().replace("\n", "")
+    m = SET_UP.search(to_simplified(text))
+    if m is None or not is_job_title(m.group("name"), units=True):
+        return None
+    after = to_simplified(text)[m.end():].lstrip("，。；,;")
+    clauses = [c.strip() for c in CLAUSES.split(after) if c.strip()]
+    if not (any(opens_with_duty(c) for c in clauses) or SERVES.match(after)):
+        return None
+    name = text[m.start("name"):m.end("name")]
+    return RoleSpan(_make_role(name, None, [DutyItem(1, text)], path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -545,16 +600,31 @@ def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
     found = []
     for item in _numbered_children(node):
-        m = ITEM_LEAD.match(to_simplified(item.heading.strip()))
-        if m is None or not is_job_title(m.group("name"), units=True):
+        name = _lead_name(item)
+        if name is None:
             continue
-        if not (m.group("label") or opens_with_duty(m.group("desc"))):
-            continue
-        original = item.heading.strip()[:len(m.group("name"))]
+        original = item.heading.strip()[:len(name)]
         duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
         found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
                               item, False, inline=True))
     return found if len(found) >= MIN_ITEM_ROLES else []
+
+
+def _lead_name(item: Section) -> str | None:
+    """The post or unit a list item opens with, when the item goes on to say what it does: after a comma or colon
+    (归口部门，负责…; 行政部：会议及会费管理由其负责), or as the subject of the item (X负责…; 实施组由…组成 over
+    a sub-list of what it does)."""
+    text = to_simplified(item.heading.strip())
+    m = ITEM_LEAD.match(text)
+    if m is not None and is_job_title(m.group("name"), units=True):
+        desc = m.group("desc")
+        clauses = [c for c in CLAUSES.split(desc) if c.strip()]
+        if m.group("label") or opens_with_duty(desc) or any(opens_with_duty(c) or DUTY_WORD in c for c in clauses):
+            return m.group("name")
+    subject = article_subject(text) if item.kind not in ARTICLE_KINDS else None  # an article's charge is its own
+    if subject is None or not is_job_title(subject, units=True):
+        return None
+    return subject if opens_with_duty(text[len(subject):]) or _lists_duties(item) else None
 
 
 def _under_anchor(top: Section, node: Section) -> bool:
@@ -573,7 +643,8 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         spans.extend(_lead_roles(node, here, doc_id, title))
         if node.kind != "root":
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
-                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title)
+                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title) \
+                or _set_up_role(node, here, doc_id, title)
             if found:
                 spans.append(found)
                 spans.extend(_sub_post_roles(node, here, doc_id, title))
@@ -603,6 +674,9 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         addressed = addressed_title(title)
         if addressed and not meta_roles:
             meta_roles = [addressed]
+    reader = reader_post(title)
+    if reader and not meta_roles:  # a handbook's reader is a role beside the posts it gives lists to
+        meta_roles = [reader]
     spans = _merge_same_roles(spans + _front_matter_roles(root, doc_id, title, meta_roles or [], spans))
     for span in spans:
         span.role.origin = span.role.origin or origin_of(span)
@@ -678,12 +752,13 @@ def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
             for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
-def _addressed_duties(root: Section) -> list[DutyItem]:
+def _addressed_duties(root: Section, owned: set[int]) -> list[DutyItem]:
     """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
-    any, else every numbered item."""
-    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
+    any, else every numbered item; lists other roles own (`owned` node ids) are theirs."""
+    nodes = [n for n in root.walk() if id(n) not in owned]
+    labelled = [d for node in nodes if is_duty_label(node) and not has_labelled_parts(node)
                 for d in _part_duties(node)]
-    items = [n for n in root.walk() if n.number is not None and n.is_leaf]
+    items = [n for n in nodes if n.number is not None and n.is_leaf]
     if labelled:
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
     return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
@@ -693,11 +768,12 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
                         found: list[RoleSpan]) -> list[RoleSpan]:
     """Roles named in front matter but not as headings own the document's numbered items."""
     known = {to_simplified(s.role.name) for s in found}
+    owned = {id(n) for s in found if not s.inline for n in s.node.walk()}
     extra = []
     for name in names:
         if to_simplified(name) in known:
             continue
-        duties = _addressed_duties(root)
+        duties = _addressed_duties(root, owned)
         if not duties and addressed_title(title) == name:
             continue  # a title naming a post over nothing it must do (a staff list's page title)
         role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="",

@@ -205,7 +205,10 @@ def _record_table(rows: list[list[Cell]], names: list[str]) -> list[Block]:
 
 
 def _plain_rows(rows: list[list[Cell]]) -> list[Block]:
-    """A table without a header: each row as one line, its cells in order."""
+    """A table without a header: each row as one line, its cells in order. A frame around text (every row one
+    value: a box drawn round a page's articles) is no table: its lines go on with the outline it interrupts."""
+    if all(len({c.text for c in row if c.text and not c.repeated}) <= 1 for row in rows):
+        return [b for row in rows for c in row if c.text and not c.repeated for b in _lines(c.text)]
     blocks: list[Block] = [Block(BEGIN)]
     for row in rows:
         own = [c.text for c in row if c.text and not c.repeated]

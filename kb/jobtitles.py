@@ -15,7 +15,8 @@ from kb.normalize import to_simplified
 
 # Endings of job titles: a post's name ends in one of these (longest first where one is a suffix of another).
 JOB_TITLE_ENDINGS = (
-    "负责人", "领导", "联络人", "协调人", "召集人", "管理员", "操作员", "服务员", "工程师", "班主任", "秘书长",
+    "负责人", "领导", "联络人", "协调人", "召集人", "经办人", "承办人", "责任人", "联系人", "主持人", "审核人",
+    "审批人", "保管人", "监护人", "发言人", "管理员", "操作员", "服务员", "工程师", "班主任", "秘书长",
     "委员会",
     "经理", "主任", "主管", "总监", "总裁", "总经理", "董事", "理事", "监事", "主席", "书记", "干事", "干部", "专员",
     "助理", "秘书", "顾问", "会计", "出纳", "司机", "技工", "领班", "护士", "医生", "医师", "药师", "教师", "老师",
@@ -30,14 +31,22 @@ NOT_JOB_TITLES = frozenset({
     "成员", "学员", "学生", "家长", "客户", "顾客", "病人", "患者", "用户", "业主大会", "各组", "小组", "工作组",
     "本组", "全组", "班组", "岗", "本岗", "各岗", "上岗", "在岗", "到岗", "离岗", "定岗", "顶岗", "专人",
     "或者", "前者", "后者", "再者", "使用者", "参与者", "申请者", "用户者",
+    # leadership in general, not a post (由公司领导审定)
+    "领导", "公司领导", "上级领导", "有关领导", "相关领导", "各级领导", "单位领导", "部门领导",
 })
 # Members of a body: no post, but an article binding them to a list of obligations (会员履行下列义务) gives them duties.
 MEMBERS = frozenset({"会员", "成员", "个人会员", "单位会员", "团体会员", "正式会员", "会员代表"})
 # Words before a job-title ending that make the whole a thing, not a post (安全工作, 考勤员工).
-THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员")
+THING_ENDINGS = ("工作", "员工", "工程", "工具", "工序", "工资", "师资", "长期", "专长", "增长", "成员",
+                 # acts of work, not workers (旷工 is absence, 施工 building)
+                 "旷工", "怠工", "罢工", "停工", "复工", "开工", "完工", "竣工", "施工", "加工", "返工", "误工", "务工",
+                 "分工")
 # Organisational units: a department can own a duty list (某部职责), but a name ending so is no person's post.
 UNIT_ENDINGS = ("部", "部门", "中心", "科", "处", "室", "办公室", "委员会", "小组", "组", "队", "站", "所", "馆", "院",
-                "理事会", "监事会", "董事会", "工会", "学生会")
+                "理事会", "监事会", "董事会", "工会", "学生会",
+                "会议", "大会")  # a standing meeting is a body with powers of its own (代表会议, 会员大会)
+# Quantifiers that make a name many bodies, never one (各项会议, 各级委员会)
+EACH_KIND = ("各项", "各级", "各类", "各种", "各个")
 # Words for units in general, and openings that make a unit general (各部门, 相关科室): no particular unit.
 GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
 GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
@@ -114,14 +123,26 @@ WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频�
 # tells the next holder of the post what to do).
 ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书|交接事项|交接清单|"
                                 r"交接)$")
+# Documents written for their reader (a handbook, a handover): "you" are the post the title names, whatever other
+# posts the document gives duties to; a title ending in 职责/说明书 names a post only when nothing else does.
+READER_DOCUMENTS = frozenset({"手册", "须知", "守则", "指南", "指引", "交接事项", "交接清单", "交接"})
+# A posting's title around its post: a note in brackets after it, and what its parts are split by (a campaign
+# before it: 报名抽奖！【国内通路】储备干部).
+TITLE_NOTE = re.compile(r"[（(][^（）()]*[)）]?$")
+TITLE_SEGMENTS = re.compile(r"[【】\[\]！!，,|｜]")
+# Places a post is repeated in (各店铺储备店长: the 储备店长 of each store), longest first.
+EACH = "各"
+PLACES = ("分公司", "营业部", "项目部", "店铺", "门店", "分店", "分行", "支行", "网点", "分院", "校区", "地区", "区域",
+          "部门", "单位", "科室", "项目", "工地", "班组", "站点", "店")
 # General words for staff are no post, but a handbook addressed to them makes its reader the role (员工手册).
 ADDRESSEES = frozenset({"员工", "职工", "新员工", "新进员工", "新人", "志工", "义工", "志愿者", "实习生", "成员"})
 # Where an organisation's name ends, in a title before the post it addresses (某某公司组长手册 → 组长).
 ORGANISATION_ENDINGS = re.compile(r".*(?:公司|集团|医院|学校|大学|学院|协会|学会|中心|社区|银行|酒店|饭店|事务所|"
                                   r"委员会|[^\u4e00-\u9fff])")
 # How a paragraph that says what a unit or post does opens (负责…, 协助…, 策划并执行…): a duty, not a description.
-DUTY_OPENINGS = ("负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理", "处理", "管理", "策划",
-                 "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系", "联络", "接待")
+DUTY_OPENINGS = ("负责", "主要负责", "全面负责", "承担", "协助", "协调", "主持", "主管", "掌理", "综理", "统筹", "办理",
+                 "处理", "管理", "策划", "执行", "组织", "督导", "监督", "指导", "推动", "规划", "辅导", "维护", "联系",
+                 "联络", "接待")
 # A rule naming who does it inside the sentence: 每日下班前由值班人员检查门窗
 RULE_AGENT = re.compile(r"由(?![于此衷来])(?P<name>[\u4e00-\u9fff]{2,10})")
 # …or as the subject of a clause after a condition: 如来访者携带车辆，门卫要登记车牌号
@@ -212,7 +233,7 @@ def is_job_title(name: str, units: bool = False) -> bool:
     if simple.endswith(THING_ENDINGS):
         return False
     if is_unit(simple):
-        return units
+        return units and not any(word in simple for word in EACH_KIND)
     return bool(title_ending(simple))
 
 
@@ -300,7 +321,7 @@ def addressed_title(title: str) -> str | None:
     simple = TITLE_EDITION.sub("", plain(without_translation(title)))
     m = ADDRESSED_DOCUMENT.search(simple)
     if not m:
-        return simple if is_job_title(simple) else None
+        return simple if is_job_title(simple) else posting_post(simple)
     head = simple[: m.start()].rstrip("的")
     org = ORGANISATION_ENDINGS.match(head)
     head = head[org.end():] if org else head
@@ -309,6 +330,38 @@ def addressed_title(title: str) -> str | None:
         if candidate in ADDRESSEES or is_job_title(candidate):
             return candidate
     return None
+
+
+def posting_post(title: str) -> str | None:
+    """The post a job posting's title offers, after what decorates it: a campaign before it (…！【国内通路】),
+    a note after it (（经验者尤佳）), the organisation (某公司, NITORI) and the places it is in (各店铺)."""
+    simple = plain(title)
+    note = TITLE_NOTE.search(simple)
+    if note and note.start() > 0 and not is_job_title(simple):
+        simple = simple[:note.start()]
+    for segment in reversed([s for s in TITLE_SEGMENTS.split(simple) if s]):
+        org = ORGANISATION_ENDINGS.match(segment)
+        for candidate in (segment, segment[org.end():] if org else segment):
+            candidate = _without_place(candidate)
+            if is_job_title(candidate):
+                return candidate
+    return None
+
+
+def _without_place(name: str) -> str:
+    """A post named with the places it is in: 各店铺储备店长 → 储备店长 (the same post in each store)."""
+    if not name.startswith(EACH):
+        return name
+    rest = name[len(EACH):]
+    place = next((p for p in PLACES if rest.startswith(p)), "")
+    return rest[len(place):].lstrip("的") if place else name
+
+
+def reader_post(title: str) -> str | None:
+    """The post a document written for its reader is addressed to (组长手册 → 组长, 员工手册 → 员工), or None for
+    any other title (岗位职责, 说明书: those name a post only when the document has no role of its own)."""
+    m = ADDRESSED_DOCUMENT.search(TITLE_EDITION.sub("", plain(without_translation(title))))
+    return addressed_title(title) if m and m.group(1) in READER_DOCUMENTS else None
 
 
 def rule_agent(text: str) -> str | None:

@@ -1,0 +1,108 @@
+"""More families of role layout from documents nobody here wrote (issue 20, the found corpus's dev split).
+
+Each fixture is written by us in general form; the found corpus measures the rules, these tests pin them.
+"""
+from pathlib import Path
+
+import pytest
+
+from ingest.chunk import ChunkLimits
+from ingest.load import read_document
+from ingest.process import process_document
+from kb.jobtitles import is_job_title, posting_post, reader_post
+from kb.records import Role
+
+LIMITS = ChunkLimits(400, 1200)
+
+
+def _roles(tmp_path: Path, name: str, text: str) -> dict[str, Role]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    processed = process_document(read_document(path, [tmp_path]), LIMITS)
+    return {r.name: r for r in processed.roles}
+
+
+def _counts(roles: dict[str, Role]) -> dict[str, int]:
+    return {name: len(r.duties) for name, r in roles.items()}
+
+
+@pytest.mark.parametrize("text,job_title", [
+    ("经办人", True), ("项目联系人", True), ("旷工", False), ("施工", False), ("公司领导", False), ("上级领导", False),
+])
+def test_posts_named_for_who_handles_a_matter_and_words_that_only_end_like_posts(text, job_title):
+    assert is_job_title(text) is job_title
+
+
+def test_a_handbooks_reader_is_a_role_beside_the_posts_it_gives_lists_to(tmp_path):
+    assert reader_post("某某公司员工手册（2020版）") == "员工" and reader_post("仓库管理员岗位职责") is None
+    roles = _roles(tmp_path, "handbook.md", "\n".join([
+        "# 员工手册", "", "## 考勤", "", "1. 上班前打卡。", "2. 请假须提前提交申请。", "", "### 旷工",
+        "- 未经批准缺勤按旷工处理。", "- 旷工一天扣三日工资。", "", "## 报销",
+        "", "### 出纳职责", "", "- 审核票据。", "- 按月付款。", "",
+    ]))
+    assert _counts(roles) == {"出纳": 2, "员工": 4}  # the cashier's list is its own, not the reader's
+
+
+def test_a_job_posting_titled_by_its_post_gives_the_post_its_duty_list(tmp_path):
+    assert posting_post("招募说明会报名抽奖！【门市通路】理财顾问 (有经验者尤佳，底薪三万)") == "理财顾问"
+    assert posting_post("某某家居ABC各门店储备店长") == "储备店长" and posting_post("门店营业时间调整通知") is None
+    roles = _roles(tmp_path, "posting.md", "\n".join([
+        "---", "title: 某某家居ABC各门店储备店长", "company_name: 某某家居", "---", "",
+        "我们是连锁家居品牌。", "", "※应征条件：", "", "1. 对家居有兴趣。", "2. 能配合轮调。", "",
+        "※主要工作内容：", "", "1. 顾客管理(维持顾客关系)。", "2. 商品管理(陈列)。", "3. 人员管理(排班与培训)。",
+    ]))
+    assert _counts(roles) == {"储备店长": 3}  # the 应征条件 are requirements, not duties
+
+
+def test_a_unit_that_an_article_says_is_responsible_owns_the_duty_lists_under_it(tmp_path):
+    roles = _roles(tmp_path, "unit.txt", "\n".join([
+        "某公司物业部管理规定", "第二章 部门职责与岗位职责",
+        "第四条 物业部主要负责园区的维修、保洁和安全工作，具体如下：",
+        "一、部门业务职责", "（一）负责园区设施维修。", "（二）负责保洁外包管理。",
+        "二、部门安全职责", "（一）组织每月安全检查。", "（二）组织消防演练。", "（三）落实隐患整改。",
+        "第五条 维修主管（园区、楼宇）", "（一）岗位职责", "分管园区", "1.安排园区维修。", "2.验收维修质量。",
+        "分管楼宇", "1.巡查楼宇设施。", "（二）安全职责", "1.检查维修工具。",
+    ]))
+    assert _counts(roles) == {"物业部": 5, "维修主管": 4}  # the areas a label is split by are no roles
+    assert "维修主管（园区、楼宇）" in roles["维修主管"].aliases
+
+
+def test_a_charter_names_the_body_before_its_powers_binds_members_and_gives_meetings_their_duties(tmp_path):
+    roles = _roles(tmp_path, "charter.txt", "\n".join([
+        "某某协会章程", "第二章 會員", "第六條 會員應盡下列義務：", "一、遵守本會章程。", "二、按時繳納會費。",
+        "第三章 組織", "第七條 本會最高權力機構為理事會，其職權包括：", "（一）制定及修改章程；", "（二）選舉會長；",
+        "（三）決定重大事項。", "第八條 代表會議之職責", "一、審議年度報告。", "二、選舉監事。",
+        "第四章 最高權力機關及各項會議", "第九條 各項會議由會長召集。",
+    ]))
+    assert _counts(roles) == {"會員": 2, "理事會": 3, "代表會議": 2}  # 各項會議 is many bodies, never one
+
+
+def test_a_frame_drawn_round_text_is_no_table_and_does_not_nest_the_next_chapter_in_an_article(tmp_path):
+    roles = _roles(tmp_path, "charter.html", "".join([
+        "<html><body><p>第五章 监事会</p><p>第十条 监事会的职权包括：</p>",
+        "<p>（一）监督财务；</p><p>（二）检查会议记录。</p>",
+        "<table><tr><td>第六章 资产管理</td></tr><tr><td>第十一条 经费来源于会费。</td></tr></table></body></html>",
+    ]))
+    assert _counts(roles) == {"监事会": 2}
+
+
+def test_an_article_setting_up_a_body_and_a_wrapped_charge_give_one_duty_each(tmp_path):
+    roles = _roles(tmp_path, "association.txt", "\n".join([
+        "某某同乡会章程", "第四章 组织机构",
+        "第十条 本会设立青年发展委员会，为会员子女提供升学咨询服务。",
+        "第十一条 本会设立筹备小组，由三名理事组成。",
+        "第十二条 本会副会长协助会长开展工作。会长不能履行职务",
+        "时，由副会长代理。",
+        "第十三条 本会秘书长负责日常事务。", "", "各分会会长负责本分会事务。",
+    ]))
+    assert _counts(roles) == {"青年发展委员会": 1, "副会长": 1}  # 筹备小组 is only made up; 秘书长's article goes on
+
+
+def test_list_items_that_open_with_a_unit_or_post_and_say_what_it_does_are_its_duties(tmp_path):
+    roles = _roles(tmp_path, "units.txt", "\n".join([
+        "某中心内部分工", "第三条 各部门分工如下：",
+        "一、办公室：会议组织及档案管理由其负责。", "二、财务组：一名组长，负责报销审核。",
+        "三、项目组由各部门骨干组成，具体如下：", "1.负责项目计划。", "2.负责进度跟踪。", "3.组织项目验收。",
+        "四、资料室对外开放时间为工作日。",
+    ]))
+    assert _counts(roles) == {"办公室": 1, "财务组": 1, "项目组": 3}  # the reading room's hours say nothing it does
