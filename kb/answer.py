@@ -20,6 +20,7 @@ from kb.access import PUBLIC, Audience
 from kb.blocks import strip_marker
 from kb.clauses import chunk_kind, number_groups
 from kb.compose import answer_of, write
+from kb.expand import query_expansion
 from kb.firstline import block_count, first_line
 from kb.knowledge import KnowledgeBase
 from kb.levels import Level, Verdict, judge
@@ -92,9 +93,11 @@ class Answerer:
         tagged = build.lexical.tokenizer.tagged_words(match)
         focus = focus_words(tagged, build.role_names, forms)
         scope = self.kb.scope_of(Asked(match, mentioned, picked, tuple(forms)), audience)
+        topic = topic_words(tagged, focus)
         return build_query(text, match, audience=audience, picked=picked, mentioned=mentioned,
                            asked=clean_text(asked) if asked else text, context=context, excluded=excluded,
-                           focus=focus, topic=topic_words(tagged, focus), scope=scope)
+                           focus=focus, topic=topic, scope=scope,
+                           expansion=query_expansion(build.lexical, self.kb.settings, topic, tagged))
 
     def answer(self, question: str, role: str | None = None, llm: LLMSpec | None = None,
                audience: Audience = PUBLIC, context: Context | None = None) -> Answer:

@@ -126,6 +126,11 @@ def covers(word: str, match: str, terms: frozenset[str], synonyms: dict[str, str
     return _chars_close(word, match)
 
 
+def covers_asked(query: Query, word: str, match: str, terms: frozenset[str], synonyms: dict[str, str]) -> bool:
+    """Whether text covers a question word, or one of the index's words for it (kb.expand: 零食 by 食品)."""
+    return any(covers(w, match, terms, synonyms) for w in (word, *query.expansion.of(word)))
+
+
 def in_corpus(word: str, scorer: Scorer, synonyms: dict[str, str]) -> bool:
     """Whether any document has the word (as a jieba word, or most of its character bigrams)."""
     if scorer.known(synonyms.get(word, word)):
@@ -263,7 +268,8 @@ def off_topic(query: Query, scorer: Scorer, quotes: list[Quote]) -> bool:
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) for q in quotes))
-    return not any(in_corpus(w, scorer, synonyms) or covers(w, around, terms, synonyms) for w in query.topic)
+    return not any(in_corpus(w, scorer, synonyms) or covers_asked(query, w, around, terms, synonyms)
+                   for w in query.topic)
 
 
 def about_subject(query: Query, quotes: list[Quote], subject_docs: set[str]) -> list[Quote]:
@@ -304,7 +310,8 @@ def absent_words(query: Query, quotes: list[Quote], scorer: Scorer) -> list[str]
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
-    return [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
+    return [w for w in query.focus
+            if not covers_asked(query, w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
 
 
 def judge(query: Query, quotes: list[Quote], confidence: float, scorer: Scorer, roles_in: RoleFinder,

@@ -33,8 +33,9 @@ from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
 from kb.access import PUBLIC, Audience
+from kb.expand import query_expansion
 from kb.knowledge import KnowledgeBase
-from kb.query import Query, QueryError, QuestionType, clean_text, make_query
+from kb.query import Query, QueryError, QuestionType, clean_text, focus_words, make_query, topic_words
 from kb.records import Hit
 from kb.vectorstore import CollectionMissing, VectorFilter, VectorStoreUnavailable
 
@@ -114,7 +115,12 @@ class Lexical(Step):
 
     def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
         # scored as if the index held only what the audience may see, so IDF cannot reveal restricted words
-        scores = kb.build.lexical.scores(r.query.match, kb.build.visible(r.query.audience))
+        lexical, visible = kb.build.lexical, kb.build.visible(r.query.audience)
+        scores = lexical.scores(r.query.match, visible)
+        expansion = r.query.expansion
+        if expansion:  # the index's words for the question's everyday ones, weighted below its own words
+            extra = [t for word in expansion.words for t in lexical.terms(word)]
+            scores = scores + kb.settings.expansion_weight * lexical.term_scores(extra, visible)
         allowed = _allowed(kb, r)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)
@@ -305,7 +311,12 @@ class HybridRetriever:
         """A query with the roles it names resolved against the live build (for plain searches)."""
         plain = make_query(text, audience)
         mentioned = frozenset(self.kb.roles_mentioned(plain.match, audience))
-        return replace(plain, mentioned=mentioned)
+        build = self.kb.build
+        forms = [f for f in build.role_forms_in(plain.match) if build.role_names[f] & mentioned]
+        tagged = build.lexical.tokenizer.tagged_words(plain.match)
+        topic = topic_words(tagged, focus_words(tagged, build.role_names, forms))
+        return replace(plain, mentioned=mentioned,
+                       expansion=query_expansion(build.lexical, self.kb.settings, topic, tagged))
 
     def search(self, query: str, k: int | None = None, role: str | None = None, mode: Mode = "hybrid",
                audience: Audience = PUBLIC) -> list[Hit]:

@@ -133,6 +133,13 @@ class Scorer:
         role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
         return kept - role_terms or kept
 
+    def with_expansion(self, query: Query, terms: frozenset[str]) -> frozenset[str]:
+        """`terms` plus the terms of each question word one of whose alternates they hold (kb.expand): a rule
+        saying 就餐 covers the 吃零食 of the question."""
+        covered = [word for word, alternates in query.expansion.alternates
+                   if any(self.terms(a) <= terms for a in alternates)]
+        return terms.union(*(self.terms(word) for word in covered)) if covered else terms
+
     def heading_of(self, position: int) -> str:
         return " ".join(clean_label(label) for label in self.outline.paths[position][-HEADING_LABELS:])
 
@@ -142,6 +149,9 @@ class Scorer:
         build = self.kb.build
         question = self.question_terms(query)
         vector = self.kb.query_vector(query.match)
+        rewritten = query.expansion.rewrite(query.match) if self.kb.settings.expansion_dense else query.match
+        # the question in the documents' words, for items a paraphrase is far from in embedding space
+        other = self.kb.query_vector(rewritten) if rewritten != query.match else None
         vectors = build.part_vectors
         roles = query.prior_roles
         named = bool(query.mentioned) and query.qtype is not QuestionType.YESNO
@@ -157,13 +167,15 @@ class Scorer:
             prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
             for j, part in enumerate(hit.chunk.parts):
                 dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
+                if other is not None and vectors is not None:
+                    dense = max(dense, float(vectors[offset + j] @ other))
                 pieces = [part.text]
                 if len(part.text) > SENTENCE_SPLIT_CHARS or is_flagged(part.text):
                     pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]
                 for piece in pieces:
                     if is_flagged(piece):  # an instruction to a model inside a document is never quoted
                         continue
-                    coverage = self.coverage(question, context | self.terms(piece))
+                    coverage = self.coverage(question, self.with_expansion(query, context | self.terms(piece)))
                     score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior
                     units.append(Unit(position, j, piece.strip(), len(pieces) == 1, hit.rank, dense, coverage,
                                       heading, score))
