@@ -46,12 +46,6 @@ class Expansion:
     def of(self, word: str) -> tuple[str, ...]:
         return next((alts for w, alts in self.alternates if w == word), ())
 
-    def rewrite(self, match: str) -> str:
-        """The question in the index's words: each expanded word replaced by its nearest alternate."""
-        for word, alternates in self.alternates:
-            match = match.replace(word, alternates[0])
-        return match
-
     @property
     def words(self) -> tuple[str, ...]:
         """Every alternate, once."""

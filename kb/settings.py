@@ -77,11 +77,6 @@ class Settings(BaseSettings):
         description="Query expansion also takes the words of a question word's Cilin 词群 (零食 → 食品), not "
         "only its synonym group.",
     )
-    expansion_dense: bool = Field(
-        default=True,
-        description="A quoted item's similarity to the question is also taken against the question rewritten in "
-        "the index's words (kb.expand), the higher of the two counting; one more query embedding.",
-    )
     expansion_absent_only: bool = Field(
         default=False, description="Query expansion looks up only question words that no document has."
     )

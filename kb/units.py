@@ -149,9 +149,6 @@ class Scorer:
         build = self.kb.build
         question = self.question_terms(query)
         vector = self.kb.query_vector(query.match)
-        rewritten = query.expansion.rewrite(query.match) if self.kb.settings.expansion_dense else query.match
-        # the question in the documents' words, for items a paraphrase is far from in embedding space
-        other = self.kb.query_vector(rewritten) if rewritten != query.match else None
         vectors = build.part_vectors
         roles = query.prior_roles
         named = bool(query.mentioned) and query.qtype is not QuestionType.YESNO
@@ -167,8 +164,6 @@ class Scorer:
             prior = role_weight if hit.chunk.role and hit.chunk.role in roles else 0.0
             for j, part in enumerate(hit.chunk.parts):
                 dense = float(vectors[offset + j] @ vector) if vectors is not None else 0.0
-                if other is not None and vectors is not None:
-                    dense = max(dense, float(vectors[offset + j] @ other))
                 pieces = [part.text]
                 if len(part.text) > SENTENCE_SPLIT_CHARS or is_flagged(part.text):
                     pieces = [s for s in SENTENCE_END.split(part.text) if s.strip()]

