@@ -74,10 +74,11 @@ def alternates_of(word: str, thesaurus: Thesaurus, lexicon: dict[str, list[str]]
     absent = not present(word)
     found = [w for w in lexicon.get(word, []) if w != word and known(w)]
     found += _from_thesaurus(word, thesaurus, known, limits.clusters and absent, flag)
-    if not found and not thesaurus.groups_of(word):  # a compound the thesaurus lacks: 吃零食 → 零食
+    if not found and not thesaurus.groups_of(word):  # a compound the thesaurus lacks: 吃零食 → 零食 → 食品
         for part in parts(word):
             if part != word and part not in NEVER_EXPANDED and len(part) > 1:
-                found += ([part] if known(part) else []) + _from_thesaurus(part, thesaurus, known, limits.clusters)
+                # a part the index has is the documents' own word (交接 of 交接班): no need to look further
+                found += [part] if known(part) else _from_thesaurus(part, thesaurus, known, limits.clusters)
     return tuple(dict.fromkeys(found))[:limits.per_word]
 
 

@@ -52,6 +52,12 @@ def test_a_compound_the_thesaurus_lacks_is_looked_up_by_its_parts():
     assert _expand(["吃零食"], {"食品"}, parts=parts.__getitem__).of("吃零食") == ("食品",)
 
 
+def test_a_part_the_index_has_is_the_alternate_itself():
+    """零食 of 吃零食 is the documents' own word: its thesaurus neighbours are not added."""
+    parts = {"吃零食": ["零食", "吃零食"]}
+    assert _expand(["吃零食"], {"零食", "食品"}, parts=parts.__getitem__).of("吃零食") == ("零食",)
+
+
 def test_single_characters_never_become_alternates():
     assert "坏" not in _expand(["弄坏"], {"坏", "损坏"}).of("弄坏")
 
