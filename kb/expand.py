@@ -7,9 +7,10 @@ has cannot help any search), from:
 - the Cilin thesaurus (kb.thesaurus): the word's synonym groups, then, for a word no document has, the
   synonym groups of its 词群 (零食 → 食品);
 - a compound the thesaurus does not know (吃零食) is looked up by its parts (零食).
-Expanded terms join the BM25 query with a lower weight than the question's own (kb.retrieve), and a
-quote holding an alternate covers the question word (kb.levels), so a paraphrase is not hedged for
-want of the question's exact word.
+Expanded terms join the BM25 query with a lower weight than the question's own (kb.retrieve); a quote
+holding an alternate covers the question word in its lexical score (kb.units), in the focus and topic
+checks (kb.levels) and in a hedge's 相关规定 (kb.select), so a paraphrase is not hedged for want of the
+question's exact word.
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class Limits:
     """How far expansion reaches (Settings fields of the same names, kb.settings)."""
 
     per_word: int = 4  # alternates kept per question word
-    clusters: bool = True  # also the words of the question word's 词群, beyond its synonyms
+    clusters: bool = True  # also the words of its 词群, beyond its synonyms (for a word the index lacks)
     absent_only: bool = False  # expand only words no document has
 
 
