@@ -142,8 +142,18 @@ class LexicalIndex:
         """
         if not self.size:
             return np.zeros(0, dtype=np.float32)
+        return self.term_scores(self.terms(match_query), visible)
+
+    def has(self, term: str) -> bool:
+        """Whether some chunk holds the term."""
+        return bool(self.size) and term in self._retriever.vocab_dict
+
+    def term_scores(self, terms: list[str], visible: np.ndarray | None = None) -> np.ndarray:
+        """BM25 score of every chunk for query terms already made (`scores` of a text's terms)."""
+        if not self.size:
+            return np.zeros(0, dtype=np.float32)
         vocab = self._retriever.vocab_dict
-        tokens = [t for t in self.terms(match_query) if t in vocab]
+        tokens = [t for t in terms if t in vocab]
         if not tokens:
             return np.zeros(self.size, dtype=np.float32)
         if visible is None or self._postings is None or self._retriever.method != LUCENE:

@@ -18,7 +18,7 @@ from enum import StrEnum
 
 from kb.access import PUBLIC, Audience
 from kb.errors import DutyKBError
-from kb.normalize import normalize
+from kb.expand import Expansion
 from kb.scope import Scope
 from kb.wants import Wants, wants_of
 
@@ -104,6 +104,7 @@ class Query:
     topic: tuple[str, ...] = ()  # focus words and the question's own verbs: all absent from the corpus → off-topic
     wants: Wants = field(default_factory=Wants)  # what kind of thing the answer must hold (a figure, money …)
     scope: Scope = field(default_factory=Scope)  # the organisations it is about (kb.scope): only theirs answer
+    expansion: Expansion = field(default_factory=Expansion)  # the index's words for its topic words (kb.expand)
 
     @property
     def rewritten(self) -> bool:
@@ -173,17 +174,14 @@ def topic_words(tagged: list[tuple[str, str]], focus: tuple[str, ...]) -> tuple[
 def build_query(text: str, match: str, *, audience: Audience = PUBLIC, picked: frozenset[str] = frozenset(),
                 mentioned: frozenset[str] = frozenset(), asked: str = "", context: Context | None = None,
                 excluded: frozenset[str] = frozenset(), focus: tuple[str, ...] = (),
-                topic: tuple[str, ...] = (), scope: Scope | None = None) -> Query:
+                topic: tuple[str, ...] = (), scope: Scope | None = None,
+                expansion: Expansion | None = None) -> Query:
     qtype = question_type(match)
     return Query(text=text, match=match, audience=audience, picked=picked, mentioned=mentioned, qtype=qtype,
                  asks_permission=qtype is QuestionType.YESNO and bool(PERMISSION.search(match))
                  and not re.search(r"要不要|需不需要|需要|必须|是否要", match),
                  self_reference=bool(SELF.search(match)),
                  asked=asked or text, context=context or Context(), excluded=excluded, focus=focus, topic=topic,
-                 wants=wants_of(match, focus, qtype is QuestionType.QUANTITY), scope=scope or Scope())
+                 wants=wants_of(match, focus, qtype is QuestionType.QUANTITY), scope=scope or Scope(),
+                 expansion=expansion or Expansion())
 
-
-def make_query(text: str, audience: Audience = PUBLIC) -> Query:
-    """A query without a knowledge base (no roles resolved): for callers that only search text."""
-    cleaned = clean_text(text)
-    return build_query(cleaned, normalize(cleaned), audience=audience)

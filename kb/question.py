@@ -8,6 +8,7 @@ is built from the rewritten question with the conversation's context (kb.dialogu
 from __future__ import annotations
 
 from kb.access import PUBLIC, Audience
+from kb.expand import query_expansion
 from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 from kb.query import Context, Query, build_query, clean_text, focus_words, topic_words
@@ -28,6 +29,8 @@ def query_of(kb: KnowledgeBase, question: str, role: str | None = None, audience
     tagged = build.lexical.tokenizer.tagged_words(match)
     focus = focus_words(tagged, build.role_names, forms)
     scope = kb.scope_of(Asked(match, mentioned, picked, tuple(forms)), audience)
+    topic = topic_words(tagged, focus)
     return build_query(text, match, audience=audience, picked=picked, mentioned=mentioned,
                        asked=clean_text(asked) if asked else text, context=context, excluded=excluded,
-                       focus=focus, topic=topic_words(tagged, focus), scope=scope)
+                       focus=focus, topic=topic, scope=scope,
+                       expansion=query_expansion(build.lexical, kb.settings, topic, tagged))

@@ -115,7 +115,12 @@ class Lexical(Step):
 
     def apply(self, kb: KnowledgeBase, r: Retrieval) -> None:
         # scored as if the index held only what the audience may see, so IDF cannot reveal restricted words
-        scores = kb.build.lexical.scores(r.query.match, kb.build.visible(r.query.audience))
+        lexical, visible = kb.build.lexical, kb.build.visible(r.query.audience)
+        scores = lexical.scores(r.query.match, visible)
+        expansion = r.query.expansion
+        if expansion:  # the index's words for the question's everyday ones, weighted below its own words
+            extra = [t for word in expansion.words for t in lexical.terms(word)]
+            scores = scores + kb.settings.expansion_weight * lexical.term_scores(extra, visible)
         allowed = _allowed(kb, r)
         if allowed is not None:
             scores = np.where(allowed, scores, 0.0)

@@ -63,6 +63,23 @@ class Settings(BaseSettings):
         description="Bonus, in the fusion, for chunks of the roles a non-duty question is about: the roles it "
         "names, else the asker's picked role, else the role the conversation is about.",
     )
+    expansion_weight: float = Field(
+        default=0.5,
+        description="Weight, against the question's own words, of the BM25 terms that query expansion (kb.expand) "
+        "adds: the index's words for a question word, from the lexicon and the Cilin thesaurus. 0 turns "
+        "expansion off.",
+    )
+    expansion_per_word: int = Field(
+        default=4, description="How many of the index's words query expansion adds per question word."
+    )
+    expansion_clusters: bool = Field(
+        default=True,
+        description="Query expansion also takes the words of a question word's Cilin 词群 (零食 → 食品), not "
+        "only its synonym group.",
+    )
+    expansion_absent_only: bool = Field(
+        default=False, description="Query expansion looks up only question words that no document has."
+    )
     abstain_below: float = Field(
         default=0.87,
         description="Answers abstain (level none) when the best item similarity to the question is below this; "

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from kb.answer.passage import Passage
 from kb.answer.terms import Scorer
+from kb.jobtitles import ADDRESSEES
 from kb.kinds import has_amount, has_consequence, has_figure
 from kb.kinds import has_person as names_person
 from kb.normalize import normalize
@@ -107,6 +108,11 @@ def covers(word: str, match: str, terms: frozenset[str], synonyms: dict[str, str
     if len(grams) >= 2 and sum(g in match for g in grams) * 2 >= len(grams):
         return True
     return _chars_close(word, match)
+
+
+def covers_asked(query: Query, word: str, match: str, terms: frozenset[str], synonyms: dict[str, str]) -> bool:
+    """Whether text covers a question word, or one of the index's words for it (kb.expand: 零食 by 食品)."""
+    return any(covers(w, match, terms, synonyms) for w in (word, *query.expansion.of(word)))
 
 
 def in_corpus(word: str, scorer: Scorer, synonyms: dict[str, str]) -> bool:
@@ -236,19 +242,21 @@ def off_topic(query: Query, scorer: Scorer, quotes: list[Passage]) -> bool:
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) for q in quotes))
-    return not any(in_corpus(w, scorer, synonyms) or covers(w, around, terms, synonyms) for w in query.topic)
+    return not any(in_corpus(w, scorer, synonyms) or covers_asked(query, w, around, terms, synonyms)
+                   for w in query.topic)
 
 
 def about_subject(query: Query, quotes: list[Passage], subject_docs: set[str]) -> list[Passage]:
     """The quotes that can answer for the role the question names: from that role's documents and no other
     role's duty list, or naming it. A question about 班主任 is not answered by the 学历 rule of a hospital's
-    nurses, nor one about 房务员 by the 客房部经理's duty "每日抽查客房不少于十间"."""
+    nurses, nor one about 房务员 by the 客房部经理's duty "每日抽查客房不少于十间". A handbook's addressee (员工,
+    the reader a handbook gives its rules to) is no other post: its rules hold for every post of the document."""
     if not subject_docs:
         return quotes
     names = [normalize(n) for n in query.mentioned]
 
     def answers_for(quote: Passage) -> bool:
-        own = quote.role is None or quote.role in query.mentioned
+        own = quote.role is None or quote.role in query.mentioned or normalize(quote.role) in ADDRESSEES
         return (quote.doc in subject_docs and own) or any(n in normalize(quote.text) for n in names)
 
     return [q for q in quotes if answers_for(q)]
@@ -277,4 +285,5 @@ def absent_words(query: Query, quotes: list[Passage], scorer: Scorer) -> list[st
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
-    return [w for w in query.focus if not covers(w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]
+    return [w for w in query.focus
+            if not covers_asked(query, w, around, terms, synonyms) and not in_corpus(w, scorer, synonyms)]

@@ -72,7 +72,7 @@ def passages(scorer: Scorer, query: Query, hits: list[Hit]) -> list[Passage]:
             for piece in pieces:
                 if is_flagged(piece):  # an instruction to a model inside a document is never quoted
                     continue
-                coverage = scorer.coverage(question, context | scorer.terms(piece))
+                coverage = scorer.expanded_coverage(query, question, context | scorer.terms(piece))
                 score = dense + LEXICAL_WEIGHT * coverage + HEADING_WEIGHT * heading + prior
                 found.append(Passage(piece.strip(), hit.chunk, position, j, heading_text, whole=len(pieces) == 1,
                                      hit_rank=hit.rank, dense=dense, coverage=coverage, heading_coverage=heading,

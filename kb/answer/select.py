@@ -277,14 +277,15 @@ def select(query: Query, scorer: Scorer, units: list[Passage], roles_in: RoleFin
 
 def about_topic(line: Passage, query: Query) -> bool:
     """The line, its section path or its document's title holds one of the question's topic words (the notion
-    suggestions use, kb.suggest; 病假 also in 病事假), or it is a duty of the post the question is about; every line
-    is, for a question with no topic word. A handbook's addressee (员工) is no such post: every rule is theirs."""
+    suggestions use, kb.suggest; 病假 also in 病事假), or an index word for one (kb.expand: 损坏 for 弄坏), or it
+    is a duty of the post the question is about; every line is, for a question with no topic word. A handbook's
+    addressee (员工) is no such post: every rule is theirs."""
     chunk = line.chunk
     role = chunk.role if chunk is not None else None
     if not query.topic or (role in query.prior_roles and to_simplified(role or "") not in ADDRESSEES):
         return True
     where = normalize(line.text + (chunk.section + chunk.title if chunk is not None else ""))
-    return any(near(word, where) for word in query.topic)
+    return any(near(w, where) for word in query.topic for w in (word, *query.expansion.of(word)))
 
 
 def on_topic(selection: Selection, query: Query) -> Selection:

@@ -104,5 +104,23 @@ class Scorer:
         role_terms = frozenset().union(*(self.terms(form) for form in build.role_forms_in(query.match)))
         return kept - role_terms or kept
 
+    def expanded_coverage(self, query: Query, question: frozenset[str], terms: frozenset[str]) -> float:
+        """The question's coverage by `terms`, where a question word they lack is covered by an alternate they hold
+        (kb.expand: a rule saying 就餐 covers the 吃零食 of the question) at the weight of the alternate's own
+        terms, at most the word's: a word no document has weighs most, and a common index word (交接 for
+        交接班) must not earn that weight."""
+        coverage = self.coverage(question, terms)
+        if not query.expansion or not question:
+            return coverage
+        total = sum(self.idf(t) for t in question)
+        earned = 0.0
+        for word, alternates in query.expansion.alternates:
+            lacking = sum(self.idf(t) for t in self.terms(word) & question if t not in terms)
+            # the alternate's terms the question shares (交接 of 交接班) are counted in `coverage` already
+            held = [sum(self.idf(t) for t in self.terms(a) - question) for a in alternates if self.terms(a) <= terms]
+            if lacking and held:
+                earned += min(lacking, max(held))
+        return coverage + earned / total
+
     def heading_of(self, position: int) -> str:
         return " ".join(clean_label(label) for label in self.outline.paths[position][-HEADING_LABELS:])
