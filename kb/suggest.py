@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from kb.blocks import MAX_TOPIC_CHARS, topic_name
+from kb.jobtitles import ADDRESSEES
 from kb.normalize import normalize, to_script_of
 from kb.query import Query
 from kb.records import BREADCRUMB_SEP, Hit, Role
@@ -35,7 +36,7 @@ def topics(query: Query, hits: list[Hit], roles: list[Role], limit: int = MAX_SU
     if near:
         return unique_topics((hit_label(hit) for hit in near), query.asked, limit)
     if query.topic and not any(on_topic(hit, query.topic) for hit in hits) and not query.prior_roles:
-        return unique_topics((role.name for role in roles), query.asked, limit)
+        return unique_topics((role.name for role in roles if not is_addressee(role.name)), query.asked, limit)
     return []
 
 
@@ -57,9 +58,15 @@ def on_topic(hit: Hit, topic: tuple[str, ...]) -> bool:
     return any(word in where for word in topic)
 
 
+def is_addressee(role: str | None) -> bool:
+    """A handbook's reader (员工): every rule of the handbook is theirs, so their name says no topic."""
+    return role is not None and normalize(role) in ADDRESSEES
+
+
 def hit_label(hit: Hit) -> str:
     chunk = hit.chunk
-    return chunk.role or (chunk.section.split(BREADCRUMB_SEP)[-1] if chunk.section else chunk.title)
+    role = None if is_addressee(chunk.role) else chunk.role
+    return role or (chunk.section.split(BREADCRUMB_SEP)[-1] if chunk.section else chunk.title)
 
 
 def unique_topics(labels: Iterable[str], script_of: str, limit: int) -> list[str]:
