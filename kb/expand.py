@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from kb.lexical import LexicalIndex
 from kb.paraphrase import CILIN_CLASSES, NEVER_EXPANDED
 from kb.settings import Settings
@@ -107,21 +109,22 @@ def limits_of(settings: Settings) -> Limits:
 
 
 def query_expansion(lexical: LexicalIndex, settings: Settings, words: Iterable[str],
-                    tagged: Iterable[tuple[str, str]] = ()) -> Expansion:
+                    tagged: Iterable[tuple[str, str]] = (), visible: np.ndarray | None = None) -> Expansion:
     """The expansion of a question's topic words against one build's index (none when turned off); `tagged`:
-    the question's words with their part of speech."""
+    the question's words with their part of speech; `visible`: the chunks the asker may see (alternates are
+    only words those hold, so an expansion never depends on, nor shows, a restricted chunk's words)."""
     if settings.expansion_weight <= 0:
         return Expansion()
     tokenizer = lexical.tokenizer
     groups: dict[str, list[str]] = {}
     for variant, canonical in tokenizer.synonyms.items():
         groups.setdefault(canonical, [canonical]).append(variant)
-    return expand(words, thesaurus(), lexicon_groups(groups.values()), lexical.has,
+    return expand(words, thesaurus(), lexicon_groups(groups.values()), lambda term: lexical.has(term, visible),
                   lambda word: tokenizer.jieba_words(word, for_search=True), limits_of(settings),
-                  lambda word: present(lexical, word), dict(tagged))
+                  lambda word: present(lexical, word, visible), dict(tagged))
 
 
-def present(lexical: LexicalIndex, word: str) -> bool:
+def present(lexical: LexicalIndex, word: str, visible: np.ndarray | None = None) -> bool:
     """The index holds the word, as a word or as all of its pieces (经理 inside 礼仪队经理)."""
     pieces = [t for t in lexical.terms(word) if t != word]
-    return lexical.has(word) or (bool(pieces) and all(lexical.has(t) for t in pieces))
+    return lexical.has(word, visible) or (bool(pieces) and all(lexical.has(t, visible) for t in pieces))

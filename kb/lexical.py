@@ -144,9 +144,16 @@ class LexicalIndex:
             return np.zeros(0, dtype=np.float32)
         return self.term_scores(self.terms(match_query), visible)
 
-    def has(self, term: str) -> bool:
-        """Whether some chunk holds the term."""
-        return bool(self.size) and term in self._retriever.vocab_dict
+    def has(self, term: str, visible: np.ndarray | None = None) -> bool:
+        """Whether some chunk holds the term (some chunk of `visible`, a mask over chunks, when given: what an
+        audience may not see must not decide anything it is shown)."""
+        if not self.size or term not in self._retriever.vocab_dict:
+            return False
+        if visible is None:
+            return True
+        if self._postings is not None:
+            return bool(visible[self._postings.term(self._retriever.vocab_dict[term])[0]].any())
+        return bool((self.term_scores([term]) > 0)[visible].any())
 
     def term_scores(self, terms: list[str], visible: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk for query terms already made (`scores` of a text's terms)."""

@@ -33,4 +33,4 @@ def query_of(kb: KnowledgeBase, question: str, role: str | None = None, audience
     return build_query(text, match, audience=audience, picked=picked, mentioned=mentioned,
                        asked=clean_text(asked) if asked else text, context=context, excluded=excluded,
                        focus=focus, topic=topic, scope=scope,
-                       expansion=query_expansion(build.lexical, kb.settings, topic, tagged))
+                       expansion=query_expansion(build.lexical, kb.settings, topic, tagged, build.visible(audience)))
