@@ -35,6 +35,7 @@ from ingest.structure import Section, path_label
 from kb.atomic import atomic_write_text
 from kb.errors import DutyKBError
 from kb.normalize import normalize_name
+from kb.outline import strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role, item_anchor
 from kb.safeyaml import YamlError, load_yaml
 
@@ -149,7 +150,7 @@ def _matches(role: Role, name: str, section: str | None) -> bool:
     return named and (section is None or role.section == section or role.section.endswith(section))
 
 
-def _node_paths(root: Section) -> list[tuple[str, Section]]:
+def node_paths(root: Section) -> list[tuple[str, Section]]:
     """Every outline node with its section path (as roles and chunks write it)."""
     found: list[tuple[str, Section]] = []
 
@@ -164,6 +165,19 @@ def _node_paths(root: Section) -> list[tuple[str, Section]]:
     return found
 
 
+def _unnumbered(path: str) -> str:
+    """A table row's path without the row's number: a row is anchored by what it says, not by where it stands
+    (a row added above it renumbers it)."""
+    parent, _, row = path.rpartition(BREADCRUMB_SEP)
+    return f"{parent}{BREADCRUMB_SEP}{strip_marker_text(row)}" if parent else strip_marker_text(row)
+
+
+def _is_node(path: str, node: Section, anchor: str) -> bool:
+    if node.in_table:
+        path, anchor = _unnumbered(path), _unnumbered(anchor)
+    return path == anchor or path.endswith(anchor)
+
+
 def _with_duties(role: Role, duties: list[DutyItem]) -> Role:
     return replace(role, duties=[DutyItem(n=i, text=d.text) for i, d in enumerate(duties, 1)])
 
@@ -172,7 +186,7 @@ def _apply_one(o: Override, roles: list[Role], root: Section, doc_id: str, title
     """The roles after one override, or None when its anchor is not in this document (any more)."""
     targets = [r for r in roles if o.role and _matches(r, o.role, o.section)]
     if o.action is Action.ADD:
-        node = next((n for p, n in _node_paths(root) if p == o.section or p.endswith(o.section or "")), None)
+        node = next((n for p, n in node_paths(root) if _is_node(p, n, o.section or "")), None)
         added = role_for_node(node, o.section or "", o.to or "", doc_id, title) if node is not None else None
         return [*roles, added] if added is not None else None
     if o.action is Action.MOVE:

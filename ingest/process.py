@@ -9,10 +9,10 @@ from pathlib import PurePosixPath
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
 from ingest.formats.markdown import markdown_blocks
-from ingest.overrides import Override, apply_overrides
+from ingest.overrides import Override, apply_overrides, node_paths
 from ingest.roles import find_roles, role_name_from_heading
-from ingest.structure import parse_blocks, text_blocks
-from kb.outline import LINE, Block, match_marker
+from ingest.structure import is_list_kind, parse_blocks, text_blocks
+from kb.outline import LINE, Block, match_marker, strip_marker_text
 from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
 from kb.scope import Origin, document_organisation
 
@@ -20,6 +20,7 @@ TITLE_MAX_CHARS = 40
 TITLE_MAX_LINES = 3
 DUTY_PROBE_CHARS = 20  # a duty's opening words find the chunk that quotes it
 MARKDOWN_TITLE = re.compile(r"^#\s+(.+)$")
+MARKDOWN_HEADING = re.compile(r"^#{2,6}\s+(.+)$")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -34,6 +35,7 @@ class ProcessedDocument:
     failed_checks: list[str] = field(default_factory=list)
     organisation: str = ""  # whose document it is (kb.scope), and where that was read
     organisation_from: str = Origin.DOCUMENT.value
+    table_rows: list[str] = field(default_factory=list)  # paths of its tables' rows: nodes a trainer may make roles
 
 
 def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
@@ -54,12 +56,23 @@ def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
         first = blocks[0].text
         heading = MARKDOWN_TITLE.match(first) if doc.kind == "markdown" else None
         if heading and sum(1 for b in blocks if b.kind == LINE and MARKDOWN_TITLE.match(b.text)) == 1 \
-                and role_name_from_heading(heading.group(1)) is None:  # a role heading stays the role's heading
+                and not _heads_one_role(heading.group(1), blocks):
             blocks.pop(0)
             return heading.group(1).strip()
         if len(first) <= TITLE_MAX_CHARS and match_marker(first) is None:
             return blocks.pop(0).text
     return PurePosixPath(doc.doc_id).stem
+
+
+def _heads_one_role(heading: str, blocks: list[Block]) -> bool:
+    """A role heading stays the role's heading, unless headings under it name other posts: then it titles a
+    collection of posts' duties (物业服务中心岗位职责 over 客服主管岗位职责 and 保安岗位职责)."""
+    named = role_name_from_heading(heading)
+    if named is None:
+        return False
+    below = (MARKDOWN_HEADING.match(b.text) for b in blocks if b.kind == LINE)
+    others = (role_name_from_heading(strip_marker_text(m.group(1))) for m in below if m)
+    return not any(o is not None and o[0] != named[0] for o in others)
 
 
 def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
@@ -112,8 +125,9 @@ def process_document(doc: LoadedDocument, limits: ChunkLimits,
         chunk.organisation = organisation
     for role in roles:
         role.organisation = organisation
+    rows = [path for path, node in node_paths(root) if node.in_table and is_list_kind(node.kind)]
     return ProcessedDocument(doc.doc_id, title, chunks, roles, removed, applied.unmatched, applied.failed_checks,
-                             organisation, origin.value)
+                             organisation, origin.value, rows)
 
 
 def relabel_chunks(chunks: list[Chunk], detected: list[Role], roles: list[Role]) -> None:

@@ -14,7 +14,7 @@ from ingest.overrides import Action, Override, checked_role, load_overrides
 from ingest.process import process_document
 from kb.access import EVERYONE, Audience
 from kb.errors import DutyKBError
-from kb.records import Role, item_anchor
+from kb.records import BREADCRUMB_SEP, Role, item_anchor
 from kb.settings import Settings
 
 
@@ -30,7 +30,8 @@ def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Aud
         raise UnknownDocument(f"{doc_id}: no such document in {corpus}")
     overrides = load_overrides(corpus)
     processed = process_document(doc, ChunkLimits.of(settings), overrides)
-    sections = list(dict.fromkeys(c.section for c in processed.chunks if c.section))  # in reading order
+    sections = _outline_nodes(list(dict.fromkeys(c.section for c in processed.chunks if c.section)),
+                              processed.table_rows)
     mine = [o for o in overrides if o.doc == doc_id]
     unmatched = set(processed.unmatched_overrides)
     return {
@@ -45,6 +46,15 @@ def review_document(corpus: Path, doc_id: str, settings: Settings, audience: Aud
         "unmatched_overrides": processed.unmatched_overrides, "failed_checks": processed.failed_checks,
         "checks": [_check(o, processed.roles) for o in mine if o.action is Action.EXPECT],
     }
+
+
+def _outline_nodes(sections: list[str], rows: list[str]) -> list[str]:
+    """The nodes a trainer may make a role of, in reading order: each section, then its tables' rows."""
+    def parent(row: str) -> str:
+        return row.rsplit(BREADCRUMB_SEP, 1)[0]
+
+    nodes = [node for section in sections for node in [section, *(r for r in rows if parent(r) == section)]]
+    return nodes + [r for r in rows if r not in nodes]
 
 
 def _check(o: Override, roles: list[Role]) -> dict:

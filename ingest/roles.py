@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.cards import COLON, PAIR_SEP
 from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
 from kb.jobtitles import (
     CJK,
@@ -38,7 +39,7 @@ from kb.jobtitles import (
     split_qualifier,
 )
 from kb.normalize import to_simplified, to_traditional
-from kb.outline import strip_marker_text
+from kb.outline import inline_items, strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
 
 ROLE_SUFFIX = (
@@ -627,6 +628,19 @@ def _lead_name(item: Section) -> str | None:
     return subject if opens_with_duty(text[len(subject):]) or _lists_duties(item) else None
 
 
+def _collects_posts(node: Section, name: str) -> bool:
+    """A heading naming a role over headings naming other posts (物业服务中心岗位职责 › 客服主管岗位职责, 保安岗位职责)
+    is the title of a collection of posts' duties, not a post itself: the posts under it are the roles."""
+    own = to_simplified(name)
+    for child in node.walk():
+        if child is node or child.kind not in NAME_HEADING_KINDS or child.in_table:
+            continue
+        named = role_name_from_heading(_heading_name(child))
+        if named is not None and to_simplified(named[0]) != own:
+            return True
+    return False
+
+
 def _under_anchor(top: Section, node: Section) -> bool:
     """Whether `node` sits inside another post's card below `top` (that card reports its own inline roles)."""
     return any(c.role and c.role != top.role and any(n is node for n in c.walk()) for c in top.children)
@@ -645,6 +659,8 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
             found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
                 or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title) \
                 or _set_up_role(node, here, doc_id, title)
+            if found and not found.inline and not node.role and _collects_posts(node, found.role.name):
+                found = None
             if found:
                 spans.append(found)
                 spans.extend(_sub_post_roles(node, here, doc_id, title))
@@ -700,10 +716,19 @@ def origin_of(span: RoleSpan) -> str:
     return ORIGIN_BY_KIND.get(span.node.kind, "heading" if not is_list_kind(span.node.kind) else "list item")
 
 
+def _row_duties(row: Section) -> list[DutyItem]:
+    """A table row made a role: its first cell says what the row is about (工程维修, a post), the others what is
+    done, each cell's numbered items one duty each (a cell of prose is one duty)."""
+    cells = [cell.split(COLON, 1)[-1].strip() for cell in row.heading.split(PAIR_SEP)]
+    texts = [t for cell in cells[1:] if cell for t in (inline_items(cell) or [cell])]
+    return [DutyItem(i, t) for i, t in enumerate(texts, 1)]
+
+
 def role_for_node(node: Section, section: str, name: str, doc_id: str, title: str) -> Role | None:
     """A role a trainer makes of an outline node (a heading, a table row, a sheet): its duty lists, else its own
-    items, else its paragraph; None when the node holds nothing to do."""
-    duties = _duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else [])
+    items, else its paragraph, else (a table row) its cells; None when the node holds nothing to do."""
+    duties = _duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else []) \
+        or (_row_duties(node) if node.in_table else [])
     if not duties:
         return None
     role = _make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)

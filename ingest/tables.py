@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.cards import card_blocks, cell_lines, key
+from ingest.cards import COLON, PAIR_SEP, card_blocks, cell_lines, key
 from ingest.formats.grid import Cell, Grid
 from kb.jobtitles import (
     CJK,
@@ -39,8 +39,6 @@ PAGE_CELL_CHARS = 200  # longer than any label or value: the page's own text
 PAGE_CELL_LINES = 3
 MIN_TASK_CJK = 2  # a task cell says what to do in words; a headcount or a figure is no task
 MIN_SCHEDULE_POSTS = 2  # a timetable names at least two posts in its header (one is just a table about a post)
-COLON = "："
-PAIR_SEP = "\u3000"  # between a row's labelled cells: a space, not a sentence break, so a row stays one unit
 
 
 def _clean_rows(grid: Grid) -> list[list[Cell]]:

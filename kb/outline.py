@@ -104,6 +104,25 @@ def strip_marker_text(text: str) -> str:
     return marker.heading if marker is not None and marker.heading else text.strip()
 
 
+# "1. 维修公共设施。2. 做好维修记录。": arabic-numbered items written one after another in one cell or line, each
+# opening the text or following a sentence end or a space
+INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;！!？?\s\u3000]))(?P<n>\d{1,2})[.、．)）](?!\d)\s*")
+MIN_INLINE_ITEMS = 2
+
+
+def inline_items(text: str) -> list[str]:
+    """The items of a list numbered 1, 2, 3 … inside one line, in order; [] when it holds no such list."""
+    starts, expected = [], 1
+    for m in INLINE_ITEM.finditer(text):
+        if int(m.group("n")) == expected:
+            starts.append(m)
+            expected += 1
+    if len(starts) < MIN_INLINE_ITEMS:
+        return []
+    ends = [m.start() for m in starts[1:]] + [len(text)]
+    return [text[m.end():end].strip() for m, end in zip(starts, ends, strict=True) if text[m.end():end].strip()]
+
+
 # Block kinds. LINE goes through the marker grammar; the others are typed by the reader.
 LINE = "line"          # a line of text (a paragraph of DOCX/HTML/PDF, a line of a text file)
 HEADING = "heading"    # a format heading: Markdown-free DOCX heading style, HTML h1–h6, sheet name, table caption

@@ -148,3 +148,35 @@ def test_review_shows_a_trainer_only_the_documents_their_groups_may_see(tmp_path
     with pytest.raises(UnknownDocument):
         review_document(corpus, "hr.md", settings, public)
     assert review_document(corpus, "hr.md", settings, Audience.of(["hr"]))["roles"][0]["name"] == "人事专员"
+
+
+TABLE_HANDBOOK = "\n".join([
+    "# 物业服务中心岗位职责", "", "## 一、客服主管岗位职责", "", "1. 受理业主报修。", "2. 每月回访业主。", "",
+    "## 二、工作分工", "", "| 工作 | 内容 |", "| --- | --- |",
+    "| 工程维修 | 1. 维修公共设施。2. 做好维修记录。 |", "| 绿化养护 | 修剪草坪，浇灌花木。 |", "",
+])
+
+
+def test_a_role_added_from_a_table_row_takes_its_cells_and_the_review_offers_rows(make_settings, tmp_path):
+    from ingest.review import review_document
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "posts.md").write_text(TABLE_HANDBOOK, encoding="utf-8")
+    settings = make_settings(corpus)
+    nodes = review_document(corpus, "posts.md", settings)["sections"]
+    rows = [n for n in nodes if "工程维修" in n or "绿化养护" in n]
+    assert len(rows) == 2 and nodes.index(rows[0]) == nodes.index("## 二、工作分工") + 1, nodes
+    save_override(corpus, Override(doc="posts.md", action=Action.ADD, section=rows[0], to="维修工"))
+    save_override(corpus, Override(doc="posts.md", action=Action.ADD, section=rows[1], to="绿化工"))
+    report = run_ingest(settings, show_progress=False)
+    assert not report.unmatched_overrides
+    roles = _roles(settings)
+    assert [d.text for d in roles["维修工"].duties] == ["维修公共设施。", "做好维修记录。"]
+    assert [d.text for d in roles["绿化工"].duties] == ["修剪草坪，浇灌花木。"]  # a cell of prose: one duty
+    # a row added above and an item below: the anchored rows are still there, so both roles stay
+    (corpus / "posts.md").write_text(TABLE_HANDBOOK.replace(
+        "| 工程维修 |", "| 保洁 | 1. 清扫楼道。2. 清运垃圾。 |\n| 工程维修 |").replace(
+        "2. 每月回访业主。", "2. 每月回访业主。\n3. 整理报修台账。"), encoding="utf-8")
+    again = run_ingest(settings, show_progress=False)
+    assert not again.unmatched_overrides and {"维修工", "绿化工", "客服主管"} <= set(_roles(settings))

@@ -393,3 +393,24 @@ def test_units_over_lists_of_what_they_do_bold_names_in_a_who_does_what_list_and
             "<tr><td>干事</td><td>王</td><td>课程申请</td></tr><tr><td>主任</td><td>陈</td><td>综理业务</td></tr>"
             "</table></body></html>")
     assert set(_roles(tmp_path, "staff.html", page)) == {"干事", "主任"}
+
+
+def test_a_heading_naming_posts_duties_over_headings_of_other_posts_titles_a_collection(tmp_path):
+    """`# 某中心岗位职责` over `## 一、客服主管岗位职责`, `## 二、保安岗位职责`: the posts under it are the roles,
+    and the heading is the document's title (before, the unit took every list under it as its own duties)."""
+    path = tmp_path / "posts.md"
+    path.write_text("\n".join([
+        "# 物业服务中心岗位职责", "", "## 一、客服主管岗位职责", "", "1. 受理业主报修。", "2. 每月回访业主。", "",
+        "## 二、保安岗位职责", "", "1. 门岗值守。", "2. 夜间巡逻。", "",
+    ]), encoding="utf-8")
+    processed = process_document(read_document(path, [tmp_path]), LIMITS)
+    assert processed.title == "物业服务中心岗位职责"
+    assert {r.name: len(r.duties) for r in processed.roles} == {"客服主管": 2, "保安": 2}
+
+
+def test_a_post_heading_over_its_own_post_named_again_stays_the_post(tmp_path):
+    roles = _roles(tmp_path, "one.md", "\n".join([
+        "# 仓库管理员岗位说明书", "", "## 仓库管理员岗位职责", "", "1. 验收入库货物。", "2. 每月盘点。", "",
+        "## 任职要求", "", "1. 高中以上学历。", "2. 会用电脑。", "",
+    ]))
+    assert set(roles) == {"仓库管理员"}

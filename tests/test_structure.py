@@ -3,7 +3,7 @@ from conftest import CORPUS, SEED_NAME
 
 from ingest.clean import clean_text
 from ingest.structure import parse_blocks, parse_structure
-from kb.outline import LINE, Block, cn_to_int
+from kb.outline import LINE, Block, cn_to_int, inline_items
 
 
 def _seed_root():
@@ -92,3 +92,13 @@ def test_a_list_item_cut_at_the_page_width_takes_its_next_line_and_a_short_headi
     items = [c for c in root.walk() if c.kind == "paren_cn"]
     assert items[0].heading.endswith("有意参选者。该小组负责制定选举细节。") and len(items) == 3
     assert items[2].heading == "物业经理"  # short: a heading over its paragraph
+
+
+@pytest.mark.parametrize("text,items", [
+    ("1. 维修公共设施。2. 做好维修记录。", ["维修公共设施。", "做好维修记录。"]),
+    ("1、清扫楼道；2、清运垃圾；3、消杀", ["清扫楼道；", "清运垃圾；", "消杀"]),
+    ("每班工作1.5小时，2. 交接记录", []),  # a decimal is no item, and one item is no list
+    ("修剪草坪，浇灌花木。", []),
+])
+def test_items_numbered_inside_one_line(text, items):
+    assert inline_items(text) == items

@@ -20,6 +20,7 @@ from apps.ui.resources import Services
 from ingest.overrides import NEEDS_ROLE, Action, Override, save_override
 from kb.errors import DutyKBError
 from kb.normalize import normalize_name
+from kb.records import BREADCRUMB_SEP
 
 FORM_PREFIX = "rrf-"
 GENERATION_KEY = "rr_forms_generation"  # part of every form's keys: a save starts them all afresh
@@ -51,11 +52,12 @@ def signer() -> str:
 
 def describe(o: Override, item_texts: dict[str, str]) -> str:
     """One line in Chinese for an override; a moved item by its text while the document still holds it."""
-    role = f"{o.role}（{o.section}）" if o.section and o.action in NEEDS_ROLE else o.role
+    role = f"{o.role}（{node_label(o.section)}）" if o.section and o.action in NEEDS_ROLE else o.role
     item = f"「{item_texts[o.item]}」" if o.item in item_texts else f"条目 {o.item}"
     return {Action.RENAME: f"改名：{role} → {o.to}", Action.ALIAS: f"添加别名：{role} ＋ {'、'.join(o.aliases)}",
             Action.MERGE: f"合并：{role} 并入 {o.to}", Action.NOT_A_ROLE: f"不是岗位：{role}",
-            Action.ADD: f"从大纲节点添加岗位：{o.to}（{o.section}）", Action.MOVE: f"移动条目：{item} → {o.to}",
+            Action.ADD: f"从大纲节点添加岗位：{o.to}（{node_label(o.section or '')}）",
+            Action.MOVE: f"移动条目：{item} → {o.to}",
             Action.EXPECT: f"职责条数核对：{role} 应有 {o.duties} 条",
             Action.ORGANISATION: f"所属单位：{o.to}"}[o.action]
 
@@ -152,6 +154,11 @@ def role_form(services: Services, review: dict, index: int) -> None:
     _save_button(services, review, built, key)
 
 
+def node_label(path: str) -> str:
+    """An outline node as a trainer reads it: its headings without Markdown's # marks."""
+    return BREADCRUMB_SEP.join(part.lstrip("#").strip() for part in path.split(BREADCRUMB_SEP))
+
+
 def add_form(services: Services, review: dict) -> None:
     """从大纲节点添加岗位: an outline node the parser did not take for a role becomes one, by the name given."""
     def key(name: str) -> str:
@@ -159,7 +166,8 @@ def add_form(services: Services, review: dict) -> None:
 
     st.caption("解析漏掉的岗位：选它所在的小节（标题、条款或表格行），填上岗位名称。这一节的职责列表（或条目、"
                "正文）就是这个岗位的职责；以后文档改动，只要这一节还在，就仍然生效。")
-    section = st.selectbox("大纲节点", review["sections"], index=None, key=key("section"), placeholder="选择小节")
+    section = st.selectbox("大纲节点", review["sections"], index=None, key=key("section"), placeholder="选择小节",
+                           format_func=node_label)
     name = st.text_input("岗位名称", key=key("to"), placeholder="例如：维修工").strip()
     built: Built = ("请选择小节。" if section is None else "请填写岗位名称。" if not name else
                     Override(doc=review["doc"], action=Action.ADD, section=section, to=name))

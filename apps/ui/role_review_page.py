@@ -107,7 +107,7 @@ def show_role(services: Services, review: dict, index: int) -> None:
     with st.container(border=True, key=f"rr-role-{index}"):
         origin = ORIGIN_LABELS.get(role["origin"], role["origin"] or "未知")
         st.subheader(render.escape_markdown(role["name"]), anchor=False)
-        details = [f"来源：{origin}"] + ([f"位置：{role['section']}"] if role["section"] else [])
+        details = [f"来源：{origin}"] + ([f"位置：{forms.node_label(role['section'])}"] if role["section"] else [])
         if role["aliases"]:
             details.append("别名：" + "、".join(role["aliases"]))
         st.caption(render.HARD_BREAK.join(render.escape_markdown(d) for d in details))
