@@ -145,3 +145,28 @@ def test_outline_markers_of_legal_and_numbered_styles():
         marker = match_marker(line)
         assert marker is not None and (marker.kind, marker.number) == (kind, number), line
     assert match_marker("1.5米以下的货架") is None  # a measurement, not a section number
+
+
+def test_word_nested_list_styles_nest_like_markdown_indents(tmp_path):
+    """Word's built-in "List Bullet 2" is the second depth of a list (its numbering has no level of its own): a
+    post's bullet over its duties in List Bullet 2 gives the same roles as the Markdown list it was written from."""
+    import docx
+
+    posts = [("保洁员", ["清扫楼道。", "清运垃圾。"]), ("保安", ["门岗值守。", "夜间巡逻。"])]
+    lines = ["# 物业部分工", "", "## 各岗位工作", ""]
+    document = docx.Document()
+    document.add_heading("物业部分工", 1)
+    document.add_heading("各岗位工作", 2)
+    for post, duties in posts:
+        lines += [f"- {post}", *(f"  - {d}" for d in duties)]
+        document.add_paragraph(post, style="List Bullet")
+        for duty in duties:
+            document.add_paragraph(duty, style="List Bullet 2")
+    (tmp_path / "posts.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    document.save(tmp_path / "posts.docx")
+
+    def roles(name: str) -> dict[str, list[str]]:
+        processed = process_document(read_document(tmp_path / name, [tmp_path]), ChunkLimits(400, 1200))
+        return {r.name: [d.text for d in r.duties] for r in processed.roles}
+
+    assert roles("posts.docx") == roles("posts.md") == dict(posts)

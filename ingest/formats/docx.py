@@ -18,6 +18,9 @@ from kb.outline import HEADING, ITEM, LINE, Block
 
 HEADING_STYLE = re.compile(r"^(?:Heading|标题|標題)\s*(\d)$", re.I)
 TITLE_STYLES = ("Title", "标题", "標題")
+# Word's built-in styles for nested lists ("List Bullet 2", "List Number 3", "List 2"): the number is the depth,
+# and their numbering gives no level of its own (each depth is a list of its own at level 0)
+NESTED_LIST_STYLE = re.compile(r"^List(?: Bullet| Number| Continue)? ([2-9])$", re.I)
 BULLET_FORMATS = frozenset({"bullet", "none"})
 TABLE_HEADING_LEVEL = 9  # a caption row nests below every heading the document has
 
@@ -124,6 +127,11 @@ def _num_pr(paragraph, styles: _Styles) -> tuple[str, int] | None:
     return num_id.get(qn("w:val")), int(ilvl.get(qn("w:val"))) if ilvl is not None else 0
 
 
+def _style_depth(style: str) -> int:
+    nested = NESTED_LIST_STYLE.match(style)
+    return int(nested.group(1)) - 1 if nested else 0
+
+
 def _paragraph_text(paragraph, numbering: _Numbering, styles: _Styles) -> str:
     """A paragraph inside a table cell: its text, with Word's number in front when it is numbered."""
     text = paragraph.text.strip()
@@ -162,6 +170,7 @@ def read_docx(data: bytes, limits: FormatLimits) -> DocxText:
     numbering = _Numbering.of(document)
     styles = _Styles(document)
     blocks: list[Block] = []
+    positions: dict[int, int] = {}  # the place of each list level's item in the list going on
     title = None
     for element in document.element.body.iterchildren():
         limits.tick()
@@ -183,11 +192,19 @@ def read_docx(data: bytes, limits: FormatLimits) -> DocxText:
             continue
         if heading:
             blocks.append(Block(HEADING, text.replace("\n", " "), level=int(heading.group(1))))
+            positions = {}
             continue
         num = _num_pr(paragraph, styles)
         if num is not None:
-            blocks.append(Block(ITEM, text.replace("\n", " "), level=num[1], number=numbering.next(*num)))
+            level = num[1] + _style_depth(style)
+            positions = {lv: n for lv, n in positions.items() if lv <= level}
+            positions[level] = positions.get(level, 0) + 1
+            number = numbering.next(*num)
+            if number is None and level > 0:  # a nested bullet: numbered by place, as Markdown's are, so it nests
+                number = positions[level]
+            blocks.append(Block(ITEM, text.replace("\n", " "), level=level, number=number))
             continue
+        positions = {}  # any other paragraph ends the list
         lines = [line.strip() for line in text.split("\n") if line.strip()]
         blocks += [Block(LINE, line, paragraph=i == 0) for i, line in enumerate(lines)]
     plain = "\n".join(b.text for b in blocks if b.text)
