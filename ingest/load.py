@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.formats.front_text import front_matter_text
 from ingest.formats.limits import MAX_FILE_BYTES, MAX_TEXT_CHARS, FormatLimits
 from kb.errors import DutyKBError, printable
 from kb.frontmatter import EntryMeta, FrontMatterError, split_front_matter, stray_visibility_line
@@ -242,6 +243,8 @@ def _read_text(kind: str, data: bytes, limits: FormatLimits) -> _Read:
     meta = EntryMeta()
     if kind == "markdown":
         meta, text = split_front_matter(text, "front matter")
+        if not text.strip():  # a page laid out from its front matter: its fields are its text
+            text = front_matter_text(dict(meta.ignored))
     elif (stray := stray_visibility_line(text)) is not None:
         raise FrontMatterError(f"line {stray} sets visibility, which dutykb reads only in the front matter of a .md "
                                "file (this file would be public); move the text into a .md entry with front matter, "

@@ -71,7 +71,7 @@ ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)[的之]?(?:职责|
 # "…为理事会，其职权包括：": the powers are those of the body the clause before 其 ends with
 ANTECEDENT = re.compile(r"(?:^|[为是])(?P<before>[^，。；,为是]{2,16})[，,]其(?:主要)?(?:职责|职权|义务|任务)")
 SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?:主要|全面|具体)负责|(?<![主重需必只])要(?![求点素])|承担|履行|"
-                         r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|不得")
+                         r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|——|不得")
 OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
@@ -102,7 +102,9 @@ MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
 MIN_ITEM_ROLES = 2
-ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?[，,：:](?P<desc>.+)$", re.S)
+# the name, then a comma, a colon or a dash ("礼仪队经理——负责…", "联络员 — 对接…"), then what it does
+ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?"
+                       r"\s*(?:[，,：:]|[—–－-]{1,2})\s*(?P<desc>.+)$", re.S)
 DUTY_WORD = "负责"  # a clause that names what someone is responsible for, wherever it stands
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it

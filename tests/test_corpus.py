@@ -217,6 +217,41 @@ def test_front_matter_from_site_generators_and_note_tools_is_ingested_not_skippe
         obsidian.meta.ignored)
 
 
+ABOUT_PAGE = """---
+title: 办公室
+type: "about"
+layout: "about"
+profile:
+  avatar: /medias/office/avatar.jpg
+  introduction:
+    - 办公室是学生会的中枢部门，负责会内联络与日常运营。
+positions:
+  enable: true
+  data:
+    - 联络员——负责对接其他部门，传达部门间信息
+    - 礼仪队经理——负责礼仪队的纳新、培训和出勤
+---
+"""
+
+
+def test_a_page_laid_out_from_its_front_matter_is_read_from_its_fields(make_settings, tmp_path):
+    """A static-site "about" page keeps its text in front-matter fields and has no body: it was skipped as an
+    empty file. Its text fields are its text (layout values, paths and switches left out), so its posts are found
+    and it answers questions."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "office.md").write_text(ABOUT_PAGE, encoding="utf-8")
+    settings = make_settings(corpus)
+    report = run_ingest(settings, show_progress=False)
+    assert report.skipped == [] and report.documents == 1
+    kb = KnowledgeBase(settings)
+    roles = {r.name: [d.text for d in r.duties] for r in kb.roles_for()}
+    assert roles == {"联络员": ["联络员——负责对接其他部门，传达部门间信息"],
+                     "礼仪队经理": ["礼仪队经理——负责礼仪队的纳新、培训和出勤"]}
+    text = "\n".join(c.text for c in kb.build.chunks)
+    assert "中枢部门" in text and "avatar" not in text and "about" not in text
+
+
 def test_keys_dutykb_does_not_use_survive_an_edit_and_show_in_the_preview(make_settings, tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
