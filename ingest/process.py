@@ -12,12 +12,13 @@ from ingest.formats.markdown import markdown_blocks
 from ingest.overrides import Override, apply_overrides, node_paths
 from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import is_list_kind, parse_blocks, text_blocks
-from kb.outline import LINE, Block, match_marker, strip_marker_text
+from kb.outline import HEADING, LINE, Block, match_marker, strip_marker_text
 from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role
 from kb.scope import Origin, document_organisation
 
 TITLE_MAX_CHARS = 40
 TITLE_MAX_LINES = 3
+TITLE_LEVEL = 1  # a format's top heading (Word's Heading 1, HTML's h1)
 DUTY_PROBE_CHARS = 20  # a duty's opening words find the chunk that quotes it
 MARKDOWN_TITLE = re.compile(r"^#\s+(.+)$")
 MARKDOWN_HEADING = re.compile(r"^#{2,6}\s+(.+)$")
@@ -41,8 +42,8 @@ class ProcessedDocument:
 def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
     """Front-matter or format title, else a short unnumbered first line (removed from the body), else the file stem.
 
-    A Markdown file that opens with its only `# heading` takes it as the title (regulations are published so),
-    unless that heading names a role.
+    A document that opens with its only top heading (`# heading`, Word's Heading 1, h1) takes it as the title
+    (regulations are published so), unless that heading names a role.
     """
     if doc.title:
         return doc.title
@@ -52,6 +53,10 @@ def _take_title(doc: LoadedDocument, blocks: list[Block]) -> str:
         if len(lines) > 1 and len(joined) <= TITLE_MAX_CHARS and not any(match_marker(x) for x in lines):
             del blocks[:len(lines)]  # a title set on two lines of one paragraph ("某医院" / "岗位说明书")
             return joined
+    if blocks and blocks[0].kind == HEADING and blocks[0].level == TITLE_LEVEL \
+            and sum(1 for b in blocks if b.kind == HEADING and b.level == TITLE_LEVEL) == 1 \
+            and not _heads_one_role(blocks[0].text, blocks):
+        return blocks.pop(0).text.strip()  # a Word or web page that opens with its only top heading, as above
     if blocks and blocks[0].kind == LINE:
         first = blocks[0].text
         heading = MARKDOWN_TITLE.match(first) if doc.kind == "markdown" else None
@@ -70,8 +75,9 @@ def _heads_one_role(heading: str, blocks: list[Block]) -> bool:
     named = role_name_from_heading(heading)
     if named is None:
         return False
-    below = (MARKDOWN_HEADING.match(b.text) for b in blocks if b.kind == LINE)
-    others = (role_name_from_heading(strip_marker_text(m.group(1))) for m in below if m)
+    below = [m.group(1) for b in blocks if b.kind == LINE and (m := MARKDOWN_HEADING.match(b.text))]
+    below += [b.text for b in blocks[1:] if b.kind == HEADING]
+    others = (role_name_from_heading(strip_marker_text(text)) for text in below)
     return not any(o is not None and o[0] != named[0] for o in others)
 
 

@@ -170,3 +170,22 @@ def test_word_nested_list_styles_nest_like_markdown_indents(tmp_path):
         return {r.name: [d.text for d in r.duties] for r in processed.roles}
 
     assert roles("posts.docx") == roles("posts.md") == dict(posts)
+
+
+def test_a_word_document_opening_with_its_only_heading_1_is_titled_by_it_as_markdown_is(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("社区成员", 1)
+    document.add_paragraph("本文描述社区中各角色的职责。")
+    document.add_heading("维护者职责", 2)
+    for duty in ("评审合并请求。", "制定发布计划。"):
+        document.add_paragraph(duty, style="List Number")
+    document.save(tmp_path / "members.docx")
+    (tmp_path / "members.md").write_text(
+        "# 社区成员\n\n本文描述社区中各角色的职责。\n\n## 维护者职责\n\n1. 评审合并请求。\n2. 制定发布计划。\n",
+        encoding="utf-8")
+    word, markdown = (process_document(read_document(tmp_path / name, [tmp_path]), ChunkLimits(400, 1200))
+                      for name in ("members.docx", "members.md"))
+    assert word.title == markdown.title == "社区成员"
+    assert [(r.name, len(r.duties)) for r in word.roles] == [(r.name, len(r.duties)) for r in markdown.roles]
