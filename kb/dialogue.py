@@ -18,7 +18,7 @@ from kb.access import PUBLIC, Audience
 from kb.jobtitles import is_job_title
 from kb.normalize import normalize
 from kb.outline import cn_to_int, match_marker, strip_marker_text
-from kb.query import Context, Query
+from kb.query import Context, Query, QuestionType
 from kb.records import Answer
 
 TERMINAL = "？?。！!，,~～ "
@@ -58,8 +58,8 @@ class Conversation:
         role_forms_in = answerer.kb.build.role_forms_in
         # "那组长呢" about a post the documents lack: the earlier role is no longer what is asked about
         roles = frozenset() if unknown_post_named(text, role_forms_in) else previous.mentioned or previous.context.roles
-        context = Context(roles=roles, previous=previous.text)
         tokenizer = answerer.kb.build.lexical.tokenizer
+        context = Context(roles=roles, previous=previous.text, condition=added_condition(text, previous))
         understood = item_question(text, self.previous_answer) or resolve(
             plain, previous, role_forms_in, tokenizer.tagged_words)
         return answerer.query(understood, role, audience, context, asked=text)
@@ -74,6 +74,15 @@ def unknown_post_named(text: str, role_forms_in) -> str | None:
     that = THAT_ONE.match(text.strip())
     x = that.group("x").strip() if that else ""
     return x if x and is_job_title(x) and normalize(x) not in set(role_forms_in(normalize(x))) else None
+
+
+def added_condition(text: str, previous: Query) -> str:
+    """The condition "如果是夜班呢" adds to a previous duty question (match form; '' when the text adds none, or the
+    previous question asked no role's duties)."""
+    condition = CONDITION.match(text.strip())
+    if condition is None or previous.qtype is not QuestionType.DUTY or not previous.duty_roles:
+        return ""
+    return normalize(condition.group("x").strip())
 
 
 def item_question(text: str, answer: Answer | None) -> str | None:

@@ -61,6 +61,7 @@ class Missing(StrEnum):
     ROLE = "role"
     SUBJECT = "subject"
     FOCUS = "focus"
+    CONDITION = "condition"  # no rule of the role speaks of the condition a follow-up added ("如果是夜班呢")
     OFF_TOPIC = "off_topic"  # nothing the question is about occurs in any document
 
 
