@@ -178,6 +178,17 @@ def test_a_rule_of_the_role_on_the_condition_is_the_answer(shifts, role, rule, n
     assert any(rule in c.quote for c in answer.citations)
 
 
+@pytest.mark.parametrize(("role", "level", "said"), [("门卫", "answered", "夜班门卫每两小时巡查一次厂区"),
+                                                    ("值班员", "partial", "文件没有写明夜班时的不同规定")])
+def test_a_condition_on_the_askers_own_duties_is_about_the_picked_role(shifts, role, level, said):
+    conversation = Conversation()
+    for text in ["我的职责是什么？", "如果是夜班呢？"]:
+        query = conversation.understand(shifts, text, role)
+        answer = shifts.respond(query, streaming=False).run()
+        conversation.add(query, answer)
+    assert answer.level == level and said in answer.answer
+
+
 def test_a_duty_that_speaks_of_the_condition_in_other_words_is_the_answer(shifts):
     """"里面没人应门" shares no word with the duty "确认无人回应后方可进入": it is the duty closest in meaning."""
     (_, _), (_, answer) = converse(shifts, ["房务员进房前要做什么？", "如果里面没人应门呢？"])

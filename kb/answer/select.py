@@ -87,7 +87,7 @@ def run(ctx: Ctx, retrieved: Retrieved) -> Selected:
     visible = [r for r in ctx.kb.roles_for(query.audience) if query.scope.holds(build.role_organisation(r))]
     roles = [r for r in visible if r.name in query.duty_roles]
     if query.context.condition:
-        asked = [r for r in visible if r.name in (query.mentioned or query.context.roles)]
+        asked = [r for r in visible if r.name in (query.mentioned or query.context.roles or query.picked)]
         if asked:
             return Selected(retrieved, conditioned(query, ctx.scorer, asked, retrieved.passages, ctx.roles_in),
                             visible, 1.0)
