@@ -6,6 +6,7 @@ import pytest
 from apps.cli.main import main
 from ingest.pipeline import run_ingest
 from kb.answer import Answerer
+from kb.answer.explain import explain
 from kb.dialogue import Conversation
 from kb.knowledge import KnowledgeBase
 from kb.outline import strip_marker_text
@@ -176,6 +177,15 @@ def test_a_rule_of_the_role_on_the_condition_is_the_answer(shifts, role, rule, n
     assert answer.level == "answered"
     assert rule in answer.answer and not_quoted not in answer.answer
     assert any(rule in c.quote for c in answer.citations)
+
+
+def test_explain_shows_the_condition_and_that_no_rule_speaks_of_it(shifts):
+    conversation = Conversation()
+    first = conversation.understand(shifts, "值班员的职责有哪些？")
+    conversation.add(first, shifts.respond(first, streaming=False).run())
+    out = {s["stage"]: s["output"] for s in explain(shifts, conversation.understand(shifts, "如果是夜班呢？"))}
+    assert "夜班" in out["query"]["condition"] and out["select"]["unsaid"] == ["夜班"]
+    assert out["verify"]["missing"] == ["condition"] and out["level"]["level"] == "partial"
 
 
 @pytest.mark.parametrize(("role", "level", "said"), [("门卫", "answered", "夜班门卫每两小时巡查一次厂区"),
