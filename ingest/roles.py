@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from ingest.cards import COLON, PAIR_SEP
 from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
+from kb import answer_words as vocab
 from kb.jobtitles import (
     CJK,
     ListKind,
@@ -110,7 +111,7 @@ LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in En
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
 BULLET_KIND = "bullet"
 MIN_OBLIGATION_ARTICLES = 2
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
 
 

@@ -14,31 +14,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kb import answer_words as vocab
 from kb.access import PUBLIC, Audience
 from kb.jobtitles import is_job_title
 from kb.normalize import normalize
 from kb.outline import cn_to_int, match_marker, strip_marker_text
-from kb.query import Context, Query
+from kb.query import Context, Query, QuestionType
 from kb.records import Answer
 
-TERMINAL = "？?。！!，,~～ "
-THAT_ONE = re.compile(r"^(?:那么|那|还有|那要是)?\s*(?P<x>[^，,。？?]{1,16}?)\s*"
-                      r"(?:呢|怎么样|又如何|又怎样|如何)[？?。！!～~]*$")
-CONDITION = re.compile(r"^(?:那么|那)?\s*(?:如果|要是|假如|若是|万一|若|如)(?P<x>[^？?]{1,30}?)"
-                       r"\s*(?:呢|怎么办|该怎么办|怎么处理|咋办)?[？?。！!～~]*$")
-PRONOUN = re.compile(r"他们|她们|该岗位|这个岗位|此岗位|这个职位|该职位|这个角色|这位|他|她|ta|TA")
-QUESTION_WORD = re.compile(r"什么|哪些|哪个|哪里|怎么|怎样|如何|多少|多久|多长|几|谁|吗|呢")
-SUBJECT_TAIL = re.compile(r"(的岗位职责|的职责|岗位职责|职责|包括|包含|主要|平时|平常|每天|一般|"
-                          r"都|还|有|是|做|干|负责|的)$")
+MAX_CHANGED_CHARS = 16  # what "那X呢" changes is a word or a short phrase
+MAX_CONDITION_CHARS = 30
+MAX_ITEM_DIGITS = 4
 MAX_TOPIC_WORD_CHARS = 8
 MIN_SUBJECT_CHARS = 2
-MODAL = re.compile(r"要|需要|应该|应当|该|得|可以|能|必须|会|是否")
+
+
+def _any(words: tuple[str, ...]) -> str:
+    return "|".join(words)
+
+
+QUESTION_END = f"[{vocab.QUESTION_END}]*$"
+THAT_ONE = re.compile(rf"^(?:{_any(vocab.FOLLOW_UP_OPENERS)})?\s*"
+                      rf"(?P<x>[^{vocab.CLAUSE_BREAK}]{{1,{MAX_CHANGED_CHARS}}}?)\s*(?:{_any(vocab.HOW_ABOUT)}){QUESTION_END}")
+CONDITION = re.compile(rf"^(?:{_any(vocab.CONDITION_OPENERS)})?\s*(?:{_any(vocab.IF_WORDS)})"
+                       rf"(?P<x>[^{vocab.QUESTION_MARKS}]{{1,{MAX_CONDITION_CHARS}}}?)"
+                       rf"\s*(?:{_any(vocab.WHAT_THEN)})?{QUESTION_END}")
+PRONOUN = re.compile(_any(vocab.PRONOUNS))
+QUESTION_WORD = re.compile(_any(vocab.SUBJECT_QUESTION_WORDS))
+SUBJECT_TAIL = re.compile(f"({_any(vocab.SUBJECT_TAILS)})$")
+MODAL = re.compile(_any(vocab.SUBJECT_MODALS))
 CONDITION_TEMPLATE = "{subject}，如果{condition}怎么办？"
-# "第三条是什么意思" / "那第2项呢": users call a list item 条 as often as 项, so any counter names an item.
-ITEM_REFERENCE = re.compile(r"^(?:那么|那|还有)?\s*第\s*(?P<n>[0-9一二三四五六七八九十两]{1,4})\s*(?:条|项|点|款)\s*"
-                            r"(?:是什么意思|是啥意思|什么意思|指什么|具体指什么|怎么理解|具体是什么|说的是什么|"
-                            r"能解释一下吗|请解释一下|详细说说|具体说说|呢)?[？?。！!～~]*$")
-ITEM_END = "；;。，,、 "  # the item's closing punctuation, left out of the question
+ITEM_REFERENCE = re.compile(rf"^(?:{_any(vocab.ITEM_OPENERS)})?\s*{vocab.ITEM_ORDINAL}\s*"
+                            rf"(?P<n>[{vocab.ITEM_NUMERALS}]{{1,{MAX_ITEM_DIGITS}}})\s*(?:{_any(vocab.ITEM_COUNTERS)})\s*"
+                            rf"(?:{_any(vocab.ITEM_ASKS)})?{QUESTION_END}")
 ITEM_TEMPLATE = "「{text}」是什么意思？"  # a title in the question would read as a post to look up
 
 
@@ -58,8 +66,8 @@ class Conversation:
         role_forms_in = answerer.kb.build.role_forms_in
         # "那组长呢" about a post the documents lack: the earlier role is no longer what is asked about
         roles = frozenset() if unknown_post_named(text, role_forms_in) else previous.mentioned or previous.context.roles
-        context = Context(roles=roles, previous=previous.text)
         tokenizer = answerer.kb.build.lexical.tokenizer
+        context = Context(roles=roles, previous=previous.text, condition=added_condition(text, previous))
         understood = item_question(text, self.previous_answer) or resolve(
             plain, previous, role_forms_in, tokenizer.tagged_words)
         return answerer.query(understood, role, audience, context, asked=text)
@@ -76,6 +84,15 @@ def unknown_post_named(text: str, role_forms_in) -> str | None:
     return x if x and is_job_title(x) and normalize(x) not in set(role_forms_in(normalize(x))) else None
 
 
+def added_condition(text: str, previous: Query) -> str:
+    """The condition "如果是夜班呢" adds to a previous duty question (match form; '' when the text adds none, or the
+    previous question asked no role's duties)."""
+    condition = CONDITION.match(text.strip())
+    if condition is None or previous.qtype is not QuestionType.DUTY or not previous.duty_roles:
+        return ""
+    return normalize(condition.group("x").strip())
+
+
 def item_question(text: str, answer: Answer | None) -> str | None:
     """"第三条是什么意思" after an answer that quoted item 3: that item asked about by its own words
     (None when the text names no item or the answer quoted none of that number)."""
@@ -86,7 +103,7 @@ def item_question(text: str, answer: Answer | None) -> str | None:
     cited = next((c for c in answer.citations if n in c.items), None)
     if cited is None:
         return None
-    words = strip_marker_text(_item_line(cited.quote, n, cited.items)).rstrip(ITEM_END)
+    words = strip_marker_text(_item_line(cited.quote, n, cited.items)).rstrip(vocab.ITEM_END)
     return ITEM_TEMPLATE.format(text=words)
 
 
@@ -111,7 +128,7 @@ def _role_form(query: Query, role_forms_in) -> str | None:
 
 def _strip_tail(text: str) -> str:
     """The subject of a question: what comes before its modal verb or its first question word."""
-    core = text.rstrip(TERMINAL)
+    core = text.rstrip(vocab.TERMINAL)
     cut = [m.start() for m in (MODAL.search(core), QUESTION_WORD.search(core)) if m and m.start() >= MIN_SUBJECT_CHARS]
     subject = core[:min(cut)] if cut else core
     while True:
@@ -134,12 +151,12 @@ def _replace_once(text: str, old: str, new: str) -> str | None:
 def resolve(current: Query, previous: Query, role_forms_in, tagged) -> str:
     """The question the user means by `current` after `previous` (its text when it is no follow-up)."""
     text = current.text.strip()
-    before = previous.text.rstrip(TERMINAL)
+    before = previous.text.rstrip(vocab.TERMINAL)
     old_role = _role_form(previous, role_forms_in) or next(iter(sorted(previous.picked)), None)
     condition = CONDITION.match(text)
     if condition:
         return CONDITION_TEMPLATE.format(subject=_strip_tail(before), condition=condition.group("x").strip())
-    bare = text.rstrip(TERMINAL)
+    bare = text.rstrip(vocab.TERMINAL)
     that = THAT_ONE.match(text)
     x = that.group("x").strip() if that else (bare if current.mentioned and normalize(bare) in
                                                set(role_forms_in(normalize(bare))) else None)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb import answer_words as vocab
 from kb.normalize import fold_width, to_simplified
 
 OMITTED = "〔此处文字疑似给模型的指令，不予引用〕"  # what a quote wholly made of flagged text shows instead
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;\n])")
+SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}\n])")
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ignore-instructions", re.compile(

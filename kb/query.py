@@ -85,6 +85,9 @@ class Context:
 
     roles: frozenset[str] = frozenset()  # roles the conversation is about (a ranking prior, like the picked role)
     previous: str = ""  # the previous turn as it was understood
+    # the condition a follow-up adds to a duty question ("如果是夜班呢" → 是夜班), match form: the role's rule on it
+    # answers, else the role's duties under a hedge (kb.answer.condition)
+    condition: str = ""
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,18 @@ class Settings(BaseSettings):
         "documents do) is forgiven as a paraphrase; below it such an answer is partial. Calibrated with "
         "abstain_below.",
     )
+    condition_similarity: float = Field(
+        default=0.86,
+        description="A follow-up's condition (\"如果里面没人应门呢\") is spoken of by the role's duty most similar "
+        "to it (\"确认无人回应后方可进入\") when that similarity is at least this and beats the next duty's by "
+        "condition_margin; below, only a duty holding a word of the condition speaks of it. Set on the dialogue cases "
+        "of the real suite (duties unrelated to a condition score 0.82-0.85).",
+    )
+    condition_margin: float = Field(
+        default=0.015,
+        description="How far the duty most similar to a follow-up's condition must beat the next one to speak of "
+        "it (see condition_similarity): a condition no duty speaks of is about as close to all of them.",
+    )
     llm: str | None = Field(
         default=None,
         description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kb import answer_words as vocab
+
 NUM = r"(?:\d+(?:[.．]\d+)?|[一二两三四五六七八九十百千万半]+)"
 RANGE = rf"{NUM}(?:\s*[-－~～至到—–]\s*{NUM})?"
 
@@ -171,7 +173,7 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
                  bool(PENALTY.search(match)), qualification, period)
 
 
-SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+SENTENCE_END = re.compile(f"[{vocab.SENTENCE_END}\n]")
 
 
 def rate_figure(match: str, wants: Wants) -> bool:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from enum import StrEnum
 
+from kb import answer_words as vocab
 from kb.answer.passage import Passage
 from kb.answer.terms import Scorer
 from kb.jobtitles import ADDRESSEES
@@ -30,22 +31,23 @@ from kb.query import DUTY, Query, QuestionType
 from kb.tokenize import BIGRAM_PREFIX
 from kb.wants import GENERIC_CLASSIFIER, GENERIC_MONEY, Unit, figure, rate_figure
 
-NEGATIVE = re.compile(r"严禁|禁止|不得|不准|不许|不允许|不能|不可以|不可|不要|切勿|不宜|杜绝|不应")
-NO_NEED = re.compile(r"不必|无需|无须|不需要|不用")
-OBLIGED = re.compile(r"必须|务必|一律|应当|应该|一定要|须|应|需要|需|要|负责")
-PERMITTED = re.compile(r"可以|允许|准许|方可|可")
-PERSON = re.compile(r"主管|负责人|领导|经理|组长|班长|主任|科长|处长|站长|院长|校长|专人|责任人|管理员|管理人员|"
-                    r"由[^，,。；;]{1,10}(负责|审批|批准|处理|签字|决定|任命|聘任)|"
-                    r"[\u4e00-\u9fff]{1,3}(?<![人成职雇队会学])员|[\u4e00-\u9fff]{1,3}(师|长|助理|专员|司机)(?![作程具])|美工")
-ROLE_LIKE = re.compile(r"(员|长|师|主任|经理|主管|司机|助理|专员|会计|出纳|干事|秘书|护士|警|保安|管)$")
+CJK = "\u4e00-\u9fff"  # a character class: Chinese characters
+NEGATIVE = re.compile("|".join(vocab.FORBIDDING))
+NO_NEED = re.compile("|".join(vocab.NOT_NEEDED))
+OBLIGED = re.compile("|".join(vocab.OBLIGING))
+PERMITTED = re.compile("|".join(vocab.PERMITTING))
+PERSON = re.compile("|".join([
+    *vocab.PERSON_WORDS,
+    rf"{vocab.RESPONSIBLE_BY}[^{vocab.CLAUSE_END}]{{1,{vocab.MAX_RESPONSIBLE_CHARS}}}"
+    rf"({'|'.join(vocab.RESPONSIBLE_VERBS)})",
+    rf"[{CJK}]{{1,{vocab.MAX_POST_STEM_CHARS}}}(?<![{vocab.NOT_STAFF_BEFORE}]){vocab.STAFF_ENDING}",
+    rf"[{CJK}]{{1,{vocab.MAX_POST_STEM_CHARS}}}({'|'.join(vocab.POST_ENDINGS)})(?![{vocab.NOT_POST_AFTER}])"]))
+ROLE_LIKE = re.compile(f"({'|'.join(vocab.ROLE_ENDINGS)})$")
 MIN_OFF_TOPIC_WORDS = 2
 MIN_POST_CHARS = 2  # a post is at least a two-character job title (会计, 主管)
-# words between a duty question's post and its duty word ("…主任有哪些职责", "…主管的岗位职责")
-DUTY_LEAD_IN = re.compile(r"(?:的|有|是|都|还|主要|具体|岗位|哪些|什么|些|要|需要|应该|该)+$")
-CJK_TAIL = re.compile(r"[\u4e00-\u9fff]+$")
+DUTY_LEAD_IN = re.compile(f"(?:{'|'.join(vocab.DUTY_LEAD_IN)})+$")
+CJK_TAIL = re.compile(f"[{CJK}]+$")
 WINDOW_SLACK = 2  # a focus word's characters may sit this many characters further apart ("病假" in "病事假")
-# character pairs every other job title has: sharing one of them says nothing about being the same post
-GENERIC_POST_PAIRS = frozenset("管理 理员 人员 经理 主管 主任 助理 专员 负责 责人 工作 员工 老师 教师".split())
 RoleFinder = Callable[[str], Iterable[str]]  # role names and aliases (match form) occurring in a match text
 
 
@@ -61,6 +63,7 @@ class Missing(StrEnum):
     ROLE = "role"
     SUBJECT = "subject"
     FOCUS = "focus"
+    CONDITION = "condition"  # no rule of the role speaks of the condition a follow-up added ("如果是夜班呢")
     OFF_TOPIC = "off_topic"  # nothing the question is about occurs in any document
 
 
@@ -139,7 +142,7 @@ def similar_post(post: str, role: str) -> bool:
     if all(titles) and titles[0] != titles[1]:
         return False
     shared = {post[i:i + 2] for i in range(len(post) - 1)} & {role[i:i + 2] for i in range(len(role) - 1)}
-    return bool(shared - GENERIC_POST_PAIRS) or _chars_close(post, role)
+    return bool(shared - vocab.GENERIC_POST_PAIRS) or _chars_close(post, role)
 
 
 def asked_post(query: Query) -> str:

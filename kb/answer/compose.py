@@ -48,6 +48,7 @@ MISSING_TEXT = {
     Missing.WHO: "文件没有写明由谁负责。",
     Missing.MODAL: "文件没有明确说可以还是不可以。",
     Missing.FOCUS: "文件没有关于「{words}」的规定。",
+    Missing.CONDITION: "文件没有写明{condition}时的不同规定。",
 }
 # what a hedge says the documents lack, by kind: it is only said when no quoted line holds anything of it (kb.kinds)
 HEDGED_KINDS = {Missing.FIGURE: Kind.FIGURE, Missing.WHO: Kind.PERSON, Missing.MONEY: Kind.AMOUNT,
@@ -114,7 +115,8 @@ def missing_sentence(verdict: Verdict, quoted: list[str]) -> str:
     missing = next(true, None)
     if missing is None:
         return NOT_DIRECT
-    return MISSING_TEXT[missing].format(post=verdict.role, words="、".join(verdict.absent))
+    return MISSING_TEXT[missing].format(post=verdict.role, words="、".join(verdict.absent),
+                                        condition="".join(verdict.absent))
 
 
 def hedged_kind(answer_text: str) -> Kind | None:
@@ -127,7 +129,12 @@ def write(query: Query, selection: Selection, verdict: Verdict, first: str | Non
           count_line: str | None) -> Written:
     """The answer text of an answered or partial extractive answer."""
     if selection.shape is Shape.DUTY_LIST:
-        return duty_text(selection.roles, selection.lines, query)
+        duties = duty_text(selection.roles, selection.lines, query)
+        if verdict.level is not Level.PARTIAL:
+            return duties
+        hedge = [missing_sentence(verdict, []), PARTIAL_LEAD]  # the duties as the closest rules
+        return Written("\n".join([to_script_of(line, query.asked) for line in hedge] + [duties.text]),
+                       duties.citations)
     lines = list(selection.lines)
     block = selection.block
     heading = block.heading if block is not None else ""

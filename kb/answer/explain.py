@@ -35,6 +35,7 @@ def understood(query: Query) -> dict[str, Any]:
         "text": query.text, "asked": query.asked, "match": query.match, "type": query.qtype.value,
         "focus": list(query.focus), "topic": list(query.topic), "mentioned": sorted(query.mentioned),
         "picked": sorted(query.picked), "context_roles": sorted(query.context.roles),
+        "condition": query.context.condition,
         "organisations": sorted(query.scope.organisations),
         "wants": {"unit": wants.unit.value if wants.unit else None, "classifier": wants.classifier,
                   "measured": wants.measured, "money": wants.money, "penalty": wants.penalty,
@@ -66,6 +67,7 @@ def selected(out: Selected) -> dict[str, Any]:
         "shape": selection.shape.value, "confidence": round(out.confidence, SCORE_DIGITS),
         "block": selection.block.heading if selection.block is not None else None,
         "lead": selection.lead.text if selection.lead is not None else None,
+        "unsaid": list(selection.unsaid),
         "lines": [{"text": line.text, "cited": line.key is not None, "n": line.n, "depth": line.depth}
                   for line in selection.lines],
     }

@@ -46,7 +46,10 @@ class Leveled:
 def run(ctx: Ctx, verified: Verified) -> Leveled:
     selected = verified.selected
     if selected.selection is not None and selected.selection.shape is Shape.DUTY_LIST:
-        return Leveled(verified, Verdict(Level.ANSWERED))  # the registry's own list for the role asked about
+        findings = verified.findings  # the registry's own list for the role asked about…
+        if findings is None:
+            return Leveled(verified, Verdict(Level.ANSWERED))
+        return Leveled(verified, Verdict(Level.PARTIAL, list(findings.missing), list(findings.absent)))  # …closest
     settings = ctx.kb.settings
     verdict = decide(selected.retrieved.query, verified.findings, selected.confidence, settings.abstain_below,
                      settings.answer_above)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from kb import answer_words as vocab
 from kb.answer.ctx import Ctx
 from kb.answer.passage import Passage
 from kb.answer.terms import Scorer
@@ -21,7 +22,7 @@ from kb.retrieve import Retrieval
 
 ANSWER_CANDIDATES = 8
 SENTENCE_SPLIT_CHARS = 200  # longer paragraphs are quoted sentence by sentence
-SENTENCE_END = re.compile(r"(?<=[。！？!?；;])")
+SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}])")
 LEXICAL_WEIGHT = 0.15  # question terms covered by the passage and its heading
 HEADING_WEIGHT = 0.05  # question terms covered by the section heading alone: headings say what a block is about
 ROLE_WEIGHT = 0.1  # passages of a role the question names

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from kb.answer.checks import RoleFinder, key_word, near, satisfies
+from kb.answer.condition import condition_rules, condition_words, ours, speaks_of
 from kb.answer.ctx import Ctx
 from kb.answer.passage import Passage
 from kb.answer.retrieve import Retrieved
@@ -59,6 +60,9 @@ class Selection:
     roles: list[Role] = field(default_factory=list)
     confidence: float = 0.0
     lead: Passage | None = None  # the quote a direct first line is derived from (the best one)
+    # the condition a follow-up added that no rule of the role speaks of (its content words): the duties are the
+    # closest rules
+    unsaid: tuple[str, ...] = ()
 
     def quotes(self) -> list[Passage]:
         """The cited lines, the lead first (what the checks read)."""
@@ -74,7 +78,7 @@ class Selected:
     retrieved: Retrieved
     selection: Selection | None  # None: nothing was retrieved to quote
     visible: list[Role]  # the roles the asker may see, of the organisations the question is about
-    confidence: float  # the best passage's own similarity to the question (1 for a role's duty list)
+    confidence: float  # the best passage's own similarity to the question (1 for a role's duty list or own rule)
 
 
 def run(ctx: Ctx, retrieved: Retrieved) -> Selected:
@@ -82,12 +86,35 @@ def run(ctx: Ctx, retrieved: Retrieved) -> Selected:
     build = ctx.kb.build
     visible = [r for r in ctx.kb.roles_for(query.audience) if query.scope.holds(build.role_organisation(r))]
     roles = [r for r in visible if r.name in query.duty_roles]
+    if query.context.condition:
+        asked = [r for r in visible if r.name in (query.mentioned or query.context.roles or query.picked)]
+        if asked:
+            return Selected(retrieved, conditioned(query, ctx.scorer, asked, retrieved.passages, ctx.roles_in),
+                            visible, 1.0)
     if query.qtype is QuestionType.DUTY and roles and not query.focus:
         return Selected(retrieved, duty_list(roles, lambda role, duty: duty_chunk(build, role, duty)), visible, 1.0)
     units = retrieved.passages
     if not units:
         return Selected(retrieved, None, visible, 0.0)
     return Selected(retrieved, select(query, ctx.scorer, units, ctx.roles_in), visible, max(u.dense for u in units))
+
+
+def conditioned(query: Query, scorer: Scorer, roles: list[Role], units: list[Passage],
+                roles_in: RoleFinder) -> Selection:
+    """A duty question with a condition added ("如果是夜班呢"): the roles' own rules that speak of it (the best
+    retrieved ones, else any; kb.answer.condition), else their whole duty lists as the closest rules, with the
+    condition marked unsaid (the answer says no rule speaks of it)."""
+    words = condition_words(query, scorer, roles)
+    ranked = [u for u in units if words and ours(u, scorer, roles) and speaks_of(u, words)]
+    if ranked:
+        return without_instructions(replace(items(query, scorer, ranked, roles_in), roles=roles))
+    rules, _ = condition_rules(query, scorer, roles)
+    if rules:
+        rules = rules[:MAX_UNITS]
+        return without_instructions(Selection(Shape.ITEMS, rules, rules, roles=roles, lead=rules[0]))
+    build = scorer.kb.build
+    listed = duty_list(roles, lambda role, duty: duty_chunk(build, role, duty))
+    return replace(listed, unsaid=("".join(words) or query.context.condition,))
 
 
 def duty_chunk(build: Build, role: Role, duty: str) -> Chunk | None:

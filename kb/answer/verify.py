@@ -37,11 +37,13 @@ class Findings:
 @dataclass(frozen=True)
 class Verified:
     selected: Selected
-    findings: Findings | None  # None: nothing to check (no quote, or a role's whole duty list)
+    findings: Findings | None  # None: nothing to check (no quote, or a role's whole duty list as asked)
 
 
 def run(ctx: Ctx, selected: Selected) -> Verified:
     selection = selected.selection
+    if selection is not None and selection.unsaid:  # the duties shown for a condition no rule of the role speaks of
+        return Verified(selected, Findings((Missing.CONDITION,), selection.unsaid, "", off_topic=False))
     if selection is None or selection.shape is Shape.DUTY_LIST:
         return Verified(selected, None)
     query = selected.retrieved.query
