@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         "documents do) is forgiven as a paraphrase; below it such an answer is partial. Calibrated with "
         "abstain_below.",
     )
+    level_method: Literal["rules", "fitted"] = Field(
+        default="rules",
+        description="How the answer's level (answered, partial, none) is decided: 'rules' (the verify stage's "
+        "findings as vetoes, with abstain_below and answer_above) or 'fitted' (the logistic model of "
+        "kb/level_model.json over the same findings and the retrieval scores; refit with `dutykb eval "
+        "--fit-levels`, README \"Answer levels\").",
+    )
     llm: str | None = Field(
         default=None,
         description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "
