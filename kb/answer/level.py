@@ -21,7 +21,7 @@ from kb.answer.ctx import Ctx
 from kb.answer.features import Signals, features
 from kb.answer.levelmodel import LevelModel, Outcome, shipped
 from kb.answer.passage import Passage
-from kb.answer.select import Selected, Shape, typed_question
+from kb.answer.select import Selected, Shape
 from kb.answer.terms import Scorer
 from kb.answer.verify import Findings, Verified, check
 from kb.normalize import normalize
@@ -66,16 +66,14 @@ def signals(scorer: Scorer, selected: Selected, findings: Findings) -> Signals:
     """What the level model reads of one question's retrieval, selection and findings."""
     retrieved = selected.retrieved
     query = retrieved.query
-    selection = selected.selection
-    quotes = selection.quotes() if selection is not None else []
-    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    quotes = selected.selection.quotes() if selected.selection is not None else []
+    key = key_word(query, scorer)
     around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
     terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
-    uncovered = [w for w in query.focus if not covers_asked(query, w, around, terms, synonyms)]
-    key = key_word(query, scorer)
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    key_uncovered = key is not None and not covers_asked(query, key, around, terms, synonyms)
     return Signals(query, retrieved.passages, retrieved.retrieval.scores.get("bm25", {}), findings.missing,
-                   findings.absent, uncovered, key is not None and key in uncovered, findings.off_topic,
-                   selection is not None and selection.shape is Shape.BLOCK, typed_question(query))
+                   findings.absent, key_uncovered)
 
 
 def fitted(model: LevelModel, scorer: Scorer, selected: Selected, findings: Findings | None) -> Verdict:
