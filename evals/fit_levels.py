@@ -9,7 +9,8 @@ decide count too: a role's duty list is answered, a question with nothing to quo
 
 `dutykb eval --ablate SUITE…` refits without each feature in turn and scores the given suites with each
 model, printing totals only (the held-out split's cases are never shown). Each case is run through the
-stages once; the models only replay the level and compose stages on what the earlier stages found.
+stages once; the models only replay the level and compose stages on what the earlier stages found (a
+dialogue's earlier turns are answered once, with the configured `level_method`).
 """
 from __future__ import annotations
 

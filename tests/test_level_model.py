@@ -175,3 +175,16 @@ def test_a_model_naming_a_feature_the_path_does_not_compute_is_an_error():
     broken = LevelModel(("no_such_feature",), (0.0,), (1.0,), Head((1.0,), 0.0, 0.5), Head((1.0,), 0.0, 0.5))
     with pytest.raises(LevelModelError, match="no_such_feature"):
         broken.outcome(dict.fromkeys(model.features, 0.0))
+
+
+def test_the_cli_refits_the_shipped_model_from_the_stored_features(tmp_path, capsys):
+    from apps.cli.main import main
+    from kb.answer.levelmodel import read
+
+    out = tmp_path / "level_model.json"
+    assert main(["eval", "--fit-levels", "--from-table", "--level-model", str(out), "--home", str(tmp_path)]) == 0
+    assert str(out) in capsys.readouterr().out
+    refit, model = read(out), shipped()
+    assert refit.features == model.features
+    assert refit.answerable.weights == pytest.approx(model.answerable.weights, abs=TOLERANCE)
+    assert refit.off_topic.threshold == pytest.approx(model.off_topic.threshold, abs=TOLERANCE)
