@@ -27,7 +27,7 @@ from kb.knowledge import KnowledgeBase, UnknownRoleError
 from kb.normalize import normalize
 from kb.query import Query
 from kb.records import Answer, Chunk, Citation
-from kb.retrieve import HybridRetriever
+from kb.retrieve import HybridRetriever, PerMode
 
 SHOWN_RETRIEVED = 5
 SHOWN_TEXT_CHARS = 200
@@ -155,9 +155,9 @@ class CaseRunner:
             return None
         return any(build.organisation_of(c.doc_id) not in expected for c in answer.citations)
 
-    def converse(self, case: Case) -> tuple[Query, Answer, bool]:
-        """The Query and answer of the case's question, after its earlier turns (if any); and whether its role was
-        unknown."""
+    def understand(self, case: Case) -> tuple[Query, bool]:
+        """The Query of the case's question, after its earlier turns (if any) were answered; and whether its role
+        was unknown."""
         role = case.role
         try:
             if role:
@@ -165,19 +165,29 @@ class CaseRunner:
         except UnknownRoleError:
             role = None
         conversation = Conversation()
-        for turn in [*case.turns, case.question]:
+        for turn in case.turns:
             query = conversation.understand(self.answerer, turn, role, self.audience)
-            answer = self.answerer.respond(query, streaming=False).run()
-            conversation.add(query, answer)
-        return query, answer, role != case.role
+            conversation.add(query, self.answerer.respond(query, streaming=False).run())
+        return conversation.understand(self.answerer, case.question, role, self.audience), role != case.role
+
+    def converse(self, case: Case) -> tuple[Query, Answer, bool]:
+        """The Query and answer of the case's question, after its earlier turns (if any); and whether its role was
+        unknown."""
+        query, role_unknown = self.understand(case)
+        return query, self.answerer.respond(query, streaming=False).run(), role_unknown
 
     def run(self, case: Case) -> CaseResult:
         start = time.perf_counter()
         query, answer, role_unknown = self.converse(case)
         latency = (time.perf_counter() - start) * 1000
+        return self.score(case, query, answer, latency, role_unknown)
+
+    def score(self, case: Case, query: Query, answer: Answer, latency: float, role_unknown: bool,
+              per_mode: PerMode | None = None) -> CaseResult:
+        """The case's result for this answer to `query` (`per_mode`: its retrieval per retriever, if known)."""
         # retrieval is scored on the Query the answer used: a dialogue's last turn as understood, with the
         # conversation's roles, the case's role as the asker's, the organisations it is about
-        per_mode = self.retriever.search_each(query, k=CUTOFF)
+        per_mode = per_mode or self.retriever.search_each(query, k=CUTOFF)
         relevance = {mode: [is_relevant(case, h.chunk) for h in hits] for mode, hits in per_mode.hits.items()}
         ranks = {mode: first_relevant_rank(flags) if case.answerable else None for mode, flags in relevance.items()}
         retrieved = [RetrievedHit(rank=h.rank, chunk_id=h.chunk.chunk_id, section=h.chunk.section, relevant=flag,

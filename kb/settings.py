@@ -103,6 +103,13 @@ class Settings(BaseSettings):
         description="How far the duty most similar to a follow-up's condition must beat the next one to speak of "
         "it (see condition_similarity): a condition no duty speaks of is about as close to all of them.",
     )
+    level_method: Literal["rules", "fitted"] = Field(
+        default="rules",
+        description="How the answer's level (answered, partial, none) is decided: 'rules' (the verify stage's "
+        "findings as vetoes, with abstain_below and answer_above) or 'fitted' (the logistic model of "
+        "kb/level_model.json over the same findings and the retrieval scores; refit with `dutykb eval "
+        "--fit-levels`, README \"Answer levels\").",
+    )
     llm: str | None = Field(
         default=None,
         description="Optional OpenAI-compatible chat model for answers, as MODEL@BASE_URL "

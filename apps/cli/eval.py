@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from evals import fit_levels as levels
 from evals.gate import load_gate
 from evals.render import reason_text
 from evals.report import RunReport, parse_fail_under
@@ -35,6 +36,17 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="exit 4 when a suite misses a figure in this gate file (e.g. evals/gate.yaml)")
     p.add_argument("--json", action="store_true", help="print the run JSON instead of the summary")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--fit-levels", action="store_true",
+                   help="fit the level model on the dev suites (or the suites given) and write it (README \"Answer "
+                        "levels\")")
+    p.add_argument("--from-table", action="store_true",
+                   help=f"(--fit-levels) refit from the stored dev features (evals/{levels.FEATURES_TABLE}) "
+                        "instead of running the suites")
+    p.add_argument("--level-model", type=Path, metavar="FILE", default=levels.SHIPPED_PATH,
+                   help="(--fit-levels) where to write the model (default: the one shipped in the kb package)")
+    p.add_argument("--ablate", action="store_true",
+                   help="refit the level model (on the dev features of the shipped one) without each feature in "
+                        "turn and print the totals on the suites given")
 
 
 def print_summary(report: RunReport, files: ReportFiles) -> None:
@@ -56,7 +68,52 @@ def print_summary(report: RunReport, files: ReportFiles) -> None:
     print(f"  report: {files.html}")
 
 
+def print_totals(rows: list[tuple[str, dict[str, float | None]]]) -> None:
+    print(f"  {'':24s}" + "".join(f"{name[:12]:>13s}" for name in levels.SHOWN_METRICS))
+    for label, totals in rows:
+        print(f"  {label:24s}" + "".join(f"{'–' if v is None else f'{v:.3f}':>13s}" for v in totals.values()))
+
+
+def dev_suites(settings: Settings) -> list[Path]:
+    return [settings.suites_dir / name for name in levels.DEV_SUITES]
+
+
+def fit_level_model(args: argparse.Namespace, settings: Settings) -> int:
+    if args.from_table:
+        rows, samples = levels.read_rows(levels.FEATURES_PATH), []
+    else:
+        suites = [load_suite(p) for p in args.suites or dev_suites(settings)]
+        with tqdm(total=sum(len(s.cases) for s in suites), desc="特征", disable=args.quiet, file=sys.stderr) as bar:
+            samples = levels.collect(settings, suites, lambda: bar.update(1))
+        rows = [s.row for s in samples]
+        levels.write_rows(rows, levels.FEATURES_PATH)
+    model = levels.fit(rows, about=levels.about(rows))
+    levels.write(model, args.level_model)
+    print(f"level model: {args.level_model} ({len(model.features)} features, thresholds off-topic "
+          f"{model.off_topic.threshold:.3f}, answerable {model.answerable.threshold:.3f})")
+    if samples:
+        print_totals([("rules", levels.replay(samples, None)), ("fitted", levels.replay(samples, model))])
+    return EXIT_OK
+
+
+def ablate_levels(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.suites:
+        raise SystemExit("--ablate needs the suites to score (e.g. a held-out suite)")
+    scored = [load_suite(p) for p in args.suites]
+    with tqdm(total=sum(len(s.cases) for s in scored), desc="特征", disable=args.quiet, file=sys.stderr) as bar:
+        samples = levels.collect(settings, scored, lambda: bar.update(1))
+    dev = levels.read_rows(levels.FEATURES_PATH)  # the dev features the shipped model was fitted on
+    print(f"totals on {', '.join(p.name for p in args.suites)} ({len(samples)} cases); models fitted on "
+          f"{len(dev)} dev cases (evals/{levels.FEATURES_TABLE})")
+    print_totals(levels.ablate(dev, samples))
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
+    if args.fit_levels:
+        return fit_level_model(args, settings)
+    if args.ablate:
+        return ablate_levels(args, settings)
     if args.squad:
         from apps.bench.quality import print_squad_eval
 

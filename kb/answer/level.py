@@ -6,21 +6,28 @@ stage's findings decide: any failed check gives `partial` (the answer says what 
 shows the closest rules); a question word found in no document (工资, 碎纸机) makes the answer partial
 unless the match is strong (`answer_above`: paraphrases such as 零食 for 食品 usually score high); most
 of the question's words in no document with a weak match, or nothing it is about anywhere, gives none.
+
+With `level_method = "fitted"` the same findings and the retrieval's scores are features
+(kb.answer.features) of a fitted model (kb.answer.levelmodel) instead: no finding vetoes an answer alone.
+The failed checks still say what a partial answer lacks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from kb.answer.checks import MIN_OFF_TOPIC_WORDS, Missing, RoleFinder
+from kb.answer.checks import MIN_OFF_TOPIC_WORDS, Missing, RoleFinder, covers_asked, key_word
 from kb.answer.ctx import Ctx
+from kb.answer.features import Signals, features
+from kb.answer.levelmodel import LevelModel, Outcome, shipped
 from kb.answer.passage import Passage
-from kb.answer.select import Shape
+from kb.answer.select import Selected, Shape
 from kb.answer.terms import Scorer
 from kb.answer.verify import Findings, Verified, check
+from kb.normalize import normalize
 from kb.query import Query
 
-__all__ = ["Leveled", "Level", "Missing", "Verdict", "decide", "judge", "level_at", "run"]
+__all__ = ["Leveled", "Level", "Missing", "Verdict", "decide", "fitted", "judge", "level_at", "run", "signals"]
 
 
 class Level(StrEnum):
@@ -51,9 +58,40 @@ def run(ctx: Ctx, verified: Verified) -> Leveled:
             return Leveled(verified, Verdict(Level.ANSWERED))
         return Leveled(verified, Verdict(Level.PARTIAL, list(findings.missing), list(findings.absent)))  # …closest
     settings = ctx.kb.settings
+    if (ctx.level_method or settings.level_method) == "fitted":
+        return Leveled(verified, fitted(ctx.level_model or shipped(), ctx.scorer, selected, verified.findings))
     verdict = decide(selected.retrieved.query, verified.findings, selected.confidence, settings.abstain_below,
                      settings.answer_above)
     return Leveled(verified, verdict)
+
+
+def signals(scorer: Scorer, selected: Selected, findings: Findings) -> Signals:
+    """What the level model reads of one question's retrieval, selection and findings."""
+    retrieved = selected.retrieved
+    query = retrieved.query
+    quotes = selected.selection.quotes() if selected.selection is not None else []
+    key = key_word(query, scorer)
+    around = normalize("\n".join([q.text for q in quotes] + [q.heading for q in quotes]))
+    terms = frozenset().union(*(scorer.terms(q.text) | scorer.terms(q.heading) for q in quotes))
+    synonyms = scorer.kb.build.lexical.tokenizer.synonyms
+    key_uncovered = key is not None and not covers_asked(query, key, around, terms, synonyms)
+    return Signals(query, retrieved.passages, retrieved.retrieval.scores.get("bm25", {}), findings.missing,
+                   findings.absent, key_uncovered)
+
+
+def fitted(model: LevelModel, scorer: Scorer, selected: Selected, findings: Findings | None) -> Verdict:
+    """The level the fitted model gives these findings (None: nothing quoted, so none). A partial answer says
+    what the failed checks found lacking, and names the question words no document has."""
+    if findings is None:
+        return Verdict(Level.NONE)
+    outcome = model.outcome(features(signals(scorer, selected, findings)))
+    if outcome is Outcome.ANSWERED:
+        return Verdict(Level.ANSWERED, role=findings.post)
+    missing = list(findings.missing) + ([Missing.FOCUS] if findings.absent else [])
+    if outcome is Outcome.NONE:
+        missing.append(Missing.OFF_TOPIC)
+        return Verdict(Level.NONE, missing, list(findings.absent), findings.post)
+    return Verdict(Level.PARTIAL, missing, list(findings.absent), findings.post)
 
 
 def decide(query: Query, findings: Findings | None, confidence: float, abstain_below: float,
