@@ -8,7 +8,9 @@ months). So every document belongs to an organisation, first found of:
 2. the ingest folder: the first-level subfolder of the corpus the file sits in (corpus/华联超市/…);
 3. the title's organisation prefix: the name before a document-kind word (员工手册, 岗位职责 …) when it ends
    in a kind of organisation's word (华联超市员工手册 → 华联超市; 客服部岗位职责 names none);
-4. else the document itself (its title).
+4. the file name's, read the same way, or else its first words that end in a kind of organisation's word
+   (people name files by who wrote them: 某某社区成员.md → 某某社区, whatever the page's title says);
+5. else the document itself (its title).
 
 A question is about an organisation (its `Scope`) when, first found of, it names one (its name, its name
 without legal-form words, or its name without its kind word when that is distinctive: 华联 for 华联超市),
@@ -24,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import PurePosixPath
 
 from kb.normalize import normalize, to_script_of, to_simplified
 from kb.orgnames import DOCUMENT_KINDS, GENERIC_ENDINGS, LEGAL_FORMS, ORGANISATION_KINDS, TITLE_JOINERS
@@ -44,6 +47,7 @@ class Origin(StrEnum):
     FRONT_MATTER = "front matter"
     FOLDER = "folder"
     TITLE = "title"
+    FILE_NAME = "file name"
     DOCUMENT = "document"  # none found: the document is its own organisation
 
 
@@ -130,6 +134,22 @@ def title_organisation(title: str) -> str | None:
     return None
 
 
+def file_organisation(doc_id: str) -> str | None:
+    """The organisation a file's name begins with: as in a title (before its document-kind word), else the
+    shortest run of its first words ending in a kind of organisation's word (某中学学校后勤制度 → 某中学)."""
+    stem = PurePosixPath(doc_id).stem.strip()
+    named = title_organisation(stem)
+    if named:
+        return named
+    plain = to_simplified(stem)
+    endings = _kind_endings()
+    for end in sorted(_word_ends(plain)):
+        ending = next((w for w in endings if plain[:end].endswith(w)), None)
+        if ending is not None and end - len(ending) >= MIN_OWN_CHARS:
+            return stem[:end] if len(plain) == len(stem) else plain[:end]
+    return None
+
+
 def folder_organisation(doc_id: str) -> str | None:
     """The first-level subfolder of the corpus a document sits in (doc ids are paths under the corpus)."""
     parts = doc_id.split("/")
@@ -149,6 +169,9 @@ def document_organisation(doc_id: str, title: str, declared: str | None = None,
     named = title_organisation(title)
     if named:
         return named, Origin.TITLE
+    from_file = file_organisation(doc_id)
+    if from_file:
+        return from_file, Origin.FILE_NAME
     return title or doc_id, Origin.DOCUMENT
 
 

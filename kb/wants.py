@@ -101,7 +101,7 @@ PERIOD_TEXT = {"天": "天|日", "日": "天|日", "周": "周|星期|礼拜", "
                "月": "月", "年": "年", "班": "班", "季度": "季", "季": "季", "学期": "学期"}
 
 MONEY = re.compile(r"[\u4e00-\u9fff]{0,2}(工资|薪水|薪酬|年薪|月薪|钱|费|奖金|津贴|补贴|补助|罚款|罚金|扣钱|"
-                   r"扣款|赔|报销|待遇|提成|绩效奖)")
+                   r"扣款|赔|报销|待遇|提成|绩效奖|报酬|酬劳|酬金|薪资)")
 # money words that ask about money in general (出钱, 赔钱, 费用): any amount, cost or loss in the text is of the kind
 # asked; a named kind of pay (奖金, 工资, 加班费) must itself be in the text
 GENERIC_MONEY = frozenset({"钱", "赔", "费"})

@@ -55,6 +55,14 @@ HANDBOOK = """# 恒信物业公司员工守则
 ## 八、事故处理
 
 1. 因违规操作造成经济损失的，依照公司制度处理。
+
+## 九、外聘讲师
+
+1. 联系培训场地。
+2. 接洽外聘讲师：
+   1. 课程
+   2. 报酬
+   3. 课时安排
 """
 
 # A shop's handbook with shift, attendance and dress rules, and nothing on probation.
@@ -118,6 +126,7 @@ def test_no_hedge_says_a_kind_is_missing_that_the_quote_holds(handbook, question
     ("值班时手机多久检查一次？", FIGURE),
     ("谁评定年终考核结果？", PERSON),  # the grading rules name no one
     ("试用期工资是多少？", MONEY),
+    ("外聘讲师的报酬是多少？", FIGURE),  # the quote names 报酬 among numbered sub-items: their numbers are no figure
 ])
 def test_a_true_hedge_is_still_said(handbook, question, hedge):
     answer = handbook.answer(question)

@@ -153,7 +153,39 @@ def test_the_title_names_an_organisation_only_before_a_document_kind(title, orga
 
 def test_the_folder_comes_before_the_title_and_the_document_is_its_own_last():
     assert document_organisation("仁和医院/护理部工作制度.md", "护理部工作制度") == ("仁和医院", Origin.FOLDER)
+    assert document_organisation("华联超市员工手册.md", "前台须知") == ("华联超市", Origin.FILE_NAME)
     assert document_organisation("值班规定.md", "值班规定") == ("值班规定", Origin.DOCUMENT)
+
+
+@pytest.mark.parametrize(("doc_id", "title", "organisation"), [
+    ("星河社区成员.md", "Community membership", "星河社区"),  # a page title in English, the file named in Chinese
+    ("明德中学学校后勤安全制度.html", "网站首页", "明德中学"),  # the shortest name ending in a kind word
+    ("宏达银行理财顾问职缺.md", "招聘", "宏达银行"),
+    ("值班人员名单.md", "值班人员名单", None),
+])
+def test_a_file_named_after_its_organisation_gives_it_when_the_title_does_not(doc_id, title, organisation):
+    expected = (organisation, Origin.FILE_NAME) if organisation else (title, Origin.DOCUMENT)
+    assert document_organisation(doc_id, title) == expected
+
+
+def test_a_question_naming_an_organisation_from_its_file_name_is_not_answered_from_another(
+        tmp_path, make_settings):
+    """Two communities' pages titled in English: the one asked about lists no Contributor duties, the other
+    does. The other's list is not the answer to a question naming the first."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "星河社区成员.md").write_text(
+        "# Community membership\n\n## Contributor\n\n提交过一个被合并的 PR 即可成为 Contributor。\n\n"
+        "## Maintainer\n\n1. 负责审阅模块的代码。\n2. 负责发布版本。\n", encoding="utf-8")
+    (corpus / "云帆社区角色.md").write_text(
+        "# Roles\n\n## Contributor 职责\n\n1. 负责提交代码和文档。\n2. 负责回复 Issue。\n", encoding="utf-8")
+    settings = make_settings(corpus)
+    run_ingest(settings, show_progress=False)
+    answerer = Answerer(KnowledgeBase(settings))
+    query = answerer.query("星河社区的 Contributor 要负责哪些工作？")
+    assert query.scope.organisations == frozenset({"星河社区"})
+    answer = answerer.answer("星河社区的 Contributor 要负责哪些工作？")
+    assert all(c.doc_id == "星河社区成员.md" for c in answer.citations), answer.answer
 
 
 ORGS = [Organisation("华联超市", Origin.TITLE), Organisation("明德律师事务所", Origin.TITLE),

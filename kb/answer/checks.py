@@ -202,8 +202,10 @@ def figure_found(query: Query, quotes: list[Passage], scorer: Scorer) -> bool:
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     key = key_word(query, scorer)
     for i, quote in enumerate(quotes):
-        match = normalize(quote.text)
-        if not rate_figure(match, wants) and not (any_figure_asked(query) and has_figure(quote.text)):
+        # line by line: a quote of a list holds its sub-items' numbers ("2. 接洽老师\n1. 语种\n2. 报酬"), no figure
+        lines = [normalize(line) for line in quote.text.splitlines() if line.strip()]
+        if not any(rate_figure(line, wants) for line in lines) \
+                and not (any_figure_asked(query) and has_figure(quote.text)):
             continue
         around = normalize(quote.text + "\n" + quote.heading)
         terms = scorer.terms(quote.text) | scorer.terms(quote.heading)
