@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from ingest.chunk import ChunkLimits, chunk_document
 from ingest.clean import clean_blocks, clean_text
 from ingest.formats.markdown import markdown_blocks
+from ingest.inline_lists import split_inline_lists
 from ingest.overrides import Override, apply_overrides, node_paths
 from ingest.roles import find_roles, role_name_from_heading
 from ingest.structure import is_list_kind, parse_blocks, text_blocks
@@ -85,12 +86,11 @@ def document_blocks(doc: LoadedDocument) -> tuple[list[Block], list[str]]:
     """The document's cleaned blocks and the boilerplate lines removed."""
     if doc.blocks:
         cleaned_blocks = clean_blocks(list(doc.blocks))
-        return cleaned_blocks.blocks, cleaned_blocks.removed
+        return split_inline_lists(cleaned_blocks.blocks), cleaned_blocks.removed
     text = HTML_COMMENT.sub("", doc.text) if doc.kind == "markdown" else doc.text
     cleaned = clean_text(text)
-    if doc.kind == "markdown":
-        return markdown_blocks(cleaned.text), cleaned.removed
-    return text_blocks(cleaned.text), cleaned.removed
+    blocks = markdown_blocks(cleaned.text) if doc.kind == "markdown" else text_blocks(cleaned.text)
+    return split_inline_lists(blocks), cleaned.removed
 
 
 def duty_chunks(role: Role, chunks: list[Chunk]) -> list[str]:

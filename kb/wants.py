@@ -56,6 +56,9 @@ UNIT_TEXT = {
     Unit.LENGTH: r"米|厘米|公分|cm",
     Unit.PERCENT: r"%|％|成",  # also 百分之N, see figure()
 }
+# a date on the calendar (2007年, 2023年12月20日, 3月8日): a point in time, not a length of time
+CALENDAR_DATE = re.compile(r"(?:1[89]|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|"
+                           r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR)
 CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
 DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
@@ -208,4 +211,6 @@ def figure(match: str, unit: Unit, classifier: str | None = None) -> re.Match[st
     units = DURATION_UNITS if unit is Unit.DURATION else (unit,) if unit is not Unit.ANY else ()
     if not units:
         return ANY_FIGURE.search(match)
+    if set(units) <= set(DURATION_UNITS):  # "多久" is not answered by the year something happened
+        match = CALENDAR_DATE.sub(lambda m: " " * len(m.group(0)), match)
     return re.search(rf"{RANGE}\s*(?:{'|'.join(UNIT_TEXT[u] for u in units)})", match)

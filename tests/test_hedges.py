@@ -84,6 +84,10 @@ SHOP = """# 便民超市员工手册
 1. 上班须穿着统一工服，佩戴工牌。
 """
 
+# A job posting copied from a web form as one paragraph: the year the shop opened, then its list of duties.
+POSTING = ("# 某某家居储备店长招聘\n\n某某家居于2007年进驻本市，现有51间门店。 ※主要工作内容："
+           " 1.顾客管理(维持良好的顾客关系)。 2.商品管理(提高商品陈列技巧)。 3.人员管理(制定排班与培训计划)。\n")
+
 FIGURE, PERSON, MONEY = "文件没有写明具体的数字", "文件没有写明由谁负责", "文件没有写明相关的钱款"
 
 
@@ -132,6 +136,13 @@ def test_a_true_hedge_is_still_said(handbook, question, hedge):
     answer = handbook.answer(question)
     assert answer.level == "partial" and answer.answer.splitlines()[0].startswith(hedge), answer.answer
     assert answer.citations
+
+
+def test_how_long_is_not_answered_with_the_year_something_happened(tmp_path_factory, embedding_cache):
+    posting = _answerer(tmp_path_factory, embedding_cache, "某某家居储备店长招聘", POSTING)
+    answer = posting.answer("储备店长多久可以升为店长？")
+    assert answer.level != "answered", answer.answer
+    assert "2007" not in answer.answer.splitlines()[0], answer.answer
 
 
 def test_a_hedge_about_probation_quotes_no_shift_rules(shop):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from ingest.chunk import ChunkLimits
+from ingest.inline_lists import split_line
 from ingest.load import read_document
 from ingest.process import process_document
 from kb.jobtitles import is_job_title, posting_post, reader_post
@@ -41,6 +42,23 @@ def test_a_handbooks_reader_is_a_role_beside_the_posts_it_gives_lists_to(tmp_pat
         "", "### 出纳职责", "", "- 审核票据。", "- 按月付款。", "",
     ]))
     assert _counts(roles) == {"出纳": 2, "员工": 4}  # the cashier's list is its own, not the reader's
+
+
+def test_a_paragraph_holding_numbered_lists_is_read_as_its_lines():
+    text = ("本店诚聘。 ※任职要求： 1.高中以上学历。 2.有服务经验者优先。"
+            " ※工作内容： 1.接待顾客。 2.整理货架。 3.盘点库存 欢迎投递")
+    assert split_line(text) == ["本店诚聘。", "※任职要求：", "1.高中以上学历。", "2.有服务经验者优先。", "※工作内容：",
+                                "1.接待顾客。", "2.整理货架。", "3.盘点库存 欢迎投递"]
+    assert split_line("版本号 1. 2 与第3.1条") == ["版本号 1. 2 与第3.1条"]  # no run numbered 1, 2 with words
+
+
+def test_a_job_posting_copied_as_one_paragraph_gives_the_post_its_inline_duty_list(tmp_path):
+    roles = _roles(tmp_path, "posting.md", "\n".join([
+        "---", "title: 某某家居ABC各门店储备店长", "company_name: 某某家居", "---", "",
+        "我们是连锁家居品牌。 ※应征条件： 1.对家居有兴趣。 2.能配合轮调。 ※工作地点： 由公司安排。"
+        " ※主要工作内容： 1.顾客管理(维持顾客关系)。 2.商品管理(陈列)。 3.人员管理(排班与培训)。",
+    ]))
+    assert _counts(roles) == {"储备店长": 3}
 
 
 def test_a_job_posting_titled_by_its_post_gives_the_post_its_duty_list(tmp_path):

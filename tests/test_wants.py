@@ -71,3 +71,15 @@ def test_a_rate_needs_its_figure_stated_per_the_asked_period(question, period, t
     wants = wants_of(match, (), question_type(match) is QuestionType.QUANTITY)
     assert (wants.period.pattern if wants.period else None) == (PERIOD_TEXT[period] if period else None)
     assert rate_figure(normalize(text), wants) is answers
+
+
+@pytest.mark.parametrize(("text", "unit", "found"), [
+    ("本店于2007年进驻本市。", Unit.DURATION, None),  # the year it happened is no length of time
+    ("2023年12月20日起试用期6个月。", Unit.DURATION, "6个月"),
+    ("3月8日下午放假0.5天。", Unit.DAY, "0.5天"),
+    ("档案保存3年。", Unit.YEAR, "3年"),
+    ("2007年进驻本市。", Unit.DATE, None),
+])
+def test_a_date_on_the_calendar_is_no_duration(text, unit, found):
+    m = figure(normalize(text), unit)
+    assert (m.group(0) if m else None) == found
