@@ -51,6 +51,9 @@ EACH_KIND = ("各项", "各级", "各类", "各种", "各个")
 GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "中心", "机构", "下属部门", "职能部门", "业务部门"})
 GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
 # A post named by its kind with the post in brackets: 客服支持岗（配送员）, 营业员（政务专窗班长）.
+# Words before a post that make it another post (副会长 is not 会长, 首席工程师 not 工程师): a question naming the
+# longer post asks nothing of the shorter one's duties.
+RANK_PREFIXES = ("副", "总", "执行", "常务", "首席", "高级", "资深", "初级", "中级", "代理", "名誉", "荣誉")
 QUALIFIED_BASES = ("岗", "岗位", "员", "人员", "类")
 MIN_TITLE_CHARS = 2
 MAX_TITLE_CHARS = 12
@@ -289,6 +292,12 @@ def label_owner(text: str) -> str | None:
             return None
         return owner if is_job_title(owner) or names_unit(owner) else None
     return None
+
+
+def another_rank(text: str, start: int) -> bool:
+    """Whether the post named at `start` of `text` (match form) follows a rank word that makes it another post
+    (执行副会长 names no 副会长)."""
+    return text[:start].endswith(RANK_PREFIXES)
 
 
 def opens_with_duty(text: str) -> bool:

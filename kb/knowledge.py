@@ -17,6 +17,7 @@ from kb.buildfiles import (
 from kb.embed import Embedder, make_embedder
 from kb.embed_threads import EmbedThreads
 from kb.errors import DutyKBError
+from kb.jobtitles import another_rank
 from kb.lexical import LexicalIndex
 from kb.manifest import Manifest, ManifestError, read_manifest
 from kb.normalize import normalize, normalize_name
@@ -274,7 +275,7 @@ class KnowledgeBase:
             if not names:
                 continue
             end = start + len(form)
-            if any(s <= start and end <= e for s, e in covered):
+            if another_rank(match_query, start) or any(s <= start and end <= e for s, e in covered):
                 continue
             covered.append((start, end))
             found |= names

@@ -23,7 +23,7 @@ from enum import StrEnum
 from kb import answer_words as vocab
 from kb.answer.passage import Passage
 from kb.answer.terms import Scorer
-from kb.jobtitles import ADDRESSEES
+from kb.jobtitles import ADDRESSEES, another_rank
 from kb.kinds import has_amount, has_consequence, has_figure
 from kb.kinds import has_person as names_person
 from kb.normalize import normalize
@@ -141,6 +141,8 @@ def similar_post(post: str, role: str) -> bool:
     titles = title_of(post), title_of(role)
     if all(titles) and titles[0] != titles[1]:
         return False
+    if post.endswith(role) and another_rank(post, len(post) - len(role)):  # 副秘书长 is another post than 秘书长
+        return False
     shared = {post[i:i + 2] for i in range(len(post) - 1)} & {role[i:i + 2] for i in range(len(role) - 1)}
     return bool(shared - vocab.GENERIC_POST_PAIRS) or _chars_close(post, role)
 
@@ -156,9 +158,15 @@ def asked_post(query: Query) -> str:
     before = DUTY_LEAD_IN.sub("", query.match[:duty.start()])
     run = CJK_TAIL.search(before)
     *owners, post = run.group(0).split("的") if run else [""]
-    if any(owner not in query.focus for owner in owners):  # "银行网点的保安": more is asked than one post
+    # "银行网点的保安": more is asked than one post; "LUG 的副会长": an owner in Latin letters is no CJK run
+    if any(owner and not _named_in_focus(owner, query) for owner in owners):
         return ""
     return post if len(post) >= MIN_POST_CHARS and ROLE_LIKE.search(post) else ""
+
+
+def _named_in_focus(owner: str, query: Query) -> bool:
+    """The owner before "的" is a focus word, or focus words written together (星光协会: 星光 + 协会)."""
+    return owner in query.focus or "".join(w for w in query.focus if w in owner) == owner
 
 
 def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[str] = ()) -> str:
