@@ -17,8 +17,9 @@ without legal-form words, or its name without its kind word when that is distinc
 it names a kind of organisation that only some of them are (医院, 律所), it names a post only one
 organisation has, or the asker picked a role. With fewer than two organisations, or when the question
 names nothing of these, there is no scope and retrieval is as before. A document that names no organisation
-(its own) is kept in every scope but one that names an organisation: it may be the asked one's (a found
-corpus of one-document organisations lost answers when a picked role or a post scoped to its one document).
+(its own), or names it only in its file name, is kept in every scope but one that names an organisation: it
+may be the asked one's (a found corpus of one-document organisations lost answers when a picked role or a post
+scoped to its one document, and when file names made their organisations known).
 The vocabulary is data in kb.orgnames.
 """
 from __future__ import annotations
@@ -224,7 +225,9 @@ def question_scope(asked: Asked, organisations: list[Organisation],
     if _strict(named, every):
         return Scope(_strict(named, every), Because.NAMED)
     # A document that names no organisation may be any organisation's: only a question naming one excludes it.
-    unknown = {o.name for o in organisations if o.origin == Origin.DOCUMENT}
+    # A name read from the file name alone is as weak for a kind or a post (the file may be named for its
+    # reader's unit or a sub-body): it scopes a question that names it, and excludes nothing otherwise.
+    unknown = {o.name for o in organisations if o.origin in (Origin.DOCUMENT, Origin.FILE_NAME)}
     text = asked.match
     for form in asked.role_forms:
         text = text.replace(form, " ")

@@ -230,6 +230,18 @@ def test_a_document_naming_no_organisation_is_excluded_only_by_a_question_naming
     assert question_scope(asked, orgs, posts).because == Because.PICKED
 
 
+def test_an_organisation_read_from_a_file_name_scopes_only_a_question_naming_it():
+    orgs = [Organisation("华联超市", Origin.TITLE), Organisation("明德中学", Origin.FILE_NAME),
+            Organisation("仁和医院", Origin.FOLDER)]
+    posts = {"班主任": {"明德中学"}, "收银员": {"华联超市"}}
+    assert question_scope(Asked(normalize("明德中学的值班规定")), orgs, posts).organisations == {"明德中学"}
+    # a kind or a post scopes as before, but does not exclude the file-named document
+    by_kind = question_scope(Asked(normalize("医院的值班规定")), orgs, posts)
+    assert by_kind.organisations == {"仁和医院", "明德中学"}
+    by_post = question_scope(Asked(normalize("收银员几点交班"), frozenset({"收银员"})), orgs, posts)
+    assert by_post.organisations == {"华联超市", "明德中学"}
+
+
 def test_a_kind_word_inside_a_post_names_no_kind_and_one_organisation_is_no_scope():
     asked = Asked(normalize("医院感染管理员的职责"), frozenset({"医院感染管理员"}), role_forms=("医院感染管理员",))
     assert question_scope(asked, ORGS, POSTS).because == Because.POST
