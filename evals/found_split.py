@@ -4,7 +4,10 @@ A document's split is decided by a hash of its file name alone, fixed before any
 for it, so no one can choose which documents measure generalisation. About 40 % are held out: their roles
 file and suite are written by someone who writes no rules, and they are only ever reported on.
 
-    python -m evals.found_split STAGING_DIR   # moves each staged file into found/<split>/{docs,fetched}/
+    python -m evals.found_split STAGING_DIR [--root DIR]   # moves each staged file into <root>/<split>/{docs,fetched}/
+
+The root defaults to the found corpus (round 1); a later round keeps its own root (e.g. found/round2) with the
+same split rule, so each round has its own sealed held-out part.
 """
 
 from __future__ import annotations
@@ -38,13 +41,27 @@ def place(staged: Path, root: Path = FOUND_ROOT) -> Path:
     return target
 
 
+USAGE = "usage: python -m evals.found_split STAGING_DIR [--root DIR]"
+
+
+def _parse(argv: list[str]) -> tuple[Path, Path] | None:
+    """(staging dir, root) from the command line, or None when it is not of the usage's form."""
+    if len(argv) == 1:
+        return Path(argv[0]), FOUND_ROOT
+    if len(argv) == 3 and argv[1] == "--root":
+        return Path(argv[0]), Path(argv[2])
+    return None
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print(__doc__.strip().splitlines()[-1].strip(), file=sys.stderr)
+    parsed = _parse(argv)
+    if parsed is None:
+        print(USAGE, file=sys.stderr)
         return 2
-    for staged in sorted(Path(argv[0]).iterdir()):
+    staging, root = parsed
+    for staged in sorted(staging.iterdir()):
         if staged.is_file():
-            print(f"{split_of(staged.name)}\t{place(staged).relative_to(FOUND_ROOT)}")
+            print(f"{split_of(staged.name)}\t{place(staged, root).relative_to(root)}")
     return 0
 
 
