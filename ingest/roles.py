@@ -99,6 +99,7 @@ HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading ha
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
+MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
@@ -257,11 +258,24 @@ def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> 
             for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
 
 
+def _area_items(node: Section) -> list[Section]:
+    """A list divided into areas of work (1、咨询客服 (1)…(8) 2、信息管理 (1)…): numbered entries that are only
+    a short name over a list of their own. All their items, in order; none when any entry is more than that."""
+    entries = _numbered_children(node)
+    if not entries or not all(is_list_kind(c.kind) and not c.lines and len(_heading_name(c)) <= MAX_AREA_NAME_CHARS
+                              and not HEADING_PUNCT.search(_heading_name(c)) and _list_items(c) for c in entries):
+        return []
+    return [item for entry in entries for item in _list_items(entry)]
+
+
 def _duty_list(node: Section) -> list[DutyItem]:
     """A role section's duties: the items of every duty label (岗位职责, 安全职责 …) when it has labelled parts,
-    in order, numbered through; else its own items."""
+    in order, numbered through; else its own items (all of its areas' items when its list is divided by area)."""
     if not has_labelled_parts(node):
-        return _duties(_list_items(node))
+        items = _list_items(node)
+        if items:
+            return _duties(items)
+        return [DutyItem(n=i, text=c.content_text()) for i, c in enumerate(_area_items(node), 1)]
     parts = [_part_duties(label) for label in node.children if is_duty_label(label)]
     if len(parts) == 1:
         return parts[0]
@@ -315,7 +329,7 @@ def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
         return _is_name_heading(text) or _owns_role_parts(node, text)
     if in_duties:
         return _is_name_heading(text)
-    items = _list_items(node)
+    items = _list_items(node) or _area_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and _is_name_heading(text, units=False) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 

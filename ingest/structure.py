@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kb.jobtitles import is_translation, label_kind, post_field
+from kb.jobtitles import is_job_title, is_translation, label_kind, post_field
 from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, Marker, match_marker
 
 LABEL_MAX_CHARS = 20
@@ -36,6 +36,8 @@ LIST_KINDS = frozenset({"arabic", "arabic_paren", "paren", "paren_cn", "latin", 
 LIST_PREFIX = "list"  # items numbered by the format: list0, list1, … by nesting depth
 # markers that open sections rather than lists: a short line before them is not a list's heading
 HEADING_KINDS = frozenset({"heading", "part", "zhang", "jie", "circled"})
+CARD_FIELD = re.compile(r"^[^：:，,。；;\s]{2,8}[：:]\s*\S")  # 工作地点：重庆市 — a fact of a posting's card
+MAX_CARD_FIELDS = 8
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
 ROLE_HEADING_LINE = re.compile(
     r"^[\u4e00-\u9fffA-Za-z（）()、/·]{2,16}?(?:的)?(?:岗位工作职责|崗位工作職責|岗位职责|崗位職責|工作职责|工作職責|"
@@ -123,6 +125,21 @@ def _is_unnumbered_heading(line: str, following: Marker | None) -> bool:
     opens_section = following is not None and following.kind in HEADING_KINDS  # a title over chapters or blocks
     opens_list = following is not None and following.number == 1 and not opens_section
     return opens_list or (is_role_heading_line(line) and not opens_section)
+
+
+def _post_card_list(line: str, blocks: list[Block], start: int) -> Marker | None:
+    """The list a post's card opens, when `line` is a post's name on a line of its own over a few facts as
+    "key：value" lines (工作地点：…, 学历要求：…) and then a list numbered from 1 (a job posting laid out as a
+    card); else None."""
+    if len(line) > HEADING_MAX_CHARS or SENTENCE_PUNCT.search(line) or not is_job_title(line):
+        return None
+    for block in blocks[start:start + MAX_CARD_FIELDS + 1]:
+        if block.kind != LINE:
+            return None
+        if not CARD_FIELD.match(block.text.strip()):
+            marker = match_marker(block.text.strip())
+            return marker if marker is not None and marker.number == 1 else None
+    return None
 
 
 def _block_marker(block: Block) -> Marker | None:
@@ -353,7 +370,10 @@ def _feed_line(builder: _OutlineBuilder, blocks: list[Block], i: int, block: Blo
     if marker is None:
         following = _next_marker(blocks, i + 1)
         opens_list = following is not None and following.number == 1
-        if (_is_label(line) and opens_list) or _is_unnumbered_heading(line, following):
+        card = _post_card_list(line, blocks, i + 1)
+        if card is not None:
+            following = card  # the card's list, past its facts: the new card closes the one before
+        if (_is_label(line) and opens_list) or _is_unnumbered_heading(line, following) or card is not None:
             marker = Marker("label", None, line.rstrip(":："))
     if marker is not None:
         builder.add_marker(marker, line, block.paragraph, following)

@@ -124,3 +124,26 @@ def test_list_items_that_open_with_a_unit_or_post_and_say_what_it_does_are_its_d
         "四、资料室对外开放时间为工作日。",
     ]))
     assert _counts(roles) == {"办公室": 1, "财务组": 1, "项目组": 3}  # the reading room's hours say nothing it does
+
+
+CARD = """<li><div class="jobname">{post}</div>
+<div class="jobyq"><div>工作地点：本市</div><div>学历要求：大专以上</div></div>
+<div><div>1、咨询客服</div><div>（1）接待来店客户。</div><div>（2）受理客户投诉。</div></div>
+<div><div>2、信息管理</div><div>（1）整理客户档案。</div><div>（2）按时完成数据报表。</div>
+<div>（3）每周书面汇报。</div></div></li>"""
+
+
+def test_job_postings_laid_out_as_cards_give_each_post_all_its_areas_items(tmp_path):
+    """A careers page: a list of cards, each a post's name, its facts (key：value) and its duties divided into
+    areas of work. Each card is read as blocks, not one line, its name heads it, and every area's items are its."""
+    page = "<html><body><h1>招聘岗位</h1><ul>" + "".join(CARD.format(post=p) for p in ("客服专员", "护士长")) + \
+        "</ul><div>联系方式</div><div>咨询热线：400123</div></body></html>"
+    assert _counts(_roles(tmp_path, "careers.html", page)) == {"客服专员": 5, "护士长": 5}
+
+
+def test_a_post_over_its_facts_and_a_list_divided_by_area_owns_the_areas_items(tmp_path):
+    text = "\n".join(["某物流公司招聘", "", "仓库保管员", "工作地点：本市", "薪资范围：面议", "1、入库",
+                      "（1）核对到货数量。", "（2）登记入库单。",
+                      "2、出库", "（1）按单发货。", "", "叉车司机", "工作经验：两年", "1、日常作业", "（1）装卸货物。",
+                      "（2）保养叉车。"])
+    assert _counts(_roles(tmp_path, "jobs.txt", text)) == {"仓库保管员": 3, "叉车司机": 2}

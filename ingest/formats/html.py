@@ -30,6 +30,10 @@ BOLD_HEADING_BLOCKS = frozenset({"p", "div"})
 BOLD_WRAP_DEPTH = 2  # <p><span><strong>X</strong></span></p>: wrappers a bold heading may sit in
 BOLD_HEADING_MAX_CHARS = 20  # a bold phrase this short on its own is a heading; longer, an emphasised sentence
 SENTENCE_PUNCT = re.compile(r"[。；;！？!?，,]")
+# A list item laid out as a card (a job posting's <li>: its name, its facts and its duty lists, each in a <div>)
+# holds at least this many blocks of text of its own: its contents are read as blocks, not one line.
+CARD_TEXT_BLOCKS = 3
+CARD_BLOCK_TAGS = ["div", "p", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6"]
 LINK_BLOCK_RATIO = 0.8  # a block whose text is mostly link text is navigation
 MIN_LINKS_IN_NAV = 3
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—_]\s+|_|\s*\|\s*")
@@ -160,6 +164,19 @@ def _bold_heading(block) -> str | None:
     return text if not node.find(["table", "ul", "ol", "img"]) else None
 
 
+def _is_card(li) -> bool:
+    """A list item holding several blocks of text of its own (a card of facts and lists), not a line of text."""
+    from bs4 import NavigableString
+
+    own = 0
+    for block in li.find_all(CARD_BLOCK_TAGS):
+        if any(isinstance(c, NavigableString) and c.strip() for c in block.children):
+            own += 1
+            if own >= CARD_TEXT_BLOCKS:
+                return True
+    return False
+
+
 def _cell_text(cell) -> str:
     from bs4 import NavigableString
 
@@ -246,6 +263,10 @@ class _Walker:
             li = next(current.items, None)
             if li is None:
                 pending.pop()
+                continue
+            if _is_card(li):
+                self.walk(li)
+                self.flush()
                 continue
             nested = li.find_all(["ol", "ul"], recursive=False)
             for sub in nested:

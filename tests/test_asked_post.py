@@ -1,0 +1,60 @@
+"""A duty question about a post the knowledge base has no role for is told so (issue 21): a rank word before a
+known post's name makes it another post (副秘书长 is not 秘书长), and an organisation named in Latin letters before
+"的" does not hide the post ("LUG 的执行会长")."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.pipeline import run_ingest
+from kb.answer import Answerer
+from kb.jobtitles import another_rank
+from kb.knowledge import KnowledgeBase
+
+CHARTER = """# 星光协会章程
+
+本会英文简称 SGA。
+
+## 会长职责
+
+1. 主持协会全面工作。
+2. 召集理事会会议。
+
+## 秘书长职责
+
+1. 负责协会日常事务。
+2. 管理协会档案。
+"""
+NO_ROLE = "文件没有列出「{post}」这个岗位的职责。"
+
+
+@pytest.fixture(scope="module")
+def charter(tmp_path_factory, embedding_cache):
+    from kb.settings import Settings
+
+    corpus = tmp_path_factory.mktemp("charter")
+    (corpus / "星光协会章程.md").write_text(CHARTER, encoding="utf-8")
+    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus, embedding_cache=embedding_cache)
+    run_ingest(settings, show_progress=False)
+    return Answerer(KnowledgeBase(settings))
+
+
+@pytest.mark.parametrize(("text", "start", "other"), [
+    ("执行副会长", 2, True), ("副秘书长", 1, True), ("公司总经理", 3, True),
+    ("值班保安", 2, False), ("秘书长", 0, False),
+])
+def test_a_rank_word_before_a_post_names_another_post(text, start, other):
+    assert another_rank(text, start) is other
+
+
+@pytest.mark.parametrize(("question", "post"), [
+    ("星光协会的副秘书长有哪些职责？", "副秘书长"),
+    ("SGA 的执行会长要负责哪些工作？", "执行会长"),
+])
+def test_a_post_of_another_rank_is_not_answered_with_the_known_posts_duties(charter, question, post):
+    answer = charter.answer(question)
+    assert answer.level != "answered" and answer.answer.splitlines()[0] == NO_ROLE.format(post=post), answer.answer
+
+
+def test_the_known_post_itself_is_answered(charter):
+    answer = charter.answer("星光协会的秘书长有哪些职责？")
+    assert answer.level == "answered" and "管理协会档案" in answer.answer, answer.answer
