@@ -42,3 +42,69 @@ def test_a_list_item_or_heading_that_starts_like_an_ad_label_is_kept(tmp_path):
     assert _roles(_teams_markdown(tmp_path / "teams.md", teams)) == dict(teams)
     assert _roles(tmp_path / "teams.docx") == dict(teams)
 
+
+FONT = "STSong-Light"
+
+
+def _canvas(path: Path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    width, height = A4
+    return canvas.Canvas(str(path), pagesize=A4), width, height
+
+
+POSTS = {"客服主管": ["受理业主报修，登记报修内容。", "回访维修结果。"],
+         "保安员": ["门岗值守。", "夜间巡逻，记录异常情况。"]}
+
+
+def _posts_markdown(path: Path) -> Path:
+    lines = ["# 物业服务中心岗位说明", ""]
+    for post, duties in POSTS.items():
+        lines += [f"## {post}", "", *(f"- {d}" for d in duties), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_pdf_headings_are_told_by_their_type_size(tmp_path):
+    """A PDF printed from Word has no heading styles: a short line set larger than the body is a heading, so a
+    post's heading over its bulleted duties gives the roles the Markdown gives."""
+    c, width, height = _canvas(tmp_path / "posts.pdf")
+    c.setFont(FONT, 18)
+    c.drawCentredString(width / 2, height - 80, "物业服务中心岗位说明")
+    for number, (post, duties) in enumerate(POSTS.items(), 1):
+        c.setFont(FONT, 9)
+        c.drawString(72, height - 40, "物业服务中心 内部文件")
+        c.drawCentredString(width / 2, 30, f"第 {number} 页")
+        y = height - 120
+        c.setFont(FONT, 15)
+        c.drawString(72, y, post)
+        c.setFont(FONT, 11)
+        for duty in duties:
+            y -= 22
+            c.drawString(72, y, f"● {duty}")
+        c.showPage()
+    c.save()
+    assert _roles(_posts_markdown(tmp_path / "posts.md")) == POSTS
+    assert _roles(tmp_path / "posts.pdf") == POSTS
+
+
+def test_pdf_nested_bullets_are_told_by_their_indent(tmp_path):
+    """Word prints every level of a bulleted list with the same bullet: only the indent says a team's duties sit
+    under the team, as the Markdown's nested list does."""
+    teams = [("财务", ["编列预算。", "核销单据。"]), ("场务", ["主持场勘。", "布置会场。"])]
+    c, width, height = _canvas(tmp_path / "teams.pdf")
+    c.setFont(FONT, 18)
+    c.drawCentredString(width / 2, height - 80, "活动筹备工作")
+    c.setFont(FONT, 11)
+    lines = [(0, "需要完成以下工作："), (0, "● 工作内容（分组）")]
+    for team, duties in teams:
+        lines += [(1, f"● {team}"), *((2, f"● {d}") for d in duties)]
+    for row, (depth, text) in enumerate(lines):
+        c.drawString(72 + 22 * depth, height - 120 - 22 * row, text)
+    c.save()
+    assert _roles(_teams_markdown(tmp_path / "teams.md", teams)) == dict(teams)
+    assert _roles(tmp_path / "teams.pdf") == dict(teams)
