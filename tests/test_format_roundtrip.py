@@ -108,3 +108,28 @@ def test_pdf_nested_bullets_are_told_by_their_indent(tmp_path):
     c.save()
     assert _roles(_teams_markdown(tmp_path / "teams.md", teams)) == dict(teams)
     assert _roles(tmp_path / "teams.pdf") == dict(teams)
+
+
+def test_pdf_table_cell_lines_that_stop_short_of_the_cell_edge_are_separate_duties(tmp_path):
+    """A duty table's cell with one duty per line (a line break, as Markdown's <br>) keeps its duties apart; a duty
+    wrapped at the cell's edge stays one duty."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    wrapped = "负责楼道、电梯厅和地下车库的日常清扫，发现设施损坏的及时报告客服中心并登记在保洁日志上"
+    duties = ["清扫楼道", "清运垃圾", wrapped]
+    markdown = "# 保洁岗位\n\n| 岗位 | 职责 |\n|---|---|\n| 保洁员 | " + "<br>".join(duties) + " |\n"
+    (tmp_path / "cells.md").write_text(markdown, encoding="utf-8")
+    c, width, height = _canvas(tmp_path / "cells.pdf")
+    c.setFont(FONT, 18)
+    c.drawCentredString(width / 2, height - 80, "保洁岗位")
+    style = ParagraphStyle("cell", fontName=FONT, fontSize=10, leading=15, wordWrap="CJK")
+    table = Table([[Paragraph("岗位", style), Paragraph("职责", style)],
+                   [Paragraph("保洁员", style), Paragraph("<br/>".join(duties), style)]], colWidths=[100, 250])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+    _, table_height = table.wrapOn(c, width, height)
+    table.drawOn(c, 72, height - 120 - table_height)
+    c.save()
+    assert _roles(tmp_path / "cells.md") == {"保洁员": duties}
+    assert _roles(tmp_path / "cells.pdf") == {"保洁员": duties}

@@ -4,7 +4,8 @@
   numbers (`第 1 页 共 5 页`, `- 3 -`, `頁次 1 / 3`) are dropped.
 - A line that reaches the right margin without ending a sentence was wrapped by the PDF: it is
   joined with the next one (unless that one starts a numbered item).
-- Tables are read as tables; a table that goes on at the top of the next page continues the same
+- Tables are read as tables (a cell's line that stops short of the cell's edge ended there); a table
+  that goes on at the top of the next page continues the same
   table, and a row cut by the page break is mended.
 - Headings are told by their type (`pdf_fonts`): a short line set larger than the body, or wholly bold.
 - Nested bulleted lists are told by their indent (`pdf_lists`).
@@ -32,6 +33,7 @@ PAGE_NUMBER = re.compile(
     r"\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)$", re.I)
 SENTENCE_END = re.compile(r"[。；;！？!?：:”」』）)]$")
 FULL_LINE_SLACK_CHARS = 2.5  # a wrapped line ends within this many character widths of the right margin
+CELL_SLACK_CHARS = 2.5       # a line wrapped in a table cell ends within this many character widths of its edge
 CENTER_TOLERANCE = 0.08      # share of the page width a centred title line may be off centre
 TITLE_MAX_LINES = 3
 TITLE_MAX_CHARS = 40
@@ -67,17 +69,24 @@ def _join(a: str, b: str) -> str:
     return a + (" " if a[-1:].isascii() and b[:1].isascii() and a[-1:].isalnum() and b[:1].isalnum() else "") + b
 
 
-def _cell_text(text: str | None) -> str:
-    """A table cell's lines, with lines the PDF wrapped inside the cell joined back."""
+def _cell_text(page, box) -> str:
+    """A table cell's lines, with the lines the PDF wrapped inside the cell joined back: a line that reaches the
+    cell's right edge goes on in the next one; a line that stops short of it ended there (a duty per line)."""
+    if box is None:
+        return ""
     out: list[str] = []
-    for line in (text or "").split("\n"):
-        line = line.strip()
-        if not line:
+    joining = False
+    for line in page.crop(box, strict=False).extract_text_lines(return_chars=True):
+        text = line["text"].strip()
+        if not text:
             continue
-        if out and match_marker(line) is None:
-            out[-1] = _join(out[-1], line)
+        if out and joining and match_marker(text) is None:
+            out[-1] = _join(out[-1], text)
         else:
-            out.append(line)
+            out.append(text)
+        sizes = [c.get("size", 0) for c in line.get("chars", [])]
+        size = max(sizes) if sizes else 0.0
+        joining = line["x1"] >= box[2] - CELL_SLACK_CHARS * size and not SENTENCE_END.search(text)
     return "\n".join(out)
 
 
@@ -86,7 +95,7 @@ def _read_page(page, limits: FormatLimits) -> _Page:
     result = _Page(float(page.width))
     boxes = []
     for table in page.find_tables():
-        rows = [[_cell_text(c) for c in row] for row in table.extract()]
+        rows = [[_cell_text(page, box) for box in row.cells] for row in table.rows]
         limits.count(sum(len(r) for r in rows))
         result.tables.append((float(table.bbox[1]), rows))
         boxes.append(table.bbox)
