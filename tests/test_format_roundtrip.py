@@ -133,3 +133,30 @@ def test_pdf_table_cell_lines_that_stop_short_of_the_cell_edge_are_separate_duti
     c.save()
     assert _roles(tmp_path / "cells.md") == {"保洁员": duties}
     assert _roles(tmp_path / "cells.pdf") == {"保洁员": duties}
+
+
+def test_a_sheet_kept_one_line_per_row_has_bold_headings_and_indented_sub_items(tmp_path):
+    """A duty sheet typed one line per row in column A: a bold (or larger) row is a heading, and an indented
+    bullet row sits under the row above it, as the Markdown's headings and nested lists do."""
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    teams = [("财务", ["编列预算。", "核销单据。"]), ("场务", ["主持场勘。", "布置会场。"])]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "物业服务中心岗位说明"
+    rows: list[tuple[str, Font | None, int]] = []
+    for post, duties in POSTS.items():
+        rows += [(post, Font(bold=True, size=12), 0), *((f"• {d}", None, 0) for d in duties)]
+    rows += [("活动筹备", Font(bold=True, size=12), 0), ("需要完成以下工作：", None, 0),
+             ("• 工作内容（分组）", None, 0)]
+    for team, duties in teams:
+        rows += [(f"• {team}", None, 1), *((f"• {d}", None, 2) for d in duties)]
+    for text, font, indent in rows:
+        sheet.append([text])
+        cell = sheet.cell(row=sheet.max_row, column=1)
+        if font is not None:
+            cell.font = font
+        cell.alignment = Alignment(indent=indent)
+    workbook.save(tmp_path / "sheet.xlsx")
+    assert _roles(tmp_path / "sheet.xlsx") == {**POSTS, **dict(teams)}

@@ -66,6 +66,6 @@ class HeadingTypes:
         key = _size_key(line.size)
         if key in self.levels:
             return self.levels[key]
-        if line.bold and key == self.body:
+        if line.bold and key >= self.body:  # bold, at the body size or a little above it
             return self.bold_level
         return None
