@@ -4,7 +4,7 @@ from pathlib import Path
 
 from evals.metamorphic import check_document, compare, main, roles
 from evals.render_formats.source import Heading, Item, Table, read_source
-from ingest.chunk import ChunkLimits
+from ingest.pipeline import ChunkLimits
 
 LIMITS = ChunkLimits(400, 1200)
 DOCUMENT = """---

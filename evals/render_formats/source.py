@@ -1,9 +1,9 @@
 """A Markdown or text document as format-neutral elements: the parts a DOCX, PDF or XLSX rendering lays out.
 
-Text is taken as the Markdown reader sees it (link syntax and the emphasis around a line's opening name
-removed, `ingest.formats.markdown.plain_line`), so a difference between a source and its rendering comes
-from the format, not from what the rendering chose to keep. A text file is one paragraph per line: its
-numbering is text, as in a Word file typed by hand.
+Text is taken as a reader of the page sees it: a link as its text, emphasis markers (`**`, `__`) gone (a Word
+author would set those words bold). A text file is one paragraph per line: its numbering is text, as in a Word
+file typed by hand. evals reads documents through ingest's pipeline only (tests/test_layers.py), so the few
+Markdown rules needed here are stated here.
 """
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.formats.front_text import front_matter_text
-from ingest.formats.markdown import plain_line
-from ingest.load import decode_bytes
 from kb.frontmatter import split_front_matter
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
@@ -26,6 +23,9 @@ SEPARATOR_CELL = re.compile(r"^\s*:?-+:?\s*$")
 CELL_BREAK = re.compile(r"<br\s*/?>", re.I)
 QUOTE = re.compile(r"^\s*>\s?")
 FENCE = re.compile(r"^\s*(```|~~~)")
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+STRONG = re.compile(r"\*\*|__")
+ENCODINGS = ("utf-8-sig", "gb18030", "big5")
 
 
 @dataclass(frozen=True)
@@ -66,13 +66,24 @@ def is_source(path: Path) -> bool:
     return path.suffix.lower() in MARKDOWN_SUFFIXES | TEXT_SUFFIXES
 
 
+def plain_line(line: str) -> str:
+    return STRONG.sub("", LINK.sub(r"\1", line))
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError("not decodable as UTF-8, GB18030 or Big5")
+
+
 def read_source(path: Path) -> Source:
-    text, _ = decode_bytes(path.read_bytes())
+    text = _decode(path.read_bytes())
     if path.suffix.lower() in TEXT_SUFFIXES:
         return Source(path, None, [Para(line.strip()) for line in text.splitlines() if line.strip()])
     meta, body = split_front_matter(text, str(path))
-    if not body.strip():
-        body = front_matter_text(dict(meta.ignored))
     return Source(path, meta.title, markdown_elements(body))
 
 
