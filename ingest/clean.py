@@ -72,7 +72,9 @@ class _Cleaner:
         self.in_link_list = False
         self.removed: list[str] = []
 
-    def keep(self, line: str) -> bool:
+    def keep(self, line: str, plain: bool = True) -> bool:
+        """Whether to keep a line; `plain` is False for what a format marks as a heading or list item, which is
+        never an ad label (a sponsorship team's `赞助`, as Markdown's `- 赞助` and `## 赞助` are not)."""
         match_line = normalize(line)
         if not match_line:
             return True
@@ -81,6 +83,8 @@ class _Cleaner:
             self.removed.append(line)
             return False
         reason = _drop_reason(match_line)
+        if reason == "ad" and not plain:
+            reason = None
         if self.in_link_list and (reason == "listing" or len(match_line) <= LINK_LIST_MAX_LINE):
             self.removed.append(line)
             return False
@@ -94,7 +98,7 @@ class _Cleaner:
 def clean_blocks(blocks: list[Block]) -> CleanBlocks:
     """Drop boilerplate lines, headings and items of a format reader's blocks (tables are kept as read)."""
     cleaner = _Cleaner()
-    kept = [b for b in blocks if b.kind not in (LINE, HEADING, ITEM) or cleaner.keep(b.text)]
+    kept = [b for b in blocks if b.kind not in (LINE, HEADING, ITEM) or cleaner.keep(b.text, plain=b.kind == LINE)]
     return CleanBlocks(kept, cleaner.removed)
 
 

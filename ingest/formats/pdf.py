@@ -4,8 +4,11 @@
   numbers (`第 1 页 共 5 页`, `- 3 -`, `頁次 1 / 3`) are dropped.
 - A line that reaches the right margin without ending a sentence was wrapped by the PDF: it is
   joined with the next one (unless that one starts a numbered item).
-- Tables are read as tables; a table that goes on at the top of the next page continues the same
+- Tables are read as tables (a cell's line that stops short of the cell's edge ended there); a table
+  that goes on at the top of the next page continues the same
   table, and a row cut by the page break is mended.
+- Headings are told by their type (`pdf_fonts`): a short line set larger than the body, or wholly bold.
+- Nested bulleted lists are told by their indent (`pdf_lists`).
 - A PDF without any text (a scan) is refused with "no text layer".
 """
 from __future__ import annotations
@@ -17,9 +20,11 @@ from dataclasses import dataclass, field
 
 from ingest.formats.grid import Cell, Grid
 from ingest.formats.limits import FormatLimits, LimitExceeded
+from ingest.formats.pdf_fonts import HeadingTypes, Typed, is_bold
+from ingest.formats.pdf_lists import BulletNesting
 from ingest.formats.pdf_page import lay_out
 from ingest.tables import table_blocks
-from kb.outline import LINE, Block, match_marker
+from kb.outline import HEADING, LINE, Block, match_marker
 
 EDGE_LINES = 2  # lines at a page's top and bottom that may be running headers/footers
 RUNNING_SHARE = 0.5  # a line on at least this share of pages (and on 2 or more) is a running header/footer
@@ -28,6 +33,7 @@ PAGE_NUMBER = re.compile(
     r"\d+\s*/\s*\d+|page\s*\d+(\s*of\s*\d+)?)$", re.I)
 SENTENCE_END = re.compile(r"[。；;！？!?：:”」』）)]$")
 FULL_LINE_SLACK_CHARS = 2.5  # a wrapped line ends within this many character widths of the right margin
+CELL_SLACK_CHARS = 2.5       # a line wrapped in a table cell ends within this many character widths of its edge
 CENTER_TOLERANCE = 0.08      # share of the page width a centred title line may be off centre
 TITLE_MAX_LINES = 3
 TITLE_MAX_CHARS = 40
@@ -49,6 +55,7 @@ class _Line:
     x1: float
     top: float
     size: float
+    bold: bool = False
 
 
 @dataclass
@@ -62,17 +69,24 @@ def _join(a: str, b: str) -> str:
     return a + (" " if a[-1:].isascii() and b[:1].isascii() and a[-1:].isalnum() and b[:1].isalnum() else "") + b
 
 
-def _cell_text(text: str | None) -> str:
-    """A table cell's lines, with lines the PDF wrapped inside the cell joined back."""
+def _cell_text(page, box) -> str:
+    """A table cell's lines, with the lines the PDF wrapped inside the cell joined back: a line that reaches the
+    cell's right edge goes on in the next one; a line that stops short of it ended there (a duty per line)."""
+    if box is None:
+        return ""
     out: list[str] = []
-    for line in (text or "").split("\n"):
-        line = line.strip()
-        if not line:
+    joining = False
+    for line in page.crop(box, strict=False).extract_text_lines(return_chars=True):
+        text = line["text"].strip()
+        if not text:
             continue
-        if out and match_marker(line) is None:
-            out[-1] = _join(out[-1], line)
+        if out and joining and match_marker(text) is None:
+            out[-1] = _join(out[-1], text)
         else:
-            out.append(line)
+            out.append(text)
+        sizes = [c.get("size", 0) for c in line.get("chars", [])]
+        size = max(sizes) if sizes else 0.0
+        joining = line["x1"] >= box[2] - CELL_SLACK_CHARS * size and not SENTENCE_END.search(text)
     return "\n".join(out)
 
 
@@ -81,7 +95,7 @@ def _read_page(page, limits: FormatLimits) -> _Page:
     result = _Page(float(page.width))
     boxes = []
     for table in page.find_tables():
-        rows = [[_cell_text(c) for c in row] for row in table.extract()]
+        rows = [[_cell_text(page, box) for box in row.cells] for row in table.rows]
         limits.count(sum(len(r) for r in rows))
         result.tables.append((float(table.bbox[1]), rows))
         boxes.append(table.bbox)
@@ -93,9 +107,11 @@ def _read_page(page, limits: FormatLimits) -> _Page:
         text = line["text"].strip()
         if not text:
             continue
-        sizes = [c.get("size", 0) for c in line.get("chars", [])]
+        chars = [c for c in line.get("chars", []) if c.get("text", "").strip()]
+        sizes = [c.get("size", 0) for c in chars]
         size = max(sizes) if sizes else (line["x1"] - line["x0"]) / max(len(text), 1)
-        result.lines.append(_Line(text, float(line["x0"]), float(line["x1"]), float(line["top"]), float(size)))
+        bold = is_bold(c.get("fontname", "") for c in chars)
+        result.lines.append(_Line(text, float(line["x0"]), float(line["x1"]), float(line["top"]), float(size), bold))
     limits.count(len(result.lines))
     return result
 
@@ -137,21 +153,22 @@ def _title(pages: list[_Page]) -> str | None:
     return title
 
 
-def _paragraphs(page: _Page) -> list[tuple[float, str]]:
-    """The page's lines with wrapped lines joined: (top, paragraph text)."""
+def _paragraphs(page: _Page) -> list[tuple[float, Typed]]:
+    """The page's lines with wrapped lines joined (a line joins the one above only in the same type)."""
     if not page.lines:
         return []
     margin = max(line.x1 for line in page.lines)
-    out: list[tuple[float, str]] = []
-    joining = False
+    out: list[tuple[float, Typed]] = []
+    joining: _Line | None = None
     for line in page.lines:
-        if joining and match_marker(line.text) is None:
-            top, text = out[-1]
-            out[-1] = (top, _join(text, line.text))
+        if joining is not None and match_marker(line.text) is None \
+                and (line.size, line.bold) == (joining.size, joining.bold):
+            top, typed = out[-1]
+            out[-1] = (top, Typed(_join(typed.text, line.text), typed.size, typed.bold, typed.x0))
         else:
-            out.append((line.top, line.text))
+            out.append((line.top, Typed(line.text, line.size, line.bold, line.x0)))
         full = line.x1 >= margin - FULL_LINE_SLACK_CHARS * line.size
-        joining = full and not SENTENCE_END.search(line.text)
+        joining = line if full and not SENTENCE_END.search(line.text) else None
     return out
 
 
@@ -204,8 +221,11 @@ def read_pdf(data: bytes, limits: FormatLimits) -> PdfText:
     title = _title(pages)
     blocks: list[Block] = []
     open_table: list[list[str]] | None = None
-    for page in pages:
-        items: list[tuple[float, int, object]] = [(top, 0, text) for top, text in _paragraphs(page)]
+    paragraphs = [_paragraphs(page) for page in pages]
+    typed_lines = [typed for page in paragraphs for _, typed in page]
+    types, nesting = HeadingTypes(typed_lines), BulletNesting(typed_lines)
+    for page, lines in zip(pages, paragraphs, strict=True):
+        items: list[tuple[float, int, object]] = [(top, 0, typed) for top, typed in lines]
         items += [(top, 1, rows) for top, rows in page.tables]
         items.sort(key=lambda item: (item[0], item[1]))
         for position, (_, kind, payload) in enumerate(items):
@@ -221,7 +241,13 @@ def read_pdf(data: bytes, limits: FormatLimits) -> PdfText:
             if open_table is not None:
                 blocks += table_blocks(_grid(open_table), TABLE_HEADING_LEVEL)
                 open_table = None
-            blocks.append(Block(LINE, str(payload)))
+            assert isinstance(payload, Typed)
+            level = types.level(payload)
+            nested = nesting.item(payload)
+            if level is not None:
+                blocks.append(Block(HEADING, payload.text, level=level))
+            else:
+                blocks.append(nested or Block(LINE, payload.text))
     if open_table is not None:
         blocks += table_blocks(_grid(open_table), TABLE_HEADING_LEVEL)
     return PdfText(blocks, title, "\n".join(b.text for b in blocks if b.text))

@@ -1,7 +1,8 @@
 """XLSX (openpyxl): each sheet a section, each block of rows a table read with its header labels.
 
 A merged cell holds its value in its top-left cell only; it is given to every cell it covers
-(marked repeated, so it is shown once). Blank rows separate tables within a sheet.
+(marked repeated, so it is shown once). Blank rows separate tables within a sheet. A run of one-value rows
+with bold or larger headings or indented bullets is a document kept one line per row (`xlsx_lines`).
 
 The workbook's size is measured first by streaming its sheets (`xlsx_span`), which stops at the
 cell limit; only a workbook within it is loaded whole (1M rows loaded took 720 MiB).
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from ingest.formats.grid import Cell, Grid
 from ingest.formats.limits import FormatLimits, LimitExceeded, check_zip
+from ingest.formats.xlsx_lines import SheetLines, typed_rows
 from ingest.formats.xlsx_span import check_workbook_span
 from ingest.tables import table_blocks
 from kb.outline import HEADING, Block
@@ -57,15 +59,15 @@ def _sheet_rows(sheet, limits: FormatLimits) -> list[list[Cell]]:
     return [[Cell(v, repeated=(r, c) in repeated) for c, v in enumerate(row)] for r, row in enumerate(values)]
 
 
-def _tables(rows: list[list[Cell]]) -> list[Grid]:
-    """Runs of non-blank rows."""
-    grids: list[Grid] = []
+def _tables(rows: list[list[Cell]]) -> list[tuple[range, Grid]]:
+    """Runs of non-blank rows, with the row indices they span."""
+    grids: list[tuple[range, Grid]] = []
     current: list[list[Cell]] = []
-    for row in rows + [[]]:
+    for r, row in enumerate(rows + [[]]):
         if any(c.text for c in row):
             current.append(row)
         elif current:
-            grids.append(Grid(current))
+            grids.append((range(r - len(current), r), Grid(current)))
             current = []
     return grids
 
@@ -86,7 +88,10 @@ def read_xlsx(data: bytes, limits: FormatLimits) -> XlsxText:
         if not grids:
             continue
         blocks.append(Block(HEADING, sheet.title, level=SHEET_LEVEL))
-        for grid in grids:
-            blocks += table_blocks(grid, CAPTION_LEVEL, sheet.title)  # a card naming no post: the sheet's
+        lines = SheetLines(typed_rows(sheet), SHEET_LEVEL)
+        for span, grid in grids:
+            as_lines = lines.blocks(span)
+            # a card naming no post stands for the sheet's
+            blocks += as_lines if as_lines is not None else table_blocks(grid, CAPTION_LEVEL, sheet.title)
     workbook.close()
     return XlsxText(blocks, "\n".join(b.text for b in blocks if b.text))
