@@ -42,6 +42,7 @@ from kb.jobtitles import (
 from kb.normalize import to_simplified, to_traditional
 from kb.outline import inline_items, strip_marker_text
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
+from kb.tokenize import stock_tagged_words
 
 ROLE_SUFFIX = (
     r"(?:崗位工作職責|岗位工作职责|崗位職責|岗位职责|工作職責|工作职责|工作守則|工作守则|"
@@ -98,6 +99,8 @@ MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, n
 HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
+NOUN_FLAG = "n"  # jieba's part-of-speech flags of nouns start so (n, nt, nz …; vn is a verb used as a noun)
+MIN_PEER_POSTS = 2  # headings naming posts that make a differently named sibling heading one too
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
 MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
@@ -320,18 +323,39 @@ def _owns_role_parts(node: Section, text: str) -> bool:
         and not HEADING_PUNCT.search(text) and label_kind(text) is None
 
 
-def _bare_post(node: Section, text: str, in_duties: bool) -> bool:
+def _bare_post(node: Section, text: str, in_duties: bool, peer: bool = False) -> bool:
     """A heading that is only a post's name owns the lists under it: labelled parts (岗位职责, 安全职责) or, in a
-    part about duties, its items; a person's post (not a unit) also owns a plain list of items right under it."""
+    part about duties, its items; a person's post (not a unit) also owns a plain list of items right under it.
+    A `peer` heading stands among headings naming posts, shaped as they are: it names a post whatever its words
+    (總務, 公關暨美宣 beside 社長, 副社長)."""
     if node.kind not in NAME_HEADING_KINDS:
         return False
     if has_labelled_parts(node):
-        return _is_name_heading(text) or _owns_role_parts(node, text)
+        return _is_name_heading(text) or _owns_role_parts(node, text) or peer
     if in_duties:
-        return _is_name_heading(text)
+        return _is_name_heading(text) or peer
     items = _list_items(node) or _area_items(node)
-    return len(items) >= MIN_BARE_POST_ITEMS and _is_name_heading(text, units=False) \
+    return len(items) >= MIN_BARE_POST_ITEMS and (_is_name_heading(text, units=False) or peer) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
+
+
+def _ends_in_noun(name: str) -> bool:
+    """A name ends in a noun (總務, 公關暨美宣), not in a verb or pronoun (加入我們, 考勤, 關於我們)."""
+    tagged = stock_tagged_words(to_simplified(name))
+    return bool(tagged) and tagged[-1][1].startswith(NOUN_FLAG)
+
+
+def _post_peers(node: Section) -> set[int]:
+    """The headings among a node's children that stand among post headings: each a short name with no sentence
+    in it over a list of its own, most of them (and at least MIN_PEER_POSTS) naming posts; a peer's name ends in
+    a noun, as a post's does (ids of the nodes)."""
+    shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and _list_items(c)
+              and len(_heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(_heading_name(c))
+              and label_kind(_heading_name(c)) is None]
+    posts = sum(1 for c in shaped if role_name_from_heading(_heading_name(c)) or _is_name_heading(_heading_name(c)))
+    if posts < MIN_PEER_POSTS or posts * 2 <= len(shaped):
+        return set()
+    return {id(c) for c in shaped if _ends_in_noun(_heading_name(c))}
 
 
 def _subject_over_duty_labels(node: Section) -> bool:
@@ -367,7 +391,8 @@ def _lists_units(node: Section) -> bool:
     return sum(1 for c in node.children if _says_what_it_does(c)) >= MIN_GROUP_ITEMS
 
 
-def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool) -> RoleSpan | None:
+def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool,
+                  peer: bool = False) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
     text = _heading_name(node)
@@ -384,7 +409,7 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     if paragraph:
         return RoleSpan(_make_role(text, None, duties, path, doc_id, title), node, False)
     named = role_name_from_heading(text)
-    if named is None and _bare_post(node, text, in_duties):
+    if named is None and _bare_post(node, text, in_duties, peer):
         named = (text.rstrip(":："), None)
     if named is None and _subject_over_duty_labels(node):
         named = (article_subject(node.heading) or "", None)
@@ -667,15 +692,15 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
     """Every role in the document, in reading order."""
     spans: list[RoleSpan] = []
 
-    def visit(node: Section, path: list[str], in_duties: bool) -> None:
+    def visit(node: Section, path: list[str], in_duties: bool, peer: bool = False) -> None:
         here = path + [path_label(node.label)] if node.kind != "root" else path
         spans.extend(_inline_roles(node, here, doc_id, title))
         spans.extend(_who_does_lines(node, here, doc_id, title))
         spans.extend(_lead_roles(node, here, doc_id, title))
         if node.kind != "root":
-            found = _section_role(node, here, doc_id, title, in_duties) or _article_role(node, here, doc_id, title) \
-                or _post_role(node, here, doc_id, title) or _charge_role(node, here, doc_id, title) \
-                or _set_up_role(node, here, doc_id, title)
+            found = _section_role(node, here, doc_id, title, in_duties, peer) \
+                or _article_role(node, here, doc_id, title) or _post_role(node, here, doc_id, title) \
+                or _charge_role(node, here, doc_id, title) or _set_up_role(node, here, doc_id, title)
             if found and not found.inline and not node.role and _collects_posts(node, found.role.name):
                 found = None
             if found:
@@ -698,8 +723,9 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
             spans.extend(_item_roles(node, here, doc_id, title))
         context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
             or is_duty_label(node) or _lists_units(node)
+        peers = _post_peers(node)
         for child in node.children:
-            visit(child, here, context)
+            visit(child, here, context, id(child) in peers)
 
     visit(root, [], bool(DOCUMENT_DUTY_CONTEXT.search(to_simplified(title))))
     if not any(not s.inline for s in spans):  # a rules document: posts named inside its rules, or its reader

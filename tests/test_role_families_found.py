@@ -147,3 +147,24 @@ def test_a_post_over_its_facts_and_a_list_divided_by_area_owns_the_areas_items(t
                       "2、出库", "（1）按单发货。", "", "叉车司机", "工作经验：两年", "1、日常作业", "（1）装卸货物。",
                       "（2）保养叉车。"])
     assert _counts(_roles(tmp_path, "jobs.txt", text)) == {"仓库保管员": 3, "叉车司机": 2}
+
+
+def test_a_heading_among_post_headings_names_a_post_whatever_its_words(tmp_path):
+    """Clubs and offices name some posts by their function (總務, 公關暨美宣): standing among headings that name
+    posts, shaped as they are (a short name over its own list), such a heading is a post too."""
+    roles = _roles(tmp_path, "charter.md", "\n".join([
+        "# 某某社組織章程", "", "## 第五條（幹部職責）", "", "### 一、社長", "- 主持社務會議。", "- 代表本社對外聯繫。",
+        "",
+        "### 二、副社長", "- 協助社長處理社務。", "", "### 三、總務", "- 管理財務收支。", "- 製作財務報表。", "",
+        "### 四、公關暨美宣", "- 與外校聯絡。", "- 管理活動宣傳。", "- 製作海報。", "", "### 五、指導老師",
+        "- 提供社務指導。", "",
+    ]))
+    assert _counts(roles) == {"社長": 2, "副社長": 1, "總務": 2, "公關暨美宣": 3, "指導老師": 1}
+
+
+def test_headings_of_topics_beside_one_post_are_no_posts(tmp_path):
+    roles = _roles(tmp_path, "rules.md", "\n".join([
+        "# 某某公司行政制度", "", "## 一、考勤", "- 上班前打卡。", "- 请假须审批。", "", "## 二、报销", "- 按月报销。",
+        "- 附上发票。", "", "## 三、出纳", "- 审核票据。", "- 按月付款。", "",
+    ]))
+    assert "考勤" not in roles and "报销" not in roles
