@@ -78,7 +78,7 @@ OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
 RIGHTS = re.compile(r"权利|享有")
 OBLIGATIONS_HEADING = re.compile(r"义务|职责")
 ARTICLE_KINDS = frozenset({"tiao", "kuan"})
-SET_UP = re.compile(r"(?:设立|设置|成立)(?P<name>[^，。；,、\s]{2,16}?)(?=[，。；,])")
+SET_UP = re.compile(r"(?:设立|设置|成立|设(?![计备施想法定有]))(?P<name>[^，。；,、\s]{2,16}?)(?=[，。；,])")
 PARA_ENDS = ("。", "；", ";", "！", "？", "!", "?")  # an article's first line ending so was not wrapped by the page
 CLAUSES = re.compile(r"[，。；,;]")
 SERVES = re.compile(r"^为[^。；]{1,40}?(?:提供|服务)")  # 为会员提供咨询服务: what a body is set up to do
@@ -543,10 +543,14 @@ def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
 
 def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
     """An article that sets up a body or post and says what it does (本会设立X委员会，为…提供咨询服务; 设立秘书处，
-    …秘书处，负责执行…): that one paragraph is its duty."""
-    if node.kind not in ARTICLE_KINDS or not node.is_leaf:
+    …秘书处，负责执行…): that one paragraph is its duty; or the list that paragraph introduces (学生议会设常务委员会，
+    处理以下事务：一、… 二、…): its items are."""
+    if node.kind not in ARTICLE_KINDS:
         return None
-    text = node.content_text().replace("\n", "")
+    intros = [c for c in node.children if c.kind == "label" and _list_items(c)]
+    if not node.is_leaf and len(intros) != 1:
+        return None
+    text = (intros[0].heading if intros else node.content_text()).replace("\n", "")
     m = SET_UP.search(to_simplified(text))
     if m is None or not is_job_title(m.group("name"), units=True):
         return None
@@ -555,7 +559,8 @@ def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     if not (any(opens_with_duty(c) for c in clauses) or SERVES.match(after)):
         return None
     name = text[m.start("name"):m.end("name")]
-    return RoleSpan(_make_role(name, None, [DutyItem(1, text)], path, doc_id, title), node, False)
+    duties = _duties(_list_items(intros[0])) if intros else [DutyItem(1, text)]
+    return RoleSpan(_make_role(name, None, duties, path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:

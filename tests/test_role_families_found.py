@@ -168,3 +168,13 @@ def test_headings_of_topics_beside_one_post_are_no_posts(tmp_path):
         "- 附上发票。", "", "## 三、出纳", "- 审核票据。", "- 按月付款。", "",
     ]))
     assert "考勤" not in roles and "报销" not in roles
+
+
+def test_an_article_setting_up_a_body_over_the_list_it_handles_gives_the_body_that_list(tmp_path):
+    roles = _roles(tmp_path, "rules.txt", "\n".join([
+        "某校學生議會常務委員會組織規程", "", "第一條 常務委員會", "學生議會設常務委員會，處理以下事務：",
+        "一、關於各種提案手續是否完備之審定。", "二、關於議案之合併及實質審查。", "三、關於議程之排定。",
+        "第二條 召集委員", "常務委員會置召集委員一人，由學生議會議長擔任。",
+        "第三條 會議主席", "常務委員會會議，由召集委員擔任主席。",
+    ]))
+    assert _counts(roles) == {"常務委員會": 3}  # the chair named in prose has no list of its own
