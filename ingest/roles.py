@@ -100,6 +100,8 @@ HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading ha
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
 NOUN_FLAG = "n"  # jieba's part-of-speech flags of nouns start so (n, nt, nz …; vn is a verb used as a noun)
+LIST_INTRO_WORDS = ("如下", "以下", "下列")  # a paragraph ending so introduces the list after it
+CAPTION = re.compile(r"^[（(【]([^（）()【】]{1,30})[）)】]$")  # a heading wholly in brackets is a caption
 MIN_PEER_POSTS = 2  # headings naming posts that make a differently named sibling heading one too
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
 MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
@@ -271,11 +273,19 @@ def _area_items(node: Section) -> list[Section]:
     return [item for entry in entries for item in _list_items(entry)]
 
 
+def _introduced_items(node: Section) -> list[Section]:
+    """The list a node's one paragraph introduces (第7條（執行秘書）: 執行秘書由會長任命，職掌如下： 1. … 2. …)."""
+    if len(node.children) != 1 or node.children[0].kind != "label" or node.lines:
+        return []
+    intro = node.children[0]
+    return _list_items(intro) if to_simplified(intro.heading).rstrip(":：").endswith(LIST_INTRO_WORDS) else []
+
+
 def _duty_list(node: Section) -> list[DutyItem]:
     """A role section's duties: the items of every duty label (岗位职责, 安全职责 …) when it has labelled parts,
     in order, numbered through; else its own items (all of its areas' items when its list is divided by area)."""
     if not has_labelled_parts(node):
-        items = _list_items(node)
+        items = _list_items(node) or _introduced_items(node)
         if items:
             return _duties(items)
         return [DutyItem(n=i, text=c.content_text()) for i, c in enumerate(_area_items(node), 1)]
@@ -308,7 +318,10 @@ def _duties(items: list[Section]) -> list[DutyItem]:
 
 
 def _heading_name(node: Section) -> str:
-    return strip_marker_text(node.heading).strip()
+    """A heading's text without its marker; an article's caption without the brackets it is set in (第5條（會長）)."""
+    text = strip_marker_text(node.heading).strip()
+    caption = CAPTION.match(text)
+    return caption.group(1).strip() if caption else text
 
 
 def _is_name_heading(text: str, units: bool = True) -> bool:
@@ -334,7 +347,7 @@ def _bare_post(node: Section, text: str, in_duties: bool, peer: bool = False) ->
         return _is_name_heading(text) or _owns_role_parts(node, text) or peer
     if in_duties:
         return _is_name_heading(text) or peer
-    items = _list_items(node) or _area_items(node)
+    items = _list_items(node) or _area_items(node) or _introduced_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and (_is_name_heading(text, units=False) or peer) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 

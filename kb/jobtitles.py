@@ -52,8 +52,9 @@ GENERAL_UNITS = frozenset({"部门", "科室", "处室", "单位", "小组", "�
 GENERAL_UNIT_PREFIXES = ("各", "相关", "有关", "其他", "其它", "所在", "上级", "下级", "该")
 # A post named by its kind with the post in brackets: 客服支持岗（配送员）, 营业员（政务专窗班长）.
 # Words before a post that make it another post (副会长 is not 会长, 首席工程师 not 工程师): a question naming the
-# longer post asks nothing of the shorter one's duties.
-RANK_PREFIXES = ("副", "总", "执行", "常务", "首席", "高级", "资深", "初级", "中级", "代理", "名誉", "荣誉")
+# longer post asks nothing of the shorter one's duties. Not 总: it ranks the title word inside a post (总经理助理 is
+# the 经理助理 of the 总经理, the same post as the 助理 the documents name).
+RANK_PREFIXES = ("副", "执行", "常务", "首席", "高级", "资深", "初级", "中级", "代理", "名誉", "荣誉")
 QUALIFIED_BASES = ("岗", "岗位", "员", "人员", "类")
 MIN_TITLE_CHARS = 2
 MAX_TITLE_CHARS = 12

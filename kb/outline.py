@@ -25,13 +25,14 @@ CN_NUM = r"[一二三四五六七八九十百零〇两兩]+"
 SPACE = r"[\s\u3000]"
 
 MARKERS: list[tuple[str, re.Pattern[str]]] = [
-    # Markdown headings; many writers leave out the space before CJK text or a number (####2. 应付款规定)
+    # Markdown headings; many writers leave out the space before CJK text or a number (####2. 应付款规定).
+    # Legal units may be written with spaces round an Arabic number (第 5 條, 第 2 章), as Taiwanese bylaws often are.
     ("heading", re.compile(r"^(#{1,6})(?:\s+|(?=[\u4e00-\u9fff\d（(]))(.+)$")),
-    ("part", re.compile(rf"^(第({CN_NUM}|\d+)(?:[编編篇]|部分))(?![的之]){SPACE}*(.*)$")),
-    ("zhang", re.compile(rf"^(第({CN_NUM}|\d+)章)\s*(.*)$")),
-    ("jie", re.compile(rf"^(第({CN_NUM}|\d+)[節节])\s*(.*)$")),
-    ("tiao", re.compile(rf"^(第({CN_NUM}|\d+)[條条])\s*(.*)$")),
-    ("kuan", re.compile(rf"^(第({CN_NUM}|\d+)款)\s*(.*)$")),
+    ("part", re.compile(rf"^(第{SPACE}*({CN_NUM}|\d+){SPACE}*(?:[编編篇]|部分))(?![的之]){SPACE}*(.*)$")),
+    ("zhang", re.compile(rf"^(第{SPACE}*({CN_NUM}|\d+){SPACE}*章)\s*(.*)$")),
+    ("jie", re.compile(rf"^(第{SPACE}*({CN_NUM}|\d+){SPACE}*[節节])\s*(.*)$")),
+    ("tiao", re.compile(rf"^(第{SPACE}*({CN_NUM}|\d+){SPACE}*[條条])\s*(.*)$")),
+    ("kuan", re.compile(rf"^(第{SPACE}*({CN_NUM}|\d+){SPACE}*款)\s*(.*)$")),
     ("ordinal", re.compile(rf"^(第({CN_NUM})\s*[,，、:：])\s*(.+)$")),
     ("decimal", re.compile(rf"^(\d{{1,2}}(?:\.\d{{1,2}}){{1,3}})(?![\d.]){SPACE}+(.+)$")),
     ("cn", re.compile(rf"^(({CN_NUM})\s*[、．.])\s*(.+)$")),

@@ -178,3 +178,13 @@ def test_an_article_setting_up_a_body_over_the_list_it_handles_gives_the_body_th
         "第三條 會議主席", "常務委員會會議，由召集委員擔任主席。",
     ]))
     assert _counts(roles) == {"常務委員會": 3}  # the chair named in prose has no list of its own
+
+
+def test_articles_numbered_with_spaces_and_captioned_in_brackets_give_the_captioned_post_its_list(tmp_path):
+    """Bylaws written "第 7 條（執行秘書）" (spaces round the number, the caption in brackets), whose paragraph
+    introduces the post's list ("執行秘書由會長任命，職掌如下：")."""
+    roles = _roles(tmp_path, "bylaws.md", "\n".join([
+        "# 某系學會組織細則", "", "## 第二章 幹部", "", "**第 7 條（執行秘書）**", "執行秘書由會長任命，職掌如下：", "",
+        "1. 擔任會長之幕僚。", "2. 彙整各部門工作報告。", "", "**第 8 條（會址）**", "本會會址設於系辦公室。", "",
+    ]))
+    assert _counts(roles) == {"執行秘書": 2}
