@@ -132,7 +132,8 @@ class RoleSpan:
 
 
 def _clean_name(name: str) -> str:
-    return name.strip(" :：,，、的\u3000")
+    """A name without what separates it from a label after it (结构部 - 岗位职责, 保安员—职责, 会计｜职责)."""
+    return name.strip(" :：,，、的\u3000-－—–·|｜")
 
 
 def _split_alias(name: str) -> tuple[str, list[str]]:

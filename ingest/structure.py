@@ -26,6 +26,8 @@ from kb.outline import BEGIN, END, HEADING, ITEM, LABEL, LINE, ROLE, Block, Mark
 LABEL_MAX_CHARS = 20
 WRAPPED_ITEM_MIN_CHARS = 16  # an item cut at the page's width is long; a short unpunctuated item is a heading
 ITEM_ENDS = tuple("。；;！？!?：:）)」』”\"…")
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+LATIN_FULL_STOP = "."
 CJK_START = re.compile(r"^[\u4e00-\u9fff，、。；]")
 HEADING_MAX_CHARS = 20  # an unnumbered heading is a short line; longer lines are sentences
 PATH_LABEL_MAX_CHARS = 40  # long "(2)…:" lines carry content; a breadcrumb shows their start only
@@ -122,6 +124,8 @@ def _is_unnumbered_heading(line: str, following: Marker | None) -> bool:
     body = line.rstrip(":：")
     if len(line) > HEADING_MAX_CHARS or SENTENCE_PUNCT.search(body) or ":" in body or "：" in body:
         return False
+    if not CJK_CHAR.search(line) and line.rstrip().endswith(LATIN_FULL_STOP):
+        return False  # the end of an English sentence (a translation wrapped at the page's width), no heading
     opens_section = following is not None and following.kind in HEADING_KINDS  # a title over chapters or blocks
     opens_list = following is not None and following.number == 1 and not opens_section
     return opens_list or (is_role_heading_line(line) and not opens_section)

@@ -188,3 +188,16 @@ def test_articles_numbered_with_spaces_and_captioned_in_brackets_give_the_captio
         "1. 擔任會長之幕僚。", "2. 彙整各部門工作報告。", "", "**第 8 條（會址）**", "本會會址設於系辦公室。", "",
     ]))
     assert _counts(roles) == {"執行秘書": 2}
+
+
+def test_a_bilingual_duty_section_headed_post_dash_label(tmp_path):
+    """"结构部 - 岗位职责" (a dash between the post and its label) over a summary with its English translation
+    wrapped at the page's width, then a numbered list, each item followed by its translation: the English
+    sentence's last line is no heading over the list, and every item is the post's."""
+    roles = _roles(tmp_path, "dept.md", "\n".join([
+        "# 新员工带教", "", "## 结构部 - 岗位职责", "", "**概述**：完成产品结构设计与验证。",
+        "Complete the mechanical design and verification of products, and improve", "product leadership.", "",
+        "1. 完成结构设计，测试及验证。", "   Complete mechanical design, test and verification.",
+        "2. 组织前瞻性技术研究。", "   Drive the pre-research of new mechanical technology.", "",
+    ]))
+    assert _counts(roles) == {"结构部": 2}
