@@ -159,14 +159,9 @@ def asked_post(query: Query) -> str:
     run = CJK_TAIL.search(before)
     *owners, post = run.group(0).split("的") if run else [""]
     # "银行网点的保安": more is asked than one post; "LUG 的副会长": an owner in Latin letters is no CJK run
-    if any(owner and not _named_in_focus(owner, query) for owner in owners):
+    if any(owner and owner not in query.focus for owner in owners):
         return ""
     return post if len(post) >= MIN_POST_CHARS and ROLE_LIKE.search(post) else ""
-
-
-def _named_in_focus(owner: str, query: Query) -> bool:
-    """The owner before "的" is a focus word, or focus words written together (星光协会: 星光 + 协会)."""
-    return owner in query.focus or "".join(w for w in query.focus if w in owner) == owner
 
 
 def unknown_post(query: Query, roles_in: RoleFinder, answered_roles: Collection[str] = ()) -> str:
