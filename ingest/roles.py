@@ -102,7 +102,10 @@ MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
 NOUN_FLAG = "n"  # jieba's part-of-speech flags of nouns start so (n, nt, nz …; vn is a verb used as a noun)
 LIST_INTRO_WORDS = ("如下", "以下", "下列")  # a paragraph ending so introduces the list after it
 CAPTION = re.compile(r"^[（(【]([^（）()【】]{1,30})[）)】]$")  # a heading wholly in brackets is a caption
-MIN_PEER_POSTS = 2  # headings naming posts that make a differently named sibling heading one too
+# Headings naming posts that make a differently named sibling heading one too: at least this many, and this share
+# of the siblings (two posts beside 值勤纪律 are a duty section with its rules, not a roster of posts).
+MIN_PEER_POSTS = 3
+PEER_POST_SHARE = 2 / 3
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
 MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
@@ -361,13 +364,13 @@ def _ends_in_noun(name: str) -> bool:
 
 def _post_peers(node: Section) -> set[int]:
     """The headings among a node's children that stand among post headings: each a short name with no sentence
-    in it over a list of its own, most of them (and at least MIN_PEER_POSTS) naming posts; a peer's name ends in
-    a noun, as a post's does (ids of the nodes)."""
+    in it over a list of its own, at least MIN_PEER_POSTS and PEER_POST_SHARE of them naming posts; a peer's name
+    ends in a noun, as a post's does (ids of the nodes)."""
     shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and _list_items(c)
               and len(_heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(_heading_name(c))
               and label_kind(_heading_name(c)) is None]
     posts = sum(1 for c in shaped if role_name_from_heading(_heading_name(c)) or _is_name_heading(_heading_name(c)))
-    if posts < MIN_PEER_POSTS or posts * 2 <= len(shaped):
+    if posts < MIN_PEER_POSTS or posts < PEER_POST_SHARE * len(shaped):
         return set()
     return {id(c) for c in shaped if _ends_in_noun(_heading_name(c))}
 

@@ -157,9 +157,9 @@ def test_a_heading_among_post_headings_names_a_post_whatever_its_words(tmp_path)
         "",
         "### 二、副社長", "- 協助社長處理社務。", "", "### 三、總務", "- 管理財務收支。", "- 製作財務報表。", "",
         "### 四、公關暨美宣", "- 與外校聯絡。", "- 管理活動宣傳。", "- 製作海報。", "", "### 五、指導老師",
-        "- 提供社務指導。", "",
+        "- 提供社務指導。", "", "### 六、器材長", "- 管理社團器材。", "",
     ]))
-    assert _counts(roles) == {"社長": 2, "副社長": 1, "總務": 2, "公關暨美宣": 3, "指導老師": 1}
+    assert _counts(roles) == {"社長": 2, "副社長": 1, "總務": 2, "公關暨美宣": 3, "指導老師": 1, "器材長": 1}
 
 
 def test_headings_of_topics_beside_one_post_are_no_posts(tmp_path):
@@ -168,6 +168,12 @@ def test_headings_of_topics_beside_one_post_are_no_posts(tmp_path):
         "- 附上发票。", "", "## 三、出纳", "- 审核票据。", "- 按月付款。", "",
     ]))
     assert "考勤" not in roles and "报销" not in roles
+    rules = _roles(tmp_path, "security.md", "\n".join([
+        "# 保卫科岗位职责", "", "## 门卫岗位职责", "1. 负责大门出入登记。", "2. 负责收发信件。", "",
+        "## 巡逻员岗位职责", "1. 负责厂区巡逻。", "2. 负责消防器材检查。", "", "## 值勤纪律", "1. 值班期间严禁饮酒。",
+        "2. 值勤时应穿着制服。", "",
+    ]))
+    assert set(rules) == {"门卫", "巡逻员"}  # the rules for everyone on duty beside two posts are no post
 
 
 def test_an_article_setting_up_a_body_over_the_list_it_handles_gives_the_body_that_list(tmp_path):
