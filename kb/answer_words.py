@@ -65,3 +65,53 @@ QUESTION_MARKS = "？?"  # a condition runs up to one
 TERMINAL = "？?。！!，,~～ "  # stripped from a question's end before it is rewritten
 CLAUSE_BREAK = "，,。？?"  # a follow-up's changed part holds none
 ITEM_END = "；;。，,、 "  # an item's closing punctuation, left out of the question about it
+
+# ── questions (kb.query: which answer shape a question wants, and which of its words are its topic) ──
+# The question's own words: never a focus of what is asked about.
+QUESTION_WORDS = tuple(
+    "什么 哪些 哪个 哪里 哪儿 哪 怎么 怎样 怎么办 如何 为什么 是否 有没有 多少 几 多久 多长 多长时间 谁 吗 呢 吧 啊 么 "
+    "可以 能 能不能 可不可以 要不要 需不需要 需要 必须 应该 得 会 要 请问 请 一下 是 的 了 在 有 和 与 及 或 "
+    "都 就 也 还 我 我们 你 你们 他 她 它 他们 这 那 这个 那个 一个 平常 平时 一般 主要 具体 时候 情况 啥 干".split())
+# Question words the tagger may join with the words around them (干嘛, 由谁来, 哪些项目)
+QUESTION_PARTS = tuple("什么 哪些 哪个 哪 谁 啥 嘛 怎么 怎样 多少 多久 几".split())
+# Words every duty document is full of: they say which kind of passage is wanted, not which one.
+GENERIC_WORDS = tuple(
+    "岗位 职责 工作 工作职责 岗位职责 职能 内容 规定 制度 要求 事情 事 任务 负责 做 干 管 处理 方面 员工 "
+    "人员 公司 单位 部门 上班 规范 流程 步骤 程序 办法 注意 注意事项 守则 哪些事 主要职责 分别 包括 包含 列 "
+    "一共 共 条 项".split())
+# Verbs that say nothing about the topic ("要怎么申请", "安排几次")
+GENERIC_VERBS = tuple(
+    "安排 进行 申请 提出 办理 使用 开始 发生 完成 参加 获得 知道 告诉 了解 属于 有关 相关 关于 应该 能够 还要 做好 "
+    "管理 执行 遵守 提供 告知 需 计算 算 给 拿 找 用 去 来 到 想 看 说 问 叫".split())
+ASKING_WHAT = tuple("什么 哪些 啥".split())
+# a duty question: one of these words, or a doing verb asking what ("负责些什么", "干啥")
+DUTY_WORDS = tuple("职责 职能 守则 干嘛 工作内容 工作是什么 工作有哪些 任务 分工 本职".split())
+DUTY_VERBS = tuple("负责 做 干 管".split())
+# the asker's own role: one of these words, or 我 before a modal ("我该…", "我可以…")
+SELF_WORDS = tuple("我的 本岗位 我们岗位".split())
+SELF_MODALS = tuple("该 要 应该 需要 得 可以 能 负责 是否 必须".split())
+# "my duties": these phrases, or 我 + a modal + a doing verb asking what ("我该做些什么")
+SELF_DUTY_PHRASES = tuple("我的岗位职责 我的岗位工作 我的职责 我的工作 我负责什么 我负责哪些".split())
+SELF_DUTY_MODALS = tuple("该 要 应该 需要".split())
+SELF_DUTY_VERBS = tuple("做 干".split())
+SELF_DUTY_ASKS = tuple("什么 啥 哪些".split())
+LIST_WORDS = tuple("哪些 哪几 分别 都有什么 都有哪 包括什么 包含什么 什么内容 几个方面 有什么要求 什么要求 "
+                   "哪几项 几项 列出".split())
+# words that ask how many items a list has: a list question, not a quantity one
+LIST_COUNT_WORDS = tuple("几项 几个方面 哪几".split())
+PROCEDURE_WORDS = tuple("怎么办 怎么处理 如何处理 怎么做 如何做 流程 步骤 程序 怎样处理 该怎么 要怎么 应急 "
+                        "怎么应对 如何应对".split())
+# a yes/no question: a modal followed, within a clause, by 吗 at the end; or one of the A-not-A words
+YESNO_MODALS = tuple("可以 能 能够 允许 准 让 要 需要 必须 得 应该 应当 用 会 算 是".split())
+YESNO_WORDS = tuple("能不能 可不可以 可否 是否 要不要 需不需要 需要不需要 用不用 让不让 准不准 允不允许 必不必须 "
+                    "有没有规定".split())
+YESNO_ENDINGS = "吗嘛"
+# a yes/no question about being allowed, unless it asks about having to
+PERMISSION_WORDS = tuple("可以 能 允许 准 让 可否 可不可以 能不能".split())
+OBLIGATION_ASKS = tuple("要不要 需不需要 需要 必须 是否要".split())
+WHO_WORDS = tuple("谁 哪个岗位 哪个部门 哪位 什么人 哪些人 由谁 找谁 向谁 哪个人 什么岗位 哪一级".split())
+WHO_GROUP = "哪些人"  # asks who, though it holds a list word
+# how many / how long / when: these words, or 几 before a counter
+QUANTITY_WORDS = tuple("多少 多久 多长 多大 多远 多高 多重 几点 何时 什么时候 什么时间 哪天 比例 频率 多少钱 金额 "
+                       "时限 期限".split())
+QUANTITY_COUNTERS = "个次天日人名条点项小分周月年岁台间遍号级步层张份位成倍秒节通辆套"

@@ -16,6 +16,7 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kb import answer_words as vocab
 from kb.access import PUBLIC, Audience
 from kb.errors import DutyKBError
 from kb.expand import Expansion
@@ -28,38 +29,32 @@ MIN_FOCUS_CHARS = 2
 # Latin words, and the build's own words the tagger does not know (x)
 FOCUS_FLAGS = ("n", "vn", "l", "i", "j", "eng", "x")
 
-# The question's own words: never a focus of what is asked about.
-QUESTION_WORDS = frozenset(
-    "什么 哪些 哪个 哪里 哪儿 哪 怎么 怎样 怎么办 如何 为什么 是否 有没有 多少 几 多久 多长 多长时间 谁 吗 呢 吧 啊 么 "
-    "可以 能 能不能 可不可以 要不要 需不需要 需要 必须 应该 得 会 要 请问 请 一下 是 的 了 在 有 和 与 及 或 "
-    "都 就 也 还 我 我们 你 你们 他 她 它 他们 这 那 这个 那个 一个 平常 平时 一般 主要 具体 时候 情况 啥 干".split())
-# Question words the tagger may join with the words around them (干嘛, 由谁来, 哪些项目): a focus candidate
-# holding one is split at it and only the other parts can be focus words.
-QUESTION_PARTS = re.compile(r"什么|哪些|哪个|哪|谁|啥|嘛|怎么|怎样|多少|多久|几")
-# Words every duty document is full of: they say which kind of passage is wanted, not which one.
-GENERIC_WORDS = frozenset(
-    "岗位 职责 工作 工作职责 岗位职责 职能 内容 规定 制度 要求 事情 事 任务 负责 做 干 管 处理 方面 员工 "
-    "人员 公司 单位 部门 上班 规范 流程 步骤 程序 办法 注意 注意事项 守则 哪些事 主要职责 分别 包括 包含 列 "
-    "一共 共 条 项".split())
-# Verbs that say nothing about the topic ("要怎么申请", "安排几次"): never a topic word
-GENERIC_VERBS = frozenset(
-    "安排 进行 申请 提出 办理 使用 开始 发生 完成 参加 获得 知道 告诉 了解 属于 有关 相关 关于 应该 能够 还要 做好 "
-    "管理 执行 遵守 提供 告知 需 计算 算 给 拿 找 用 去 来 到 想 看 说 问 叫".split())
+MAX_YESNO_GAP = 24  # characters between a yes/no question's modal and its closing 吗
 
-DUTY = re.compile(r"职责|职能|守则|(负责|做|干|管)些?(什么|哪些|啥)|干嘛|工作内容|工作是什么|工作有哪些|任务|分工|本职")
-SELF = re.compile(r"我的|我(该|要|应该|需要|得|可以|能|负责|是否|必须)|本岗位|我们岗位")
-SELF_DUTY = re.compile(r"我的(岗位)?(职责|工作)|我(该|要|应该|需要)(做|干)些?(什么|啥|哪些)|我负责(什么|哪些)")
-LIST = re.compile(r"哪些|哪几|分别|都有什么|都有哪|包括什么|包含什么|什么内容|几个方面|有什么要求|什么要求|"
-                  r"哪几项|几项|列出")
-PROCEDURE = re.compile(r"怎么办|怎么处理|如何处理|怎么做|如何做|流程|步骤|程序|怎样处理|该怎么|要怎么|应急|"
-                       r"怎么应对|如何应对")
-YESNO = re.compile(r"(可以|能|能够|允许|准|让|要|需要|必须|得|应该|应当|用|会|算|是)[^？?。]{0,24}[吗嘛][？?]?$|"
-                   r"能不能|可不可以|可否|是否|要不要|需不需要|需要不需要|用不用|让不让|准不准|允不允许|必不必须|有没有规定")
-PERMISSION = re.compile(r"可以|能|允许|准|让|可否|可不可以|能不能")
-WHO = re.compile(r"谁|哪个岗位|哪个部门|哪位|什么人|哪些人|由谁|找谁|向谁|哪个人|什么岗位|哪一级")
-QUANTITY = re.compile(r"多少|几[个次天日人名条点项小分周月年岁台间遍号级步层张份位成倍秒节通辆套]|"
-                      r"多久|多长|多大|多远|多高|多重|几点|何时|什么时候|什么时间|哪天|比例|频率|多少钱|金额|"
-                      r"时限|期限")
+
+def _any(words: tuple[str, ...]) -> str:
+    return "|".join(map(re.escape, words))
+
+
+QUESTION_WORDS = frozenset(vocab.QUESTION_WORDS)
+# a focus candidate holding a question word is split at it and only the other parts can be focus words
+QUESTION_PARTS = re.compile(_any(vocab.QUESTION_PARTS))
+GENERIC_WORDS = frozenset(vocab.GENERIC_WORDS)
+GENERIC_VERBS = frozenset(vocab.GENERIC_VERBS)
+
+DUTY = re.compile(f"{_any(vocab.DUTY_WORDS)}|(?:{_any(vocab.DUTY_VERBS)})些?(?:{_any(vocab.ASKING_WHAT)})")
+SELF = re.compile(f"{_any(vocab.SELF_WORDS)}|我(?:{_any(vocab.SELF_MODALS)})")
+SELF_DUTY = re.compile(f"{_any(vocab.SELF_DUTY_PHRASES)}|我(?:{_any(vocab.SELF_DUTY_MODALS)})"
+                       f"(?:{_any(vocab.SELF_DUTY_VERBS)})些?(?:{_any(vocab.SELF_DUTY_ASKS)})")
+LIST = re.compile(_any(vocab.LIST_WORDS))
+LIST_COUNT = re.compile(_any(vocab.LIST_COUNT_WORDS))
+PROCEDURE = re.compile(_any(vocab.PROCEDURE_WORDS))
+YESNO = re.compile(f"(?:{_any(vocab.YESNO_MODALS)})[^？?。]{{0,{MAX_YESNO_GAP}}}[{vocab.YESNO_ENDINGS}][？?]?$|"
+                   f"{_any(vocab.YESNO_WORDS)}")
+PERMISSION = re.compile(_any(vocab.PERMISSION_WORDS))
+OBLIGATION_ASK = re.compile(_any(vocab.OBLIGATION_ASKS))
+WHO = re.compile(_any(vocab.WHO_WORDS))
+QUANTITY = re.compile(f"{_any(vocab.QUANTITY_WORDS)}|几[{vocab.QUANTITY_COUNTERS}]")
 LAST_CLAUSE = re.compile(r"[^，,；;。！!]*$")
 
 
@@ -138,11 +133,11 @@ def clean_text(question: str) -> str:
 def question_type(match: str) -> QuestionType:
     """The answer shape a question asks for, from its wording (match form). Order matters: 'who' and
     'how many' are more specific than a list ('哪些人' is who, '几项' is a list)."""
-    if WHO.search(match) and not LIST.search(match.replace("哪些人", "")):
+    if WHO.search(match) and not LIST.search(match.replace(vocab.WHO_GROUP, "")):
         return QuestionType.WHO
     last = LAST_CLAUSE.search(match.rstrip("？?。！! "))
     asks = last.group(0) if last and last.group(0).strip() else match
-    if QUANTITY.search(asks) and not re.search(r"几项|几个方面|哪几", asks):
+    if QUANTITY.search(asks) and not LIST_COUNT.search(asks):
         return QuestionType.QUANTITY
     if YESNO.search(match):
         return QuestionType.YESNO
@@ -182,7 +177,7 @@ def build_query(text: str, match: str, *, audience: Audience = PUBLIC, picked: f
     qtype = question_type(match)
     return Query(text=text, match=match, audience=audience, picked=picked, mentioned=mentioned, qtype=qtype,
                  asks_permission=qtype is QuestionType.YESNO and bool(PERMISSION.search(match))
-                 and not re.search(r"要不要|需不需要|需要|必须|是否要", match),
+                 and not OBLIGATION_ASK.search(match),
                  self_reference=bool(SELF.search(match)),
                  asked=asked or text, context=context or Context(), excluded=excluded, focus=focus, topic=topic,
                  wants=wants_of(match, focus, qtype is QuestionType.QUANTITY), scope=scope or Scope(),
