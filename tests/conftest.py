@@ -54,6 +54,25 @@ def seed_settings(tmp_path_factory, embedding_cache):
 
 
 @pytest.fixture(scope="session")
+def answerer_of(tmp_path_factory, embedding_cache):
+    """An Answerer over a corpus written by the test: `answerer_of({file name: text})`, ingested once per call."""
+    from ingest.pipeline import run_ingest
+    from kb.answer import Answerer
+    from kb.knowledge import KnowledgeBase
+    from kb.settings import Settings
+
+    def make(documents: dict[str, str]):
+        corpus = tmp_path_factory.mktemp("corpus")
+        for name, text in documents.items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus, embedding_cache=embedding_cache)
+        run_ingest(settings, show_progress=False)
+        return Answerer(KnowledgeBase(settings))
+
+    return make
+
+
+@pytest.fixture(scope="session")
 def seed_kb(seed_settings):
     from kb.knowledge import KnowledgeBase
 

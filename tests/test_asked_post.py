@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import run_ingest
-from kb.answer import Answerer
 from kb.jobtitles import another_rank
-from kb.knowledge import KnowledgeBase
 
 CHARTER = """# 星光协会章程
 
@@ -28,14 +25,8 @@ NO_ROLE = "文件没有列出「{post}」这个岗位的职责。"
 
 
 @pytest.fixture(scope="module")
-def charter(tmp_path_factory, embedding_cache):
-    from kb.settings import Settings
-
-    corpus = tmp_path_factory.mktemp("charter")
-    (corpus / "星光协会章程.md").write_text(CHARTER, encoding="utf-8")
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus, embedding_cache=embedding_cache)
-    run_ingest(settings, show_progress=False)
-    return Answerer(KnowledgeBase(settings))
+def charter(answerer_of):
+    return answerer_of({"星光协会章程.md": CHARTER})
 
 
 @pytest.mark.parametrize(("text", "start", "other"), [

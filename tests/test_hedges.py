@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.pipeline import run_ingest
-from kb.answer import Answerer
-from kb.knowledge import KnowledgeBase
 from kb.normalize import normalize
 
 HANDBOOK = """# 恒信物业公司员工守则
@@ -91,24 +88,14 @@ POSTING = ("# 某某家居储备店长招聘\n\n某某家居于2007年进驻本�
 FIGURE, PERSON, MONEY = "文件没有写明具体的数字", "文件没有写明由谁负责", "文件没有写明相关的钱款"
 
 
-def _answerer(tmp_path_factory, embedding_cache, name: str, text: str) -> Answerer:
-    from kb.settings import Settings
-
-    corpus = tmp_path_factory.mktemp(f"{name}_corpus")
-    (corpus / f"{name}.md").write_text(text, encoding="utf-8")
-    settings = Settings(home=tmp_path_factory.mktemp(f"{name}_home"), corpus=corpus, embedding_cache=embedding_cache)
-    run_ingest(settings, show_progress=False)
-    return Answerer(KnowledgeBase(settings))
+@pytest.fixture(scope="module")
+def handbook(answerer_of):
+    return answerer_of({"恒信物业员工守则.md": HANDBOOK})
 
 
 @pytest.fixture(scope="module")
-def handbook(tmp_path_factory, embedding_cache):
-    return _answerer(tmp_path_factory, embedding_cache, "恒信物业员工守则", HANDBOOK)
-
-
-@pytest.fixture(scope="module")
-def shop(tmp_path_factory, embedding_cache):
-    return _answerer(tmp_path_factory, embedding_cache, "便民超市员工手册", SHOP)
+def shop(answerer_of):
+    return answerer_of({"便民超市员工手册.md": SHOP})
 
 
 @pytest.mark.parametrize(("question", "hedge", "held"), [
@@ -138,8 +125,8 @@ def test_a_true_hedge_is_still_said(handbook, question, hedge):
     assert answer.citations
 
 
-def test_how_long_is_not_answered_with_the_year_something_happened(tmp_path_factory, embedding_cache):
-    posting = _answerer(tmp_path_factory, embedding_cache, "某某家居储备店长招聘", POSTING)
+def test_how_long_is_not_answered_with_the_year_something_happened(answerer_of):
+    posting = answerer_of({"某某家居储备店长招聘.md": POSTING})
     answer = posting.answer("储备店长多久可以升为店长？")
     assert answer.level != "answered", answer.answer
     assert "2007" not in answer.answer.splitlines()[0], answer.answer

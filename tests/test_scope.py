@@ -54,15 +54,8 @@ LAW = """# 明德律师事务所员工手册
 
 
 @pytest.fixture(scope="module")
-def two_orgs(tmp_path_factory, embedding_cache):
-    from kb.settings import Settings
-
-    corpus = tmp_path_factory.mktemp("two_orgs")
-    (corpus / SHOP_DOC).write_text(SHOP, encoding="utf-8")
-    (corpus / LAW_DOC).write_text(LAW, encoding="utf-8")
-    settings = Settings(home=tmp_path_factory.mktemp("home"), corpus=corpus, embedding_cache=embedding_cache)
-    run_ingest(settings, show_progress=False)
-    return Answerer(KnowledgeBase(settings))
+def two_orgs(answerer_of):
+    return answerer_of({SHOP_DOC: SHOP, LAW_DOC: LAW})
 
 
 def test_a_post_only_the_shop_has_is_answered_from_the_shops_document_only(two_orgs):
