@@ -15,7 +15,16 @@ from enum import StrEnum
 from kb.jobtitles import is_job_title
 from kb.normalize import to_simplified
 from kb.tokenize import stock_tagged_words
-from kb.wants import ANY_FIGURE, CLOCK_TEXT, COUNTERS, DATE_TEXT, FREQUENCY_TEXT, ITEM_MARKER, PENALTY_TEXT
+from kb.wants import (
+    ANY_FIGURE,
+    CLOCK_TEXT,
+    COUNTERS,
+    DATE_TEXT,
+    FREQUENCY_TEXT,
+    ITEM_MARKER,
+    PENALTY_TEXT,
+    UNIT_GAP,
+)
 
 
 class Kind(StrEnum):
@@ -68,7 +77,7 @@ AMOUNT_WORDS = ("钱", "费", "款", "薪", "酬", "赔", "罚", "扣", "损失"
                 "人民币", "美元", "港币", "¥", "￥", "$", "经济责任", "奖励", "绩效")
 NOT_AMOUNTS = ("浪费", "费力", "费劲", "费心", "费时", "费解", "条款", "扣子", "扣留", "纽扣", "款式")
 NUMBERED_CLAUSE = re.compile(rf"第[\d{NUMERALS}]+款")  # a clause of an article, not money
-MONEY_FIGURE = re.compile(rf"[\d{NUMERALS}]\s*(?:万|千|百)?(?:元|块|角|圆)")
+MONEY_FIGURE = re.compile(rf"[\d{NUMERALS}]{UNIT_GAP}(?:万|千|百)?(?:元|块|角|圆)")
 
 
 def _lines(text: str) -> list[str]:

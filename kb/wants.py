@@ -15,6 +15,8 @@ from kb import answer_words as vocab
 
 NUM = r"(?:\d+(?:[.．]\d+)?|[一二两三四五六七八九十百千万半]+)"
 RANGE = rf"{NUM}(?:\s*[-－~～至到—–]\s*{NUM})?"
+# between a figure and its unit: spaces, or the marks of Markdown emphasis around the figure (金额为**15**元)
+UNIT_GAP = r"[\s*_]*"
 
 
 class Unit(StrEnum):
@@ -40,6 +42,10 @@ class Unit(StrEnum):
     ANY = "any"
 
 
+# units of a question asking when, how often or how long
+TIME_UNITS = frozenset({Unit.CLOCK, Unit.DATE, Unit.WHEN, Unit.FREQUENCY, Unit.DURATION, Unit.SECOND, Unit.MINUTE,
+                        Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR})
+
 UNIT_TEXT = {
     Unit.SECOND: r"秒",
     Unit.MINUTE: r"分钟|分鐘|分鍾",
@@ -60,8 +66,8 @@ UNIT_TEXT = {
 CALENDAR_DATE = re.compile(r"(?:1[89]|20)\d{2}\s*年(?:\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?|"
                            r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
 DURATION_UNITS = (Unit.SECOND, Unit.MINUTE, Unit.HOUR, Unit.DAY, Unit.WEEK, Unit.MONTH, Unit.YEAR)
-CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + r"\s*[点點時时](?![间間])")
-DATE_TEXT = re.compile(NUM + r"\s*[号號日]|" + NUM + r"\s*月")
+CLOCK_TEXT = re.compile(r"\d{1,2}\s*[:：]\s*\d{2}|" + NUM + UNIT_GAP + r"[点點時时](?![间間])")
+DATE_TEXT = re.compile(NUM + UNIT_GAP + r"[号號日]|" + NUM + UNIT_GAP + r"月")
 PERIOD = r"(?:班|日|天|周|星期|月|季|季度|年|个?小时|个?钟头|分钟|分鐘)"
 FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PERIOD}"
                             rf"(?:[^，,。；;]{{0,6}}?[一两二三四五六七八九十\d]+\s*[次遍回])?|"
@@ -69,7 +75,9 @@ FREQUENCY_TEXT = re.compile(rf"每[一两二三四五六七八九十\d]*个?{PER
 COUNTERS = r"个|名|人|次|件|间|台|条|项|节|张|份|组|班|通|本|辆|套|家|所|处|层|级|步|单|箱|车|批|倍|元|%|％|米|岁|℃|度"
 # a figure of any kind: a digit, a counted or measured number ("三十分钟"; not "十分", which is mostly "very")
 MEASURES = "|".join(text for unit, text in UNIT_TEXT.items() if unit is not Unit.SCORE)
-ANY_FIGURE = re.compile(rf"\d|{NUM}\s*(?:{COUNTERS}|{MEASURES})|[<>≤≥＜＞]|百分之|[一二两三四五六七八九十]分之")
+# a figure with its unit comes first: the first match is the figure a first line quotes (15元, not 1)
+ANY_FIGURE = re.compile(rf"{RANGE}{UNIT_GAP}(?:{COUNTERS}|{MEASURES})|\d+(?:[.．]\d+)?|[<>≤≥＜＞]|百分之|"
+                        r"[一二两三四五六七八九十]分之")
 ITEM_MARKER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳]|第[一二三四五六七八九十]+[，,、:：]|"
                          r"[一二三四五六七八九十]+[、.．]|"
                          r"[(（][一二三四五六七八九十]+[)）])\s*")
@@ -169,7 +177,8 @@ def wants_of(match: str, focus: tuple[str, ...], quantity: bool) -> Wants:
     if unit is not None and at is not None:
         rate = PERIOD_ASK.search(match[:at.start()])
         period = re.compile(PERIOD_TEXT[rate.group(1)]) if rate else None
-    money = MONEY.search(match)
+    # "几号能领到钱", "工资多久发一次": the money is what the rule is about; the answer is a time, not an amount
+    money = MONEY.search(match) if unit not in TIME_UNITS else None
     stem = money.group(1) if money else ""
     word = next((w for w in focus if stem and stem in w), stem) if money else None  # 加班费, else just 罚款
     return Wants(unit, classifier, measured, word, stem,
@@ -203,14 +212,14 @@ def figure(match: str, unit: Unit, classifier: str | None = None) -> re.Match[st
     if unit is Unit.WHEN:
         return CLOCK_TEXT.search(match) or DATE_TEXT.search(match) or figure(match, Unit.DURATION)
     if classifier == GENERIC_CLASSIFIER:
-        return re.search(rf"{RANGE}\s*(?:{COUNTERS})", match)
+        return re.search(rf"{RANGE}{UNIT_GAP}(?:{COUNTERS})", match)
     if classifier:
-        return re.search(rf"{RANGE}\s*{classifier}", match)
+        return re.search(rf"{RANGE}{UNIT_GAP}{classifier}", match)
     if unit is Unit.PERCENT:
-        return re.search(rf"{RANGE}\s*(?:%|％|成)|百分之|分之", match)
+        return re.search(rf"{RANGE}{UNIT_GAP}(?:%|％|成)|百分之|分之", match)
     units = DURATION_UNITS if unit is Unit.DURATION else (unit,) if unit is not Unit.ANY else ()
     if not units:
         return ANY_FIGURE.search(match)
     if set(units) <= set(DURATION_UNITS):  # "多久" is not answered by the year something happened
         match = CALENDAR_DATE.sub(lambda m: " " * len(m.group(0)), match)
-    return re.search(rf"{RANGE}\s*(?:{'|'.join(UNIT_TEXT[u] for u in units)})", match)
+    return re.search(rf"{RANGE}{UNIT_GAP}(?:{'|'.join(UNIT_TEXT[u] for u in units)})", match)

@@ -147,3 +147,22 @@ def test_a_hedge_keeps_the_rules_about_the_topic(handbook):
     answer = handbook.answer("试用期可以请假吗？")
     assert answer.level == "partial" and answer.citations, answer.answer
     assert all("试用期" in normalize(c.quote) for c in answer.citations), answer.answer
+
+
+# Benefits written in Markdown, the figures in bold as handbooks often have them.
+BENEFITS = """# 恒信物业福利制度
+
+## 一、现金福利
+
+- 就餐补贴：员工工作日在公司就餐的，公司补贴**15**元/日，按实际出勤天数计算。
+- 生日津贴：公司为正式员工提供面值为**100**元的生日礼券。
+
+## 二、工作时间
+
+1. 每天工作8小时，中午为午休时间。
+"""
+
+
+def test_an_amount_in_bold_answers_a_money_question_in_everyday_words(answerer_of):
+    answer = answerer_of({"恒信物业福利制度.md": BENEFITS}).answer("中午吃饭公司会贴点钱吗？一天给多少？")
+    assert answer.level == "answered" and answer.answer.splitlines()[0].startswith("15元"), answer.answer

@@ -1,6 +1,7 @@
 """What a question asks for (a figure of some unit, money, a sanction …), and finding it in text."""
 import pytest
 
+from kb.kinds import has_amount, has_figure
 from kb.normalize import normalize
 from kb.query import QuestionType, question_type
 from kb.wants import PERIOD_TEXT, Unit, figure, rate_figure, wants_of
@@ -83,3 +84,33 @@ def test_a_rate_needs_its_figure_stated_per_the_asked_period(question, period, t
 def test_a_date_on_the_calendar_is_no_duration(text, unit, found):
     m = figure(normalize(text), unit)
     assert (m.group(0) if m else None) == found
+
+
+@pytest.mark.parametrize(("text", "unit", "said"), [
+    ("金额为**15**元/日", Unit.MONEY, "15**元"),  # Markdown emphasis around the figure
+    ("试用期为__3__个月", Unit.DURATION, "3__个月"),
+    ("每班不少于 2 人", Unit.ANY, "2 人"),  # any figure: the whole of it with its counter, not its first digit
+    ("押金 300 元", Unit.ANY, "300 元"),
+])
+def test_a_figure_is_found_whole_with_its_unit(text, unit, said):
+    found = figure(normalize(text), unit)
+    assert found is not None and found.group(0) == said
+
+
+def test_an_amount_in_markdown_emphasis_is_money():
+    assert has_amount("金额为**15**元/日") and has_figure("共**两**台")
+
+
+@pytest.mark.parametrize(("question", "money"), [
+    ("每个月几号能领到上个月的钱？", None),  # a date is asked: the pay is the topic
+    ("工资多久发一次？", None),
+    ("加班费一小时给多少钱？", "加班费"),
+])
+def test_money_is_wanted_only_when_no_time_is_asked(question, money):
+    match = normalize(question)
+    focus = tuple(w for w in ("加班费",) if w in match)
+    assert wants_of(match, focus, question_type(match) is QuestionType.QUANTITY).money == money
+
+
+def test_a_date_in_markdown_emphasis_is_a_date():
+    assert figure(normalize("次月**20**日发放上月薪资"), Unit.DATE) is not None

@@ -227,8 +227,12 @@ def money_found(query: Query, quotes: list[Passage], scorer: Scorer) -> bool:
     synonyms = scorer.kb.build.lexical.tokenizer.synonyms
     for quote in quotes:
         match = normalize(quote.text)
-        named = query.wants.money_stem in match and covers(normalize(word), match, scorer.terms(quote.text), synonyms)
-        about = any(w in match for w in query.focus if w != word)  # an amount of money in a sentence on the topic
+        terms = scorer.terms(quote.text)
+        named = query.wants.money_stem in match and covers(normalize(word), match, terms, synonyms)
+        # an amount of money in a sentence on the topic: one of its focus words as asked; a question with none
+        # (中午吃饭…贴钱吗) by its topic words, in the document's words where it used everyday ones (吃饭 → 就餐)
+        about = any(w in match for w in query.focus if w != word) if query.focus else \
+            any(covers_asked(query, w, match, terms, synonyms) for w in query.topic if w != word)
         amount = figure(match, Unit.MONEY) or (query.wants.money_stem in GENERIC_MONEY and has_amount(quote.text))
         if named or (amount and about):
             return True

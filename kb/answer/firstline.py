@@ -27,6 +27,7 @@ QUALIFIER = re.compile(r"(提前|超过|不超过|不少于|不低于|不高于|
 MAX_CONDITION_CHARS = 30
 MAX_WHO_CHARS = 20
 ITEM_NUMBER = re.compile(r"^\s*(?:[(（]?\d{1,3}[)）、.．]|[①-⑳])\s*")
+EMPHASIS_MARKS = str.maketrans("", "", "*_")  # Markdown emphasis a figure may carry in the document
 
 
 def _clauses(text: str) -> list[str]:
@@ -90,6 +91,8 @@ def _condition(rest: list[str]) -> str | None:
 def figure(query: Query, text: str) -> str | None:
     """The asked figure as the text gives it, with the word that qualifies it ("提前10-15分钟")."""
     unit = query.wants.unit or Unit.ANY
+    if unit is Unit.ANY and query.wants.money:  # "一天给多少钱": an amount, not any number
+        unit = Unit.MONEY
     clauses = _clauses(text)
     order = [clauses[_focus_clause(clauses, query.focus)], *clauses] if clauses else []
     for clause in order:
@@ -97,7 +100,8 @@ def figure(query: Query, text: str) -> str | None:
         if m is None or len(normalize(clause)) != len(clause):
             continue
         before = QUALIFIER.search(clause[:m.start()])
-        return (before.group(1) if before else "") + clause[m.start():m.end()].strip()
+        said = clause[m.start():m.end()].strip().translate(EMPHASIS_MARKS)  # 15元, not 15**元
+        return (before.group(1) if before else "") + said
     return None
 
 
