@@ -189,3 +189,25 @@ def test_a_word_document_opening_with_its_only_heading_1_is_titled_by_it_as_mark
                       for name in ("members.docx", "members.md"))
     assert word.title == markdown.title == "社区成员"
     assert [(r.name, len(r.duties)) for r in word.roles] == [(r.name, len(r.duties)) for r in markdown.roles]
+
+
+def test_a_pdf_cover_title_set_one_character_per_line_is_read_whole(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    width, height = A4
+    path = tmp_path / "handbook.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 48)
+    y = height - 120
+    for character in "员工手册":  # a cover's title set vertically, in one large type
+        c.drawCentredString(width / 2, y, character)
+        y -= 70
+    c.setFont("STSong-Light", 11)
+    c.drawCentredString(width / 2, y, "版本号：2023版")
+    c.drawString(60, y - 40, "第一条 员工应按时上下班。")
+    c.save()
+    assert _process(path).title == "员工手册"

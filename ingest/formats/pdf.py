@@ -135,18 +135,28 @@ def _drop_furniture(pages: list[_Page]) -> None:
                                                  or PAGE_NUMBER.match(x.text.replace(" ", ""))))]
 
 
+def _counted_title_lines(lines: list[_Line]) -> list[_Line]:
+    """A cover's title lines, a title set vertically (one character per line, in one type size) counting once."""
+    return [line for i, line in enumerate(lines)
+            if not (i and len(line.text.strip()) == 1 and line.size == lines[i - 1].size)]
+
+
 def _title(pages: list[_Page]) -> str | None:
     """Leading centred short lines of the first page, joined."""
     if not pages or not pages[0].lines:
         return None
     page = pages[0]
-    taken: list[str] = []
-    for line in page.lines[:TITLE_MAX_LINES]:
+    taken: list[_Line] = []
+    for line in page.lines:
         centre = (line.x0 + line.x1) / 2
         if abs(centre - page.width / 2) > CENTER_TOLERANCE * page.width or match_marker(line.text):
             break
-        taken.append(line.text)
-    title = "".join(taken)
+        if len(_counted_title_lines(taken + [line])) > TITLE_MAX_LINES:
+            break
+        if len(_counted_title_lines(taken)) < len(taken) and line.size != taken[-1].size:
+            break  # after a title set vertically, a line in another type (a version, a date) is not the title's
+        taken.append(line)
+    title = "".join(line.text for line in taken)
     if not taken or len(title) > TITLE_MAX_CHARS:
         return None
     page.lines = page.lines[len(taken):]
