@@ -20,6 +20,19 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ingest.cards import COLON, PAIR_SEP
+from ingest.role_names import (
+    MAX_ROLE_NAME_CHARS,
+    MENTIONS_DUTIES,
+    ROLE_SUFFIX,
+    aliases_for,
+    clean_name,
+    ends_in_noun,
+    heading_name,
+    is_name_heading,
+    original_form,
+    role_name_from_heading,
+    split_alias,
+)
 from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
 from kb import answer_words as vocab
 from kb.jobtitles import (
@@ -31,40 +44,21 @@ from kb.jobtitles import (
     is_permission,
     is_translation,
     label_kind,
-    label_owner,
     opens_with_duty,
     owner_and_post,
     plain,
     reader_post,
     rule_agent,
-    split_qualifier,
 )
-from kb.normalize import to_simplified, to_traditional
-from kb.outline import inline_items, strip_marker_text
+from kb.normalize import to_simplified
+from kb.outline import inline_items
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
-from kb.tokenize import stock_tagged_words
 
-ROLE_SUFFIX = (
-    r"(?:崗位工作職責|岗位工作职责|崗位職責|岗位职责|工作職責|工作职责|工作守則|工作守则|"
-    r"主要職責|主要职责|崗位說明書|岗位说明书|工作職掌|工作职掌|職責|职责|職掌|职掌)"
-)
-TRAILING_NOTE = r"(?:[（(][^）)]{1,20}[)）])?"
-POST_SUFFIX = re.compile(r"岗位(?:工作)?职责|岗位说明书|岗位职掌")
-ROLE_HEADING = re.compile(rf"^(?P<name>.+?)的?{ROLE_SUFFIX}(?:是|為|为|如下)?{TRAILING_NOTE}[:：]?$")
-MENTIONS_DUTIES = re.compile(r"職責|职责|守則|守则")
-QUESTION_WORDS = re.compile(r"什麼|什么|哪些|如何|怎麼|怎么|是否|嗎|吗|各要|各自|相關|相关|[?？]")
-ORG_PREFIX = re.compile(r"^(?P<org>.{2,10}?(?:銀行|银行|公司|集團|集团|中心|部門|部门|營業部|营业部))(?P<role>.{2,})$")
 ITEM_ROLE = re.compile(
     r"^(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})\s*(?:[(（](?P<alias>[A-Za-z][A-Za-z .\-]*)[)）])?\s*[:：]\s*(?P<desc>.+)$",
     re.S,
 )
-GENERIC_NAMES = frozenset(
-    {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員",
-     "各岗位", "各崗位", "各部门", "各部門", "部门岗位", "管理人员"})
 # Simplified forms, matched on to_simplified(text)
-# An institution named only in general (各部门, 相关单位, 本公司): no one's duties; 财务部门 is a unit that has some
-INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本|该|上级|下级)?"
-                         r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
 ARTICLE_DUTIES = re.compile(
     r"(?:承担|履行|负责|做好|从事|行使|尽)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
@@ -87,7 +81,6 @@ POST_SET_UP = re.compile(
 INLINE_GROUP = re.compile(
     r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
-MAX_ROLE_NAME_CHARS = 12
 RIGHTS_LABEL = re.compile(r"权利|权力|权限")
 MAX_GROUP_NAME_CHARS = 24  # 命題研究委員會、研究發展委員會: two names joined
 GROUP_JOIN = re.compile(r"[、／/]")
@@ -99,9 +92,7 @@ MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, n
 HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
-NOUN_FLAG = "n"  # jieba's part-of-speech flags of nouns start so (n, nt, nz …; vn is a verb used as a noun)
 LIST_INTRO_WORDS = ("如下", "以下", "下列")  # a paragraph ending so introduces the list after it
-CAPTION = re.compile(r"^[（(【]([^（）()【】]{1,30})[）)】]$")  # a heading wholly in brackets is a caption
 # Headings naming posts that make a differently named sibling heading one too: at least this many, and this share
 # of the siblings (two posts beside 值勤纪律 are a duty section with its rules, not a roster of posts).
 MIN_PEER_POSTS = 3
@@ -134,64 +125,6 @@ class RoleSpan:
     inline: bool = False  # named inside a line: the section belongs to something else
 
 
-def _clean_name(name: str) -> str:
-    """A name without what separates it from a label after it (结构部 - 岗位职责, 保安员—职责, 会计｜职责)."""
-    return name.strip(" :：,，、的\u3000-－—–·|｜")
-
-
-def _split_alias(name: str) -> tuple[str, list[str]]:
-    """主班护士（办公室护士） → (主班护士, [办公室护士, 主班护士（办公室护士）]): the post, its other names, and
-    the name as written; a note that names no post (初级工程师 I～III) leaves the post's name."""
-    base, alternatives = split_qualifier(name)
-    base = _clean_name(base)
-    if not base or base == name.strip():
-        return name, []
-    posts = [a for a in alternatives if is_job_title(a) or not CJK.search(a)]  # an English name is another name
-    return base, [*posts, name.strip()]
-
-
-def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
-    """(role name, department) when the heading names a single role, else None."""
-    m = ROLE_HEADING.match(heading.strip())
-    owner = None if m else label_owner(heading)
-    if not m and owner is None:
-        return None
-    name = _clean_name(m.group("name")) if m else _original_form(heading, owner or "")
-    if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
-        return None
-    says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
-    if not says_post and not is_job_title(_split_alias(name)[0], units=True):
-        return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
-    if label_kind(name) is not None or MENTIONS_DUTIES.search(name):
-        return None  # 客户服务部岗位职责与安全(职责): a heading about duties, not a post's name
-    department = None
-    org = ORG_PREFIX.match(name)
-    if org:
-        department, name = org.group("org"), _clean_name(org.group("role"))
-    if len(_split_alias(name)[0]) > MAX_ROLE_NAME_CHARS or len(name) < 2:
-        return None
-    return name, department
-
-
-def _original_form(heading: str, simplified: str) -> str:
-    """The words of `heading` that `simplified` (its Simplified form, spaces removed) stands for, as written."""
-    text = heading.strip()
-    for start in range(len(text)):
-        for end in range(len(text), start, -1):
-            if plain(text[start:end]) == simplified:
-                return text[start:end].strip()
-    return simplified
-
-
-def aliases_for(name: str, extra: list[str] | None = None) -> list[str]:
-    forms: list[str] = []
-    for base in [name, *(extra or [])]:
-        for form in (base, to_simplified(base), to_traditional(base)):
-            if form and form != name and form not in forms:
-                forms.append(form)
-    return forms
-
-
 def _numbered_children(node: Section) -> list[Section]:
     return [c for c in node.children if c.number is not None]
 
@@ -220,7 +153,7 @@ def part_kind(node: Section) -> ListKind | None:
     """The kind of list a node heads when its heading is a list label (岗位职责, （二）安全职责, 任职资格)."""
     if node.kind == "root" or node.role:
         return None
-    return label_kind(_heading_name(node))
+    return label_kind(heading_name(node))
 
 
 def is_duty_label(node: Section) -> bool:
@@ -242,8 +175,8 @@ def _part_duties(label: Section) -> list[DutyItem]:
         split = [d for part in parts for d in _duties(_list_items(part))]
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
     if items:
-        joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
-            to_simplified(_heading_name(label))))
+        joined = label_kind(heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
+            to_simplified(heading_name(label))))
         return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
     return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
 
@@ -251,7 +184,7 @@ def _part_duties(label: Section) -> list[DutyItem]:
 def _sub_posts(label: Section) -> list[Section]:
     """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
     return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
-            and _is_name_heading(_heading_name(c), units=False)]
+            and is_name_heading(heading_name(c), units=False)]
 
 
 def _scoped_parts(label: Section) -> list[Section]:
@@ -261,7 +194,7 @@ def _scoped_parts(label: Section) -> list[Section]:
 
 def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """Each post a role's duty label is split by is a role too, with its own part of the list."""
-    return [RoleSpan(_make_role(_heading_name(sub), None, _duties(_list_items(sub)),
+    return [RoleSpan(_make_role(heading_name(sub), None, _duties(_list_items(sub)),
                                 path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
                      inline=True)
             for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
@@ -271,8 +204,8 @@ def _area_items(node: Section) -> list[Section]:
     """A list divided into areas of work (1、咨询客服 (1)…(8) 2、信息管理 (1)…): numbered entries that are only
     a short name over a list of their own. All their items, in order; none when any entry is more than that."""
     entries = _numbered_children(node)
-    if not entries or not all(is_list_kind(c.kind) and not c.lines and len(_heading_name(c)) <= MAX_AREA_NAME_CHARS
-                              and not HEADING_PUNCT.search(_heading_name(c)) and _list_items(c) for c in entries):
+    if not entries or not all(is_list_kind(c.kind) and not c.lines and len(heading_name(c)) <= MAX_AREA_NAME_CHARS
+                              and not HEADING_PUNCT.search(heading_name(c)) and _list_items(c) for c in entries):
         return []
     return [item for entry in entries for item in _list_items(entry)]
 
@@ -309,7 +242,7 @@ def _make_role(name: str, department: str | None, duties: list[DutyItem], path: 
     if post != name.strip():
         extra_aliases = [*(extra_aliases or []), name.strip()]
         name, department = post, department or owner
-    name, paren = _split_alias(name)
+    name, paren = split_alias(name)
     extra = list(extra_aliases or []) + paren
     if department and not name.startswith(department):
         extra.append(f"{department}{name}")
@@ -319,17 +252,6 @@ def _make_role(name: str, department: str | None, duties: list[DutyItem], path: 
 
 def _duties(items: list[Section]) -> list[DutyItem]:
     return [DutyItem(n=c.number or 0, text=c.content_text()) for c in items]
-
-
-def _heading_name(node: Section) -> str:
-    """A heading's text without its marker; an article's caption without the brackets it is set in (第5條（會長）)."""
-    text = strip_marker_text(node.heading).strip()
-    caption = CAPTION.match(text)
-    return caption.group(1).strip() if caption else text
-
-
-def _is_name_heading(text: str, units: bool = True) -> bool:
-    return is_job_title(text.rstrip(":："), units) and to_simplified(text) not in GENERIC_NAMES
 
 
 def _owns_role_parts(node: Section, text: str) -> bool:
@@ -348,18 +270,12 @@ def _bare_post(node: Section, text: str, in_duties: bool, peer: bool = False) ->
     if node.kind not in NAME_HEADING_KINDS:
         return False
     if has_labelled_parts(node):
-        return _is_name_heading(text) or _owns_role_parts(node, text) or peer
+        return is_name_heading(text) or _owns_role_parts(node, text) or peer
     if in_duties:
-        return _is_name_heading(text) or peer
+        return is_name_heading(text) or peer
     items = _list_items(node) or _area_items(node) or _introduced_items(node)
-    return len(items) >= MIN_BARE_POST_ITEMS and (_is_name_heading(text, units=False) or peer) \
+    return len(items) >= MIN_BARE_POST_ITEMS and (is_name_heading(text, units=False) or peer) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
-
-
-def _ends_in_noun(name: str) -> bool:
-    """A name ends in a noun (總務, 公關暨美宣), not in a verb or pronoun (加入我們, 考勤, 關於我們)."""
-    tagged = stock_tagged_words(to_simplified(name))
-    return bool(tagged) and tagged[-1][1].startswith(NOUN_FLAG)
 
 
 def _post_peers(node: Section) -> set[int]:
@@ -367,12 +283,12 @@ def _post_peers(node: Section) -> set[int]:
     in it over a list of its own, at least MIN_PEER_POSTS and PEER_POST_SHARE of them naming posts; a peer's name
     ends in a noun, as a post's does (ids of the nodes)."""
     shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and _list_items(c)
-              and len(_heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(_heading_name(c))
-              and label_kind(_heading_name(c)) is None]
-    posts = sum(1 for c in shaped if role_name_from_heading(_heading_name(c)) or _is_name_heading(_heading_name(c)))
+              and len(heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(heading_name(c))
+              and label_kind(heading_name(c)) is None]
+    posts = sum(1 for c in shaped if role_name_from_heading(heading_name(c)) or is_name_heading(heading_name(c)))
     if posts < MIN_PEER_POSTS or posts < PEER_POST_SHARE * len(shaped):
         return set()
-    return {id(c) for c in shaped if _ends_in_noun(_heading_name(c))}
+    return {id(c) for c in shaped if ends_in_noun(heading_name(c))}
 
 
 def _subject_over_duty_labels(node: Section) -> bool:
@@ -391,8 +307,8 @@ def _says_what_it_does(node: Section) -> bool:
     if node.kind not in NAME_HEADING_KINDS or not (node.lines and opens_with_duty(node.lines[0])
                                                    or not node.lines and _lists_duties(node)):
         return False
-    name = _heading_name(node)
-    named = _is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
+    name = heading_name(node)
+    named = is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
     return named and not (node.lines and node.lines[0].rstrip().endswith(LIST_INTRO_ENDS))
 
 
@@ -412,12 +328,12 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
                   peer: bool = False) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
     duties = _duty_list(node)
-    text = _heading_name(node)
+    text = heading_name(node)
     paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
     if paragraph:  # what it does is its first paragraph (what follows, how to become one, is no duty), or its list
         duties = [DutyItem(1, node.lines[0])] if node.lines else _duties(_list_items(node))
     elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
-            and _is_name_heading(text):
+            and is_name_heading(text):
         duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
     if not duties:
         return None
@@ -462,7 +378,7 @@ def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
 
 
 def _group_name(node: Section) -> str | None:
-    text = _heading_name(node).lstrip(GROUP_BULLETS).strip()
+    text = heading_name(node).lstrip(GROUP_BULLETS).strip()
     if not is_list_kind(node.kind) or not text or len(text) > MAX_GROUP_NAME_CHARS or label_kind(text) is not None:
         return None
     return None if HEADING_PUNCT.search(text) else text
@@ -491,7 +407,7 @@ def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> lis
     for index, child in enumerate(node.children):
         name = _group_name(child)
         if not labelled:  # under any other heading, only a post's name over its own sub-list is a role
-            name = name if name and _is_name_heading(name) and _list_items(child) else None
+            name = name if name and is_name_heading(name) and _list_items(child) else None
         duties = _group_duties(node.children, index) if name else []
         if name and duties:
             found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
@@ -506,7 +422,7 @@ def article_subject(text: str) -> str | None:
     """The subject an article's first clause speaks of: 交通协管员可以… → 交通协管员."""
     simple = to_simplified(text)
     m = SUBJECT_END.search(simple if len(simple) == len(text) else text)  # 會員應… ends its subject as 会员应… does
-    subject = _clean_name(text[:m.start()] if m else "")
+    subject = clean_name(text[:m.start()] if m else "")
     return subject if 2 <= len(subject) <= MAX_ROLE_NAME_CHARS else None
 
 
@@ -521,7 +437,7 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     subject = _labelled_subject(intro) or _antecedent(intro) or article_subject(node.heading)
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
-    subject = _original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
+    subject = original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
     return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
 
 
@@ -538,7 +454,7 @@ def _labelled_subject(intro: str) -> str | None:
     labelled = ARTICLE_LABEL.match(intro.strip())
     if labelled is None:
         return None
-    subject = owner_and_post(_clean_name(labelled.group("owner")))[1]
+    subject = owner_and_post(clean_name(labelled.group("owner")))[1]
     return subject if is_job_title(subject, units=True) or is_member(subject) else None
 
 
@@ -582,7 +498,7 @@ def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """A chapter about obligations (义务/职责) whose articles each bind one subject: that subject's duties."""
-    if node.kind == "root" or not OBLIGATIONS_HEADING.search(to_simplified(_heading_name(node))):
+    if node.kind == "root" or not OBLIGATIONS_HEADING.search(to_simplified(heading_name(node))):
         return []
     articles = [c for c in node.children if c.kind in ARTICLE_KINDS]
     bound: list[tuple[str, Section]] = []
@@ -637,7 +553,7 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
         m = INLINE_DUTY.match(text.strip())
         if m:
             named = role_name_from_heading(f"{m.group('name')}职责")
-            if named and _is_name_heading(named[0], units=False):
+            if named and is_name_heading(named[0], units=False):
                 clauses = [c.strip() for c in CLAUSE_SPLIT.split(m.group("desc")) if c.strip()]
                 duties = [DutyItem(i, c) for i, c in enumerate(clauses, 1)]
                 spans.append(RoleSpan(_make_role(named[0], named[1], duties, path, doc_id, title), node, False,
@@ -699,7 +615,7 @@ def _collects_posts(node: Section, name: str) -> bool:
     for child in node.walk():
         if child is node or child.kind not in NAME_HEADING_KINDS or child.in_table:
             continue
-        named = role_name_from_heading(_heading_name(child))
+        named = role_name_from_heading(heading_name(child))
         if named is not None and to_simplified(named[0]) != own:
             return True
     return False
