@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 
 from ingest.cards import COLON, PAIR_SEP
 from ingest.role_names import (
@@ -31,8 +30,8 @@ from ingest.role_names import (
     is_name_heading,
     original_form,
     role_name_from_heading,
-    split_alias,
 )
+from ingest.role_spans import RoleSpan, make_role
 from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
 from kb import answer_words as vocab
 from kb.jobtitles import (
@@ -115,16 +114,6 @@ SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
 
 
-@dataclass(frozen=True)
-class RoleSpan:
-    """A role and the section node its duties live under."""
-
-    role: Role
-    node: Section
-    per_item: bool
-    inline: bool = False  # named inside a line: the section belongs to something else
-
-
 def _numbered_children(node: Section) -> list[Section]:
     return [c for c in node.children if c.number is not None]
 
@@ -194,8 +183,8 @@ def _scoped_parts(label: Section) -> list[Section]:
 
 def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """Each post a role's duty label is split by is a role too, with its own part of the list."""
-    return [RoleSpan(_make_role(heading_name(sub), None, _duties(_list_items(sub)),
-                                path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
+    return [RoleSpan(make_role(heading_name(sub), None, _duties(_list_items(sub)),
+                               path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
                      inline=True)
             for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
 
@@ -234,20 +223,6 @@ def _duty_list(node: Section) -> list[DutyItem]:
 
 def _split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-
-
-def _make_role(name: str, department: str | None, duties: list[DutyItem], path: list[str], doc_id: str,
-               title: str, extra_aliases: list[str] | None = None) -> Role:
-    owner, post = owner_and_post(name)
-    if post != name.strip():
-        extra_aliases = [*(extra_aliases or []), name.strip()]
-        name, department = post, department or owner
-    name, paren = split_alias(name)
-    extra = list(extra_aliases or []) + paren
-    if department and not name.startswith(department):
-        extra.append(f"{department}{name}")
-    return Role(name=name, aliases=aliases_for(name, extra), source=doc_id, title=title,
-                section=BREADCRUMB_SEP.join(path), department=department, duties=duties)
 
 
 def _duties(items: list[Section]) -> list[DutyItem]:
@@ -338,9 +313,9 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     if not duties:
         return None
     if node.role:
-        return RoleSpan(_make_role(node.role, node.department, duties, path, doc_id, title), node, False)
+        return RoleSpan(make_role(node.role, node.department, duties, path, doc_id, title), node, False)
     if paragraph:
-        return RoleSpan(_make_role(text, None, duties, path, doc_id, title), node, False)
+        return RoleSpan(make_role(text, None, duties, path, doc_id, title), node, False)
     named = role_name_from_heading(text)
     if named is None and _bare_post(node, text, in_duties, peer):
         named = (text.rstrip(":："), None)
@@ -349,7 +324,7 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
     if named is None:
         return None
     name, department = named
-    return RoleSpan(_make_role(name, department, duties, path, doc_id, title), node, False)
+    return RoleSpan(make_role(name, department, duties, path, doc_id, title), node, False)
 
 
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -413,7 +388,7 @@ def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> lis
             found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
     if len({id(c) for c, _, _ in found}) < MIN_GROUP_ITEMS:
         return []
-    return [RoleSpan(_make_role(name.strip(), None, duties, path + [path_label(child.label)], doc_id, title), child,
+    return [RoleSpan(make_role(name.strip(), None, duties, path + [path_label(child.label)], doc_id, title), child,
                      False, inline=len(GROUP_JOIN.split(_group_name(child) or "")) > 1)
             for child, name, duties in found]
 
@@ -438,7 +413,7 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
     subject = original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
-    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+    return RoleSpan(make_role(subject, None, _duties(items), path, doc_id, title), node, False)
 
 
 def _antecedent(intro: str) -> str | None:
@@ -470,7 +445,7 @@ def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     rest = rest[rest.find(to_simplified(subject)) + len(subject):]
     if not opens_with_duty(rest):
         return None
-    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.content_text().strip())], path, doc_id, title), node,
+    return RoleSpan(make_role(subject, None, [DutyItem(1, node.content_text().strip())], path, doc_id, title), node,
                     False)
 
 
@@ -493,7 +468,7 @@ def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
         return None
     name = text[m.start("name"):m.end("name")]
     duties = _duties(_list_items(intros[0])) if intros else [DutyItem(1, text)]
-    return RoleSpan(_make_role(name, None, duties, path, doc_id, title), node, False)
+    return RoleSpan(make_role(name, None, duties, path, doc_id, title), node, False)
 
 
 def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -516,7 +491,7 @@ def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -
     if len(articles) < MIN_OBLIGATION_ARTICLES or not is_job_title(subject, units=True):
         return []
     duties = [DutyItem(n=i, text=a.content_text()) for i, a in enumerate(articles, 1)]
-    return [RoleSpan(_make_role(subject, None, duties, path, doc_id, title), node, False, inline=True)]
+    return [RoleSpan(make_role(subject, None, duties, path, doc_id, title), node, False, inline=True)]
 
 
 def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
@@ -535,7 +510,7 @@ def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleS
         return None
     original = text[m.start("name"):m.end("name")]
     items = [DutyItem(n=i, text=s) for i, s in enumerate(duties, 1)]
-    return RoleSpan(_make_role(original, None, items, path, doc_id, title), node, False, inline=True)
+    return RoleSpan(make_role(original, None, items, path, doc_id, title), node, False, inline=True)
 
 
 def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
@@ -547,8 +522,8 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
         if len(groups) >= MIN_ITEM_ROLES or (groups and groups[0].start() == 0):
             for g in groups:
                 name = g.group("name").replace(" ", "")
-                spans.append(RoleSpan(_make_role(name, None, [DutyItem(1, g.group("desc").strip())], path, doc_id,
-                                                 title), node, False, inline=True))
+                spans.append(RoleSpan(make_role(name, None, [DutyItem(1, g.group("desc").strip())], path, doc_id,
+                                                title), node, False, inline=True))
             continue
         m = INLINE_DUTY.match(text.strip())
         if m:
@@ -556,7 +531,7 @@ def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> li
             if named and is_name_heading(named[0], units=False):
                 clauses = [c.strip() for c in CLAUSE_SPLIT.split(m.group("desc")) if c.strip()]
                 duties = [DutyItem(i, c) for i, c in enumerate(clauses, 1)]
-                spans.append(RoleSpan(_make_role(named[0], named[1], duties, path, doc_id, title), node, False,
+                spans.append(RoleSpan(make_role(named[0], named[1], duties, path, doc_id, title), node, False,
                                       inline=True))
     return spans
 
@@ -572,7 +547,7 @@ def _who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> 
             found.append((m.group("name"), m.group("desc").strip()))
     if len(found) < MIN_ITEM_ROLES:
         return []
-    return [RoleSpan(_make_role(name, None, [DutyItem(1, desc)], path, doc_id, title), node, False, inline=True)
+    return [RoleSpan(make_role(name, None, [DutyItem(1, desc)], path, doc_id, title), node, False, inline=True)
             for name, desc in found]
 
 
@@ -586,7 +561,7 @@ def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
             continue
         original = item.heading.strip()[:len(name)]
         duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
-        found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
+        found.append(RoleSpan(make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
                               item, False, inline=True))
     return found if len(found) >= MIN_ITEM_ROLES else []
 
@@ -712,7 +687,7 @@ def role_for_node(node: Section, section: str, name: str, doc_id: str, title: st
         or (_row_duties(node) if node.in_table else [])
     if not duties:
         return None
-    role = _make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)
+    role = make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)
     role.origin = "review"
     return role
 
@@ -753,8 +728,8 @@ def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
             post = rule_agent(node.content_text()) or _subject_post(node.content_text())
             if post:
                 by_post.setdefault(post, []).append(node)
-    return [RoleSpan(_make_role(post, None, [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(nodes, 1)],
-                                [], doc_id, title), root, False, inline=True)
+    return [RoleSpan(make_role(post, None, [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(nodes, 1)],
+                               [], doc_id, title), root, False, inline=True)
             for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
 
 
