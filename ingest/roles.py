@@ -19,6 +19,20 @@ import re
 from collections import Counter
 
 from ingest.cards import COLON, PAIR_SEP
+from ingest.duty_lists import (
+    HEADING_PUNCT,
+    area_items,
+    duties_of,
+    duty_list,
+    has_labelled_parts,
+    introduced_items,
+    is_duty_label,
+    list_items,
+    numbered_children,
+    part_duties,
+    part_kind,
+    sub_posts,
+)
 from ingest.role_names import (
     MAX_ROLE_NAME_CHARS,
     MENTIONS_DUTIES,
@@ -32,7 +46,7 @@ from ingest.role_names import (
     role_name_from_heading,
 )
 from ingest.role_spans import RoleSpan, make_role
-from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
+from ingest.structure import SECTION_KINDS, Section, is_list_kind, path_label
 from kb import answer_words as vocab
 from kb.jobtitles import (
     CJK,
@@ -40,7 +54,6 @@ from kb.jobtitles import (
     addressed_title,
     is_job_title,
     is_member,
-    is_permission,
     is_translation,
     label_kind,
     opens_with_duty,
@@ -80,7 +93,6 @@ POST_SET_UP = re.compile(
 INLINE_GROUP = re.compile(
     r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
 INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
-RIGHTS_LABEL = re.compile(r"权利|权力|权限")
 MAX_GROUP_NAME_CHARS = 24  # 命題研究委員會、研究發展委員會: two names joined
 GROUP_JOIN = re.compile(r"[、／/]")
 GROUP_BULLETS = "◆◇■□●○★☆▲△►▶•·-* "
@@ -88,16 +100,13 @@ MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own lis
 # A document titled as a list of duties (部门职责, 各單位職掌, 行政人員業務內容): every part of it is about duties
 DOCUMENT_DUTY_CONTEXT = re.compile(r"职责|职掌|执掌|分工|业务内容|工作内容|岗位说明")
 MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
-HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
 MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
 MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
-LIST_INTRO_WORDS = ("如下", "以下", "下列")  # a paragraph ending so introduces the list after it
 # Headings naming posts that make a differently named sibling heading one too: at least this many, and this share
 # of the siblings (two posts beside 值勤纪律 are a duty section with its rules, not a roster of posts).
 MIN_PEER_POSTS = 3
 PEER_POST_SHARE = 2 / 3
 MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
-MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
 # kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
 NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
                                                 "circled"})
@@ -108,125 +117,21 @@ ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?
 DUTY_WORD = "负责"  # a clause that names what someone is responsible for, wherever it stands
 LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
 LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
-BULLET_KIND = "bullet"
 MIN_OBLIGATION_ARTICLES = 2
 SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}])")
 CLAUSE_SPLIT = re.compile(r"[；;]")
 
 
-def _numbered_children(node: Section) -> list[Section]:
-    return [c for c in node.children if c.number is not None]
-
-
-def _list_items(node: Section) -> list[Section]:
-    """The node's first list: its numbered children of the first list's kind, when they read as list items.
-
-    A second list of another kind in the same section (a table's rows after the duty list) is not part of it.
-    """
-    items = _numbered_children(node)
-    if any(c.kind in SECTION_KINDS for c in items):
-        return []
-    items = [c for c in items if c.kind == items[0].kind] if items else []
-    if items and _is_nested_list(items[0]):
-        return items  # a bulleted list's nested bullets are parts of their item, not sections
-    leaves = sum(1 for c in items if c.is_leaf)
-    return items if leaves * 2 >= len(items) else []
-
-
-def _is_nested_list(node: Section) -> bool:
-    """An entry of a list the format nests (Markdown/DOCX list levels, bullets): what is under it is its detail."""
-    return node.kind.startswith(LIST_PREFIX) or node.kind == BULLET_KIND
-
-
-def part_kind(node: Section) -> ListKind | None:
-    """The kind of list a node heads when its heading is a list label (岗位职责, （二）安全职责, 任职资格)."""
-    if node.kind == "root" or node.role:
-        return None
-    return label_kind(heading_name(node))
-
-
-def is_duty_label(node: Section) -> bool:
-    return part_kind(node) is ListKind.DUTIES
-
-
-def has_labelled_parts(node: Section) -> bool:
-    return any(part_kind(c) is not None for c in node.children)
-
-
-def _part_duties(label: Section) -> list[DutyItem]:
-    """A duty label's items; a label with no list but lines of its own has one duty per line. A label joining
-    duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
-    items = _list_items(label)
-    posts = _sub_posts(label)
-    parts = posts or _scoped_parts(label)
-    if not items and parts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6) or by
-        # the area each part covers (安全职责: 分管服务站 1–10, 分管综合 1–8): all their items are the label's
-        split = [d for part in parts for d in _duties(_list_items(part))]
-        return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
-    if items:
-        joined = label_kind(heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
-            to_simplified(heading_name(label))))
-        return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
-    return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
-
-
-def _sub_posts(label: Section) -> list[Section]:
-    """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
-    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
-            and is_name_heading(heading_name(c), units=False)]
-
-
-def _scoped_parts(label: Section) -> list[Section]:
-    """The unnumbered sub-headings a duty label is divided into, each over its own list (by area, phase, scope)."""
-    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)]
-
-
 def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """Each post a role's duty label is split by is a role too, with its own part of the list."""
-    return [RoleSpan(make_role(heading_name(sub), None, _duties(_list_items(sub)),
+    return [RoleSpan(make_role(heading_name(sub), None, duties_of(list_items(sub)),
                                path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
                      inline=True)
-            for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
-
-
-def _area_items(node: Section) -> list[Section]:
-    """A list divided into areas of work (1、咨询客服 (1)…(8) 2、信息管理 (1)…): numbered entries that are only
-    a short name over a list of their own. All their items, in order; none when any entry is more than that."""
-    entries = _numbered_children(node)
-    if not entries or not all(is_list_kind(c.kind) and not c.lines and len(heading_name(c)) <= MAX_AREA_NAME_CHARS
-                              and not HEADING_PUNCT.search(heading_name(c)) and _list_items(c) for c in entries):
-        return []
-    return [item for entry in entries for item in _list_items(entry)]
-
-
-def _introduced_items(node: Section) -> list[Section]:
-    """The list a node's one paragraph introduces (第7條（執行秘書）: 執行秘書由會長任命，職掌如下： 1. … 2. …)."""
-    if len(node.children) != 1 or node.children[0].kind != "label" or node.lines:
-        return []
-    intro = node.children[0]
-    return _list_items(intro) if to_simplified(intro.heading).rstrip(":：").endswith(LIST_INTRO_WORDS) else []
-
-
-def _duty_list(node: Section) -> list[DutyItem]:
-    """A role section's duties: the items of every duty label (岗位职责, 安全职责 …) when it has labelled parts,
-    in order, numbered through; else its own items (all of its areas' items when its list is divided by area)."""
-    if not has_labelled_parts(node):
-        items = _list_items(node) or _introduced_items(node)
-        if items:
-            return _duties(items)
-        return [DutyItem(n=i, text=c.content_text()) for i, c in enumerate(_area_items(node), 1)]
-    parts = [_part_duties(label) for label in node.children if is_duty_label(label)]
-    if len(parts) == 1:
-        return parts[0]
-    return [DutyItem(n=i, text=d.text) for i, d in enumerate((d for part in parts for d in part), 1)]
+            for label in node.children if is_duty_label(label) for sub in sub_posts(label)]
 
 
 def _split_sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-
-
-def _duties(items: list[Section]) -> list[DutyItem]:
-    return [DutyItem(n=c.number or 0, text=c.content_text()) for c in items]
 
 
 def _owns_role_parts(node: Section, text: str) -> bool:
@@ -248,7 +153,7 @@ def _bare_post(node: Section, text: str, in_duties: bool, peer: bool = False) ->
         return is_name_heading(text) or _owns_role_parts(node, text) or peer
     if in_duties:
         return is_name_heading(text) or peer
-    items = _list_items(node) or _area_items(node) or _introduced_items(node)
+    items = list_items(node) or area_items(node) or introduced_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and (is_name_heading(text, units=False) or peer) \
         and all(is_list_kind(c.kind) and not c.in_table for c in items)
 
@@ -257,7 +162,7 @@ def _post_peers(node: Section) -> set[int]:
     """The headings among a node's children that stand among post headings: each a short name with no sentence
     in it over a list of its own, at least MIN_PEER_POSTS and PEER_POST_SHARE of them naming posts; a peer's name
     ends in a noun, as a post's does (ids of the nodes)."""
-    shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and _list_items(c)
+    shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and list_items(c)
               and len(heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(heading_name(c))
               and label_kind(heading_name(c)) is None]
     posts = sum(1 for c in shaped if role_name_from_heading(heading_name(c)) or is_name_heading(heading_name(c)))
@@ -289,7 +194,7 @@ def _says_what_it_does(node: Section) -> bool:
 
 def _lists_duties(node: Section) -> bool:
     """A list most of whose items say what to do (负责会议记录, 策划校园活动, 协助社团)."""
-    items = _list_items(node)
+    items = list_items(node)
     return len(items) >= MIN_BARE_POST_ITEMS and sum(1 for c in items if opens_with_duty(c.heading)) * 2 > len(items)
 
 
@@ -302,11 +207,11 @@ def _lists_units(node: Section) -> bool:
 def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool,
                   peer: bool = False) -> RoleSpan | None:
     """The role a section names (table role, role heading, or a post's name over its lists)."""
-    duties = _duty_list(node)
+    duties = duty_list(node)
     text = heading_name(node)
     paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
     if paragraph:  # what it does is its first paragraph (what follows, how to become one, is no duty), or its list
-        duties = [DutyItem(1, node.lines[0])] if node.lines else _duties(_list_items(node))
+        duties = [DutyItem(1, node.lines[0])] if node.lines else duties_of(list_items(node))
     elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
             and is_name_heading(text):
         duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
@@ -330,7 +235,7 @@ def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_du
 def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """A list whose items each name who and say what (控球後衛：…): under a heading about duties, or when every
     item's description opens with a duty verb (选题：负责挑选文章; 校对：负责校对译文)."""
-    items = _numbered_children(node)
+    items = numbered_children(node)
     if len(items) < MIN_ITEM_ROLES:
         return []
     matches = [ITEM_ROLE.match(c.content_text()) for c in items]
@@ -362,9 +267,9 @@ def _group_name(node: Section) -> str | None:
 def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
     """A group entry's duties: its own sub-list, else its own lines, else the paragraph right after it."""
     entry = children[index]
-    items = _list_items(entry)
+    items = list_items(entry)
     if items:
-        return _duties(items)
+        return duties_of(items)
     own = [line for line in entry.lines if not is_translation(line)]  # its English translation is no duty
     if own:
         return [DutyItem(1, "\n".join(own))]
@@ -382,7 +287,7 @@ def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> lis
     for index, child in enumerate(node.children):
         name = _group_name(child)
         if not labelled:  # under any other heading, only a post's name over its own sub-list is a role
-            name = name if name and is_name_heading(name) and _list_items(child) else None
+            name = name if name and is_name_heading(name) and list_items(child) else None
         duties = _group_duties(node.children, index) if name else []
         if name and duties:
             found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
@@ -406,14 +311,14 @@ def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> Ro
     if node.kind not in ARTICLE_KINDS:
         return None
     intro = to_simplified(node.heading)
-    items = _list_items(node)
+    items = list_items(node)
     if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
         return None
     subject = _labelled_subject(intro) or _antecedent(intro) or article_subject(node.heading)
     if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
         return None  # members bound by a list of obligations (会员履行下列义务) have duties too
     subject = original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
-    return RoleSpan(make_role(subject, None, _duties(items), path, doc_id, title), node, False)
+    return RoleSpan(make_role(subject, None, duties_of(items), path, doc_id, title), node, False)
 
 
 def _antecedent(intro: str) -> str | None:
@@ -455,7 +360,7 @@ def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     处理以下事务：一、… 二、…): its items are."""
     if node.kind not in ARTICLE_KINDS:
         return None
-    intros = [c for c in node.children if c.kind == "label" and _list_items(c)]
+    intros = [c for c in node.children if c.kind == "label" and list_items(c)]
     if not node.is_leaf and len(intros) != 1:
         return None
     text = (intros[0].heading if intros else node.content_text()).replace("\n", "")
@@ -467,7 +372,7 @@ def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> Rol
     if not (any(opens_with_duty(c) for c in clauses) or SERVES.match(after)):
         return None
     name = text[m.start("name"):m.end("name")]
-    duties = _duties(_list_items(intros[0])) if intros else [DutyItem(1, text)]
+    duties = duties_of(list_items(intros[0])) if intros else [DutyItem(1, text)]
     return RoleSpan(make_role(name, None, duties, path, doc_id, title), node, False)
 
 
@@ -555,12 +460,12 @@ def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list
     """List items that open with the post or unit they are about, then its duty ((一)领导小组职责，确定…;
     (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
     found = []
-    for item in _numbered_children(node):
+    for item in numbered_children(node):
         name = _lead_name(item)
         if name is None:
             continue
         original = item.heading.strip()[:len(name)]
-        duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
+        duties = duties_of(list_items(item)) or [DutyItem(1, item.content_text())]
         found.append(RoleSpan(make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
                               item, False, inline=True))
     return found if len(found) >= MIN_ITEM_ROLES else []
@@ -683,7 +588,7 @@ def _row_duties(row: Section) -> list[DutyItem]:
 def role_for_node(node: Section, section: str, name: str, doc_id: str, title: str) -> Role | None:
     """A role a trainer makes of an outline node (a heading, a table row, a sheet): its duty lists, else its own
     items, else its paragraph, else (a table row) its cells; None when the node holds nothing to do."""
-    duties = _duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else []) \
+    duties = duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else []) \
         or (_row_duties(node) if node.in_table else [])
     if not duties:
         return None
@@ -738,7 +643,7 @@ def _addressed_duties(root: Section, owned: set[int]) -> list[DutyItem]:
     any, else every numbered item; lists other roles own (`owned` node ids) are theirs."""
     nodes = [n for n in root.walk() if id(n) not in owned]
     labelled = [d for node in nodes if is_duty_label(node) and not has_labelled_parts(node)
-                for d in _part_duties(node)]
+                for d in part_duties(node)]
     items = [n for n in nodes if n.number is not None and n.is_leaf]
     if labelled:
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
