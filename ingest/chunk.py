@@ -11,7 +11,8 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from ingest.roles import RoleSpan, has_labelled_parts
+from ingest.duty_lists import has_labelled_parts
+from ingest.role_spans import RoleSpan
 from ingest.structure import Section, path_label
 from kb.normalize import normalize
 from kb.records import BREADCRUMB_SEP, Chunk, ChunkPart

@@ -11,7 +11,8 @@ from ingest.clean import clean_blocks, clean_text
 from ingest.formats.markdown import markdown_blocks
 from ingest.inline_lists import split_inline_lists
 from ingest.overrides import Override, apply_overrides, node_paths
-from ingest.roles import find_roles, role_name_from_heading
+from ingest.role_names import role_name_from_heading
+from ingest.roles import find_roles
 from ingest.structure import is_list_kind, parse_blocks, text_blocks
 from kb.outline import HEADING, LINE, Block, match_marker, strip_marker_text
 from kb.records import BREADCRUMB_SEP, Chunk, LoadedDocument, Role

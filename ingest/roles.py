@@ -12,684 +12,32 @@
 
 A role's duties are exactly its numbered items: when the role's section has labelled parts
 (岗位职责 / 任职要求 / 禁止行为), only the duty part counts.
+
+This module walks the tree with the finders of each place (ingest.section_roles for headings, ingest.line_roles
+for list entries and lines, ingest.article_roles for articles and rules), merges a post named twice, and adds
+the roles front matter or a title names.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass
 
+from ingest.article_roles import agent_roles, article_role, charge_role, obligation_roles, post_role, set_up_role
 from ingest.cards import COLON, PAIR_SEP
-from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind, path_label
-from kb import answer_words as vocab
-from kb.jobtitles import (
-    CJK,
-    ListKind,
-    addressed_title,
-    is_job_title,
-    is_member,
-    is_permission,
-    is_translation,
-    label_kind,
-    label_owner,
-    opens_with_duty,
-    owner_and_post,
-    plain,
-    reader_post,
-    rule_agent,
-    split_qualifier,
-)
-from kb.normalize import to_simplified, to_traditional
-from kb.outline import inline_items, strip_marker_text
+from ingest.duty_lists import duty_list, has_labelled_parts, is_duty_label, part_duties
+from ingest.line_roles import group_roles, inline_roles, item_roles, lead_roles, who_does_lines
+from ingest.role_names import aliases_for, heading_name, role_name_from_heading
+from ingest.role_spans import RoleSpan, make_role
+from ingest.section_roles import NAME_HEADING_KINDS, lists_units, post_peers, section_role, sub_post_roles
+from ingest.structure import Section, is_list_kind, path_label
+from kb.jobtitles import addressed_title, reader_post
+from kb.normalize import to_simplified
+from kb.outline import inline_items
 from kb.records import BREADCRUMB_SEP, DutyItem, Role
-from kb.tokenize import stock_tagged_words
 
-ROLE_SUFFIX = (
-    r"(?:崗位工作職責|岗位工作职责|崗位職責|岗位职责|工作職責|工作职责|工作守則|工作守则|"
-    r"主要職責|主要职责|崗位說明書|岗位说明书|工作職掌|工作职掌|職責|职责|職掌|职掌)"
-)
-TRAILING_NOTE = r"(?:[（(][^）)]{1,20}[)）])?"
-POST_SUFFIX = re.compile(r"岗位(?:工作)?职责|岗位说明书|岗位职掌")
-ROLE_HEADING = re.compile(rf"^(?P<name>.+?)的?{ROLE_SUFFIX}(?:是|為|为|如下)?{TRAILING_NOTE}[:：]?$")
-MENTIONS_DUTIES = re.compile(r"職責|职责|守則|守则")
-QUESTION_WORDS = re.compile(r"什麼|什么|哪些|如何|怎麼|怎么|是否|嗎|吗|各要|各自|相關|相关|[?？]")
-ORG_PREFIX = re.compile(r"^(?P<org>.{2,10}?(?:銀行|银行|公司|集團|集团|中心|部門|部门|營業部|营业部))(?P<role>.{2,})$")
-ITEM_ROLE = re.compile(
-    r"^(?P<name>[\u4e00-\u9fffA-Za-z]{2,8})\s*(?:[(（](?P<alias>[A-Za-z][A-Za-z .\-]*)[)）])?\s*[:：]\s*(?P<desc>.+)$",
-    re.S,
-)
-GENERIC_NAMES = frozenset(
-    {"工作", "岗位", "崗位", "主要", "基本", "部门", "部門", "相关", "相關", "本职", "本職", "人员", "人員",
-     "各岗位", "各崗位", "各部门", "各部門", "部门岗位", "管理人员"})
 # Simplified forms, matched on to_simplified(text)
-# An institution named only in general (各部门, 相关单位, 本公司): no one's duties; 财务部门 is a unit that has some
-INSTITUTION = re.compile(r"^(?:各|各级|相关|有关|其他|其它|所在|本|该|上级|下级)?"
-                         r"(?:机构|单位|部门|机关|政府|组织|企业|公司|医院|学校|委员会办公室)$")
 DUTY_CONTEXT = re.compile(r"职责|职掌|分工|岗位|职务")
-ARTICLE_DUTIES = re.compile(
-    r"(?:承担|履行|负责|做好|从事|行使|尽)(?:以下|下列|如下)(?:工作|职责|职权|义务|事项|任务)|(?:职责|职权|义务)(?:是|为|如下|包括)"
-    r"|^[^，。；]{2,16}?(?:职责|职权|义务)(?:[:：]|$)")
-ARTICLE_LABEL = re.compile(r"^(?P<owner>[^，。；,]{2,16}?)[的之]?(?:职责|职权|义务)(?:包括|如下|是|为|有)?[:：]?$")
-# "…为理事会，其职权包括：": the powers are those of the body the clause before 其 ends with
-ANTECEDENT = re.compile(r"(?:^|[为是])(?P<before>[^，。；,为是]{2,16})[，,]其(?:主要)?(?:职责|职权|义务|任务)")
-SUBJECT_END = re.compile(r"在|可以|应当|应|须|必须|(?:主要|全面|具体)负责|(?<![主重需必只])要(?![求点素])|承担|履行|"
-                         r"行使|负责|协助|执行|按照|依照|依法|对|由|有|，|,|、|——|不得")
-OBLIGATION = re.compile(r"应当|有义务|必须|须|不得")
-RIGHTS = re.compile(r"权利|享有")
-OBLIGATIONS_HEADING = re.compile(r"义务|职责")
-ARTICLE_KINDS = frozenset({"tiao", "kuan"})
-SET_UP = re.compile(r"(?:设立|设置|成立|设(?![计备施想法定有]))(?P<name>[^，。；,、\s]{2,16}?)(?=[，。；,])")
-PARA_ENDS = ("。", "；", ";", "！", "？", "!", "?")  # an article's first line ending so was not wrapped by the page
-CLAUSES = re.compile(r"[，。；,;]")
-SERVES = re.compile(r"^为[^。；]{1,40}?(?:提供|服务)")  # 为会员提供咨询服务: what a body is set up to do
-POST_SET_UP = re.compile(
-    r"(?:设立|设置|配备|配置)(?:专职|兼职|专门的|专门)?(?P<name>[\u4e00-\u9fff]{1,6}?(?:员|长|师))")
-INLINE_GROUP = re.compile(
-    r"(?:^|[；;。：:，,\s])(?P<name>[A-Za-z甲乙丙丁戊一二三四五六七八九十]{1,2}\s?[组組])\s*[:：]\s*(?P<desc>[^；;。]+)")
-INLINE_DUTY = re.compile(rf"^(?P<name>[\u4e00-\u9fffA-Za-z]{{2,12}}?)的?{ROLE_SUFFIX}[:：]\s*(?P<desc>\S.+)$")
-MAX_ROLE_NAME_CHARS = 12
-RIGHTS_LABEL = re.compile(r"权利|权力|权限")
-MAX_GROUP_NAME_CHARS = 24  # 命題研究委員會、研究發展委員會: two names joined
-GROUP_JOIN = re.compile(r"[、／/]")
-GROUP_BULLETS = "◆◇■□●○★☆▲△►▶•·-* "
-MIN_GROUP_ITEMS = 2  # a duty list whose items are groups, each with its own list: at least two such groups
 # A document titled as a list of duties (部门职责, 各單位職掌, 行政人員業務內容): every part of it is about duties
 DOCUMENT_DUTY_CONTEXT = re.compile(r"职责|职掌|执掌|分工|业务内容|工作内容|岗位说明")
-MIN_AGENT_RULES = 2  # a post named as the doer of one rule only is a mention, not a role
-HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
-MIN_ROLE_PARTS = 2          # duties and another part of a post (requirements, authority) under one heading
-MAX_ANCHOR_NAME_CHARS = 30  # a heading, not a sentence
-NOUN_FLAG = "n"  # jieba's part-of-speech flags of nouns start so (n, nt, nz …; vn is a verb used as a noun)
-LIST_INTRO_WORDS = ("如下", "以下", "下列")  # a paragraph ending so introduces the list after it
-CAPTION = re.compile(r"^[（(【]([^（）()【】]{1,30})[）)】]$")  # a heading wholly in brackets is a caption
-# Headings naming posts that make a differently named sibling heading one too: at least this many, and this share
-# of the siblings (two posts beside 值勤纪律 are a duty section with its rules, not a roster of posts).
-MIN_PEER_POSTS = 3
-PEER_POST_SHARE = 2 / 3
-MIN_BARE_POST_ITEMS = 2  # a post's name over a plain list of at least this many items owns them
-MAX_AREA_NAME_CHARS = 12  # an area of work a list is divided into is named in a few words (咨询客服, 信息管理)
-# kinds of node whose heading can be a post's name: format headings, outline headings, articles, table rows
-NAME_HEADING_KINDS = SECTION_KINDS | frozenset({"cn", "paren_cn", "decimal2", "decimal1", "arabic", "tiao",
-                                                "circled"})
-MIN_ITEM_ROLES = 2
-# the name, then a comma, a colon or a dash ("礼仪队经理——负责…", "联络员 — 对接…"), then what it does
-ITEM_LEAD = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}?)(?P<label>的?职责)?"
-                       r"\s*(?:[，,：:]|[—–－-]{1,2})\s*(?P<desc>.+)$", re.S)
-DUTY_WORD = "负责"  # a clause that names what someone is responsible for, wherever it stands
-LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z .&/\-]{0,30}$")  # a post named in English (Maintainer, Release Manager)
-LIST_INTRO_ENDS = (":", "：", "如下", "如下。")  # a paragraph ending so introduces the list after it
-BULLET_KIND = "bullet"
-MIN_OBLIGATION_ARTICLES = 2
-SENTENCE_END = re.compile(f"(?<=[{vocab.SENTENCE_END}])")
-CLAUSE_SPLIT = re.compile(r"[；;]")
-
-
-@dataclass(frozen=True)
-class RoleSpan:
-    """A role and the section node its duties live under."""
-
-    role: Role
-    node: Section
-    per_item: bool
-    inline: bool = False  # named inside a line: the section belongs to something else
-
-
-def _clean_name(name: str) -> str:
-    """A name without what separates it from a label after it (结构部 - 岗位职责, 保安员—职责, 会计｜职责)."""
-    return name.strip(" :：,，、的\u3000-－—–·|｜")
-
-
-def _split_alias(name: str) -> tuple[str, list[str]]:
-    """主班护士（办公室护士） → (主班护士, [办公室护士, 主班护士（办公室护士）]): the post, its other names, and
-    the name as written; a note that names no post (初级工程师 I～III) leaves the post's name."""
-    base, alternatives = split_qualifier(name)
-    base = _clean_name(base)
-    if not base or base == name.strip():
-        return name, []
-    posts = [a for a in alternatives if is_job_title(a) or not CJK.search(a)]  # an English name is another name
-    return base, [*posts, name.strip()]
-
-
-def role_name_from_heading(heading: str) -> tuple[str, str | None] | None:
-    """(role name, department) when the heading names a single role, else None."""
-    m = ROLE_HEADING.match(heading.strip())
-    owner = None if m else label_owner(heading)
-    if not m and owner is None:
-        return None
-    name = _clean_name(m.group("name")) if m else _original_form(heading, owner or "")
-    if not name or name in GENERIC_NAMES or QUESTION_WORDS.search(name) or INSTITUTION.search(to_simplified(name)):
-        return None
-    says_post = POST_SUFFIX.search(to_simplified(heading.strip()))  # "X岗位职责" says that X is a post
-    if not says_post and not is_job_title(_split_alias(name)[0], units=True):
-        return None  # a label's qualifier (安全职责, 部门业务职责) is a kind of duties, never the role
-    if label_kind(name) is not None or MENTIONS_DUTIES.search(name):
-        return None  # 客户服务部岗位职责与安全(职责): a heading about duties, not a post's name
-    department = None
-    org = ORG_PREFIX.match(name)
-    if org:
-        department, name = org.group("org"), _clean_name(org.group("role"))
-    if len(_split_alias(name)[0]) > MAX_ROLE_NAME_CHARS or len(name) < 2:
-        return None
-    return name, department
-
-
-def _original_form(heading: str, simplified: str) -> str:
-    """The words of `heading` that `simplified` (its Simplified form, spaces removed) stands for, as written."""
-    text = heading.strip()
-    for start in range(len(text)):
-        for end in range(len(text), start, -1):
-            if plain(text[start:end]) == simplified:
-                return text[start:end].strip()
-    return simplified
-
-
-def aliases_for(name: str, extra: list[str] | None = None) -> list[str]:
-    forms: list[str] = []
-    for base in [name, *(extra or [])]:
-        for form in (base, to_simplified(base), to_traditional(base)):
-            if form and form != name and form not in forms:
-                forms.append(form)
-    return forms
-
-
-def _numbered_children(node: Section) -> list[Section]:
-    return [c for c in node.children if c.number is not None]
-
-
-def _list_items(node: Section) -> list[Section]:
-    """The node's first list: its numbered children of the first list's kind, when they read as list items.
-
-    A second list of another kind in the same section (a table's rows after the duty list) is not part of it.
-    """
-    items = _numbered_children(node)
-    if any(c.kind in SECTION_KINDS for c in items):
-        return []
-    items = [c for c in items if c.kind == items[0].kind] if items else []
-    if items and _is_nested_list(items[0]):
-        return items  # a bulleted list's nested bullets are parts of their item, not sections
-    leaves = sum(1 for c in items if c.is_leaf)
-    return items if leaves * 2 >= len(items) else []
-
-
-def _is_nested_list(node: Section) -> bool:
-    """An entry of a list the format nests (Markdown/DOCX list levels, bullets): what is under it is its detail."""
-    return node.kind.startswith(LIST_PREFIX) or node.kind == BULLET_KIND
-
-
-def part_kind(node: Section) -> ListKind | None:
-    """The kind of list a node heads when its heading is a list label (岗位职责, （二）安全职责, 任职资格)."""
-    if node.kind == "root" or node.role:
-        return None
-    return label_kind(_heading_name(node))
-
-
-def is_duty_label(node: Section) -> bool:
-    return part_kind(node) is ListKind.DUTIES
-
-
-def has_labelled_parts(node: Section) -> bool:
-    return any(part_kind(c) is not None for c in node.children)
-
-
-def _part_duties(label: Section) -> list[DutyItem]:
-    """A duty label's items; a label with no list but lines of its own has one duty per line. A label joining
-    duties and rights (责任与权利) holds both: its permissions (可以…) are rights, not duties."""
-    items = _list_items(label)
-    posts = _sub_posts(label)
-    parts = posts or _scoped_parts(label)
-    if not items and parts:  # a duty label split by post (岗位职责: 居民维修网格长 1–6, 居民安检网格长 1–6) or by
-        # the area each part covers (安全职责: 分管服务站 1–10, 分管综合 1–8): all their items are the label's
-        split = [d for part in parts for d in _duties(_list_items(part))]
-        return [DutyItem(n=i, text=d.text) for i, d in enumerate(split, 1)]
-    if items:
-        joined = label_kind(_heading_name(label)) is ListKind.DUTIES and bool(RIGHTS_LABEL.search(
-            to_simplified(_heading_name(label))))
-        return _duties([c for c in items if not (joined and is_permission(c.content_text()))])
-    return [DutyItem(n=i, text=line) for i, line in enumerate(label.lines, 1)]
-
-
-def _sub_posts(label: Section) -> list[Section]:
-    """The headings under a duty label that name posts, each over its own list: the label's duties split by post."""
-    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)
-            and _is_name_heading(_heading_name(c), units=False)]
-
-
-def _scoped_parts(label: Section) -> list[Section]:
-    """The unnumbered sub-headings a duty label is divided into, each over its own list (by area, phase, scope)."""
-    return [c for c in label.children if c.number is None and not is_list_kind(c.kind) and _list_items(c)]
-
-
-def _sub_post_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """Each post a role's duty label is split by is a role too, with its own part of the list."""
-    return [RoleSpan(_make_role(_heading_name(sub), None, _duties(_list_items(sub)),
-                                path + [path_label(label.label), path_label(sub.label)], doc_id, title), sub, False,
-                     inline=True)
-            for label in node.children if is_duty_label(label) for sub in _sub_posts(label)]
-
-
-def _area_items(node: Section) -> list[Section]:
-    """A list divided into areas of work (1、咨询客服 (1)…(8) 2、信息管理 (1)…): numbered entries that are only
-    a short name over a list of their own. All their items, in order; none when any entry is more than that."""
-    entries = _numbered_children(node)
-    if not entries or not all(is_list_kind(c.kind) and not c.lines and len(_heading_name(c)) <= MAX_AREA_NAME_CHARS
-                              and not HEADING_PUNCT.search(_heading_name(c)) and _list_items(c) for c in entries):
-        return []
-    return [item for entry in entries for item in _list_items(entry)]
-
-
-def _introduced_items(node: Section) -> list[Section]:
-    """The list a node's one paragraph introduces (第7條（執行秘書）: 執行秘書由會長任命，職掌如下： 1. … 2. …)."""
-    if len(node.children) != 1 or node.children[0].kind != "label" or node.lines:
-        return []
-    intro = node.children[0]
-    return _list_items(intro) if to_simplified(intro.heading).rstrip(":：").endswith(LIST_INTRO_WORDS) else []
-
-
-def _duty_list(node: Section) -> list[DutyItem]:
-    """A role section's duties: the items of every duty label (岗位职责, 安全职责 …) when it has labelled parts,
-    in order, numbered through; else its own items (all of its areas' items when its list is divided by area)."""
-    if not has_labelled_parts(node):
-        items = _list_items(node) or _introduced_items(node)
-        if items:
-            return _duties(items)
-        return [DutyItem(n=i, text=c.content_text()) for i, c in enumerate(_area_items(node), 1)]
-    parts = [_part_duties(label) for label in node.children if is_duty_label(label)]
-    if len(parts) == 1:
-        return parts[0]
-    return [DutyItem(n=i, text=d.text) for i, d in enumerate((d for part in parts for d in part), 1)]
-
-
-def _split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in SENTENCE_END.split(text) if s.strip()]
-
-
-def _make_role(name: str, department: str | None, duties: list[DutyItem], path: list[str], doc_id: str,
-               title: str, extra_aliases: list[str] | None = None) -> Role:
-    owner, post = owner_and_post(name)
-    if post != name.strip():
-        extra_aliases = [*(extra_aliases or []), name.strip()]
-        name, department = post, department or owner
-    name, paren = _split_alias(name)
-    extra = list(extra_aliases or []) + paren
-    if department and not name.startswith(department):
-        extra.append(f"{department}{name}")
-    return Role(name=name, aliases=aliases_for(name, extra), source=doc_id, title=title,
-                section=BREADCRUMB_SEP.join(path), department=department, duties=duties)
-
-
-def _duties(items: list[Section]) -> list[DutyItem]:
-    return [DutyItem(n=c.number or 0, text=c.content_text()) for c in items]
-
-
-def _heading_name(node: Section) -> str:
-    """A heading's text without its marker; an article's caption without the brackets it is set in (第5條（會長）)."""
-    text = strip_marker_text(node.heading).strip()
-    caption = CAPTION.match(text)
-    return caption.group(1).strip() if caption else text
-
-
-def _is_name_heading(text: str, units: bool = True) -> bool:
-    return is_job_title(text.rstrip(":："), units) and to_simplified(text) not in GENERIC_NAMES
-
-
-def _owns_role_parts(node: Section, text: str) -> bool:
-    """A short heading over labelled parts of a role (要求 / 职责 / 权限): whatever its name (Maintainer, PMC),
-    a node that owns a duty list beside other parts of a post is the post."""
-    kinds = {part_kind(c) for c in node.children} - {None}
-    return ListKind.DUTIES in kinds and len(kinds) >= MIN_ROLE_PARTS and len(text) <= MAX_ANCHOR_NAME_CHARS \
-        and not HEADING_PUNCT.search(text) and label_kind(text) is None
-
-
-def _bare_post(node: Section, text: str, in_duties: bool, peer: bool = False) -> bool:
-    """A heading that is only a post's name owns the lists under it: labelled parts (岗位职责, 安全职责) or, in a
-    part about duties, its items; a person's post (not a unit) also owns a plain list of items right under it.
-    A `peer` heading stands among headings naming posts, shaped as they are: it names a post whatever its words
-    (總務, 公關暨美宣 beside 社長, 副社長)."""
-    if node.kind not in NAME_HEADING_KINDS:
-        return False
-    if has_labelled_parts(node):
-        return _is_name_heading(text) or _owns_role_parts(node, text) or peer
-    if in_duties:
-        return _is_name_heading(text) or peer
-    items = _list_items(node) or _area_items(node) or _introduced_items(node)
-    return len(items) >= MIN_BARE_POST_ITEMS and (_is_name_heading(text, units=False) or peer) \
-        and all(is_list_kind(c.kind) and not c.in_table for c in items)
-
-
-def _ends_in_noun(name: str) -> bool:
-    """A name ends in a noun (總務, 公關暨美宣), not in a verb or pronoun (加入我們, 考勤, 關於我們)."""
-    tagged = stock_tagged_words(to_simplified(name))
-    return bool(tagged) and tagged[-1][1].startswith(NOUN_FLAG)
-
-
-def _post_peers(node: Section) -> set[int]:
-    """The headings among a node's children that stand among post headings: each a short name with no sentence
-    in it over a list of its own, at least MIN_PEER_POSTS and PEER_POST_SHARE of them naming posts; a peer's name
-    ends in a noun, as a post's does (ids of the nodes)."""
-    shaped = [c for c in node.children if c.kind in NAME_HEADING_KINDS and not c.in_table and _list_items(c)
-              and len(_heading_name(c)) <= MAX_ANCHOR_NAME_CHARS and not HEADING_PUNCT.search(_heading_name(c))
-              and label_kind(_heading_name(c)) is None]
-    posts = sum(1 for c in shaped if role_name_from_heading(_heading_name(c)) or _is_name_heading(_heading_name(c)))
-    if posts < MIN_PEER_POSTS or posts < PEER_POST_SHARE * len(shaped):
-        return set()
-    return {id(c) for c in shaped if _ends_in_noun(_heading_name(c))}
-
-
-def _subject_over_duty_labels(node: Section) -> bool:
-    """A heading or article that says what a unit or post does (客户服务部主要负责…) over lists labelled as duties
-    (部门业务职责, 部门安全职责): the unit or post it opens with owns them all."""
-    if node.kind not in NAME_HEADING_KINDS or not any(is_duty_label(c) for c in node.children):
-        return False
-    subject = article_subject(node.heading)
-    rest = to_simplified(node.heading.strip())[len(subject or ""):]
-    return subject is not None and is_job_title(subject, units=True) and opens_with_duty(rest)
-
-
-def _says_what_it_does(node: Section) -> bool:
-    """A heading naming a unit or post (in any script: 秘书部, Maintainer) over a paragraph that says what it does
-    (负责会议记录…, 负责看护项目架构…) rather than introducing a list (负责以下工作：)."""
-    if node.kind not in NAME_HEADING_KINDS or not (node.lines and opens_with_duty(node.lines[0])
-                                                   or not node.lines and _lists_duties(node)):
-        return False
-    name = _heading_name(node)
-    named = _is_name_heading(name) or (not CJK.search(name) and bool(LATIN_NAME.match(name)))
-    return named and not (node.lines and node.lines[0].rstrip().endswith(LIST_INTRO_ENDS))
-
-
-def _lists_duties(node: Section) -> bool:
-    """A list most of whose items say what to do (负责会议记录, 策划校园活动, 协助社团)."""
-    items = _list_items(node)
-    return len(items) >= MIN_BARE_POST_ITEMS and sum(1 for c in items if opens_with_duty(c.heading)) * 2 > len(items)
-
-
-def _lists_units(node: Section) -> bool:
-    """A part whose headings name units or posts, each over a paragraph of what it does (部门介绍: 秘书部 负责…,
-    活动部 策划…): a part about duties, whatever its own heading says."""
-    return sum(1 for c in node.children if _says_what_it_does(c)) >= MIN_GROUP_ITEMS
-
-
-def _section_role(node: Section, path: list[str], doc_id: str, title: str, in_duties: bool,
-                  peer: bool = False) -> RoleSpan | None:
-    """The role a section names (table role, role heading, or a post's name over its lists)."""
-    duties = _duty_list(node)
-    text = _heading_name(node)
-    paragraph = in_duties and not node.role and _says_what_it_does(node) and role_name_from_heading(text) is None
-    if paragraph:  # what it does is its first paragraph (what follows, how to become one, is no duty), or its list
-        duties = [DutyItem(1, node.lines[0])] if node.lines else _duties(_list_items(node))
-    elif not duties and in_duties and node.lines and not node.children and node.kind in NAME_HEADING_KINDS \
-            and _is_name_heading(text):
-        duties = [DutyItem(1, "\n".join(node.lines))]  # in a part about duties, a unit's heading over a paragraph
-    if not duties:
-        return None
-    if node.role:
-        return RoleSpan(_make_role(node.role, node.department, duties, path, doc_id, title), node, False)
-    if paragraph:
-        return RoleSpan(_make_role(text, None, duties, path, doc_id, title), node, False)
-    named = role_name_from_heading(text)
-    if named is None and _bare_post(node, text, in_duties, peer):
-        named = (text.rstrip(":："), None)
-    if named is None and _subject_over_duty_labels(node):
-        named = (article_subject(node.heading) or "", None)
-    if named is None:
-        return None
-    name, department = named
-    return RoleSpan(_make_role(name, department, duties, path, doc_id, title), node, False)
-
-
-def _item_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """A list whose items each name who and say what (控球後衛：…): under a heading about duties, or when every
-    item's description opens with a duty verb (选题：负责挑选文章; 校对：负责校对译文)."""
-    items = _numbered_children(node)
-    if len(items) < MIN_ITEM_ROLES:
-        return []
-    matches = [ITEM_ROLE.match(c.content_text()) for c in items]
-    if not all(matches):
-        return []
-    if not MENTIONS_DUTIES.search(node.heading or node.label) \
-            and not all(m and opens_with_duty(m.group("desc")) for m in matches):
-        return []
-    spans = []
-    for child, m in zip(items, matches, strict=True):
-        assert m is not None
-        name = m.group("name")
-        alias = m.group("alias")
-        duties = [DutyItem(n=i, text=s) for i, s in enumerate(_split_sentences(m.group("desc")), 1)]
-        role = Role(name=name, aliases=aliases_for(name, [alias.strip()] if alias else None), source=doc_id,
-                    title=title, section=BREADCRUMB_SEP.join(path + [path_label(child.label)]), department=None,
-                    duties=duties)
-        spans.append(RoleSpan(role, child, per_item=True))
-    return spans
-
-
-def _group_name(node: Section) -> str | None:
-    text = _heading_name(node).lstrip(GROUP_BULLETS).strip()
-    if not is_list_kind(node.kind) or not text or len(text) > MAX_GROUP_NAME_CHARS or label_kind(text) is not None:
-        return None
-    return None if HEADING_PUNCT.search(text) else text
-
-
-def _group_duties(children: list[Section], index: int) -> list[DutyItem]:
-    """A group entry's duties: its own sub-list, else its own lines, else the paragraph right after it."""
-    entry = children[index]
-    items = _list_items(entry)
-    if items:
-        return _duties(items)
-    own = [line for line in entry.lines if not is_translation(line)]  # its English translation is no duty
-    if own:
-        return [DutyItem(1, "\n".join(own))]
-    after = children[index + 1] if index + 1 < len(children) else None
-    return [DutyItem(1, after.content_text())] if after is not None and after.kind == "para" else []
-
-
-def _group_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """A duty list whose entries name groups, units or posts, each with its own sub-list or paragraph
-    (工作內容（分組）: 財務 → 管錢 …; 各單位職掌: ◆第一處 → 負責試題研發…): each entry is a role. Under any other
-    heading, a list whose entries are posts' names (组长, 顾问), each over its own sub-list, is one too. An entry naming
-    two (命題研究委員會、研究發展委員會) gives both the same duties."""
-    labelled = part_kind(node) is ListKind.DUTIES
-    found: list[tuple[Section, str, list[DutyItem]]] = []
-    for index, child in enumerate(node.children):
-        name = _group_name(child)
-        if not labelled:  # under any other heading, only a post's name over its own sub-list is a role
-            name = name if name and _is_name_heading(name) and _list_items(child) else None
-        duties = _group_duties(node.children, index) if name else []
-        if name and duties:
-            found.extend((child, part, duties) for part in GROUP_JOIN.split(name) if part.strip())
-    if len({id(c) for c, _, _ in found}) < MIN_GROUP_ITEMS:
-        return []
-    return [RoleSpan(_make_role(name.strip(), None, duties, path + [path_label(child.label)], doc_id, title), child,
-                     False, inline=len(GROUP_JOIN.split(_group_name(child) or "")) > 1)
-            for child, name, duties in found]
-
-
-def article_subject(text: str) -> str | None:
-    """The subject an article's first clause speaks of: 交通协管员可以… → 交通协管员."""
-    simple = to_simplified(text)
-    m = SUBJECT_END.search(simple if len(simple) == len(text) else text)  # 會員應… ends its subject as 会员应… does
-    subject = _clean_name(text[:m.start()] if m else "")
-    return subject if 2 <= len(subject) <= MAX_ROLE_NAME_CHARS else None
-
-
-def _article_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
-    """第X条 XX…承担以下工作：（一）…: the subject's duties are the article's items."""
-    if node.kind not in ARTICLE_KINDS:
-        return None
-    intro = to_simplified(node.heading)
-    items = _list_items(node)
-    if not items or not ARTICLE_DUTIES.search(intro) or RIGHTS.search(intro):
-        return None
-    subject = _labelled_subject(intro) or _antecedent(intro) or article_subject(node.heading)
-    if subject is None or not (is_job_title(subject, units=True) or is_member(subject)):
-        return None  # members bound by a list of obligations (会员履行下列义务) have duties too
-    subject = _original_form(node.heading, plain(subject))  # as the article writes it (理事會, not 理事会)
-    return RoleSpan(_make_role(subject, None, _duties(items), path, doc_id, title), node, False)
-
-
-def _antecedent(intro: str) -> str | None:
-    """The unit or post a clause ends with when the next clause gives "its" duties: 本会最高权力机构为理事会，其职权
-    包括 → 理事会 (the longest name the clause ends with)."""
-    m = ANTECEDENT.search(intro)
-    before = m.group("before") if m else ""
-    return next((before[i:] for i in range(len(before)) if is_job_title(before[i:], units=True)), None)
-
-
-def _labelled_subject(intro: str) -> str | None:
-    """The post or body an article's label names (本会会长的职权包括： → 会长; 会员义务： → 会员), or None."""
-    labelled = ARTICLE_LABEL.match(intro.strip())
-    if labelled is None:
-        return None
-    subject = owner_and_post(_clean_name(labelled.group("owner")))[1]
-    return subject if is_job_title(subject, units=True) or is_member(subject) else None
-
-
-def _charge_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
-    """An article that makes a post or body responsible for something in one sentence (第十八条 秘书长负责处理
-    日常事务; 副会长协助会长工作): its text is that post's one duty."""
-    if node.kind not in ARTICLE_KINDS or not node.is_leaf or node.lines and node.heading.rstrip().endswith(PARA_ENDS):
-        return None  # lines after a finished sentence are paragraphs of their own (another subject's charge)
-    subject = article_subject(node.heading)
-    if subject is None or not is_job_title(subject, units=True):
-        return None
-    rest = to_simplified(node.heading.strip())
-    rest = rest[rest.find(to_simplified(subject)) + len(subject):]
-    if not opens_with_duty(rest):
-        return None
-    return RoleSpan(_make_role(subject, None, [DutyItem(1, node.content_text().strip())], path, doc_id, title), node,
-                    False)
-
-
-def _set_up_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
-    """An article that sets up a body or post and says what it does (本会设立X委员会，为…提供咨询服务; 设立秘书处，
-    …秘书处，负责执行…): that one paragraph is its duty; or the list that paragraph introduces (学生议会设常务委员会，
-    处理以下事务：一、… 二、…): its items are."""
-    if node.kind not in ARTICLE_KINDS:
-        return None
-    intros = [c for c in node.children if c.kind == "label" and _list_items(c)]
-    if not node.is_leaf and len(intros) != 1:
-        return None
-    text = (intros[0].heading if intros else node.content_text()).replace("\n", "")
-    m = SET_UP.search(to_simplified(text))
-    if m is None or not is_job_title(m.group("name"), units=True):
-        return None
-    after = to_simplified(text)[m.end():].lstrip("，。；,;")
-    clauses = [c.strip() for c in CLAUSES.split(after) if c.strip()]
-    if not (any(opens_with_duty(c) for c in clauses) or SERVES.match(after)):
-        return None
-    name = text[m.start("name"):m.end("name")]
-    duties = _duties(_list_items(intros[0])) if intros else [DutyItem(1, text)]
-    return RoleSpan(_make_role(name, None, duties, path, doc_id, title), node, False)
-
-
-def _obligation_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """A chapter about obligations (义务/职责) whose articles each bind one subject: that subject's duties."""
-    if node.kind == "root" or not OBLIGATIONS_HEADING.search(to_simplified(_heading_name(node))):
-        return []
-    articles = [c for c in node.children if c.kind in ARTICLE_KINDS]
-    bound: list[tuple[str, Section]] = []
-    for article in articles:
-        text = to_simplified(article.content_text())
-        subject = article_subject(article.heading)
-        if subject and OBLIGATION.search(text) and not RIGHTS.search(text):
-            bound.append((subject, article))
-    if not bound:
-        return []
-    # the subject is the shortest form the articles share: 护士执业，… and 护士应当… both bind 护士
-    subject, _ = Counter(s for s, _ in bound).most_common(1)[0]
-    subject = min((s for s, _ in bound if subject.startswith(s)), key=len)
-    articles = [a for s, a in bound if s.startswith(subject)]
-    if len(articles) < MIN_OBLIGATION_ARTICLES or not is_job_title(subject, units=True):
-        return []
-    duties = [DutyItem(n=i, text=a.content_text()) for i, a in enumerate(articles, 1)]
-    return [RoleSpan(_make_role(subject, None, duties, path, doc_id, title), node, False, inline=True)]
-
-
-def _post_role(node: Section, path: list[str], doc_id: str, title: str) -> RoleSpan | None:
-    """An article that sets up a post and gives it work: 设立专职法制员…法制员应当重点审查…"""
-    if node.kind not in ARTICLE_KINDS or not node.is_leaf:
-        return None
-    text = node.content_text()
-    m = POST_SET_UP.search(to_simplified(text))
-    if not m:
-        return None
-    name = m.group("name")
-    simple = to_simplified(text)
-    duties = [s for s in _split_sentences(text) if to_simplified(s).startswith(name)
-              and re.match(rf"{name}(应当|应|负责|须)", to_simplified(s))]
-    if not duties or simple.count(name) < 2:
-        return None
-    original = text[m.start("name"):m.end("name")]
-    items = [DutyItem(n=i, text=s) for i, s in enumerate(duties, 1)]
-    return RoleSpan(_make_role(original, None, items, path, doc_id, title), node, False, inline=True)
-
-
-def _inline_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """Roles named inside a line: "A组：…；B组：…" (one duty each) and "X职责：…" (its clauses)."""
-    spans: list[RoleSpan] = []
-    texts = ([node.heading] if node.kind != "root" else []) + node.lines
-    for text in texts:
-        groups = list(INLINE_GROUP.finditer(text))
-        if len(groups) >= MIN_ITEM_ROLES or (groups and groups[0].start() == 0):
-            for g in groups:
-                name = g.group("name").replace(" ", "")
-                spans.append(RoleSpan(_make_role(name, None, [DutyItem(1, g.group("desc").strip())], path, doc_id,
-                                                 title), node, False, inline=True))
-            continue
-        m = INLINE_DUTY.match(text.strip())
-        if m:
-            named = role_name_from_heading(f"{m.group('name')}职责")
-            if named and _is_name_heading(named[0], units=False):
-                clauses = [c.strip() for c in CLAUSE_SPLIT.split(m.group("desc")) if c.strip()]
-                duties = [DutyItem(i, c) for i, c in enumerate(clauses, 1)]
-                spans.append(RoleSpan(_make_role(named[0], named[1], duties, path, doc_id, title), node, False,
-                                      inline=True))
-    return spans
-
-
-def _who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """Paragraphs that each name a unit or post and say what it does (秘书处：负责文电…; 综合处：负责文稿起草…):
-    at least two under one node, each a role with that one duty."""
-    texts = node.lines + [c.heading for c in node.children if c.kind == "para" and c.is_leaf]
-    found = []
-    for text in texts:
-        m = ITEM_ROLE.match(text.strip())
-        if m and is_job_title(m.group("name"), units=True) and opens_with_duty(m.group("desc")):
-            found.append((m.group("name"), m.group("desc").strip()))
-    if len(found) < MIN_ITEM_ROLES:
-        return []
-    return [RoleSpan(_make_role(name, None, [DutyItem(1, desc)], path, doc_id, title), node, False, inline=True)
-            for name, desc in found]
-
-
-def _lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
-    """List items that open with the post or unit they are about, then its duty ((一)领导小组职责，确定…;
-    (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
-    found = []
-    for item in _numbered_children(node):
-        name = _lead_name(item)
-        if name is None:
-            continue
-        original = item.heading.strip()[:len(name)]
-        duties = _duties(_list_items(item)) or [DutyItem(1, item.content_text())]
-        found.append(RoleSpan(_make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
-                              item, False, inline=True))
-    return found if len(found) >= MIN_ITEM_ROLES else []
-
-
-def _lead_name(item: Section) -> str | None:
-    """The post or unit a list item opens with, when the item goes on to say what it does: after a comma or colon
-    (归口部门，负责…; 行政部：会议及会费管理由其负责), or as the subject of the item (X负责…; 实施组由…组成 over
-    a sub-list of what it does)."""
-    text = to_simplified(item.heading.strip())
-    m = ITEM_LEAD.match(text)
-    if m is not None and is_job_title(m.group("name"), units=True):
-        desc = m.group("desc")
-        clauses = [c for c in CLAUSES.split(desc) if c.strip()]
-        if m.group("label") or opens_with_duty(desc) or any(opens_with_duty(c) or DUTY_WORD in c for c in clauses):
-            return m.group("name")
-    subject = article_subject(text) if item.kind not in ARTICLE_KINDS else None  # an article's charge is its own
-    if subject is None or not is_job_title(subject, units=True):
-        return None
-    return subject if opens_with_duty(text[len(subject):]) or _lists_duties(item) else None
 
 
 def _collects_posts(node: Section, name: str) -> bool:
@@ -699,7 +47,7 @@ def _collects_posts(node: Section, name: str) -> bool:
     for child in node.walk():
         if child is node or child.kind not in NAME_HEADING_KINDS or child.in_table:
             continue
-        named = role_name_from_heading(_heading_name(child))
+        named = role_name_from_heading(heading_name(child))
         if named is not None and to_simplified(named[0]) != own:
             return True
     return False
@@ -716,42 +64,42 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
 
     def visit(node: Section, path: list[str], in_duties: bool, peer: bool = False) -> None:
         here = path + [path_label(node.label)] if node.kind != "root" else path
-        spans.extend(_inline_roles(node, here, doc_id, title))
-        spans.extend(_who_does_lines(node, here, doc_id, title))
-        spans.extend(_lead_roles(node, here, doc_id, title))
+        spans.extend(inline_roles(node, here, doc_id, title))
+        spans.extend(who_does_lines(node, here, doc_id, title))
+        spans.extend(lead_roles(node, here, doc_id, title))
         if node.kind != "root":
-            found = _section_role(node, here, doc_id, title, in_duties, peer) \
-                or _article_role(node, here, doc_id, title) or _post_role(node, here, doc_id, title) \
-                or _charge_role(node, here, doc_id, title) or _set_up_role(node, here, doc_id, title)
+            found = section_role(node, here, doc_id, title, in_duties, peer) \
+                or article_role(node, here, doc_id, title) or post_role(node, here, doc_id, title) \
+                or charge_role(node, here, doc_id, title) or set_up_role(node, here, doc_id, title)
             if found and not found.inline and not node.role and _collects_posts(node, found.role.name):
                 found = None
             if found:
                 spans.append(found)
-                spans.extend(_sub_post_roles(node, here, doc_id, title))
+                spans.extend(sub_post_roles(node, here, doc_id, title))
                 if not found.inline:
                     for child in node.walk():
                         if child is not node and not _under_anchor(node, child):
-                            spans.extend(_inline_roles(child, here, doc_id, title))
+                            spans.extend(inline_roles(child, here, doc_id, title))
                     for child in node.children:  # a card after this one is its own post
                         if child.role and child.role != node.role:
                             visit(child, here, in_duties)
                     return
-            per_item = _item_roles(node, here, doc_id, title) or _group_roles(node, here, doc_id, title)
+            per_item = item_roles(node, here, doc_id, title) or group_roles(node, here, doc_id, title)
             if per_item:
                 spans.extend(per_item)
                 return
-            spans.extend(_obligation_roles(node, here, doc_id, title))
+            spans.extend(obligation_roles(node, here, doc_id, title))
         else:  # a who-does-what list right at the top of a document
-            spans.extend(_item_roles(node, here, doc_id, title))
+            spans.extend(item_roles(node, here, doc_id, title))
         context = in_duties or (node.kind != "root" and bool(DUTY_CONTEXT.search(to_simplified(node.heading)))) \
-            or is_duty_label(node) or _lists_units(node)
-        peers = _post_peers(node)
+            or is_duty_label(node) or lists_units(node)
+        peers = post_peers(node)
         for child in node.children:
             visit(child, here, context, id(child) in peers)
 
     visit(root, [], bool(DOCUMENT_DUTY_CONTEXT.search(to_simplified(title))))
     if not any(not s.inline for s in spans):  # a rules document: posts named inside its rules, or its reader
-        spans += _agent_roles(root, doc_id, title)
+        spans += agent_roles(root, doc_id, title)
         addressed = addressed_title(title)
         if addressed and not meta_roles:
             meta_roles = [addressed]
@@ -792,11 +140,11 @@ def _row_duties(row: Section) -> list[DutyItem]:
 def role_for_node(node: Section, section: str, name: str, doc_id: str, title: str) -> Role | None:
     """A role a trainer makes of an outline node (a heading, a table row, a sheet): its duty lists, else its own
     items, else its paragraph, else (a table row) its cells; None when the node holds nothing to do."""
-    duties = _duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else []) \
+    duties = duty_list(node) or ([DutyItem(1, "\n".join(node.lines))] if node.lines else []) \
         or (_row_duties(node) if node.in_table else [])
     if not duties:
         return None
-    role = _make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)
+    role = make_role(name, None, duties, section.split(BREADCRUMB_SEP) if section else [], doc_id, title)
     role.origin = "review"
     return role
 
@@ -822,32 +170,12 @@ def _merge_same_roles(spans: list[RoleSpan]) -> list[RoleSpan]:
     return kept
 
 
-def _subject_post(text: str) -> str | None:
-    """The post a rule opens with as its subject: 门卫应做好来访登记 → 门卫."""
-    subject = article_subject(text)
-    return subject if subject and is_job_title(subject, units=False) else None
-
-
-def _agent_roles(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
-    """Rules that name their doer (每日下班前由值班人员检查门窗, 门卫应…): each post named so in at least
-    MIN_AGENT_RULES rules gets those rules as duties."""
-    by_post: dict[str, list[Section]] = {}
-    for node in root.walk():
-        if node.number is not None and node.is_leaf and node.kind not in SECTION_KINDS:
-            post = rule_agent(node.content_text()) or _subject_post(node.content_text())
-            if post:
-                by_post.setdefault(post, []).append(node)
-    return [RoleSpan(_make_role(post, None, [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(nodes, 1)],
-                                [], doc_id, title), root, False, inline=True)
-            for post, nodes in by_post.items() if len(nodes) >= MIN_AGENT_RULES]
-
-
 def _addressed_duties(root: Section, owned: set[int]) -> list[DutyItem]:
     """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
     any, else every numbered item; lists other roles own (`owned` node ids) are theirs."""
     nodes = [n for n in root.walk() if id(n) not in owned]
     labelled = [d for node in nodes if is_duty_label(node) and not has_labelled_parts(node)
-                for d in _part_duties(node)]
+                for d in part_duties(node)]
     items = [n for n in nodes if n.number is not None and n.is_leaf]
     if labelled:
         return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]

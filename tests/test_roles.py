@@ -2,7 +2,7 @@ from collections import Counter
 
 from ingest.chunk import ChunkLimits
 from ingest.process import process_document
-from ingest.roles import role_name_from_heading
+from ingest.role_names import role_name_from_heading
 from kb.frontmatter import EntryMeta
 from kb.records import LoadedDocument
 
