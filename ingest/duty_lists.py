@@ -10,6 +10,7 @@ from ingest.structure import LIST_PREFIX, SECTION_KINDS, Section, is_list_kind
 from kb.jobtitles import ListKind, is_permission, label_kind
 from kb.normalize import to_simplified
 from kb.records import DutyItem
+from kb.requirements import reads_as_requirements
 
 RIGHTS_LABEL = re.compile(r"权利|权力|权限")
 HEADING_PUNCT = re.compile(r"[，,。；;：:！？!?]")  # a name or heading has none: with one it is a sentence
@@ -108,6 +109,9 @@ def duty_list(node: Section) -> list[DutyItem]:
     in order, numbered through; else its own items (all of its areas' items when its list is divided by area)."""
     if not has_labelled_parts(node):
         items = list_items(node) or introduced_items(node)
+        if items and reads_as_requirements([c.content_text() for c in items]):
+            # a job posting's plain list of what the applicant must have: the post's duty is its sentence, if any
+            return [DutyItem(1, "\n".join(node.lines))] if node.lines else []
         if items:
             return duties_of(items)
         return [DutyItem(n=i, text=c.content_text()) for i, c in enumerate(area_items(node), 1)]

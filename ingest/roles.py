@@ -25,7 +25,7 @@ from ingest.article_roles import agent_roles, article_role, charge_role, obligat
 from ingest.cards import COLON, PAIR_SEP
 from ingest.duty_lists import duty_list, has_labelled_parts, is_duty_label, part_duties
 from ingest.line_roles import group_roles, inline_roles, item_roles, lead_roles, who_does_lines
-from ingest.role_names import aliases_for, heading_name, role_name_from_heading
+from ingest.role_names import aliases_for, heading_name, is_name_heading, role_name_from_heading
 from ingest.role_spans import RoleSpan, make_role
 from ingest.section_roles import NAME_HEADING_KINDS, lists_units, post_peers, section_role, sub_post_roles
 from ingest.structure import Section, is_list_kind, path_label
@@ -103,6 +103,8 @@ def find_roles(root: Section, doc_id: str, title: str, meta_roles: list[str] | N
         addressed = addressed_title(title)
         if addressed and not meta_roles:
             meta_roles = [addressed]
+        if not meta_roles:
+            spans += _lone_post_role(root, doc_id, title)
     reader = reader_post(title)
     if reader and not meta_roles:  # a handbook's reader is a role beside the posts it gives lists to
         meta_roles = [reader]
@@ -198,3 +200,19 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
                     department=None, duties=duties, origin="title" if addressed_title(title) else "front matter")
         extra.append(RoleSpan(role, root, per_item=False))
     return extra
+
+
+def _lone_post_role(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
+    """A job-detail page: its duty lists (岗位职责) belong to the one post it names on a line of its own
+    (职位详情 · 仓库管理员 · 月薪…) when no heading names a post."""
+    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
+                for d in part_duties(node)]
+    names = {heading_name(n).strip() for n in root.walk()
+             if n.kind != "root" and n.is_leaf and not n.lines and is_name_heading(heading_name(n), units=False)}
+    if not labelled or len(names) != 1:
+        return []
+    name = names.pop()
+    duties = [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
+    role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="", department=None,
+                duties=duties, origin="list item")
+    return [RoleSpan(role, root, per_item=False)]
