@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from kb import answer_words as vocab
 from kb.normalize import to_simplified
 
 # Endings of job titles: a post's name ends in one of these (longest first where one is a suffix of another).
@@ -380,6 +381,7 @@ def rule_agent(text: str) -> str | None:
     for m in RULE_AGENT.finditer(plain(text)):
         name = m.group("name")
         for end in range(MIN_TITLE_CHARS, len(name) + 1):  # the shortest post the words after 由 start with
-            if is_job_title(name[:end]):
+            # …unless the next character makes its last one part of a thing (由公司另行安排的工作: no 的工)
+            if is_job_title(name[:end]) and name[end:end + 1] not in vocab.NOT_POST_AFTER:
                 return name[:end]
     return next((m.group("name") for m in CLAUSE_AGENT.finditer(plain(text)) if is_job_title(m.group("name"))), None)

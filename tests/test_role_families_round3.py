@@ -5,6 +5,7 @@ from pathlib import Path
 from ingest.chunk import ChunkLimits
 from ingest.load import read_document
 from ingest.process import process_document
+from kb.jobtitles import rule_agent
 from kb.requirements import reads_as_requirements
 
 LIMITS = ChunkLimits(400, 1200)
@@ -69,3 +70,8 @@ DETAIL_PAGE = """<html><head><title>职位申请</title></head><body>
 
 def test_a_job_detail_page_gives_its_duty_list_to_the_one_post_it_names_on_a_line_of_its_own(tmp_path):
     assert _counts(tmp_path, "detail.html", DETAIL_PAGE) == {"仓库管理员": 3}
+
+
+def test_a_rules_doer_is_a_whole_word():
+    assert rule_agent("员工患病，也不能从事由公司另行安排的工作的；") is None  # 的工 of 的工作 is no post
+    assert rule_agent("每日下班前由值班人员检查门窗。") == "值班人员"
