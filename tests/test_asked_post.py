@@ -49,3 +49,37 @@ def test_a_post_of_another_rank_is_not_answered_with_the_known_posts_duties(char
 def test_the_known_post_itself_is_answered(charter):
     answer = charter.answer("星光协会的秘书长有哪些职责？")
     assert answer.level == "answered" and "管理协会档案" in answer.answer, answer.answer
+
+
+POSTING = """# 康宁口腔诊所招聘
+
+## 口腔科护士
+
+1. 护理专业中专以上学历，持护士执业资格证书
+2. 两年以上口腔护理工作经验
+3. 普通话标准，有良好的沟通能力
+
+## 前台接待员
+
+### 岗位职责
+
+1. 负责接待来访患者并登记预约。
+2. 负责整理候诊区。
+
+## 保安队长
+
+### 岗位职责
+
+1. 负责对保安员的管理、督导训练及考核。
+2. 定期组织消防训练和应急演习。
+"""
+
+
+@pytest.fixture(scope="module")
+def clinic(answerer_of):
+    return answerer_of({"康宁口腔诊所招聘.md": POSTING})
+
+
+def test_a_post_with_requirements_only_asked_after_its_workplace_is_told_unknown(clinic):
+    answer = clinic.answer("诊所的口腔科护士具体负责哪些工作？")
+    assert answer.level != "answered" and answer.answer.splitlines()[0] == NO_ROLE.format(post="口腔科护士")

@@ -159,7 +159,7 @@ def asked_post(query: Query) -> str:
     run = CJK_TAIL.search(before)
     *owners, post = run.group(0).split("的") if run else [""]
     # "银行网点的保安": more is asked than one post; "LUG 的副会长": an owner in Latin letters is no CJK run
-    if any(owner and owner not in query.focus for owner in owners):
+    if any(owner and owner not in query.focus and owner not in query.topic for owner in owners):
         return ""
     return post if len(post) >= MIN_POST_CHARS and ROLE_LIKE.search(post) else ""
 
