@@ -176,12 +176,18 @@ def _addressed_duties(root: Section, owned: set[int]) -> list[DutyItem]:
     """The duties of the one post a document is addressed to: the items of its duty labels (你的职责) when it has
     any, else every numbered item; lists other roles own (`owned` node ids) are theirs."""
     nodes = [n for n in root.walk() if id(n) not in owned]
+    labelled = _labelled_duties(nodes)
+    if labelled:
+        return labelled
+    items = [n for n in nodes if n.number is not None and n.is_leaf]
+    return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+
+
+def _labelled_duties(nodes: list[Section]) -> list[DutyItem]:
+    """The items of every duty label among the nodes (你的职责, 岗位职责), numbered through."""
     labelled = [d for node in nodes if is_duty_label(node) and not has_labelled_parts(node)
                 for d in part_duties(node)]
-    items = [n for n in nodes if n.number is not None and n.is_leaf]
-    if labelled:
-        return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
-    return [DutyItem(n=i, text=n.content_text()) for i, n in enumerate(items, 1)]
+    return [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
 
 
 def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str],
@@ -205,14 +211,12 @@ def _front_matter_roles(root: Section, doc_id: str, title: str, names: list[str]
 def _lone_post_role(root: Section, doc_id: str, title: str) -> list[RoleSpan]:
     """A job-detail page: its duty lists (岗位职责) belong to the one post it names on a line of its own
     (职位详情 · 仓库管理员 · 月薪…) when no heading names a post."""
-    labelled = [d for node in root.walk() if is_duty_label(node) and not has_labelled_parts(node)
-                for d in part_duties(node)]
+    duties = _labelled_duties(list(root.walk()))
     names = {heading_name(n).strip() for n in root.walk()
              if n.kind != "root" and n.is_leaf and not n.lines and is_name_heading(heading_name(n), units=False)}
-    if not labelled or len(names) != 1:
+    if not duties or len(names) != 1:
         return []
     name = names.pop()
-    duties = [DutyItem(n=i, text=d.text) for i, d in enumerate(labelled, 1)]
     role = Role(name=name, aliases=aliases_for(name), source=doc_id, title=title, section="", department=None,
                 duties=duties, origin="list item")
     return [RoleSpan(role, root, per_item=False)]
