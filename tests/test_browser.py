@@ -480,14 +480,18 @@ def test_trainer_pages_list_parsed_titles_derive_file_names_note_split_role_name
     assert not settle(page, log)
 
 
-def choose(page, combobox, option: str | re.Pattern[str]) -> None:
+def choose(page, combobox, option: str | re.Pattern[str], search: str = "") -> None:
     """Pick a select box's option as a person does. A click right after the box's expander opens can come
-    before the box is ready and the list never opens (seen on both widths), so it is clicked until it does."""
+    before the box is ready and the list never opens (seen on both widths), so it is clicked until it does.
+    The list draws only the options in its window (an option far down was never drawn on a phone in CI), so
+    `search` is typed into the box first, as a person looking for one entry of a long list does."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     listed = page.get_by_role("option", name=option)
     for _ in range(CHOOSE_TRIES):
         combobox.click()
+        if search:
+            combobox.fill(search)
         try:
             listed.wait_for(timeout=CHOOSE_WAIT_MS)
             break
@@ -513,19 +517,20 @@ def test_trainer_adds_a_missed_role_and_drops_a_spurious_one_then_the_chat_answe
     page, log = open_page(browser, url, viewport)
     goto_page(page, f"{url}/role-review", "岗位核对")
     documents = page.get_by_test_id("stRadioOption")
-    documents.first.wait_for()
+    documents.first.wait_for(timeout=ANSWER_TIMEOUT_MS)  # the page reads every document's outline first
     labels = documents.all_inner_texts()
     assert labels[0].startswith("待核对") and "关于元旦放假的通知" in labels[0], labels  # no role found: first
     badge = documents.first.locator(".stMarkdownBadge")
     assert badge.inner_text() == "待核对"
     shoot(page, f"role-review-list-{name}")
     documents.filter(has_text="《物业服务中心岗位职责》").click()
-    page.get_by_role("heading", name="客服主管").wait_for()
+    page.get_by_role("heading", name="客服主管").wait_for(timeout=ANSWER_TIMEOUT_MS)
     wait_idle(page)
 
     adding = page.get_by_test_id("stExpander").filter(has_text="从大纲节点添加岗位")
     adding.locator("summary").click()
-    choose(page, adding.get_by_role("combobox", name="大纲节点"), re.compile("三、工作分工 › 1. 工作：工程维修"))
+    choose(page, adding.get_by_role("combobox", name="大纲节点"), re.compile("三、工作分工 › 1. 工作：工程维修"),
+           search="工程维修")
     adding.get_by_label("岗位名称").fill("维修工")
     adding.get_by_label("原因").fill("表格里的分工行，解析没当成岗位")
     adding.scroll_into_view_if_needed()
