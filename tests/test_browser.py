@@ -483,8 +483,9 @@ def test_trainer_pages_list_parsed_titles_derive_file_names_note_split_role_name
 def choose(page, combobox, option: str | re.Pattern[str], search: str = "") -> None:
     """Pick a select box's option as a person does. A click right after the box's expander opens can come
     before the box is ready and the list never opens (seen on both widths), so it is clicked until it does.
-    The list draws only the options in its window (an option far down was never drawn on a phone in CI), so
-    `search` is typed into the box first, as a person looking for one entry of a long list does."""
+    With `search`, the words are typed into the box, which opens its list at once (a click alone left it
+    closed five times running in CI), and the option they leave first is taken with Enter, as from the
+    keyboard: clicking it on a phone met an option drawn anew under the pointer until the click gave up."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     listed = page.get_by_role("option", name=option)
@@ -497,7 +498,10 @@ def choose(page, combobox, option: str | re.Pattern[str], search: str = "") -> N
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
-    listed.click()
+    if search:
+        page.keyboard.press("Enter")
+    else:
+        listed.click()
 
 
 def review_step(page, form, button: str, done: str) -> None:
