@@ -125,9 +125,10 @@ DUTY_BLOCK_HEADERS = frozenset({"主要内容", "内容", "工作描述", "描�
 NUMBER_COLUMN = re.compile(r"^(序号|编号|序|no\.?|#|步骤|职责序号|条目|项次|次序)$", re.I)
 WEIGHT_COLUMN = re.compile(r"^(重要性|重要程度|权重|比重|占比|频次|频率|工作频率|时间占比|考核标准|绩效标准)$")
 # Words that mark a document addressed to one post: 组长手册, 新员工须知, 值班人员守则, 助理交接事项 (a handover
-# tells the next holder of the post what to do).
-ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书|交接事项|交接清单|"
-                                r"交接)$")
+# tells the next holder of the post what to do), 员工行为规范 (a code of conduct binds the post it names); a count
+# may follow (员工守则二十条, 行为规范十条例).
+ADDRESSED_DOCUMENT = re.compile(r"的?(?:岗位|工作|行为)?(手册|须知|守则|指南|指引|规范|规程|职责|说明书|"
+                                r"交接事项|交接清单|交接)(?:[一二三四五六七八九十百两\d]+条例?)?$")
 # Documents written for their reader (a handbook, a handover): "you" are the post the title names, whatever other
 # posts the document gives duties to; a title ending in 职责/说明书 names a post only when nothing else does.
 READER_DOCUMENTS = frozenset({"手册", "须知", "守则", "指南", "指引", "交接事项", "交接清单", "交接"})

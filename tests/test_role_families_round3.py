@@ -75,3 +75,22 @@ def test_a_job_detail_page_gives_its_duty_list_to_the_one_post_it_names_on_a_lin
 def test_a_rules_doer_is_a_whole_word():
     assert rule_agent("员工患病，也不能从事由公司另行安排的工作的；") is None  # 的工 of 的工作 is no post
     assert rule_agent("每日下班前由值班人员检查门窗。") == "值班人员"
+
+
+def test_a_default_sheet_name_is_no_section_and_a_code_of_conduct_binds_the_post_it_names(tmp_path):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Sheet1"  # what the spreadsheet program called it, not what it holds
+    sheet.append(["门店员工行为规范十条"])
+    sheet.append(["条例", "内容", "处罚"])
+    for rule, fine in (("上岗前换好工装，佩戴工牌", "十元/次"), ("收银时唱收唱付", "十元/次"),
+                       ("不得在岗位上吃东西", "二十元/次")):
+        sheet.append(["关于" + rule[:2], rule, fine])
+    path = tmp_path / "某生鲜超市员工行为规范十条.xlsx"
+    workbook.save(path)
+    processed = process_document(read_document(path, [tmp_path]), LIMITS)
+    assert processed.title == "某生鲜超市员工行为规范十条"  # not Sheet1
+    assert {r.name: len(r.duties) for r in processed.roles} == {"员工": 3}
+    assert all("Sheet1" not in c.section for c in processed.chunks)

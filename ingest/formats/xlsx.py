@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from ingest.formats.grid import Cell, Grid
@@ -22,6 +23,9 @@ from kb.outline import HEADING, Block
 
 SHEET_LEVEL = 1
 CAPTION_LEVEL = 2
+# The names a spreadsheet program gives a new sheet (Sheet1, 工作表1): they say nothing of what it holds, so
+# such a sheet is no section (nor a document's title, nor the post of a card that names none).
+DEFAULT_SHEET_NAME = re.compile(r"^(?:sheet|工作表|表)\s*\d+$", re.I)
 
 
 @dataclass
@@ -87,11 +91,14 @@ def read_xlsx(data: bytes, limits: FormatLimits) -> XlsxText:
         grids = _tables(rows)
         if not grids:
             continue
-        blocks.append(Block(HEADING, sheet.title, level=SHEET_LEVEL))
+        named = DEFAULT_SHEET_NAME.match(sheet.title.strip()) is None
+        if named:
+            blocks.append(Block(HEADING, sheet.title, level=SHEET_LEVEL))
         lines = SheetLines(typed_rows(sheet), SHEET_LEVEL)
         for span, grid in grids:
             as_lines = lines.blocks(span)
             # a card naming no post stands for the sheet's
-            blocks += as_lines if as_lines is not None else table_blocks(grid, CAPTION_LEVEL, sheet.title)
+            blocks += as_lines if as_lines is not None else \
+                table_blocks(grid, CAPTION_LEVEL, sheet.title if named else None)
     workbook.close()
     return XlsxText(blocks, "\n".join(b.text for b in blocks if b.text))
