@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from kb.answer.checks import asked_post
 from kb.jobtitles import another_rank
+from kb.query import build_query
 
 CHARTER = """# 星光协会章程
 
@@ -44,6 +46,12 @@ def test_a_rank_word_before_a_post_names_another_post(text, start, other):
 def test_a_post_of_another_rank_is_not_answered_with_the_known_posts_duties(charter, question, post):
     answer = charter.answer(question)
     assert answer.level != "answered" and answer.answer.splitlines()[0] == NO_ROLE.format(post=post), answer.answer
+
+
+@pytest.mark.parametrize("opener", ["那", "那么", "还有"])
+def test_a_question_opened_as_a_follow_up_names_the_post_after_its_opener(opener):
+    question = f"{opener}联络员具体做什么？"
+    assert asked_post(build_query(question, question)) == "联络员"
 
 
 def test_the_known_post_itself_is_answered(charter):

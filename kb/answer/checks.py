@@ -47,6 +47,8 @@ MIN_OFF_TOPIC_WORDS = 2
 MIN_POST_CHARS = 2  # a post is at least a two-character job title (会计, 主管)
 DUTY_LEAD_IN = re.compile(f"(?:{'|'.join(vocab.DUTY_LEAD_IN)})+$")
 CJK_TAIL = re.compile(f"[{CJK}]+$")
+# a question may open as a follow-up does ("那联络员具体做什么"): the opener is no part of the post it names
+OPENER = re.compile(f"^\\s*(?:{'|'.join(sorted(vocab.FOLLOW_UP_OPENERS, key=len, reverse=True))})")
 WINDOW_SLACK = 2  # a focus word's characters may sit this many characters further apart ("病假" in "病事假")
 RoleFinder = Callable[[str], Iterable[str]]  # role names and aliases (match form) occurring in a match text
 
@@ -155,7 +157,7 @@ def asked_post(query: Query) -> str:
     duty = DUTY.search(query.match)
     if duty is None:
         return ""
-    before = DUTY_LEAD_IN.sub("", query.match[:duty.start()])
+    before = DUTY_LEAD_IN.sub("", OPENER.sub("", query.match[:duty.start()]))
     run = CJK_TAIL.search(before)
     *owners, post = run.group(0).split("的") if run else [""]
     # "银行网点的保安": more is asked than one post; "LUG 的副会长": an owner in Latin letters is no CJK run
