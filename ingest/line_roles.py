@@ -148,9 +148,14 @@ def who_does_lines(node: Section, path: list[str], doc_id: str, title: str) -> l
 def lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[RoleSpan]:
     """List items that open with the post or unit they are about, then its duty ((一)领导小组职责，确定…;
     (四)归口部门，负责…): at least two in one list, each a role with the item (or the item's own list)."""
+    items = numbered_children(node)
+    names = [_lead_name(item) for item in items]
+    if any(names) and all(ITEM_LEAD.match(to_simplified(item.heading.strip())) for item in items):
+        # a list of posts each described the same way ("礼仪队经理——负责…", "联络员——对接…"): one post said to be
+        # responsible marks the list as posts and what they do, so its other posts' descriptions are their duties
+        names = [name or _described_post(item) for name, item in zip(names, items, strict=True)]
     found = []
-    for item in numbered_children(node):
-        name = _lead_name(item)
+    for item, name in zip(items, names, strict=True):
         if name is None:
             continue
         original = item.heading.strip()[:len(name)]
@@ -158,6 +163,12 @@ def lead_roles(node: Section, path: list[str], doc_id: str, title: str) -> list[
         found.append(RoleSpan(make_role(original, None, duties, path + [path_label(item.label)], doc_id, title),
                               item, False, inline=True))
     return found if len(found) >= MIN_ITEM_ROLES else []
+
+
+def _described_post(item: Section) -> str | None:
+    """The post a list item names before what it says of it (联络员——对接…), whatever it says."""
+    m = ITEM_LEAD.match(to_simplified(item.heading.strip()))
+    return m.group("name") if m is not None and is_job_title(m.group("name")) else None
 
 
 def _lead_name(item: Section) -> str | None:

@@ -207,3 +207,16 @@ def test_a_bilingual_duty_section_headed_post_dash_label(tmp_path):
         "2. 组织前瞻性技术研究。", "   Drive the pre-research of new mechanical technology.", "",
     ]))
     assert _counts(roles) == {"结构部": 2}
+
+
+def test_a_list_of_posts_each_described_the_same_way_gives_each_post_its_description(tmp_path):
+    roles = _roles(tmp_path, "team.md", "\n".join([
+        "# 宣传部", "", "## 部门岗位", "",
+        "- 摄影组长——负责活动现场拍摄与照片归档",
+        "- 联络员——每位联络员对接一个兄弟部门，转达双方通知",
+        "- 新媒体——运营部门公众号",  # a team's name, not a post: no role
+        "", "## 部门职能", "",
+        "- 活动宣传——策划全年活动的宣传方案", "- 物资管理——保管部门的相机与展板", "",
+    ]))
+    assert _counts(roles) == {"摄影组长": 1, "联络员": 1}
+    assert roles["联络员"].duties[0].text.startswith("联络员——每位联络员对接")
