@@ -136,6 +136,8 @@ READER_DOCUMENTS = frozenset({"手册", "须知", "守则", "指南", "指引", 
 # before it: 报名抽奖！【国内通路】储备干部).
 TITLE_NOTE = re.compile(r"[（(][^（）()]*[)）]?$")
 TITLE_SEGMENTS = re.compile(r"[【】\[\]！!，,|｜]")
+# Words a job posting's title puts before or after the post it offers (招聘仓库主管, 行动财富顾问职缺), longest first.
+VACANCY_WORDS = ("招聘启事", "职位空缺", "岗位招聘", "高薪诚聘", "职缺", "招聘", "诚聘", "急聘", "招募", "热招")
 # Places a post is repeated in (各店铺储备店长: the 储备店长 of each store), longest first.
 EACH = "各"
 PLACES = ("分公司", "营业部", "项目部", "店铺", "门店", "分店", "分行", "支行", "网点", "分院", "校区", "地区", "区域",
@@ -333,7 +335,7 @@ def addressed_title(title: str) -> str | None:
     simple = TITLE_EDITION.sub("", plain(without_translation(title)))
     m = ADDRESSED_DOCUMENT.search(simple)
     if not m:
-        return simple if is_job_title(simple) else posting_post(simple)
+        return simple if is_job_title(simple) and _without_vacancy_word(simple) == simple else posting_post(simple)
     head = simple[: m.start()].rstrip("的")
     org = ORGANISATION_ENDINGS.match(head)
     head = head[org.end():] if org else head
@@ -346,18 +348,29 @@ def addressed_title(title: str) -> str | None:
 
 def posting_post(title: str) -> str | None:
     """The post a job posting's title offers, after what decorates it: a campaign before it (…！【国内通路】),
-    a note after it (（经验者尤佳）), the organisation (某公司, NITORI) and the places it is in (各店铺)."""
+    a note after it (（经验者尤佳）), the word saying it is a vacancy (招聘, 职缺), the organisation (某公司, NITORI:
+    the post, not the organisation's post, is the name) and the places it is in (各店铺)."""
     simple = plain(title)
     note = TITLE_NOTE.search(simple)
     if note and note.start() > 0 and not is_job_title(simple):
         simple = simple[:note.start()]
     for segment in reversed([s for s in TITLE_SEGMENTS.split(simple) if s]):
+        segment = _without_vacancy_word(segment)
         org = ORGANISATION_ENDINGS.match(segment)
-        for candidate in (segment, segment[org.end():] if org else segment):
+        for candidate in (segment[org.end():] if org else segment, segment):
             candidate = _without_place(candidate)
             if is_job_title(candidate):
                 return candidate
     return None
+
+
+def _without_vacancy_word(name: str) -> str:
+    """A posting's title without the word saying it is one: 招聘仓库主管 → 仓库主管, 财富顾问职缺 → 财富顾问."""
+    for word in VACANCY_WORDS:
+        at = name.find(word)
+        if at >= 0:
+            return name[at + len(word):] or name[:at]
+    return name
 
 
 def _without_place(name: str) -> str:

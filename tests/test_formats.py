@@ -211,3 +211,25 @@ def test_a_pdf_cover_title_set_one_character_per_line_is_read_whole(tmp_path):
     c.drawString(60, y - 40, "第一条 员工应按时上下班。")
     c.save()
     assert _process(path).title == "员工手册"
+
+
+def test_a_pdf_line_opening_with_the_next_number_of_an_inline_list_goes_on_that_list(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    path = tmp_path / "posting.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFont("STSong-Light", 16)
+    c.drawString(60, 760, "仓库主管岗位职责")
+    c.setFont("STSong-Light", 11)
+    # a posting's one paragraph, wrapped where a sentence of its inline list ends and the next number begins
+    for y, line in ((720, "主要工作内容：1.负责货物入库验收。"), (704, "2.负责库存盘点并上报差异。3.保持"),
+                    (688, "库区整洁。4.负责叉车日常保养。")):
+        c.drawString(60, y, line)
+    c.save()
+    roles = {r.name: [d.text for d in r.duties] for r in _process(path).roles}
+    duties = ["负责货物入库验收。", "负责库存盘点并上报差异。", "保持库区整洁。", "负责叉车日常保养。"]
+    assert roles == {"仓库主管": duties}, roles

@@ -220,3 +220,11 @@ def test_a_list_of_posts_each_described_the_same_way_gives_each_post_its_descrip
     ]))
     assert _counts(roles) == {"摄影组长": 1, "联络员": 1}
     assert roles["联络员"].duties[0].text.startswith("联络员——每位联络员对接")
+
+
+@pytest.mark.parametrize(("title", "post"), [
+    ("国泰世华银行行动财富顾问职缺", "行动财富顾问"),  # the organisation and the vacancy word around the post
+    ("招聘仓库主管", "仓库主管"), ("某某超市诚聘收银员", "收银员"), ("某公司招聘", None),
+])
+def test_a_postings_title_names_its_post_without_the_vacancy_word(title, post):
+    assert posting_post(title) == post
