@@ -33,6 +33,14 @@ def _runs(text: str) -> list[list[re.Match[str]]]:
     return [run for run in runs if len(run) >= MIN_INLINE_ITEMS]
 
 
+def continues_inline_list(above: str, line: str) -> bool:
+    """Whether a line opens with the number after the last marker of a list written inside the text above (not at
+    its start): the text wrapped there ("… 1.行銷管理。" / "2.顧客管理…"), the line is no new item of its own."""
+    opening = INLINE_MARKER.match(line)
+    inside = [m for m in INLINE_MARKER.finditer(above) if m.start() > 0]
+    return opening is not None and bool(inside) and int(inside[-1].group("n")) + 1 == int(opening.group("n"))
+
+
 def _loose_parts(text: str) -> list[str]:
     """Text before a list: its labels (the last one heads the list) on lines of their own, the rest between them."""
     parts, start = [], 0

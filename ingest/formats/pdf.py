@@ -23,6 +23,7 @@ from ingest.formats.limits import FormatLimits, LimitExceeded
 from ingest.formats.pdf_fonts import HeadingTypes, Typed, is_bold
 from ingest.formats.pdf_lists import BulletNesting
 from ingest.formats.pdf_page import lay_out
+from ingest.inline_lists import continues_inline_list
 from ingest.tables import table_blocks
 from kb.outline import HEADING, LINE, Block, match_marker
 
@@ -39,10 +40,6 @@ TITLE_MAX_LINES = 3
 TITLE_MAX_CHARS = 40
 TABLE_HEADING_LEVEL = 9
 DIGITS = re.compile(r"\d+")
-# a line opening with the next number of a list written inline in the paragraph above ("… 1.行銷管理。" then
-# "2.顧客管理…"): the paragraph wrapped there, it is no new item of a list of lines
-OPENING_NUMBER = re.compile(r"\s*(\d{1,3})([.、．])")
-INLINE_NUMBER_BEFORE = r"(?:[\s。；;：:，,）)])"
 
 
 @dataclass
@@ -177,24 +174,17 @@ def _paragraphs(page: _Page) -> list[tuple[float, Typed]]:
     out: list[tuple[float, Typed]] = []
     above: _Line | None = None  # the line above when it ran to the margin
     for line in page.lines:
-        same_type = above is not None and (line.size, line.bold) == (above.size, above.bold)
-        wrapped = same_type and above is not None and not SENTENCE_END.search(above.text) \
-            and match_marker(line.text) is None
-        if wrapped or (same_type and _continues_inline_list(out[-1][1].text, line.text)):
+        joins = False
+        if above is not None and (line.size, line.bold) == (above.size, above.bold):
+            wrapped = not SENTENCE_END.search(above.text) and match_marker(line.text) is None
+            joins = wrapped or continues_inline_list(out[-1][1].text, line.text)
+        if joins:
             top, typed = out[-1]
             out[-1] = (top, Typed(_join(typed.text, line.text), typed.size, typed.bold, typed.x0))
         else:
             out.append((line.top, Typed(line.text, line.size, line.bold, line.x0)))
         above = line if line.x1 >= margin - FULL_LINE_SLACK_CHARS * line.size else None
     return out
-
-
-def _continues_inline_list(above: str, text: str) -> bool:
-    """Whether a line opens with the number after one written inside the paragraph above (not at its start)."""
-    m = OPENING_NUMBER.match(text)
-    if m is None or int(m.group(1)) < 2:
-        return False
-    return re.search(f"{INLINE_NUMBER_BEFORE}{int(m.group(1)) - 1}{re.escape(m.group(2))}", above) is not None
 
 
 def _merge_continued(previous: list[list[str]], rows: list[list[str]]) -> None:
